@@ -1,0 +1,115 @@
+# pptp - PPTP VPN client.  One Makefile, no generated build system.
+#
+#   make                 build ./pptp
+#   make check           install test dependencies if missing, run every test
+#   make install         DESTDIR, PREFIX honoured
+#   make unit            unit tests only;  make asan: unit tests under ASan/UBSan
+#   make fuzz            libFuzzer targets, FUZZ_SECONDS each (default 60)
+#   make bench           throughput and memory against the reference client
+#   make clean
+
+VERSION  := 1.0.0
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+PREFIX   ?= /usr/local
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man/man8
+B        ?= build
+SAN      ?=
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wvla -Wpointer-arith -Wcast-qual
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPPTP_RELEASE='"$(VERSION)"' -I. $(WARN) $(SAN) $(CFLAGS)
+LDLIBS   :=
+
+# Pure code: protocol engines, codecs, the command line (unit tested, fuzzed).
+CORE     := util pptp_options pptp_ctrl pptp_quirks orckit_quirks hdlc pqueue gre_engine \
+            callmgr_proto
+# The edges: sockets, processes, signals, netlink.
+EDGE     := pptp_callmgr pptp_gre routing sockutil
+CORE_O   := $(CORE:%=$(B)/%.o)
+EDGE_O   := $(EDGE:%=$(B)/%.o)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_O   := $(UNIT_SRC:%.c=$(B)/%.o)
+FUZZERS  := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+
+.PHONY: all check unit asan clang-check fuzz fuzz-build bench install uninstall clean deps
+
+all: pptp
+
+pptp: $(B)/pptp.o $(EDGE_O) $(CORE_O)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/pptp: $(B)/pptp.o $(EDGE_O) $(CORE_O)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/unit_tests: $(UNIT_O) $(CORE_O)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# The PAC-side test server and the pppd stand-in used by the integration tests.
+$(B)/pacsrv: $(B)/tests/pacsrv.o $(B)/util.o
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/fakeppp: $(B)/tests/fakeppp.o $(B)/util.o
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/pnsprobe: $(B)/tests/pnsprobe.o $(B)/util.o
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/route_tool: $(B)/tests/route_tool.o $(B)/routing.o $(B)/util.o
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+unit: $(B)/unit_tests
+	$(B)/unit_tests
+
+# The same unit tests built with AddressSanitizer (LeakSanitizer included)
+# and UndefinedBehaviorSanitizer, in their own build directory.
+asan:
+	$(MAKE) --no-print-directory B=build/asan CFLAGS="-O1 -g" \
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  build/asan/unit_tests build/asan/pptp build/asan/pacsrv build/asan/fakeppp
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit_tests
+
+# Warnings are errors under clang too.
+clang-check:
+	$(MAKE) --no-print-directory B=build/clang CC=clang build/clang/pptp build/clang/unit_tests \
+	  build/clang/pacsrv build/clang/fakeppp
+
+# libFuzzer targets (clang): every parser.  FUZZ_SECONDS per target.
+fuzz-build:
+	@mkdir -p build/fuzz
+	@for f in $(FUZZERS); do \
+	  clang -std=c11 -D_GNU_SOURCE -DPPTP_RELEASE='"$(VERSION)"' -I. -g -O1 $(WARN) \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o build/fuzz/$$f tests/fuzz/$$f.c $(CORE:%=%.c) || exit 1; \
+	done
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
+
+deps:
+	tests/deps.sh
+
+check: deps
+	$(MAKE) --no-print-directory all $(B)/unit_tests $(B)/pacsrv $(B)/fakeppp
+	tests/check.sh
+
+bench: deps all $(B)/pacsrv $(B)/fakeppp
+	tests/bench/bench.sh
+
+install: pptp
+	install -D -m 0755 pptp $(DESTDIR)$(SBINDIR)/pptp
+	install -D -m 0644 pptp.8 $(DESTDIR)$(MANDIR)/pptp.8
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/pptp $(DESTDIR)$(MANDIR)/pptp.8
+
+clean:
+	rm -rf build pptp
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,330 @@
+/* pptp_options.c - the command line, as the manual page defines it.
+ *
+ * Long options may be written "--name value" or "--name=value".  Anything
+ * that does not start with '-' is a pppd option, except the first such
+ * argument, which names the server. */
+#include "pptp_options.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pptp_quirks.h"
+
+struct opt_ctx {
+	struct pptp_options *o;
+	char *err;
+	size_t errlen;
+};
+
+typedef int (*opt_fn)(struct opt_ctx *c, const char *name, const char *val);
+
+static int fail(struct opt_ctx *c, const char *fmt, ...) PPTP_PRINTF(2, 3);
+static int fail(struct opt_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->err, c->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int want_uint(struct opt_ctx *c, const char *name, const char *val, unsigned long min,
+		     unsigned long max, unsigned long *out)
+{
+	int r = parse_uint(val, min, max, out);
+	if (r == 0)
+		return 0;
+	snprintf(c->err, c->errlen, "%s '%s': %s; allowed: a whole number from %lu to %lu", name,
+		 val, r == -ERANGE ? "out of range" : "not a number", min, max);
+	return -1;
+}
+
+static int opt_phone(struct opt_ctx *c, const char *name, const char *val)
+{
+	if (strlen(val) > PPTP_STR_LEN)
+		return fail(c, "%s '%s': longer than the 64 characters PPTP can carry", name, val);
+	str_copy(c->o->phone, val, sizeof c->o->phone);
+	return 0;
+}
+
+static int opt_quirks(struct opt_ctx *c, const char *name, const char *val)
+{
+	c->o->quirk = pptp_quirk_find(val);
+	if (c->o->quirk)
+		return 0;
+	snprintf(c->err, c->errlen, "%s '%s': unknown quirk; allowed: %s", name, val,
+		 pptp_quirk_names());
+	return -1;
+}
+
+static int opt_timeout(struct opt_ctx *c, const char *name, const char *val)
+{
+	int r = parse_seconds(val, 10000, 10000000, &c->o->timeout_us);
+	if (r)
+		return fail(c, "%s '%s': allowed: 0.01 to 10 seconds", name, val);
+	c->o->timeout_given = true;
+	return 0;
+}
+
+static int opt_idle_wait(struct opt_ctx *c, const char *name, const char *val)
+{
+	unsigned long v;
+	if (want_uint(c, name, val, 1, 86400, &v))
+		return -1;
+	c->o->idle_wait_s = (uint32_t)v;
+	return 0;
+}
+
+static int opt_max_echo_wait(struct opt_ctx *c, const char *name, const char *val)
+{
+	unsigned long v;
+	if (want_uint(c, name, val, 1, 86400, &v))
+		return -1;
+	c->o->max_echo_wait_s = (uint32_t)v;
+	return 0;
+}
+
+static int opt_logstring(struct opt_ctx *c, const char *name, const char *val)
+{
+	size_t n = strlen(val);
+	if (n == 0 || n >= sizeof c->o->logstring)
+		return fail(c, "%s '%s': allowed: 1 to 63 printable characters", name, val);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)val[i] <= ' ' || (unsigned char)val[i] >= 0x7f || val[i] == '%')
+			return fail(c, "%s '%s': allowed: printable characters without spaces or '%%'",
+				    name, val);
+	str_copy(c->o->logstring, val, sizeof c->o->logstring);
+	return 0;
+}
+
+static int opt_localbind(struct opt_ctx *c, const char *name, const char *val)
+{
+	struct in_addr a;
+	if (inet_pton(AF_INET, val, &a) != 1)
+		return fail(c, "%s '%s': allowed: an IPv4 address such as 192.0.2.10", name, val);
+	c->o->have_localbind = true;
+	c->o->localbind = a.s_addr;
+	return 0;
+}
+
+static int opt_rtmark(struct opt_ctx *c, const char *name, const char *val)
+{
+	unsigned long v;
+	if (want_uint(c, name, val, 1, 0xffffffffUL, &v))
+		return -1;
+	c->o->have_rtmark = true;
+	c->o->rtmark = (uint32_t)v;
+	return 0;
+}
+
+static int opt_loglevel(struct opt_ctx *c, const char *name, const char *val)
+{
+	unsigned long v;
+	if (want_uint(c, name, val, 0, 2, &v))
+		return -1;
+	c->o->loglevel = (int)v;
+	return 0;
+}
+
+static int opt_test_type(struct opt_ctx *c, const char *name, const char *val)
+{
+	unsigned long v;
+	if (want_uint(c, name, val, 0, 3, &v))
+		return -1;
+	c->o->test_type = (int)v;
+	return 0;
+}
+
+static int opt_test_rate(struct opt_ctx *c, const char *name, const char *val)
+{
+	unsigned long v;
+	if (want_uint(c, name, val, 1, 1000000, &v))
+		return -1;
+	c->o->test_rate = (unsigned)v;
+	c->o->test_rate_given = true;
+	return 0;
+}
+
+static int opt_missing_window(struct opt_ctx *c, const char *name, const char *val)
+{
+	unsigned long v;
+	if (want_uint(c, name, val, 1, 1000000, &v))
+		return -1;
+	c->o->missing_window = (uint32_t)v;
+	return 0;
+}
+
+#define FLAG(field) \
+	static int opt_##field(struct opt_ctx *c, const char *name, const char *val) \
+	{ (void)name; (void)val; c->o->field = true; return 0; }
+FLAG(nolaunchpppd)
+FLAG(debug)
+FLAG(sync)
+FLAG(nobuffer)
+FLAG(nohostroute)
+FLAG(help)
+FLAG(version)
+
+static const struct {
+	const char *name;
+	bool has_arg;
+	opt_fn fn;
+} options[] = {
+	{ "phone", true, opt_phone },
+	{ "nolaunchpppd", false, opt_nolaunchpppd },
+	{ "quirks", true, opt_quirks },
+	{ "debug", false, opt_debug },
+	{ "sync", false, opt_sync },
+	{ "timeout", true, opt_timeout },
+	{ "nobuffer", false, opt_nobuffer },
+	{ "idle-wait", true, opt_idle_wait },
+	{ "max-echo-wait", true, opt_max_echo_wait },
+	{ "logstring", true, opt_logstring },
+	{ "localbind", true, opt_localbind },
+	{ "rtmark", true, opt_rtmark },
+	{ "nohostroute", false, opt_nohostroute },
+	{ "loglevel", true, opt_loglevel },
+	{ "test-type", true, opt_test_type },
+	{ "test-rate", true, opt_test_rate },
+	{ "missing-window", true, opt_missing_window },
+	{ "version", false, opt_version },
+	{ "help", false, opt_help },
+};
+
+const char *pptp_usage(void)
+{
+	return "usage: pptp SERVER [PPTP-OPTIONS] [PPPD-OPTIONS]\n"
+	       "\n"
+	       "Establishes a PPTP call to SERVER (host name or IPv4 address) and carries\n"
+	       "PPP over it.  Arguments that do not start with '-' are passed to pppd.\n"
+	       "\n"
+	       "  --phone NUMBER         phone number sent to the server (at most 64 characters)\n"
+	       "  --nolaunchpppd         do not start pppd: speak PPP on stdin/stdout\n"
+	       "                         (for pppd's  pty \"pptp SERVER --nolaunchpppd\")\n"
+	       "  --quirks NAME          work around a buggy server or modem (BEZEQ_ISRAEL)\n"
+	       "  --debug                stay in the foreground and log to stderr\n"
+	       "  --sync                 synchronous HDLC (pppd must use 'sync' too)\n"
+	       "  --timeout SECONDS      wait for reordered packets, 0.01 to 10 (default 0.3)\n"
+	       "  --nobuffer             no reordering: deliver at once, drop late packets\n"
+	       "  --idle-wait SECONDS    silence before a keepalive echo, 1 to 86400 (default 60)\n"
+	       "  --max-echo-wait SECONDS  wait for the echo reply, 1 to 86400 (default 60)\n"
+	       "  --logstring NAME       name used in log lines instead of 'anon'\n"
+	       "  --localbind ADDRESS    local IPv4 address for the TCP and GRE sockets\n"
+	       "  --rtmark N             policy routing mark (SO_MARK) on all our packets\n"
+	       "  --nohostroute          do not add a host route towards the server\n"
+	       "  --loglevel N           0 quiet, 1 default, 2 verbose\n"
+	       "  --test-type N          reorder what we send, for testing servers (0 to 3)\n"
+	       "  --test-rate N          packets between two reordering tests (default 100)\n"
+	       "  --missing-window N     a packet more than N ahead is bogus (default 300)\n"
+	       "  --version              print the version\n"
+	       "  --help                 this text\n"
+	       "\n"
+	       "See pptp(8) for the details, the exit statuses and examples.\n";
+}
+
+void pptp_options_defaults(struct pptp_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->timeout_us = PPTP_DEFAULT_TIMEOUT_US;
+	o->idle_wait_s = PPTP_DEFAULT_IDLE_WAIT;
+	o->max_echo_wait_s = PPTP_DEFAULT_MAX_ECHO_WAIT;
+	str_copy(o->logstring, "anon", sizeof o->logstring);
+	o->loglevel = 1;
+	o->test_rate = PPTP_DEFAULT_TEST_RATE;
+	o->missing_window = PPTP_DEFAULT_MISSING_WINDOW;
+}
+
+/* Cross-option checks, once everything is known. */
+static enum pptp_parse_result check_combination(struct opt_ctx *c)
+{
+	struct pptp_options *o = c->o;
+
+	if (!o->server) {
+		snprintf(c->err, c->errlen, "no server given: the first argument that does not "
+			 "start with '-' must be the server's host name or address");
+		return PPTP_PARSE_ERROR;
+	}
+	if ((o->test_type == 2 || o->test_type == 3) && o->test_rate < 10) {
+		snprintf(c->err, c->errlen, "--test-rate %u: test type %d reorders bursts of ten "
+			 "packets, so the rate must be at least 10", o->test_rate, o->test_type);
+		return PPTP_PARSE_ERROR;
+	}
+	if (o->nolaunchpppd && o->pppd_argc > 0) {
+		snprintf(c->err, c->errlen, "pppd option '%s' given with --nolaunchpppd: pppd is "
+			 "already running, so put its options in pppd's own command line or peers "
+			 "file", o->pppd_argv[0]);
+		return PPTP_PARSE_ERROR;
+	}
+	return PPTP_PARSE_OK;
+}
+
+enum pptp_parse_result pptp_options_parse(int argc, char *const argv[], struct pptp_options *o,
+					  char *err, size_t errlen)
+{
+	struct opt_ctx c = { o, err, errlen };
+
+	pptp_options_defaults(o);
+	if (errlen)
+		err[0] = '\0';
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-') {
+			if (!o->server) {
+				o->server = a;
+			} else if (o->pppd_argc >= PPTP_MAX_PPPD_ARGS) {
+				snprintf(err, errlen, "too many pppd options (at most %d)",
+					 PPTP_MAX_PPPD_ARGS);
+				return PPTP_PARSE_ERROR;
+			} else {
+				o->pppd_argv[o->pppd_argc++] = argv[i];
+			}
+			continue;
+		}
+		if (!strcmp(a, "-h")) {
+			o->help = true;
+			continue;
+		}
+		if (a[1] != '-' || a[2] == '\0') {
+			snprintf(err, errlen, "unknown option '%.100s' (pptp options start with "
+				 "'--'; see pptp --help)", a);
+			return PPTP_PARSE_ERROR;
+		}
+		const char *name = a + 2, *eq = strchr(name, '=');
+		size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+		size_t k;
+		for (k = 0; k < ARRAY_LEN(options); k++)
+			if (strlen(options[k].name) == nlen && !strncmp(options[k].name, name, nlen))
+				break;
+		if (k == ARRAY_LEN(options)) {
+			snprintf(err, errlen, "unknown option '%.100s' (see pptp --help)", a);
+			return PPTP_PARSE_ERROR;
+		}
+		char shown[64];
+		snprintf(shown, sizeof shown, "--%s", options[k].name);
+		const char *val = NULL;
+		if (options[k].has_arg) {
+			if (eq) {
+				val = eq + 1;
+			} else if (i + 1 < argc) {
+				val = argv[++i];
+			} else {
+				snprintf(err, errlen, "%s needs a value (see pptp --help)", shown);
+				return PPTP_PARSE_ERROR;
+			}
+		} else if (eq) {
+			snprintf(err, errlen, "%s takes no value", shown);
+			return PPTP_PARSE_ERROR;
+		}
+		if (options[k].fn(&c, shown, val))
+			return PPTP_PARSE_ERROR;
+	}
+	if (o->help)
+		return PPTP_PARSE_HELP;
+	if (o->version)
+		return PPTP_PARSE_VERSION;
+	return check_combination(&c);
+}

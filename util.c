@@ -1,0 +1,179 @@
+/* util.c - logging, clocks and small string helpers. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct {
+	char prefix[96];	/* "logstring role" */
+	char logstring[64];
+	int max_level;
+	bool to_stderr;
+	bool opened;
+} lg = { "anon", "anon", L_INFO, true, false };
+
+static void log_rebuild_prefix(const char *role)
+{
+	if (role && *role)
+		snprintf(lg.prefix, sizeof lg.prefix, "%s %s", lg.logstring, role);
+	else
+		str_copy(lg.prefix, lg.logstring, sizeof lg.prefix);
+}
+
+void log_init(const char *logstring, int loglevel, bool to_stderr)
+{
+	str_copy(lg.logstring, logstring ? logstring : "anon", sizeof lg.logstring);
+	log_rebuild_prefix(NULL);
+	lg.max_level = loglevel <= 0 ? L_NOTICE : loglevel == 1 ? L_INFO : L_DEBUG;
+	lg.to_stderr = to_stderr;
+	if (!lg.opened) {
+		openlog("pptp", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		lg.opened = true;
+	}
+}
+
+void log_set_role(const char *role) { log_rebuild_prefix(role); }
+void log_set_stderr(bool on) { lg.to_stderr = on; }
+bool log_wants(int level) { return level <= lg.max_level; }
+
+void log_vmsg(int level, const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	if (!log_wants(level))
+		return;
+	vsnprintf(line, sizeof line, fmt, ap);
+	if (lg.opened)
+		syslog(LOG_DAEMON | level, "%s: %s", lg.prefix, line);
+	if (lg.to_stderr) {
+		/* One write per line so the processes' lines do not interleave. */
+		char out[1200];
+		int n = snprintf(out, sizeof out, "pptp[%ld]: %s: %s\n", (long)getpid(), lg.prefix, line);
+		if (n > 0) {
+			size_t len = (size_t)n < sizeof out ? (size_t)n : sizeof out - 1;
+			ssize_t w = write(STDERR_FILENO, out, len);
+			(void)w;
+		}
+	}
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_vmsg(level, fmt, ap);
+	va_end(ap);
+}
+
+void log_engine(void *ctx, int level, const char *msg)
+{
+	if (ctx)
+		log_msg(level, "%s%s", (const char *)ctx, msg);
+	else
+		log_msg(level, "%s", msg);
+}
+
+uint64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+size_t str_copy(char *dst, const char *src, size_t cap)
+{
+	size_t n = strlen(src);
+	if (cap) {
+		size_t c = n < cap - 1 ? n : cap - 1;
+		memcpy(dst, src, c);
+		dst[c] = '\0';
+	}
+	return n;
+}
+
+void hex_str(char *dst, size_t cap, const void *p, size_t n, size_t max_bytes)
+{
+	static const char digits[] = "0123456789abcdef";
+	const uint8_t *b = p;
+	size_t o = 0, i;
+
+	if (!cap)
+		return;
+	for (i = 0; i < n && i < max_bytes && o + 4 <= cap; i++) {
+		if (i)
+			dst[o++] = ' ';
+		dst[o++] = digits[b[i] >> 4];
+		dst[o++] = digits[b[i] & 15];
+	}
+	if (i < n && o + 4 <= cap) {
+		memcpy(dst + o, " ...", 4);
+		o += 4;
+	}
+	dst[o < cap ? o : cap - 1] = '\0';
+}
+
+void str_printable(char *dst, size_t cap, const void *field, size_t width)
+{
+	const uint8_t *f = field;
+	size_t o = 0;
+
+	if (!cap)
+		return;
+	for (size_t i = 0; i < width && f[i] && o + 1 < cap; i++)
+		dst[o++] = (f[i] >= 0x20 && f[i] < 0x7f) ? (char)f[i] : '?';
+	dst[o] = '\0';
+}
+
+int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int parse_seconds(const char *s, uint64_t min_us, uint64_t max_us, uint64_t *out)
+{
+	uint64_t whole = 0, frac = 0, scale = 1000000;
+	const char *p = s;
+	bool digits = false;
+
+	if (!s)
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		digits = true;
+		if (whole > 100000000u)
+			return -ERANGE;
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			digits = true;
+			if (scale > 1) {
+				scale /= 10;
+				frac += (uint64_t)(*p - '0') * scale;
+			}
+		}
+	}
+	if (!digits || *p)
+		return -EINVAL;
+	whole = whole * 1000000u + frac;
+	if (whole < min_us || whole > max_us)
+		return -ERANGE;
+	*out = whole;
+	return 0;
+}
