@@ -1,0 +1,363 @@
+/* pptp_ctrl.h - the PPTP control connection (RFC 2637), client (PNS) side.
+ *
+ * A pure engine: the caller feeds it the bytes read from TCP/1723 and the
+ * time, drains the bytes it wants sent, asks when it next needs the clock,
+ * and pops events.  No sockets, no globals, no syslog: lines of log go to
+ * the pptp_log_fn in the configuration.
+ *
+ * Two layers:
+ *  - message codecs: one host-order struct per control message, with
+ *    pptp_msg_encode / pptp_msg_decode;
+ *  - struct pptp_conn: framing, the connection and call state machines,
+ *    keepalive, quirks.
+ */
+#ifndef PPTP_CTRL_H
+#define PPTP_CTRL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+#define PPTP_PORT 1723
+#define PPTP_MAGIC 0x1A2B3C4Du
+#define PPTP_HDR_LEN 12
+#define PPTP_MSG_MAX 220	/* the largest message (Incoming-Call-Request) */
+#define PPTP_PROTO_VERSION 0x0100	/* PPTP_VERSION is the program version (-D) */
+#define PPTP_STR_LEN 64		/* host name, vendor, phone number, subaddress */
+
+enum pptp_msg_type {
+	PPTP_SCCRQ = 1,	/* Start-Control-Connection-Request */
+	PPTP_SCCRP = 2,	/* Start-Control-Connection-Reply */
+	PPTP_STOPCCRQ = 3,	/* Stop-Control-Connection-Request */
+	PPTP_STOPCCRP = 4,	/* Stop-Control-Connection-Reply */
+	PPTP_ECHORQ = 5,
+	PPTP_ECHORP = 6,
+	PPTP_OCRQ = 7,	/* Outgoing-Call-Request */
+	PPTP_OCRP = 8,	/* Outgoing-Call-Reply */
+	PPTP_ICRQ = 9,	/* Incoming-Call-Request */
+	PPTP_ICRP = 10,	/* Incoming-Call-Reply */
+	PPTP_ICCN = 11,	/* Incoming-Call-Connected */
+	PPTP_CCR = 12,	/* Call-Clear-Request */
+	PPTP_CDN = 13,	/* Call-Disconnect-Notify */
+	PPTP_WEN = 14,	/* WAN-Error-Notify */
+	PPTP_SLI = 15,	/* Set-Link-Info */
+};
+#define PPTP_MSG_TYPE_MAX 15
+
+/* Capability and type bits. */
+#define PPTP_FRAME_ASYNC 1u
+#define PPTP_FRAME_SYNC 2u
+#define PPTP_FRAME_ANY 3u
+#define PPTP_BEARER_ANALOG 1u
+#define PPTP_BEARER_DIGITAL 2u
+#define PPTP_BEARER_ANY 3u
+
+/* Result codes (per message; see the *_str functions for words). */
+enum { PPTP_SCCRP_OK = 1, PPTP_SCCRP_GENERAL = 2, PPTP_SCCRP_EXISTS = 3,
+       PPTP_SCCRP_NOT_AUTHORIZED = 4, PPTP_SCCRP_BAD_VERSION = 5 };
+enum { PPTP_OCRP_CONNECTED = 1, PPTP_OCRP_GENERAL = 2, PPTP_OCRP_NO_CARRIER = 3,
+       PPTP_OCRP_BUSY = 4, PPTP_OCRP_NO_DIAL_TONE = 5, PPTP_OCRP_TIMEOUT = 6,
+       PPTP_OCRP_NOT_ACCEPTED = 7 };
+enum { PPTP_ICRP_CONNECT = 1, PPTP_ICRP_GENERAL = 2, PPTP_ICRP_NOT_ACCEPTED = 3 };
+enum { PPTP_CDN_LOST_CARRIER = 1, PPTP_CDN_GENERAL = 2, PPTP_CDN_ADMIN = 3,
+       PPTP_CDN_REQUEST = 4 };
+enum { PPTP_STOP_NONE = 1, PPTP_STOP_PROTOCOL = 2, PPTP_STOP_LOCAL_SHUTDOWN = 3 };
+enum { PPTP_STOPRP_OK = 1, PPTP_STOPRP_GENERAL = 2 };
+enum { PPTP_ECHO_OK = 1, PPTP_ECHO_GENERAL = 2 };
+enum { PPTP_GERR_NONE = 0, PPTP_GERR_NOT_CONNECTED = 1, PPTP_GERR_BAD_FORMAT = 2,
+       PPTP_GERR_BAD_VALUE = 3, PPTP_GERR_NO_RESOURCE = 4, PPTP_GERR_BAD_CALL_ID = 5,
+       PPTP_GERR_PAC_ERROR = 6 };
+
+/* ---- message structs: host order; strings are NUL-terminated copies of
+ * the 64-byte wire fields (encode copies at most 64 bytes, zero padded). */
+
+struct pptp_sccrq {
+	uint16_t version;
+	uint32_t framing, bearer;
+	uint16_t max_channels, firmware;
+	char hostname[PPTP_STR_LEN + 1], vendor[PPTP_STR_LEN + 1];
+};
+struct pptp_sccrp {
+	uint16_t version;
+	uint8_t result, error;
+	uint32_t framing, bearer;
+	uint16_t max_channels, firmware;
+	char hostname[PPTP_STR_LEN + 1], vendor[PPTP_STR_LEN + 1];
+};
+struct pptp_stopccrq { uint8_t reason; };
+struct pptp_stopccrp { uint8_t result, error; };
+struct pptp_echorq { uint32_t id; };
+struct pptp_echorp { uint32_t id; uint8_t result, error; };
+struct pptp_ocrq {
+	uint16_t call_id, serial;
+	uint32_t min_bps, max_bps, bearer, framing;
+	uint16_t window, delay, phone_len;
+	char phone[PPTP_STR_LEN + 1], subaddress[PPTP_STR_LEN + 1];
+};
+struct pptp_ocrp {
+	uint16_t call_id, peer_call_id;
+	uint8_t result, error;
+	uint16_t cause;
+	uint32_t speed;
+	uint16_t window, delay;
+	uint32_t channel;
+};
+struct pptp_icrq {
+	uint16_t call_id, serial;
+	uint32_t bearer, channel;
+	uint16_t dialed_len, dialing_len;
+	char dialed[PPTP_STR_LEN + 1], dialing[PPTP_STR_LEN + 1], subaddress[PPTP_STR_LEN + 1];
+};
+struct pptp_icrp {
+	uint16_t call_id, peer_call_id;
+	uint8_t result, error;
+	uint16_t window, delay;
+};
+struct pptp_iccn {
+	uint16_t peer_call_id;
+	uint32_t speed;
+	uint16_t window, delay;
+	uint32_t framing;
+};
+struct pptp_ccr { uint16_t call_id; };
+struct pptp_cdn {
+	uint16_t call_id;
+	uint8_t result, error;
+	uint16_t cause;
+	char stats[128 + 1];
+};
+struct pptp_wen {
+	uint16_t peer_call_id;
+	uint32_t crc, framing, hw_overrun, buf_overrun, timeout, alignment;
+};
+struct pptp_sli { uint16_t peer_call_id; uint32_t send_accm, recv_accm; };
+
+struct pptp_msg {
+	uint16_t type;	/* enum pptp_msg_type */
+	union {
+		struct pptp_sccrq sccrq;
+		struct pptp_sccrp sccrp;
+		struct pptp_stopccrq stopccrq;
+		struct pptp_stopccrp stopccrp;
+		struct pptp_echorq echorq;
+		struct pptp_echorp echorp;
+		struct pptp_ocrq ocrq;
+		struct pptp_ocrp ocrp;
+		struct pptp_icrq icrq;
+		struct pptp_icrp icrp;
+		struct pptp_iccn iccn;
+		struct pptp_ccr ccr;
+		struct pptp_cdn cdn;
+		struct pptp_wen wen;
+		struct pptp_sli sli;
+	} u;
+};
+
+/* Decoding failures, from the header outwards. */
+enum pptp_dec_err {
+	PPTP_DEC_OK = 0,
+	PPTP_DEC_SHORT = -1,		/* fewer bytes than the header / declared length */
+	PPTP_DEC_BAD_LENGTH = -2,	/* declared length < 12 or > PPTP_MSG_MAX */
+	PPTP_DEC_NOT_CONTROL = -3,	/* PPTP message type is not 1 */
+	PPTP_DEC_BAD_MAGIC = -4,
+	PPTP_DEC_UNKNOWN_TYPE = -5,	/* control message type 0 or > 15 */
+	PPTP_DEC_LENGTH_MISMATCH = -6,	/* declared length is not the RFC length of the type */
+};
+
+/* Exact RFC length of a control message type; 0 for an unknown type. */
+size_t pptp_msg_len(unsigned type);
+/* "Start-Control-Connection-Request" etc; "unknown" for anything else. */
+const char *pptp_msg_name(unsigned type);
+/* Short RFC abbreviation: "SCCRQ", "OCRP", ... ; "?" when unknown. */
+const char *pptp_msg_abbrev(unsigned type);
+const char *pptp_dec_strerror(int err);
+
+/* Encode m (header included) into buf; returns the length written, or
+ * -ENOSPC when cap is too small, -EINVAL for an unknown type. */
+int pptp_msg_encode(const struct pptp_msg *m, uint8_t *buf, size_t cap);
+/* Decode one whole message of len bytes (len is what the caller framed,
+ * normally the declared length).  Checks, in order: len >= 12, declared
+ * length == len and within [12, PPTP_MSG_MAX], PPTP message type 1, magic
+ * cookie, control type known, declared length == pptp_msg_len(type).
+ * Returns PPTP_DEC_OK or a negative enum pptp_dec_err. */
+int pptp_msg_decode(const uint8_t *buf, size_t len, struct pptp_msg *m);
+
+/* Result and error codes in words, for the log. Never NULL. */
+const char *pptp_sccrp_result_str(unsigned result);
+const char *pptp_ocrp_result_str(unsigned result);
+const char *pptp_icrp_result_str(unsigned result);
+const char *pptp_cdn_result_str(unsigned result);
+const char *pptp_stop_reason_str(unsigned reason);
+const char *pptp_stopccrp_result_str(unsigned result);
+const char *pptp_echorp_result_str(unsigned result);
+const char *pptp_general_error_str(unsigned error);
+
+/* ---- the connection engine ---- */
+
+struct pptp_quirk;	/* pptp_quirks.h */
+
+#define PPTP_MAX_CALLS 64
+
+/* Timers the RFC leaves to the implementation (milliseconds). */
+#define PPTP_SCCRP_TIMEOUT_MS 30000	/* waiting for Start-Control-Connection-Reply */
+#define PPTP_OCRP_TIMEOUT_MS 60000	/* waiting for Outgoing-Call-Reply */
+#define PPTP_CDN_TIMEOUT_MS 10000	/* waiting for Call-Disconnect-Notify after our clear */
+#define PPTP_STOPCCRP_TIMEOUT_MS 5000	/* waiting for Stop-Control-Connection-Reply */
+
+struct pptp_conn_config {
+	const char *hostname;		/* SCCRQ host name (may be NULL: empty) */
+	const char *vendor;		/* SCCRQ vendor string */
+	uint16_t firmware;		/* SCCRQ firmware revision */
+	uint32_t idle_wait_ms;		/* silence before an Echo-Request (--idle-wait) */
+	uint32_t max_echo_wait_ms;	/* wait for its Echo-Reply (--max-echo-wait) */
+	uint16_t first_call_id;		/* our call IDs count up from here (never 0) */
+	const struct pptp_quirk *quirk;	/* NULL: none */
+	pptp_log_fn log;		/* NULL: silent */
+	void *log_ctx;
+};
+
+/* Parameters of one outgoing call. */
+struct pptp_call_params {
+	char phone[PPTP_STR_LEN + 1];	/* --phone, may be empty */
+	uint16_t window;		/* our Packet Recv Window Size */
+	uint16_t delay;			/* our Packet Processing Delay */
+	uint32_t framing;		/* PPTP_FRAME_*: async, or sync with --sync */
+};
+
+enum pptp_event_type {
+	PPTP_EV_CONN_UP = 1,	/* SCCRP said yes */
+	PPTP_EV_CONN_DOWN,	/* the control connection is over; reason in .reason */
+	PPTP_EV_CALL_UP,	/* OCRP said connected: .call, .peer_call_id, .peer_window */
+	PPTP_EV_CALL_DOWN,	/* a call is over: .call, reason in .reason */
+};
+
+/* Why the control connection ended (PPTP_EV_CONN_DOWN .reason). */
+enum pptp_conn_down {
+	PPTP_DOWN_STOPPED = 1,	/* we asked (pptp_conn_stop) and it finished */
+	PPTP_DOWN_REFUSED,	/* SCCRP result was not success */
+	PPTP_DOWN_NO_REPLY,	/* no SCCRP within PPTP_SCCRP_TIMEOUT_MS */
+	PPTP_DOWN_ECHO_TIMEOUT,	/* keepalive: no Echo-Reply within max_echo_wait */
+	PPTP_DOWN_PEER_STOP,	/* the server sent Stop-Control-Connection-Request */
+	PPTP_DOWN_PROTOCOL,	/* unrecoverable framing error (bad magic, bad length) */
+	PPTP_DOWN_CLOSED,	/* the transport closed (pptp_conn_transport_closed) */
+	PPTP_DOWN_OVERFLOW,	/* our output buffer filled: the server does not read */
+};
+
+/* Why a call ended (PPTP_EV_CALL_DOWN .reason). */
+enum pptp_call_down {
+	PPTP_CALL_CLEARED = 1,	/* we cleared it (pptp_conn_call_close) */
+	PPTP_CALL_REFUSED,	/* OCRP result was not "connected" */
+	PPTP_CALL_NO_REPLY,	/* no OCRP within PPTP_OCRP_TIMEOUT_MS */
+	PPTP_CALL_DISCONNECTED,	/* the server sent Call-Disconnect-Notify */
+	PPTP_CALL_CONN_LOST,	/* the control connection went down under it */
+};
+
+struct pptp_event {
+	enum pptp_event_type type;
+	int reason;		/* enum pptp_conn_down or enum pptp_call_down */
+	int call;		/* call handle (CALL_* events), else -1 */
+	uint16_t call_id;	/* our call ID */
+	uint16_t peer_call_id;	/* the server's call ID (CALL_UP) */
+	uint16_t peer_window;	/* the server's Packet Recv Window Size (CALL_UP) */
+	uint16_t peer_delay;	/* the server's Packet Processing Delay (CALL_UP) */
+	uint8_t result, error;	/* result/error codes behind a refusal or disconnect */
+	uint16_t cause;
+	char text[200];		/* the event in words, e.g. "server refused the call: busy" */
+};
+
+#define PPTP_OUT_MAX 8192	/* pending output beyond this: PPTP_DOWN_OVERFLOW */
+#define PPTP_EVENTS_MAX (2 * PPTP_MAX_CALLS + 8)
+
+enum pptp_conn_state {
+	PPTP_CONN_WAIT_SCCRP = 1,	/* SCCRQ sent */
+	PPTP_CONN_ESTABLISHED,
+	PPTP_CONN_CLEARING,		/* stopping: waiting for our calls' CDNs */
+	PPTP_CONN_WAIT_STOPCCRP,	/* Stop-Control-Connection-Request sent */
+	PPTP_CONN_CLOSED,		/* over; CONN_DOWN was queued */
+};
+
+enum pptp_call_state {
+	PPTP_CALL_FREE = 0,
+	PPTP_CALL_PENDING,	/* opened before the connection was up: OCRQ not sent */
+	PPTP_CALL_WAIT_OCRP,
+	PPTP_CALL_ESTABLISHED,
+	PPTP_CALL_WAIT_CDN,	/* Call-Clear-Request sent */
+};
+
+struct pptp_call {
+	enum pptp_call_state state;
+	uint16_t call_id, peer_call_id, serial;
+	struct pptp_call_params params;
+	uint64_t deadline_us;	/* OCRP or CDN timeout; 0 when none */
+};
+
+/* Everything lives inside the struct: no allocation. Treat as opaque. */
+struct pptp_conn {
+	struct pptp_conn_config cfg;
+	enum pptp_conn_state state;
+	uint64_t state_deadline_us;	/* SCCRP / CDN-wait / STOPCCRP timeouts */
+	uint64_t last_rx_us;		/* last whole message received */
+	uint64_t echo_deadline_us;	/* 0: no Echo-Request outstanding */
+	uint32_t echo_id;		/* identifier of our outstanding Echo-Request */
+	uint32_t echo_next_id;
+	uint16_t next_call_id, next_serial;
+	bool stop_requested;
+	struct pptp_sccrp server;	/* what the server said about itself */
+	struct pptp_call calls[PPTP_MAX_CALLS];
+	uint8_t in[PPTP_MSG_MAX];	/* partial message being reassembled */
+	size_t in_len;
+	uint8_t out[PPTP_OUT_MAX];	/* bytes waiting to be written */
+	size_t out_len;
+	struct pptp_event ev[PPTP_EVENTS_MAX];
+	unsigned ev_head, ev_count;
+};
+
+/* Start: queues the SCCRQ.  The transport must already be connected. */
+void pptp_conn_init(struct pptp_conn *c, const struct pptp_conn_config *cfg, uint64_t now_us);
+
+/* Feed bytes read from the transport.  Any split or packing is fine.
+ * Returns 0, or -EPROTO once the connection has failed (CONN_DOWN queued). */
+int pptp_conn_input(struct pptp_conn *c, const uint8_t *data, size_t len, uint64_t now_us);
+
+/* Output: pending bytes and how many of them were written. */
+size_t pptp_conn_pending(const struct pptp_conn *c, const uint8_t **data);
+void pptp_conn_consume(struct pptp_conn *c, size_t n);
+
+/* Timers: the absolute time (µs) at which pptp_conn_tick wants to run,
+ * UINT64_MAX for never; tick handles everything due at now_us. */
+uint64_t pptp_conn_next_timeout(const struct pptp_conn *c);
+void pptp_conn_tick(struct pptp_conn *c, uint64_t now_us);
+
+/* Open a call: returns a call handle >= 0, or -ENOSPC (no free slot),
+ * -ENOTCONN (the connection is stopping or closed).  The OCRQ goes out now
+ * if the connection is established, else as soon as it is. */
+int pptp_conn_call_open(struct pptp_conn *c, const struct pptp_call_params *p, uint64_t now_us);
+
+/* Clear a call: sends Call-Clear-Request; CALL_DOWN (CLEARED) follows when
+ * the server's Call-Disconnect-Notify arrives or PPTP_CDN_TIMEOUT_MS passes.
+ * A call whose OCRQ was never sent ends at once. */
+void pptp_conn_call_close(struct pptp_conn *c, int call, uint64_t now_us);
+
+/* Send a Set-Link-Info for an established call. */
+int pptp_conn_call_set_link_info(struct pptp_conn *c, int call, uint32_t send_accm,
+				 uint32_t recv_accm);
+
+/* Stop the whole connection: clears every call, then Stop-Control-
+ * Connection-Request; CONN_DOWN (STOPPED) when the reply arrives or its
+ * timeout passes. */
+void pptp_conn_stop(struct pptp_conn *c, uint64_t now_us);
+
+/* The transport is gone (EOF, reset): everything ends now, with events. */
+void pptp_conn_transport_closed(struct pptp_conn *c, int err, uint64_t now_us);
+
+/* Pop the next event: 1 and *ev filled, or 0 when there is none. */
+int pptp_conn_poll_event(struct pptp_conn *c, struct pptp_event *ev);
+
+bool pptp_conn_is_closed(const struct pptp_conn *c);
+const char *pptp_conn_state_name(enum pptp_conn_state s);
+int pptp_conn_active_calls(const struct pptp_conn *c);
+const struct pptp_call *pptp_conn_call(const struct pptp_conn *c, int call);
+
+#endif
