@@ -1,0 +1,397 @@
+/* pptp.c - the program: pptp SERVER [--pptp-options] [pppd-options]
+ *
+ *   pptp (this process) ----------- becomes the GRE-to-PPP gateway
+ *     |-- call manager (pptp_callmgr.c): TCP/1723, shared per server
+ *     `-- pppd on a pty (unless --nolaunchpppd, where pppd started us)
+ *
+ * Without --debug and --nolaunchpppd the tunnel runs in the background: the
+ * foreground process waits until the call is up (or failed) and exits with
+ * that outcome, like pppd's updetach. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "callmgr_proto.h"
+#include "gre_engine.h"
+#include "pptp_callmgr.h"
+#include "pptp_gre.h"
+#include "pptp_options.h"
+#include "pptp_quirks.h"
+#include "util.h"
+
+#ifndef N_HDLC
+#define N_HDLC 13
+#endif
+
+struct pty {
+	int master, slave;
+	char slave_path[64];
+};
+
+static int resolve(const char *name, uint32_t *addr)
+{
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res = NULL, *ai;
+	int r = getaddrinfo(name, NULL, &hints, &res);
+
+	if (r) {
+		log_err("cannot resolve the server name '%s': %s", name,
+			r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
+		return -1;
+	}
+	int count = 0;
+	for (ai = res; ai; ai = ai->ai_next)
+		count++;
+	*addr = ((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr;
+	freeaddrinfo(res);
+	char a[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, addr, a, sizeof a);
+	if (strcmp(a, name))
+		log_notice("server %s resolves to %s%s", name, a,
+			   count > 1 ? " (the first of several addresses)" : "");
+	return 0;
+}
+
+/* Look for pppd on PATH, then where Debian and others install it. */
+static int find_pppd(char *path, size_t cap)
+{
+	const char *env = getenv("PATH");
+	char dirs[4096];
+
+	str_copy(dirs, env ? env : "", sizeof dirs);
+	strncat(dirs, ":/usr/sbin:/sbin", sizeof dirs - strlen(dirs) - 1);
+	for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		if (!*d)
+			continue;
+		int n = snprintf(path, cap, "%s/pppd", d);
+		if (n > 0 && (size_t)n < cap && access(path, X_OK) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static int open_pty(struct pty *t, bool sync)
+{
+	struct termios tio;
+
+	t->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (t->master < 0 || grantpt(t->master) < 0 || unlockpt(t->master) < 0 ||
+	    ptsname_r(t->master, t->slave_path, sizeof t->slave_path) != 0) {
+		log_err("cannot allocate a pty for pppd: %s", strerror(errno));
+		return -1;
+	}
+	t->slave = open(t->slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (t->slave < 0) {
+		log_err("cannot open %s: %s", t->slave_path, strerror(errno));
+		return -1;
+	}
+	/* Raw from the start: before pppd takes the tty over, nothing may be
+	 * echoed back towards the server. */
+	if (tcgetattr(t->slave, &tio) == 0) {
+		cfmakeraw(&tio);
+		tcsetattr(t->slave, TCSANOW, &tio);
+	}
+	if (sync) {
+		int ld = N_HDLC;
+		if (ioctl(t->master, TIOCSETD, &ld) < 0) {
+			log_err("--sync needs the n_hdlc line discipline to keep frames apart: %s "
+				"(try: modprobe n_hdlc)", strerror(errno));
+			return -1;
+		}
+	}
+	fcntl(t->master, F_SETFL, fcntl(t->master, F_GETFL) | O_NONBLOCK);
+	return 0;
+}
+
+static pid_t spawn_pppd(const struct pptp_options *o, const char *pppd, struct pty *t)
+{
+	char *argv[PPTP_MAX_PPPD_ARGS + 8];
+	int argc = 0, p[2];
+
+	argv[argc++] = "pppd";
+	argv[argc++] = t->slave_path;
+	/* pppd stays our child so that its exit status becomes ours. */
+	argv[argc++] = "nodetach";
+	if (o->sync)
+		argv[argc++] = "sync";
+	for (int i = 0; i < o->pppd_argc; i++)
+		argv[argc++] = o->pppd_argv[i];
+	argv[argc] = NULL;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		log_err("pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_err("cannot start pppd: fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		setsid();
+		execv(pppd, argv);
+		int e = errno;
+		if (write(p[1], &e, sizeof e) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(p[1]);
+	int e = 0;
+	ssize_t n;
+	while ((n = read(p[0], &e, sizeof e)) < 0 && errno == EINTR)
+		;
+	close(p[0]);
+	if (n == sizeof e) {
+		log_err("cannot start %s: %s", pppd, strerror(e));
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	char line[512] = "";
+	for (int i = 2; i < argc; i++) {
+		strncat(line, " ", sizeof line - strlen(line) - 1);
+		strncat(line, argv[i], sizeof line - strlen(line) - 1);
+	}
+	log_info("started pppd (pid %d) on %s:%s", (int)pid, t->slave_path, line);
+	return pid;
+}
+
+/* Fork into the background.  The parent waits for one byte: 0 means the
+ * tunnel is up, anything else is the exit status to fail with. */
+static int detach(void)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		log_err("pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_err("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid > 0) {
+		unsigned char st = PPTP_EXIT_FAILURE;
+		close(p[1]);
+		while (read(p[0], &st, 1) < 0 && errno == EINTR)
+			;
+		_exit(st);
+	}
+	close(p[0]);
+	setsid();
+	return p[1];
+}
+
+static void detach_done(int *fd, int status)
+{
+	if (*fd < 0)
+		return;
+	unsigned char b = (unsigned char)status;
+	if (write(*fd, &b, 1) != 1)
+		log_debug("the foreground process is gone");
+	close(*fd);
+	*fd = -1;
+	if (status == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDERR_FILENO);
+			close(null);
+		}
+		log_set_stderr(false);
+	}
+}
+
+static int setup_signals(void)
+{
+	sigset_t s;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&s);
+	sigaddset(&s, SIGTERM);
+	sigaddset(&s, SIGINT);
+	sigaddset(&s, SIGHUP);
+	sigaddset(&s, SIGUSR1);
+	sigaddset(&s, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &s, NULL);
+	int fd = signalfd(-1, &s, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		log_err("signalfd: %s", strerror(errno));
+	return fd;
+}
+
+/* Get the call placed: connect to (or start) the call manager and ask.
+ * A call manager that is just going away is retried with a new one. */
+static int place_call(const struct pptp_options *o, uint32_t server, int sigfd, int *cm_fd,
+		      struct cm_msg *res)
+{
+	struct cm_msg open = { .type = CM_CALL_OPEN, .pid = (uint32_t)getpid(),
+			       .window = GRE_RECV_WINDOW,
+			       .framing = o->sync ? PPTP_FRAME_SYNC : PPTP_FRAME_ASYNC };
+	int exit_code;
+
+	str_copy(open.phone, o->phone, sizeof open.phone);
+	for (int attempt = 0; attempt < 3; attempt++) {
+		*cm_fd = callmgr_connect(o, server, &exit_code);
+		if (*cm_fd < 0)
+			return exit_code;
+		int r = callmgr_open_call(*cm_fd, sigfd, &open, res);
+		if (r == 0)
+			return PPTP_EXIT_OK;
+		close(*cm_fd);
+		*cm_fd = -1;
+		if (r == -EINTR) {
+			log_notice("interrupted while the call was being placed");
+			return PPTP_EXIT_OK;
+		}
+		if (r != -ECONNRESET) {
+			log_err("%s", res->text);
+			return res->exit_code ? res->exit_code : PPTP_EXIT_FAILURE;
+		}
+		log_info("%s: trying again", res->text);
+	}
+	log_err("%s", res->text);
+	return PPTP_EXIT_FAILURE;
+}
+
+static void note_option_effects(const struct pptp_options *o)
+{
+	if (o->nobuffer && o->timeout_given)
+		log_notice("--timeout has no effect with --nobuffer (packets are not reordered)");
+	if (o->test_rate_given && o->test_type == 0)
+		log_notice("--test-rate has no effect without --test-type");
+	if (o->test_type)
+		log_warn("--test-type %d: deliberately reordering what we send (for testing "
+			 "servers)", o->test_type);
+	if (o->quirk)
+		log_info("quirk %s: %s", o->quirk->name, o->quirk->what);
+}
+
+int main(int argc, char **argv)
+{
+	struct pptp_options o;
+	char err[512];
+	uint32_t server;
+	int rc = PPTP_EXIT_FAILURE, cm_fd = -1, gre_fd = -1, detach_fd = -1;
+	struct pty t = { -1, -1, "" };
+	char pppd[4096];
+	pid_t pppd_pid = 0;
+
+	switch (pptp_options_parse(argc, argv, &o, err, sizeof err)) {
+	case PPTP_PARSE_HELP:
+		fputs(pptp_usage(), stdout);
+		return PPTP_EXIT_OK;
+	case PPTP_PARSE_VERSION:
+		printf("pptp version %s\n", PPTP_RELEASE);
+		return PPTP_EXIT_OK;
+	case PPTP_PARSE_ERROR:
+		fprintf(stderr, "pptp: %s\nTry 'pptp --help' for the options.\n", err);
+		return PPTP_EXIT_USAGE;
+	case PPTP_PARSE_OK:
+		break;
+	}
+	log_init(o.logstring, o.loglevel, o.debug || isatty(STDERR_FILENO));
+	log_set_role("pptp");
+	note_option_effects(&o);
+	if (resolve(o.server, &server) < 0)
+		return PPTP_EXIT_RESOLVE;
+	char server_str[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &server, server_str, sizeof server_str);
+	log_notice("pptp %s starting: server %s%s", PPTP_RELEASE, server_str,
+		   o.nolaunchpppd ? ", PPP on stdin/stdout" : "");
+
+	int sigfd = setup_signals();
+	if (sigfd < 0)
+		return PPTP_EXIT_FAILURE;
+	if (!o.nolaunchpppd) {
+		if (find_pppd(pppd, sizeof pppd) < 0) {
+			log_err("pppd not found on PATH or in /usr/sbin: install the ppp package");
+			return PPTP_EXIT_PPPD;
+		}
+		if (!o.debug && (detach_fd = detach()) < 0)
+			return PPTP_EXIT_FAILURE;
+	}
+	/* Everything that can fail locally fails before a call exists. */
+	gre_fd = gre_socket_open(&o, server, err, sizeof err);
+	if (gre_fd < 0) {
+		log_err("%s", err);
+		goto out;
+	}
+	if (!o.nolaunchpppd && open_pty(&t, o.sync) < 0)
+		goto out;
+	if (o.nolaunchpppd) {
+		fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
+		fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
+		if (o.sync) {
+			int ld = N_HDLC;
+			if (isatty(STDIN_FILENO) && ioctl(STDIN_FILENO, TIOCSETD, &ld) < 0) {
+				log_err("--sync needs the n_hdlc line discipline to keep frames apart: "
+					"%s (try: modprobe n_hdlc)", strerror(errno));
+				goto out;
+			}
+		}
+	}
+
+	struct cm_msg call;
+	rc = place_call(&o, server, sigfd, &cm_fd, &call);
+	if (rc != PPTP_EXIT_OK || cm_fd < 0)
+		goto out;
+	log_notice("tunnel to %s is up: call ID %u, server's call ID %u, server's window %u",
+		   server_str, call.call_id, call.peer_call_id, call.peer_window);
+
+	if (!o.nolaunchpppd) {
+		pppd_pid = spawn_pppd(&o, pppd, &t);
+		if (pppd_pid < 0) {
+			rc = PPTP_EXIT_PPPD;
+			goto out;
+		}
+	}
+	detach_done(&detach_fd, PPTP_EXIT_OK);
+
+	struct gateway_params gp = {
+		.opt = &o,
+		.server = server,
+		.ppp_in = o.nolaunchpppd ? STDIN_FILENO : t.master,
+		.ppp_out = o.nolaunchpppd ? STDOUT_FILENO : t.master,
+		.ppp_slave = t.slave,
+		.cm_fd = cm_fd,
+		.sig_fd = sigfd,
+		.gre_fd = gre_fd,
+		.pppd_pid = pppd_pid,
+		.call = call,
+	};
+	t.slave = -1;	/* the gateway closes it once pppd is talking */
+	rc = gateway_run(&gp);
+	log_set_role("pptp");
+	log_info("exiting with status %d", rc);
+out:
+	detach_done(&detach_fd, rc == PPTP_EXIT_OK ? PPTP_EXIT_FAILURE : rc);
+	if (cm_fd >= 0)
+		close(cm_fd);
+	if (gre_fd >= 0)
+		close(gre_fd);
+	if (t.master >= 0)
+		close(t.master);
+	if (t.slave >= 0)
+		close(t.slave);
+	close(sigfd);
+	return rc;
+}

@@ -1,0 +1,934 @@
+/* pptp_callmgr.c - the call manager process.
+ *
+ * It owns the TCP connection to SERVER:1723 and drives the control engine
+ * (pptp_ctrl.c) with it; every gateway to that server connects to its unix
+ * socket and gets a call of its own.  When the last call ends it stops the
+ * control connection, removes its host route and socket, and exits.
+ *
+ * Ownership of the socket name is decided by an flock()ed lock file next to
+ * the socket: whoever holds the lock is the live call manager, so a socket
+ * left by one that died is recognised as stale and replaced. */
+#include "pptp_callmgr.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pptp_ctrl.h"
+#include "routing.h"
+#include "sockutil.h"
+#include "util.h"
+
+#define CM_READY 'R'	/* readiness pipe: listening */
+#define CM_BUSY 'B'	/* another call manager holds the lock */
+#define CM_FAILED 'F'	/* followed by an exit code byte */
+
+struct cm_client {
+	int fd;			/* -1: free slot */
+	int call;		/* engine call handle, -1 before the OCRQ */
+	bool opened;		/* CM_CALL_OPEN received */
+	bool answered;		/* CM_CALL_RESULT sent */
+	struct cm_msg open;
+};
+
+struct callmgr {
+	const struct pptp_options *opt;
+	uint32_t server;
+	char server_str[INET_ADDRSTRLEN];
+	char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char lock_path[sizeof(((struct sockaddr_un *)0)->sun_path) + 8];
+	int lock_fd, listen_fd, tcp_fd, sig_fd;
+	bool tcp_connecting, conn_started, stopping;
+	uint64_t connect_deadline, first_client_deadline;
+	struct pptp_conn conn;
+	struct cm_client clients[PPTP_MAX_CALLS];
+	int nclients;
+	bool had_client;
+	struct host_route route;
+	char hostname[PPTP_STR_LEN + 1];
+	int down_exit;			/* set once the control connection is over */
+	char down_text[CM_TEXT_MAX];
+};
+
+/* ---- names and paths ---- */
+
+static int socket_name(const struct pptp_options *o, uint32_t server, char *sock, size_t scap,
+		       char *lock, size_t lcap)
+{
+	char srv[INET_ADDRSTRLEN], bind[INET_ADDRSTRLEN + 3] = "", mark[16] = "";
+	struct stat st;
+	struct in_addr a = { .s_addr = server };
+
+	inet_ntop(AF_INET, &a, srv, sizeof srv);
+	if (o->have_localbind) {
+		struct in_addr b = { .s_addr = o->localbind };
+		char bs[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &b, bs, sizeof bs);
+		snprintf(bind, sizeof bind, "-b%s", bs);
+	}
+	if (o->have_rtmark)
+		snprintf(mark, sizeof mark, "-m%u", o->rtmark);
+	/* The file system is shared between network namespaces but a TCP
+	 * connection is not: the namespace is part of the name. */
+	unsigned long ns = stat("/proc/self/ns/net", &st) == 0 ? (unsigned long)st.st_ino : 0;
+	int n = snprintf(sock, scap, PPTP_RUN_DIR "/%s%s%s-n%lu", srv, bind, mark, ns);
+	if (n < 0 || (size_t)n >= scap)
+		return -ENAMETOOLONG;
+	n = snprintf(lock, lcap, "%s.lock", sock);
+	return n < 0 || (size_t)n >= lcap ? -ENAMETOOLONG : 0;
+}
+
+/* The run directory must be ours and closed to others: a socket there is
+ * trusted to be a call manager. */
+static int ensure_run_dir(void)
+{
+	struct stat st;
+
+	if (mkdir(PPTP_RUN_DIR, 0700) < 0 && errno != EEXIST) {
+		log_err("cannot create " PPTP_RUN_DIR ": %s", strerror(errno));
+		return -1;
+	}
+	if (lstat(PPTP_RUN_DIR, &st) < 0) {
+		log_err("cannot examine " PPTP_RUN_DIR ": %s", strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022)) {
+		log_err(PPTP_RUN_DIR " is not a directory owned by uid %u and closed to other "
+			"users (owner %u, mode %o): refusing to use it", (unsigned)geteuid(),
+			(unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+/* Take the lock file exclusively, without waiting.  Returns the locked fd,
+ * -EWOULDBLOCK when a live call manager owns it, or another -errno. */
+static int take_lock(const char *path)
+{
+	for (int tries = 0; tries < 5; tries++) {
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return -errno;
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+		/* A previous owner may have unlinked the file between our open
+		 * and our lock: then we hold a lock nobody else can see. */
+		struct stat a, b;
+		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev)
+			return fd;
+		close(fd);
+	}
+	return -EAGAIN;
+}
+
+void callmgr_remove_stale(const struct pptp_options *o, uint32_t server)
+{
+	char sock[108], lock[116];
+
+	if (socket_name(o, server, sock, sizeof sock, lock, sizeof lock))
+		return;
+	int fd = take_lock(lock);
+	if (fd < 0)
+		return;		/* a live call manager (or none at all) */
+	if (unlink(sock) == 0)
+		log_info("removed the socket of a call manager that died: %s", sock);
+	unlink(lock);
+	close(fd);
+}
+
+/* ---- words for connect() failures (seed 004: is TCP/1723 reachable?) ---- */
+
+static void connect_words(struct callmgr *cm, int err, char *buf, size_t cap)
+{
+	const char *s = cm->server_str;
+
+	switch (err) {
+	case ECONNREFUSED:
+		snprintf(buf, cap, "connection refused by %s: nothing accepts PPTP on TCP port "
+			 "1723 there (is it a PPTP server, and is its PPTP service running?)", s);
+		break;
+	case ETIMEDOUT:
+		snprintf(buf, cap, "no answer from %s on TCP port 1723 within %d s: the server is "
+			 "down, or a firewall drops PPTP's control connection", s,
+			 CALLMGR_CONNECT_TIMEOUT_S);
+		break;
+	case ENETUNREACH:
+		snprintf(buf, cap, "network unreachable: this machine has no route to %s (check "
+			 "its network connection and routes)", s);
+		break;
+	case EHOSTUNREACH:
+		snprintf(buf, cap, "host unreachable: %s does not answer on the local network, or "
+			 "a router reported it unreachable (is the address right?)", s);
+		break;
+	case EACCES:
+	case EPERM:
+		snprintf(buf, cap, "connecting to %s:1723 is not permitted: a local firewall rule "
+			 "blocks it", s);
+		break;
+	default:
+		snprintf(buf, cap, "cannot connect to %s:1723: %s", s, strerror(err));
+	}
+}
+
+/* ---- talking to clients ---- */
+
+static void client_send(struct callmgr *cm, struct cm_client *cl, const struct cm_msg *m)
+{
+	uint8_t buf[CM_WIRE_LEN];
+	size_t n = cm_msg_encode(m, buf);
+
+	(void)cm;
+	if (cl->fd >= 0 && send(cl->fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)n)
+		log_warn("could not tell gateway (pid %u) about its call: %s", cl->open.pid,
+			 strerror(errno));
+}
+
+static void client_drop(struct callmgr *cm, struct cm_client *cl, uint64_t now)
+{
+	if (cl->fd < 0)
+		return;
+	close(cl->fd);
+	cl->fd = -1;
+	cm->nclients--;
+	if (cl->call >= 0 && cm->conn_started)
+		pptp_conn_call_close(&cm->conn, cl->call, now);
+	cl->call = -1;
+}
+
+static struct cm_client *client_by_call(struct callmgr *cm, int call)
+{
+	for (int i = 0; i < PPTP_MAX_CALLS; i++)
+		if (cm->clients[i].fd >= 0 && cm->clients[i].call == call)
+			return &cm->clients[i];
+	return NULL;
+}
+
+/* Tell a client its call failed or ended, then forget it. */
+static void client_end(struct callmgr *cm, struct cm_client *cl, int exit_code, const char *text,
+		       uint64_t now)
+{
+	struct cm_msg m = { .type = cl->answered ? CM_CALL_GONE : CM_CALL_RESULT,
+			    .exit_code = (uint8_t)exit_code };
+	str_copy(m.text, text, sizeof m.text);
+	client_send(cm, cl, &m);
+	cl->call = -1;
+	client_drop(cm, cl, now);
+}
+
+static void open_call(struct callmgr *cm, struct cm_client *cl, uint64_t now)
+{
+	struct pptp_call_params p = { .window = cl->open.window, .framing = cl->open.framing };
+
+	str_copy(p.phone, cl->open.phone, sizeof p.phone);
+	int h = pptp_conn_call_open(&cm->conn, &p, now);
+	if (h < 0) {
+		char text[CM_TEXT_MAX];
+		snprintf(text, sizeof text, "%s", h == -ENOSPC
+			 ? "too many calls on this control connection" :
+			 "the control connection is shutting down");
+		log_warn("call for gateway pid %u not placed: %s", cl->open.pid, text);
+		client_end(cm, cl, h == -ENOSPC ? PPTP_EXIT_FAILURE : PPTP_EXIT_SERVER_ENDED, text,
+			   now);
+		return;
+	}
+	cl->call = h;
+}
+
+static void client_readable(struct callmgr *cm, struct cm_client *cl, uint64_t now)
+{
+	uint8_t buf[CM_WIRE_LEN + 1];
+	ssize_t n = recv(cl->fd, buf, sizeof buf, MSG_DONTWAIT);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		if (cl->call >= 0)
+			log_info("gateway pid %u closed its call", cl->open.pid);
+		client_drop(cm, cl, now);
+		return;
+	}
+	struct cm_msg m;
+	if (cm_msg_decode(buf, (size_t)n, &m) || m.type != CM_CALL_OPEN || cl->opened) {
+		log_warn("unexpected %zd-byte message on the call manager socket: dropping that "
+			 "client", n);
+		client_drop(cm, cl, now);
+		return;
+	}
+	cl->opened = true;
+	cl->open = m;
+	log_info("gateway pid %u asks for a call%s%s", m.pid, m.phone[0] ? " to phone " : "",
+		 m.phone);
+	if (cm->down_exit >= 0)
+		client_end(cm, cl, cm->down_exit, cm->down_text, now);
+	else if (cm->conn_started)
+		open_call(cm, cl, now);
+	/* else: placed once the control connection starts */
+}
+
+static void accept_clients(struct callmgr *cm)
+{
+	for (;;) {
+		int fd = accept4(cm->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		/* Only our own user may use the call manager. */
+		struct ucred cred;
+		socklen_t cl = sizeof cred;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0 ||
+		    cred.uid != geteuid()) {
+			log_warn("refused a connection to the call manager socket from uid %d",
+				 cl == sizeof cred ? (int)cred.uid : -1);
+			close(fd);
+			continue;
+		}
+		int i;
+		for (i = 0; i < PPTP_MAX_CALLS && cm->clients[i].fd >= 0; i++)
+			;
+		if (i == PPTP_MAX_CALLS) {
+			log_warn("too many tunnels share this call manager (%d): refusing another",
+				 PPTP_MAX_CALLS);
+			close(fd);
+			continue;
+		}
+		cm->clients[i] = (struct cm_client){ .fd = fd, .call = -1 };
+		cm->nclients++;
+		cm->had_client = true;
+	}
+}
+
+/* ---- the control connection ---- */
+
+static int exit_for_conn_down(int reason, bool was_up)
+{
+	switch (reason) {
+	case PPTP_DOWN_STOPPED: return PPTP_EXIT_OK;
+	case PPTP_DOWN_REFUSED:
+	case PPTP_DOWN_NO_REPLY: return PPTP_EXIT_CTRL_REFUSED;
+	case PPTP_DOWN_ECHO_TIMEOUT: return PPTP_EXIT_KEEPALIVE;
+	case PPTP_DOWN_CLOSED: return was_up ? PPTP_EXIT_SERVER_ENDED : PPTP_EXIT_CTRL_REFUSED;
+	default: return PPTP_EXIT_SERVER_ENDED;
+	}
+}
+
+static void handle_events(struct callmgr *cm, uint64_t now)
+{
+	struct pptp_event ev;
+
+	while (pptp_conn_poll_event(&cm->conn, &ev)) {
+		struct cm_client *cl = ev.call >= 0 ? client_by_call(cm, ev.call) : NULL;
+
+		switch (ev.type) {
+		case PPTP_EV_CONN_UP:
+			log_notice("control connection to %s established", cm->server_str);
+			break;
+		case PPTP_EV_CALL_UP:
+			if (!cl) {
+				/* Its gateway left while the call was being placed. */
+				pptp_conn_call_close(&cm->conn, ev.call, now);
+				break;
+			}
+			{
+				struct cm_msg m = { .type = CM_CALL_RESULT, .ok = true,
+						    .call_id = ev.call_id,
+						    .peer_call_id = ev.peer_call_id,
+						    .peer_window = ev.peer_window,
+						    .peer_delay = ev.peer_delay };
+				str_copy(m.text, ev.text, sizeof m.text);
+				client_send(cm, cl, &m);
+				cl->answered = true;
+			}
+			break;
+		case PPTP_EV_CALL_DOWN:
+			if (ev.reason == PPTP_CALL_CLEARED || !cl)
+				break;
+			if (ev.reason == PPTP_CALL_CONN_LOST) {
+				/* The words come with the CONN_DOWN that follows. */
+				cl->call = -2;
+				break;
+			}
+			log_notice("%s", ev.text);
+			client_end(cm, cl, ev.reason == PPTP_CALL_DISCONNECTED
+				   ? PPTP_EXIT_SERVER_ENDED : PPTP_EXIT_CALL_REFUSED, ev.text, now);
+			break;
+		case PPTP_EV_CONN_DOWN: {
+			bool was_up = cm->conn.server.result == PPTP_SCCRP_OK;
+			cm->down_exit = exit_for_conn_down(ev.reason, was_up);
+			str_copy(cm->down_text, ev.text, sizeof cm->down_text);
+			if (ev.reason == PPTP_DOWN_STOPPED)
+				log_info("%s", ev.text);
+			else
+				log_err("%s", ev.text);
+			for (int i = 0; i < PPTP_MAX_CALLS; i++)
+				if (cm->clients[i].fd >= 0 && cm->clients[i].opened)
+					client_end(cm, &cm->clients[i], cm->down_exit, ev.text, now);
+			break;
+		}
+		}
+	}
+}
+
+static void flush_tcp(struct callmgr *cm, uint64_t now)
+{
+	const uint8_t *p;
+	size_t n;
+
+	while (cm->tcp_fd >= 0 && !cm->tcp_connecting && (n = pptp_conn_pending(&cm->conn, &p))) {
+		ssize_t w = send(cm->tcp_fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			pptp_conn_transport_closed(&cm->conn, errno, now);
+			return;
+		}
+		pptp_conn_consume(&cm->conn, (size_t)w);
+	}
+}
+
+static void start_conn(struct callmgr *cm, uint64_t now)
+{
+	struct pptp_conn_config cfg = {
+		.hostname = cm->hostname,
+		.vendor = "pptp " PPTP_RELEASE,
+		.firmware = 0x0100,
+		.idle_wait_ms = cm->opt->idle_wait_s * 1000u,
+		.max_echo_wait_ms = cm->opt->max_echo_wait_s * 1000u,
+		.first_call_id = (uint16_t)(1 + (getpid() ^ (uint32_t)now) % 0xfffe),
+		.quirk = cm->opt->quirk,
+		.log = log_engine,
+		.log_ctx = NULL,
+	};
+	pptp_conn_init(&cm->conn, &cfg, now);
+	cm->conn_started = true;
+	for (int i = 0; i < PPTP_MAX_CALLS; i++) {
+		struct cm_client *cl = &cm->clients[i];
+		if (cl->fd >= 0 && cl->opened && cl->call == -1)
+			open_call(cm, cl, now);
+	}
+}
+
+/* The connection can only fail before the engine runs: tell every waiting
+ * client and finish. */
+static void connect_failed(struct callmgr *cm, int err, uint64_t now)
+{
+	char text[CM_TEXT_MAX];
+
+	connect_words(cm, err, text, sizeof text);
+	log_err("%s", text);
+	cm->down_exit = PPTP_EXIT_CONNECT;
+	str_copy(cm->down_text, text, sizeof cm->down_text);
+	for (int i = 0; i < PPTP_MAX_CALLS; i++)
+		if (cm->clients[i].fd >= 0 && cm->clients[i].opened)
+			client_end(cm, &cm->clients[i], cm->down_exit, text, now);
+	if (cm->tcp_fd >= 0)
+		close(cm->tcp_fd);
+	cm->tcp_fd = -1;
+	cm->tcp_connecting = false;
+}
+
+static void tcp_connected(struct callmgr *cm, uint64_t now)
+{
+	int err = 0;
+	socklen_t len = sizeof err;
+
+	if (getsockopt(cm->tcp_fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err) {
+		connect_failed(cm, err, now);
+		return;
+	}
+	cm->tcp_connecting = false;
+	log_info("TCP connection to %s:%d established", cm->server_str, PPTP_PORT);
+	start_conn(cm, now);
+}
+
+static int tcp_start(struct callmgr *cm, uint64_t now)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(PPTP_PORT),
+				  .sin_addr.s_addr = cm->server };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	char text[CM_TEXT_MAX];
+
+	if (fd < 0) {
+		log_err("cannot create the TCP socket: %s", strerror(errno));
+		return -1;
+	}
+	int one = 1;
+	/* Control messages are small and each one is a complete thought. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (sock_bind_mark(fd, cm->opt, text, sizeof text) < 0) {
+		log_err("%s", text);
+		close(fd);
+		return -1;
+	}
+	cm->tcp_fd = fd;
+	cm->tcp_connecting = true;
+	cm->connect_deadline = now + (uint64_t)CALLMGR_CONNECT_TIMEOUT_S * 1000000u;
+	log_info("connecting to %s:%d", cm->server_str, PPTP_PORT);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
+		tcp_connected(cm, now);
+	else if (errno != EINPROGRESS)
+		connect_failed(cm, errno, now);
+	return 0;
+}
+
+static void tcp_readable(struct callmgr *cm, uint64_t now)
+{
+	uint8_t buf[4096];
+
+	for (int rounds = 0; rounds < 16; rounds++) {
+		ssize_t n = recv(cm->tcp_fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n > 0) {
+			pptp_conn_input(&cm->conn, buf, (size_t)n, now);
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		pptp_conn_transport_closed(&cm->conn, n < 0 ? errno : 0, now);
+		return;
+	}
+}
+
+/* ---- lifetime ---- */
+
+static void begin_stop(struct callmgr *cm, const char *why, uint64_t now)
+{
+	if (cm->stopping)
+		return;
+	cm->stopping = true;
+	log_info("stopping the control connection: %s", why);
+	/* New gateways must not find a call manager that is going away. */
+	unlink(cm->sock_path);
+	if (cm->conn_started && !pptp_conn_is_closed(&cm->conn))
+		pptp_conn_stop(&cm->conn, now);
+}
+
+static void shutdown_signal(struct callmgr *cm, int sig, uint64_t now)
+{
+	char text[CM_TEXT_MAX];
+
+	snprintf(text, sizeof text, "the call manager was stopped by signal %s", sigabbrev_np(sig));
+	log_notice("%s: clearing %d call(s)", text,
+		   cm->conn_started ? pptp_conn_active_calls(&cm->conn) : 0);
+	for (int i = 0; i < PPTP_MAX_CALLS; i++)
+		if (cm->clients[i].fd >= 0)
+			client_end(cm, &cm->clients[i], PPTP_EXIT_OK, text, now);
+	begin_stop(cm, text, now);
+}
+
+/* Done when every gateway has had its answer and the TCP connection is
+ * closed.  Until the first gateway arrives we stay, even after a failed
+ * connect: it must hear why (the loop gives up at first_client_deadline). */
+static bool finished(const struct callmgr *cm)
+{
+	return cm->had_client && cm->nclients == 0 && cm->tcp_fd < 0 && !cm->tcp_connecting;
+}
+
+static uint64_t next_deadline(const struct callmgr *cm)
+{
+	uint64_t t = UINT64_MAX;
+
+	if (cm->conn_started && !pptp_conn_is_closed(&cm->conn))
+		t = pptp_conn_next_timeout(&cm->conn);
+	if (cm->tcp_connecting && cm->connect_deadline < t)
+		t = cm->connect_deadline;
+	if (!cm->had_client && cm->first_client_deadline < t)
+		t = cm->first_client_deadline;
+	return t;
+}
+
+static int callmgr_loop(struct callmgr *cm)
+{
+	struct pollfd pfd[3 + PPTP_MAX_CALLS];
+	int cl_at[3 + PPTP_MAX_CALLS];
+
+	while (!finished(cm)) {
+		uint64_t now = now_us();
+		int n = 0;
+
+		pfd[n++] = (struct pollfd){ .fd = cm->sig_fd, .events = POLLIN };
+		if (!cm->stopping)
+			pfd[n++] = (struct pollfd){ .fd = cm->listen_fd, .events = POLLIN };
+		int tcp_at = -1;
+		if (cm->tcp_fd >= 0) {
+			const uint8_t *p;
+			short evs = cm->tcp_connecting ? POLLOUT : POLLIN;
+			if (!cm->tcp_connecting && pptp_conn_pending(&cm->conn, &p))
+				evs |= POLLOUT;
+			tcp_at = n;
+			pfd[n++] = (struct pollfd){ .fd = cm->tcp_fd, .events = evs };
+		}
+		int first_cl = n;
+		for (int i = 0; i < PPTP_MAX_CALLS; i++)
+			if (cm->clients[i].fd >= 0) {
+				cl_at[n] = i;
+				pfd[n++] = (struct pollfd){ .fd = cm->clients[i].fd, .events = POLLIN };
+			}
+		uint64_t dl = next_deadline(cm);
+		int timeout = dl == UINT64_MAX ? -1 : dl <= now ? 0 : (int)((dl - now + 999) / 1000);
+		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR) {
+			log_err("poll: %s", strerror(errno));
+			return PPTP_EXIT_FAILURE;
+		}
+		now = now_us();
+
+		if (pfd[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(cm->sig_fd, &si, sizeof si) == sizeof si) {
+				if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT ||
+				    si.ssi_signo == SIGHUP)
+					shutdown_signal(cm, (int)si.ssi_signo, now);
+			}
+		}
+		for (int i = 1; i < n; i++) {
+			if (!pfd[i].revents)
+				continue;
+			if (pfd[i].fd == cm->listen_fd && i < first_cl) {
+				accept_clients(cm);
+			} else if (i == tcp_at) {
+				if (cm->tcp_connecting)
+					tcp_connected(cm, now);
+				else if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
+					tcp_readable(cm, now);
+			} else if (i >= first_cl) {
+				struct cm_client *cl = &cm->clients[cl_at[i]];
+				if (cl->fd == pfd[i].fd)
+					client_readable(cm, cl, now);
+			}
+		}
+		if (cm->tcp_connecting && now >= cm->connect_deadline)
+			connect_failed(cm, ETIMEDOUT, now);
+		if (!cm->had_client && now >= cm->first_client_deadline) {
+			log_info("no gateway asked for a call: exiting");
+			break;
+		}
+		if (cm->conn_started) {
+			if (!pptp_conn_is_closed(&cm->conn))
+				pptp_conn_tick(&cm->conn, now);
+			handle_events(cm, now);
+			if (!cm->stopping && cm->had_client && cm->nclients == 0 &&
+			    !pptp_conn_is_closed(&cm->conn))
+				begin_stop(cm, "no calls left", now);
+			flush_tcp(cm, now);
+			handle_events(cm, now);
+			if (pptp_conn_is_closed(&cm->conn) && cm->tcp_fd >= 0) {
+				/* Whatever is still queued (a final reply) gets one chance. */
+				flush_tcp(cm, now);
+				close(cm->tcp_fd);
+				cm->tcp_fd = -1;
+			}
+		}
+	}
+	return cm->down_exit > 0 ? cm->down_exit : PPTP_EXIT_OK;
+}
+
+static void cleanup(struct callmgr *cm)
+{
+	char err[200];
+
+	if (cm->route.added && route_host_remove(&cm->route, err, sizeof err) < 0)
+		log_warn("%s", err);
+	if (cm->listen_fd >= 0) {
+		/* Only remove the name if it is still ours. */
+		struct stat a, b;
+		if (fstat(cm->listen_fd, &a) == 0 && stat(cm->sock_path, &b) == 0)
+			unlink(cm->sock_path);
+		close(cm->listen_fd);
+	}
+	if (cm->lock_fd >= 0) {
+		unlink(cm->lock_path);
+		close(cm->lock_fd);
+	}
+	if (cm->tcp_fd >= 0)
+		close(cm->tcp_fd);
+}
+
+static void add_host_route(struct callmgr *cm)
+{
+	char err[256];
+
+	if (cm->opt->nohostroute)
+		return;
+	if (cm->opt->have_rtmark) {
+		log_info("--rtmark: not adding a host route (policy routing decides the path)");
+		return;
+	}
+	if (route_host_add(cm->server, &cm->route, err, sizeof err) < 0) {
+		log_warn("%s; continuing without a host route to the server", err);
+		return;
+	}
+	if (cm->route.added)
+		log_info("added host route to %s via %s%s dev %s", cm->server_str,
+			 cm->route.gateway ? inet_ntoa((struct in_addr){ cm->route.gateway }) : "",
+			 cm->route.gateway ? "" : "(on-link)", cm->route.ifname);
+	else if (err[0])
+		log_info("%s", err);
+}
+
+/* The body of the call manager process.  ready is the write end of the
+ * readiness pipe to whoever started us. */
+static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready)
+{
+	struct callmgr *cm = calloc(1, sizeof *cm);
+	sigset_t sigs;
+	int rc = PPTP_EXIT_FAILURE;
+	char fail[2] = { CM_FAILED, PPTP_EXIT_FAILURE };
+
+	if (!cm) {
+		log_err("out of memory");
+		goto report;
+	}
+	log_set_role("callmgr");
+	cm->opt = o;
+	cm->server = server;
+	cm->lock_fd = cm->listen_fd = cm->tcp_fd = cm->sig_fd = -1;
+	cm->down_exit = -1;
+	for (int i = 0; i < PPTP_MAX_CALLS; i++)
+		cm->clients[i].fd = -1;
+	inet_ntop(AF_INET, &(struct in_addr){ server }, cm->server_str, sizeof cm->server_str);
+	if (gethostname(cm->hostname, sizeof cm->hostname - 1) < 0)
+		str_copy(cm->hostname, "local", sizeof cm->hostname);
+	if (socket_name(o, server, cm->sock_path, sizeof cm->sock_path, cm->lock_path,
+			sizeof cm->lock_path)) {
+		log_err("the call manager's socket name is too long");
+		goto report;
+	}
+	cm->lock_fd = take_lock(cm->lock_path);
+	if (cm->lock_fd < 0) {
+		if (cm->lock_fd == -EWOULDBLOCK || cm->lock_fd == -EAGAIN) {
+			char b = CM_BUSY;
+			if (write(ready, &b, 1) != 1)
+				log_debug("readiness pipe closed");
+			free(cm);
+			return PPTP_EXIT_OK;
+		}
+		log_err("cannot take the lock %s: %s", cm->lock_path, strerror(-cm->lock_fd));
+		goto report;
+	}
+	/* We own the name: whatever socket is there belongs to a dead one. */
+	if (unlink(cm->sock_path) == 0)
+		log_notice("replaced the stale socket of a call manager that died: %s",
+			   cm->sock_path);
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	cm->sig_fd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	str_copy(sun.sun_path, cm->sock_path, sizeof sun.sun_path);
+	cm->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	mode_t old = umask(0077);
+	int br = cm->listen_fd < 0 ? -1 : bind(cm->listen_fd, (struct sockaddr *)&sun, sizeof sun);
+	umask(old);
+	if (cm->sig_fd < 0 || br < 0 || listen(cm->listen_fd, 16) < 0) {
+		log_err("cannot listen on %s: %s", cm->sock_path, strerror(errno));
+		goto report;
+	}
+	uint64_t now = now_us();
+	cm->first_client_deadline = now + (uint64_t)CALLMGR_FIRST_CLIENT_S * 1000000u;
+	add_host_route(cm);
+	if (tcp_start(cm, now) < 0)
+		goto report;
+	char ok = CM_READY;
+	if (write(ready, &ok, 1) != 1)
+		log_debug("readiness pipe closed");
+	close(ready);
+	ready = -1;
+	rc = callmgr_loop(cm);
+	log_info("call manager exits");
+	cleanup(cm);
+	free(cm);
+	return rc;
+
+report:
+	if (ready >= 0 && write(ready, fail, 2) != 2)
+		log_debug("readiness pipe closed");
+	if (cm) {
+		cleanup(cm);
+		free(cm);
+	}
+	return rc;
+}
+
+/* Start a call manager, detached from us (double fork: it must outlive
+ * this tunnel and must never become our zombie).  Returns the readiness
+ * byte it sent: CM_READY, CM_BUSY, or CM_FAILED with *exit_code. */
+static char spawn_callmgr(const struct pptp_options *o, uint32_t server, int *exit_code)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		log_err("pipe: %s", strerror(errno));
+		*exit_code = PPTP_EXIT_FAILURE;
+		return CM_FAILED;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_err("fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		*exit_code = PPTP_EXIT_FAILURE;
+		return CM_FAILED;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		if (!o->debug)
+			setsid();
+		pid_t pid2 = fork();
+		if (pid2 != 0)
+			_exit(pid2 < 0 ? 1 : 0);
+		/* The call manager: stdin/stdout may be pppd's pty, which must
+		 * see hangup when the gateway goes; keep neither. */
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+			if (!o->debug) {
+				dup2(null, STDERR_FILENO);
+				log_set_stderr(false);
+			}
+			if (null > STDERR_FILENO)
+				close(null);
+		}
+		/* Keep only what we need: the gateway's descriptors (pty, GRE,
+		 * signalfd) must not live on in a process that outlives it. */
+		for (int fd = STDERR_FILENO + 1; fd < 1024; fd++)
+			if (fd != p[1])
+				close(fd);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		_exit(callmgr_main(o, server, p[1]));
+	}
+	close(p[1]);
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	char b[2] = { 0, 0 };
+	ssize_t n;
+	while ((n = read(p[0], b, 2)) < 0 && errno == EINTR)
+		;
+	close(p[0]);
+	if (n >= 1 && (b[0] == CM_READY || b[0] == CM_BUSY))
+		return b[0];
+	*exit_code = n == 2 && b[0] == CM_FAILED ? b[1] : PPTP_EXIT_FAILURE;
+	if (n <= 0)
+		log_err("the call manager died while starting");
+	return CM_FAILED;
+}
+
+int callmgr_connect(const struct pptp_options *o, uint32_t server, int *exit_code)
+{
+	char sock[108], lock[116];
+	bool spawned = false;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	*exit_code = PPTP_EXIT_FAILURE;
+	if (socket_name(o, server, sock, sizeof sock, lock, sizeof lock)) {
+		log_err("the call manager's socket name is too long");
+		return -1;
+	}
+	if (ensure_run_dir() < 0)
+		return -1;
+	str_copy(sun.sun_path, sock, sizeof sun.sun_path);
+	/* A call manager that is busy starting or stopping makes us wait a
+	 * little; 10 s is far beyond either. */
+	for (int attempt = 0; attempt < 200; attempt++) {
+		int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		if (fd < 0) {
+			log_err("cannot create a unix socket: %s", strerror(errno));
+			return -1;
+		}
+		if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
+			if (!spawned)
+				log_notice("using the running call manager for this server (%s)", sock);
+			return fd;
+		}
+		int e = errno;
+		close(fd);
+		if (e != ENOENT && e != ECONNREFUSED) {
+			log_err("cannot connect to the call manager at %s: %s", sock, strerror(e));
+			return -1;
+		}
+		if (!spawned) {
+			char r = spawn_callmgr(o, server, exit_code);
+			if (r == CM_FAILED)
+				return -1;
+			spawned = r == CM_READY;
+			if (spawned)
+				continue;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+	}
+	log_err("no call manager answered at %s", sock);
+	return -1;
+}
+
+int callmgr_open_call(int fd, int sigfd, const struct cm_msg *open, struct cm_msg *res)
+{
+	uint8_t buf[CM_WIRE_LEN + 1];
+	size_t n = cm_msg_encode(open, buf);
+
+	memset(res, 0, sizeof *res);
+	res->exit_code = PPTP_EXIT_FAILURE;
+	if (send(fd, buf, n, MSG_NOSIGNAL) != (ssize_t)n) {
+		snprintf(res->text, sizeof res->text, "cannot talk to the call manager: %s",
+			 strerror(errno));
+		return -EIO;
+	}
+	for (;;) {
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
+		if (poll(p, sigfd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (p[1].revents & POLLIN) {
+			/* Only a request to stop interrupts; SIGCHLD of the call
+			 * manager's first fork and SIGUSR1 do not. */
+			struct signalfd_siginfo si;
+			while (read(sigfd, &si, sizeof si) == sizeof si)
+				if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT ||
+				    si.ssi_signo == SIGHUP)
+					return -EINTR;
+		}
+		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		ssize_t r = recv(fd, buf, sizeof buf, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			snprintf(res->text, sizeof res->text, "the call manager went away before "
+				 "the call was placed");
+			return -ECONNRESET;
+		}
+		if (cm_msg_decode(buf, (size_t)r, res) || res->type != CM_CALL_RESULT) {
+			snprintf(res->text, sizeof res->text, "the call manager sent something "
+				 "unexpected (%zd bytes)", r);
+			res->exit_code = PPTP_EXIT_FAILURE;
+			return -EPROTO;
+		}
+		return res->ok ? 0 : -ECONNREFUSED;
+	}
+}

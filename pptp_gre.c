@@ -1,0 +1,585 @@
+/* pptp_gre.c - the GRE-to-PPP gateway loop.
+ *
+ * One poll loop: frames from pppd are decoded (async HDLC, or one frame per
+ * read under --sync) and handed to the GRE engine; GRE packets from the
+ * server go through the engine's reordering and come out as frames that
+ * are queued for pppd.  pppd is never written with a blocking write: a
+ * bounded queue absorbs a slow pppd, so the tunnel cannot deadlock.  The
+ * call manager socket tells us when the call is gone; signals arrive on a
+ * signalfd. */
+#include "pptp_gre.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "gre_engine.h"
+#include "hdlc.h"
+#include "pptp_callmgr.h"
+#include "sockutil.h"
+#include "util.h"
+
+#define RX_BATCH 16		/* GRE packets taken per wake-up */
+#define RX_BUF (PPTP_FRAME_MAX + 60 + GRE_HDR_MAX)
+#define PPP_READ_MAX 65536
+
+struct gateway {
+	const struct gateway_params *p;
+	struct gre_session gre;
+	struct hdlc_decoder dec;
+	uint8_t *frame_buf;		/* decoder's frame buffer */
+	uint8_t *rx_bufs;		/* RX_BATCH * RX_BUF */
+	uint8_t *ppp_buf;		/* reads from pppd */
+	uint8_t *outq;			/* bytes for pppd: HDLC stream, or length-prefixed frames (sync) */
+	size_t outq_head, outq_len;
+	int ppp_slave;
+	bool sync;
+	bool pppd_gone, pppd_detached;
+	bool ppp_closed;		/* pppd's side hung up: stop polling it */
+	bool cm_ended;			/* the call manager said its last word */
+	bool said_gre_blocked;
+	int pppd_status;		/* wait status */
+	int exit_code;
+	bool done, stopping;
+	uint64_t stop_deadline;
+	/* watchdog: GRE from the server while pppd sends */
+	uint64_t call_up_us, last_gre_us, tx_since_gre;
+	bool watchdog_warned;
+	uint64_t next_summary_us;
+	uint64_t last_summary_accepted;
+	bool first_frame_from_pppd;
+	char server_str[INET_ADDRSTRLEN];
+};
+
+const char *pppd_exit_str(int status)
+{
+	static const char *const words[] = {
+		[0] = "pppd ended normally",
+		[1] = "pppd hit a fatal error (see its log)",
+		[2] = "pppd rejected its options (see its log for which one)",
+		[3] = "pppd is not allowed to run: it must be run by root or installed setuid",
+		[4] = "the kernel has no PPP support (no /dev/ppp: load ppp_generic and ppp_async)",
+		[5] = "pppd was stopped by a signal (SIGINT, SIGTERM or SIGHUP)",
+		[6] = "pppd could not lock the tty",
+		[7] = "pppd could not open the tty",
+		[8] = "pppd's connect script failed",
+		[9] = "pppd could not run its pty command",
+		[10] = "PPP negotiation failed: LCP, IPCP or CCP found no agreement "
+		       "(e.g. MPPE required but refused: check require-mppe and the server's settings)",
+		[11] = "the server failed to authenticate itself to pppd (remove 'auth', or use 'noauth')",
+		[12] = "the link was idle too long (pppd's idle option)",
+		[13] = "the connect time limit was reached (pppd's maxconnect option)",
+		[14] = "callback negotiated",
+		[15] = "the server stopped answering LCP echo requests",
+		[16] = "the line hung up",
+		[17] = "a loopback was detected (we are talking to ourselves)",
+		[18] = "pppd's init script failed",
+		[19] = "authentication to the server failed: wrong user name or password "
+		       "(check chap-secrets and the name/remotename options)",
+	};
+	if (status >= 0 && (size_t)status < ARRAY_LEN(words) && words[status])
+		return words[status];
+	return "pppd failed with an undocumented status";
+}
+
+int gre_socket_open(const struct pptp_options *o, uint32_t server, char *err, size_t errlen)
+{
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_GRE);
+
+	if (fd < 0) {
+		int e = errno;
+		snprintf(err, errlen, "cannot open the raw GRE socket: %s%s", strerror(e),
+			 e == EPERM || e == EACCES ? " (pptp needs root, or CAP_NET_RAW)" : "");
+		return -1;
+	}
+	if (sock_bind_mark(fd, o, err, errlen) < 0) {
+		close(fd);
+		return -1;
+	}
+	/* A burst from the server must not overflow the socket while we are
+	 * busy writing to pppd. */
+	int rcv = 1 << 20;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof rcv) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = server };
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		snprintf(err, errlen, "cannot connect the GRE socket to the server: %s",
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* ---- output to pppd ---- */
+
+static uint8_t *outq_reserve(struct gateway *g, size_t need)
+{
+	if (g->outq_len + need > GATEWAY_OUTQ_MAX)
+		return NULL;
+	if (g->outq_head + g->outq_len + need > GATEWAY_OUTQ_MAX) {
+		memmove(g->outq, g->outq + g->outq_head, g->outq_len);
+		g->outq_head = 0;
+	}
+	return g->outq + g->outq_head + g->outq_len;
+}
+
+static void deliver(void *ctx, const uint8_t *payload, size_t len)
+{
+	struct gateway *g = ctx;
+	uint8_t *dst;
+
+	if (g->sync) {
+		dst = outq_reserve(g, len + 2);
+		if (!dst) {
+			g->gre.st.rx_pppd_dropped++;
+			return;
+		}
+		put16(dst, (uint16_t)len);
+		memcpy(dst + 2, payload, len);
+		g->outq_len += len + 2;
+		return;
+	}
+	dst = outq_reserve(g, HDLC_ENCODED_MAX(len));
+	if (!dst) {
+		g->gre.st.rx_pppd_dropped++;
+		return;
+	}
+	g->outq_len += hdlc_encode(payload, len, dst, HDLC_ENCODED_MAX(len));
+}
+
+static void pppd_hung_up(struct gateway *g, const char *why)
+{
+	if (g->ppp_closed)
+		return;
+	g->ppp_closed = true;
+	g->outq_len = 0;
+	if (!g->stopping)
+		log_notice("%s: ending the call", why);
+	g->done = true;
+	if (g->exit_code < 0 && !g->p->pppd_pid)
+		g->exit_code = PPTP_EXIT_OK;
+}
+
+static void flush_outq(struct gateway *g)
+{
+	while (g->outq_len) {
+		const uint8_t *p = g->outq + g->outq_head;
+		size_t n = g->outq_len, skip = 0;
+		if (g->sync) {
+			/* One write per frame: that is what keeps frames apart. */
+			n = get16(p);
+			p += 2;
+			skip = 2;
+		}
+		ssize_t w = write(g->p->ppp_out, p, n);
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			if (errno == EIO || errno == EPIPE) {
+				pppd_hung_up(g, "pppd closed its side");
+				return;
+			}
+			log_warn("write to pppd failed: %s", strerror(errno));
+			g->outq_len = 0;
+			return;
+		}
+		if (g->sync && (size_t)w != n)
+			log_debug("short write of a sync frame to pppd (%zd of %zu bytes)", w, n);
+		size_t used = g->sync ? skip + n : (size_t)w;
+		g->outq_head += used;
+		g->outq_len -= used;
+		if (!g->outq_len)
+			g->outq_head = 0;
+	}
+}
+
+/* ---- GRE ---- */
+
+static enum gre_send_result send_gre(void *ctx, const uint8_t *pkt, size_t len)
+{
+	struct gateway *g = ctx;
+	ssize_t w = send(g->p->gre_fd, pkt, len, MSG_DONTWAIT);
+
+	if (w == (ssize_t)len)
+		return GRE_SEND_OK;
+	if (w >= 0)
+		return GRE_SEND_SHORT;
+	if ((errno == EPERM || errno == EACCES) && !g->said_gre_blocked) {
+		g->said_gre_blocked = true;
+		log_warn("sending GRE is not permitted: a local firewall (iptables/nftables) "
+			 "blocks IP protocol 47");
+	}
+	return GRE_SEND_FAILED;
+}
+
+static void gre_readable(struct gateway *g, uint64_t now)
+{
+	struct mmsghdr msgs[RX_BATCH];
+	struct iovec iov[RX_BATCH];
+
+	for (int round = 0; round < 4; round++) {
+		for (int i = 0; i < RX_BATCH; i++) {
+			iov[i] = (struct iovec){ g->rx_bufs + (size_t)i * RX_BUF, RX_BUF };
+			msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
+		}
+		int n = recvmmsg(g->p->gre_fd, msgs, RX_BATCH, MSG_DONTWAIT, NULL);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR) {
+				g->gre.st.rx_errors++;
+				log_debug("GRE receive error: %s", strerror(errno));
+			}
+			return;
+		}
+		for (int i = 0; i < n; i++) {
+			const uint8_t *pkt = iov[i].iov_base;
+			size_t len = msgs[i].msg_len;
+			uint32_t src;
+			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				g->gre.st.rx_truncated++;
+				continue;
+			}
+			size_t off = ip4_gre_offset(pkt, len, &src);
+			if (!off) {
+				g->gre.st.rx_invalid++;
+				continue;
+			}
+			if (src != g->p->server)
+				continue;	/* only the server's GRE is ours */
+			enum gre_rx_result r = gre_rx(&g->gre, pkt + off, len - off, now);
+			if (r == GRE_RX_DATA || r == GRE_RX_ACK) {
+				if (g->watchdog_warned)
+					log_notice("GRE packets from the server arrive again");
+				g->watchdog_warned = false;
+				g->last_gre_us = now;
+				g->tx_since_gre = 0;
+			}
+		}
+		if (n < RX_BATCH)
+			return;
+	}
+}
+
+/* ---- input from pppd ---- */
+
+static void ppp_readable(struct gateway *g, uint64_t now)
+{
+	ssize_t n = read(g->p->ppp_in, g->ppp_buf, PPP_READ_MAX);
+
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		if (errno == EIO)
+			pppd_hung_up(g, "pppd closed the tty");
+		else
+			pppd_hung_up(g, "reading from pppd failed");
+		return;
+	}
+	if (n == 0) {
+		pppd_hung_up(g, "pppd closed the connection");
+		return;
+	}
+	if (!g->first_frame_from_pppd) {
+		g->first_frame_from_pppd = true;
+		/* pppd has the tty open now: from here on its hangup must reach us. */
+		if (g->ppp_slave >= 0) {
+			close(g->ppp_slave);
+			g->ppp_slave = -1;
+		}
+	}
+	if (g->sync) {
+		gre_tx(&g->gre, g->ppp_buf, (size_t)n, now);
+		g->tx_since_gre++;
+		return;
+	}
+	const uint8_t *in = g->ppp_buf, *end = g->ppp_buf + n, *frame;
+	size_t flen;
+	uint64_t oversize = g->dec.oversize;
+	while (hdlc_decode(&g->dec, &in, end, &frame, &flen)) {
+		gre_tx(&g->gre, frame, flen, now);
+		g->tx_since_gre++;
+	}
+	/* A frame too big for the decoder is a frame we could not send. */
+	g->gre.st.tx_oversize += g->dec.oversize - oversize;
+}
+
+/* ---- call manager, signals, pppd ---- */
+
+static void cm_readable(struct gateway *g)
+{
+	uint8_t buf[CM_WIRE_LEN + 1];
+	struct cm_msg m;
+	ssize_t n = recv(g->p->cm_fd, buf, sizeof buf, MSG_DONTWAIT);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	g->cm_ended = true;
+	if (n > 0 && cm_msg_decode(buf, (size_t)n, &m) == 0 && m.type == CM_CALL_GONE) {
+		if (m.exit_code == PPTP_EXIT_OK)
+			log_notice("the call has ended: %s", m.text);
+		else
+			log_err("the call has ended: %s", m.text);
+		g->exit_code = m.exit_code;
+	} else {
+		log_err("the call manager went away: the call is lost");
+		callmgr_remove_stale(g->p->opt, g->p->server);
+		g->exit_code = PPTP_EXIT_FAILURE;
+	}
+	g->done = true;
+}
+
+static void dump_stats(struct gateway *g, int level)
+{
+	char line[800];
+	gre_stats_format(&g->gre.st, line, sizeof line);
+	log_msg(level, "GRE statistics (call %u/%u): %s", g->p->call.call_id,
+		g->p->call.peer_call_id, line);
+}
+
+static void reap_pppd(struct gateway *g, uint64_t now)
+{
+	int st;
+	pid_t r;
+
+	while ((r = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (r != g->p->pppd_pid)
+			continue;
+		g->pppd_gone = true;
+		g->pppd_status = st;
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && !g->stopping && !g->done &&
+		    g->ppp_slave < 0) {
+			/* pppd forked into the background (updetach): follow the tty. */
+			g->pppd_detached = true;
+			log_info("pppd detached; following the tty");
+			continue;
+		}
+		if (WIFEXITED(st)) {
+			int code = WEXITSTATUS(st);
+			if (code == 0 || (code == 5 && g->stopping)) {
+				log_notice("pppd exited: %s", pppd_exit_str(code));
+				if (!g->done || g->exit_code < 0)
+					g->exit_code = PPTP_EXIT_OK;
+			} else {
+				log_err("pppd exited with status %d: %s", code, pppd_exit_str(code));
+				g->exit_code = PPTP_EXIT_PPPD;
+			}
+		} else if (WIFSIGNALED(st)) {
+			log_err("pppd was killed by signal %s", sigabbrev_np(WTERMSIG(st)));
+			if (!g->stopping)
+				g->exit_code = PPTP_EXIT_PPPD;
+			else if (g->exit_code < 0)
+				g->exit_code = PPTP_EXIT_OK;
+		}
+		g->done = true;
+	}
+	(void)now;
+}
+
+static void begin_stop(struct gateway *g, const char *why, uint64_t now)
+{
+	if (g->stopping)
+		return;
+	g->stopping = true;
+	log_notice("%s: shutting down", why);
+	if (g->p->pppd_pid && !g->pppd_gone && !g->pppd_detached) {
+		/* pppd says goodbye to the server (LCP Terminate) through us. */
+		kill(g->p->pppd_pid, SIGTERM);
+		g->stop_deadline = now + GATEWAY_PPPD_GRACE_US;
+	} else {
+		g->done = true;
+		if (g->exit_code < 0)
+			g->exit_code = PPTP_EXIT_OK;
+	}
+}
+
+static void signals_readable(struct gateway *g, uint64_t now)
+{
+	struct signalfd_siginfo si;
+
+	while (read(g->p->sig_fd, &si, sizeof si) == sizeof si) {
+		switch (si.ssi_signo) {
+		case SIGUSR1:
+			dump_stats(g, L_NOTICE);
+			break;
+		case SIGCHLD:
+			reap_pppd(g, now);
+			break;
+		case SIGTERM:
+		case SIGINT:
+		case SIGHUP: {
+			char why[64];
+			snprintf(why, sizeof why, "signal %s", sigabbrev_np((int)si.ssi_signo));
+			begin_stop(g, why, now);
+			break;
+		}
+		}
+	}
+}
+
+static void watchdog(struct gateway *g, uint64_t now)
+{
+	uint64_t since = g->last_gre_us ? g->last_gre_us : g->call_up_us;
+
+	if (g->watchdog_warned || g->tx_since_gre == 0 || now < since + GATEWAY_GRE_WATCHDOG_US)
+		return;
+	g->watchdog_warned = true;
+	log_warn("no GRE packets from the server for %llu s while pppd sent %llu: IP protocol 47 "
+		 "is blocked by a firewall or NAT on the path (or the server could not start its "
+		 "pppd); pppd will report \"LCP: timeout sending Config-Requests\"",
+		 (unsigned long long)((now - since) / 1000000u),
+		 (unsigned long long)g->tx_since_gre);
+}
+
+static uint64_t next_deadline(const struct gateway *g)
+{
+	uint64_t t = gre_next_timeout(&g->gre);
+	if (!g->watchdog_warned && g->tx_since_gre) {
+		uint64_t since = g->last_gre_us ? g->last_gre_us : g->call_up_us;
+		if (since + GATEWAY_GRE_WATCHDOG_US < t)
+			t = since + GATEWAY_GRE_WATCHDOG_US;
+	}
+	if (g->stopping && g->stop_deadline && g->stop_deadline < t)
+		t = g->stop_deadline;
+	if (log_wants(L_DEBUG) && g->next_summary_us < t)
+		t = g->next_summary_us;
+	return t;
+}
+
+static int gateway_setup(struct gateway *g, const struct gateway_params *p)
+{
+	const struct pptp_options *o = p->opt;
+	struct gre_config cfg = {
+		.our_call_id = p->call.call_id,
+		.peer_call_id = p->call.peer_call_id,
+		.peer_window = p->call.peer_window,
+		.our_window = GRE_RECV_WINDOW,
+		.reorder_timeout_us = o->timeout_us,
+		.nobuffer = o->nobuffer,
+		.missing_window = o->missing_window,
+		.test_type = o->test_type,
+		.test_rate = o->test_rate,
+	};
+	struct gre_io io = { .ctx = g, .send = send_gre, .deliver = deliver,
+			     .log = log_engine, .log_ctx = NULL };
+
+	g->p = p;
+	g->sync = o->sync;
+	g->exit_code = -1;
+	g->ppp_slave = p->ppp_slave;
+	inet_ntop(AF_INET, &(struct in_addr){ p->server }, g->server_str, sizeof g->server_str);
+	g->frame_buf = malloc(PPTP_FRAME_MAX + 2);
+	g->rx_bufs = malloc((size_t)RX_BATCH * RX_BUF);
+	g->ppp_buf = malloc(PPP_READ_MAX);
+	g->outq = malloc(GATEWAY_OUTQ_MAX);
+	if (!g->frame_buf || !g->rx_bufs || !g->ppp_buf || !g->outq)
+		return -ENOMEM;
+	hdlc_decoder_init(&g->dec, g->frame_buf, PPTP_FRAME_MAX + 2);
+	return gre_session_init(&g->gre, &cfg, &io);
+}
+
+static void gateway_teardown(struct gateway *g)
+{
+	gre_session_free(&g->gre);
+	free(g->frame_buf);
+	free(g->rx_bufs);
+	free(g->ppp_buf);
+	free(g->outq);
+	if (g->ppp_slave >= 0)
+		close(g->ppp_slave);
+}
+
+int gateway_run(const struct gateway_params *p)
+{
+	struct gateway *g = calloc(1, sizeof *g);
+	int rc;
+
+	if (!g || gateway_setup(g, p) < 0) {
+		log_err("out of memory");
+		if (g)
+			gateway_teardown(g);
+		free(g);
+		return PPTP_EXIT_FAILURE;
+	}
+	log_set_role("gateway");
+	uint64_t now = now_us();
+	g->call_up_us = now;
+	g->next_summary_us = now + GATEWAY_SUMMARY_US;
+
+	while (!g->done) {
+		struct pollfd pfd[5];
+		int n = 0, gre_at, cm_at = -1, ppp_in_at = -1, ppp_out_at = -1;
+
+		pfd[n++] = (struct pollfd){ .fd = p->sig_fd, .events = POLLIN };
+		gre_at = n;
+		pfd[n++] = (struct pollfd){ .fd = p->gre_fd, .events = POLLIN };
+		if (!g->cm_ended) {
+			cm_at = n;
+			pfd[n++] = (struct pollfd){ .fd = p->cm_fd, .events = POLLIN };
+		}
+		if (!g->ppp_closed) {
+			short out = g->outq_len ? POLLOUT : 0;
+			ppp_in_at = n;
+			pfd[n++] = (struct pollfd){ .fd = p->ppp_in,
+						    .events = (short)(POLLIN | (p->ppp_in == p->ppp_out ? out : 0)) };
+			if (p->ppp_in != p->ppp_out && out) {
+				ppp_out_at = n;
+				pfd[n++] = (struct pollfd){ .fd = p->ppp_out, .events = POLLOUT };
+			}
+		}
+		uint64_t dl = next_deadline(g);
+		int timeout = dl == UINT64_MAX ? -1 : dl <= now ? 0 : (int)((dl - now + 999) / 1000);
+		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR) {
+			log_err("poll: %s", strerror(errno));
+			g->exit_code = PPTP_EXIT_FAILURE;
+			break;
+		}
+		now = now_us();
+		if (pfd[0].revents)
+			signals_readable(g, now);
+		if (pfd[gre_at].revents)
+			gre_readable(g, now);
+		if (cm_at >= 0 && pfd[cm_at].revents)
+			cm_readable(g);
+		if (ppp_in_at >= 0 && (pfd[ppp_in_at].revents & (POLLIN | POLLHUP | POLLERR)))
+			ppp_readable(g, now);
+		if (ppp_out_at >= 0 && (pfd[ppp_out_at].revents & (POLLHUP | POLLERR)))
+			pppd_hung_up(g, "pppd closed its side");
+		gre_tick(&g->gre, now);
+		if (g->outq_len && !g->ppp_closed)
+			flush_outq(g);
+		watchdog(g, now);
+		if (g->stopping && g->stop_deadline && now >= g->stop_deadline && !g->pppd_gone) {
+			log_warn("pppd did not exit within %llu s: killing it",
+				 (unsigned long long)(GATEWAY_PPPD_GRACE_US / 1000000u));
+			kill(p->pppd_pid, SIGKILL);
+			g->stop_deadline = 0;
+		}
+		if (log_wants(L_DEBUG) && now >= g->next_summary_us) {
+			if (g->gre.st.rx_accepted != g->last_summary_accepted)
+				dump_stats(g, L_DEBUG);
+			g->last_summary_accepted = g->gre.st.rx_accepted;
+			g->next_summary_us = now + GATEWAY_SUMMARY_US;
+		}
+		/* With pppd launched by us, the tunnel ends when pppd has: its
+		 * exit status is ours. */
+		if (g->done && p->pppd_pid && !g->pppd_gone && !g->pppd_detached) {
+			g->done = false;
+			begin_stop(g, g->cm_ended ? "the call is over" : "pppd hung up", now);
+		}
+	}
+	gre_flush(&g->gre, now_us());
+	dump_stats(g, L_INFO);
+	rc = g->exit_code < 0 ? PPTP_EXIT_OK : g->exit_code;
+	gateway_teardown(g);
+	free(g);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/* pptp_gre.h - the GRE-to-PPP gateway: the process that moves PPP frames
+ * between pppd (a pty, or stdin/stdout under --nolaunchpppd) and the raw
+ * GRE socket, around the pure engines in gre_engine.c and hdlc.c. */
+#ifndef PPTP_GRE_H
+#define PPTP_GRE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "callmgr_proto.h"
+#include "pptp_options.h"
+
+/* No GRE at all from the server this long while pppd sends: say why. */
+#define GATEWAY_GRE_WATCHDOG_US (10 * 1000000ull)
+/* Bytes queued for pppd before further payloads are dropped. */
+#define GATEWAY_OUTQ_MAX (256 * 1024)
+/* Verbose (--loglevel 2) statistics summary interval. */
+#define GATEWAY_SUMMARY_US (60 * 1000000ull)
+/* How long pppd gets to finish after we asked it to. */
+#define GATEWAY_PPPD_GRACE_US (5 * 1000000ull)
+
+struct gateway_params {
+	const struct pptp_options *opt;
+	uint32_t server;	/* network order */
+	int ppp_in, ppp_out;	/* pty master (both), or stdin and stdout */
+	int ppp_slave;		/* our copy of the pty slave until pppd opened it, or -1 */
+	int cm_fd;		/* unix socket to the call manager, call established */
+	int sig_fd;		/* signalfd: TERM INT HUP USR1 CHLD */
+	int gre_fd;		/* raw GRE socket connected to the server */
+	pid_t pppd_pid;		/* 0 under --nolaunchpppd */
+	struct cm_msg call;	/* the call manager's CM_CALL_RESULT */
+};
+
+/* Open the raw GRE socket (IP protocol 47), applying --localbind and
+ * --rtmark, connected to the server.  -1 with a sentence in err. */
+int gre_socket_open(const struct pptp_options *o, uint32_t server, char *err, size_t errlen);
+
+/* Run until the tunnel ends; returns the exit status (enum pptp_exit). */
+int gateway_run(const struct gateway_params *p);
+
+/* pppd's exit status in words (pppd(8), EXIT STATUS). */
+const char *pppd_exit_str(int status);
+
+#endif

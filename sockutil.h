@@ -1,0 +1,14 @@
+/* sockutil.h - socket set-up shared by the TCP control socket and the raw
+ * GRE socket: --localbind and --rtmark apply to both. */
+#ifndef PPTP_SOCKUTIL_H
+#define PPTP_SOCKUTIL_H
+
+#include <stddef.h>
+
+#include "pptp_options.h"
+
+/* Bind fd to --localbind (port 0) and set SO_MARK to --rtmark when given.
+ * 0, or -1 with a sentence naming the option in err. */
+int sock_bind_mark(int fd, const struct pptp_options *o, char *err, size_t errlen);
+
+#endif
