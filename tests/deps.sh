@@ -1,0 +1,30 @@
+#!/bin/sh
+# deps.sh - install, from Debian's packages, whatever `make check` needs and
+# this machine lacks.  Does nothing when everything is there.
+set -eu
+
+pkgs="gcc make clang valgrind iproute2 iputils-ping procps ppp pptpd tshark man-db
+      qemu-system-x86 busybox-static cpio kmod"
+
+missing() {
+	for p in "$@"; do
+		dpkg -s "$p" >/dev/null 2>&1 || printf '%s ' "$p"
+	done
+}
+
+install() {
+	[ -n "$1" ] || return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps: these Debian packages are needed, and installing them needs root: $1" >&2
+		exit 1
+	fi
+	echo "deps: installing $1" >&2
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $1 >/dev/null
+}
+
+install "$(missing $pkgs)"
+# libFuzzer and the sanitizer runtimes come with the clang version installed.
+v=$(clang --version | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -n 1)
+install "$(missing "libclang-rt-$v-dev")"
