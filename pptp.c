@@ -29,6 +29,7 @@
 #include "pptp_gre.h"
 #include "pptp_options.h"
 #include "pptp_quirks.h"
+#include "sockutil.h"
 #include "util.h"
 
 #ifndef N_HDLC
@@ -333,6 +334,8 @@ int main(int argc, char **argv)
 	gre_fd = gre_socket_open(&o, server, err, sizeof err);
 	if (gre_fd < 0) {
 		log_err("%s", err);
+		if (gre_fd < -1 && connect_error_is_reachability(-gre_fd))
+			rc = PPTP_EXIT_CONNECT;
 		goto out;
 	}
 	if (!o.nolaunchpppd && open_pty(&t, o.sync) < 0)

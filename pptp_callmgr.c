@@ -155,40 +155,6 @@ void callmgr_remove_stale(const struct pptp_options *o, uint32_t server)
 	close(fd);
 }
 
-/* ---- words for connect() failures (seed 004: is TCP/1723 reachable?) ---- */
-
-static void connect_words(struct callmgr *cm, int err, char *buf, size_t cap)
-{
-	const char *s = cm->server_str;
-
-	switch (err) {
-	case ECONNREFUSED:
-		snprintf(buf, cap, "connection refused by %s: nothing accepts PPTP on TCP port "
-			 "1723 there (is it a PPTP server, and is its PPTP service running?)", s);
-		break;
-	case ETIMEDOUT:
-		snprintf(buf, cap, "no answer from %s on TCP port 1723 within %d s: the server is "
-			 "down, or a firewall drops PPTP's control connection", s,
-			 CALLMGR_CONNECT_TIMEOUT_S);
-		break;
-	case ENETUNREACH:
-		snprintf(buf, cap, "network unreachable: this machine has no route to %s (check "
-			 "its network connection and routes)", s);
-		break;
-	case EHOSTUNREACH:
-		snprintf(buf, cap, "host unreachable: %s does not answer on the local network, or "
-			 "a router reported it unreachable (is the address right?)", s);
-		break;
-	case EACCES:
-	case EPERM:
-		snprintf(buf, cap, "connecting to %s:1723 is not permitted: a local firewall rule "
-			 "blocks it", s);
-		break;
-	default:
-		snprintf(buf, cap, "cannot connect to %s:1723: %s", s, strerror(err));
-	}
-}
-
 /* ---- talking to clients ---- */
 
 static void client_send(struct callmgr *cm, struct cm_client *cl, const struct cm_msg *m)
@@ -431,7 +397,7 @@ static void connect_failed(struct callmgr *cm, int err, uint64_t now)
 {
 	char text[CM_TEXT_MAX];
 
-	connect_words(cm, err, text, sizeof text);
+	connect_error_words(err, cm->server_str, CALLMGR_CONNECT_TIMEOUT_S, text, sizeof text);
 	log_err("%s", text);
 	cm->down_exit = PPTP_EXIT_CONNECT;
 	str_copy(cm->down_text, text, sizeof cm->down_text);

@@ -99,7 +99,7 @@ int gre_socket_open(const struct pptp_options *o, uint32_t server, char *err, si
 		int e = errno;
 		snprintf(err, errlen, "cannot open the raw GRE socket: %s%s", strerror(e),
 			 e == EPERM || e == EACCES ? " (pptp needs root, or CAP_NET_RAW)" : "");
-		return -1;
+		return -1;	/* a local problem, whatever the errno */
 	}
 	if (sock_bind_mark(fd, o, err, errlen) < 0) {
 		close(fd);
@@ -112,10 +112,12 @@ int gre_socket_open(const struct pptp_options *o, uint32_t server, char *err, si
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = server };
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		snprintf(err, errlen, "cannot connect the GRE socket to the server: %s",
-			 strerror(errno));
+		int e = errno;
+		char a[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &sa.sin_addr, a, sizeof a);
+		connect_error_words(e, a, 0, err, errlen);
 		close(fd);
-		return -1;
+		return -e;
 	}
 	return fd;
 }

@@ -32,7 +32,8 @@ struct gateway_params {
 };
 
 /* Open the raw GRE socket (IP protocol 47), applying --localbind and
- * --rtmark, connected to the server.  -1 with a sentence in err. */
+ * --rtmark, connected to the server.  Returns the socket; -1 for a local
+ * failure, or -errno when the server cannot be reached; err says why. */
 int gre_socket_open(const struct pptp_options *o, uint32_t server, char *err, size_t errlen);
 
 /* Run until the tunnel ends; returns the exit status (enum pptp_exit). */

@@ -30,3 +30,38 @@ int sock_bind_mark(int fd, const struct pptp_options *o, char *err, size_t errle
 	}
 	return 0;
 }
+
+void connect_error_words(int err, const char *s, int timeout_s, char *buf, size_t cap)
+{
+	switch (err) {
+	case ECONNREFUSED:
+		snprintf(buf, cap, "connection refused by %s: nothing accepts PPTP on TCP port "
+			 "1723 there (is it a PPTP server, and is its PPTP service running?)", s);
+		break;
+	case ETIMEDOUT:
+		snprintf(buf, cap, "no answer from %s on TCP port 1723 within %d s: the server is "
+			 "down, or a firewall drops PPTP's control connection", s, timeout_s);
+		break;
+	case ENETUNREACH:
+		snprintf(buf, cap, "network unreachable: this machine has no route to %s (check "
+			 "its network connection and routes)", s);
+		break;
+	case EHOSTUNREACH:
+		snprintf(buf, cap, "host unreachable: %s does not answer on the local network, or "
+			 "a router reported it unreachable (is the address right?)", s);
+		break;
+	case EACCES:
+	case EPERM:
+		snprintf(buf, cap, "connecting to %s is not permitted: a local firewall rule "
+			 "blocks it", s);
+		break;
+	default:
+		snprintf(buf, cap, "cannot connect to %s: %s", s, strerror(err));
+	}
+}
+
+int connect_error_is_reachability(int err)
+{
+	return err == ECONNREFUSED || err == ETIMEDOUT || err == ENETUNREACH ||
+	       err == EHOSTUNREACH || err == EACCES || err == EPERM;
+}

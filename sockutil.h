@@ -11,4 +11,10 @@
  * 0, or -1 with a sentence naming the option in err. */
 int sock_bind_mark(int fd, const struct pptp_options *o, char *err, size_t errlen);
 
+/* A failed connect() towards the server, in words that say what it means
+ * for a PPTP user (seed 004's fault tree: is TCP/1723 reachable?). */
+void connect_error_words(int err, const char *server, int timeout_s, char *buf, size_t cap);
+/* Whether a connect() errno means the server cannot be reached (exit 4). */
+int connect_error_is_reachability(int err);
+
 #endif

@@ -53,7 +53,12 @@ void log_vmsg(int level, const char *fmt, va_list ap)
 	if (lg.to_stderr) {
 		/* One write per line so the processes' lines do not interleave. */
 		char out[1200];
-		int n = snprintf(out, sizeof out, "pptp[%ld]: %s: %s\n", (long)getpid(), lg.prefix, line);
+		static const char *const names[] = { [L_ERR] = "error", [L_WARNING] = "warning",
+						     [L_NOTICE] = "notice", [L_INFO] = "info",
+						     [L_DEBUG] = "debug" };
+		const char *lv = level >= L_ERR && level <= L_DEBUG ? names[level] : "log";
+		int n = snprintf(out, sizeof out, "pptp[%ld] %s: %s: %s\n", (long)getpid(), lv,
+				 lg.prefix, line);
 		if (n > 0) {
 			size_t len = (size_t)n < sizeof out ? (size_t)n : sizeof out - 1;
 			ssize_t w = write(STDERR_FILENO, out, len);

@@ -1,0 +1,121 @@
+# lib.sh - shared by the integration tests (sourced, bash).
+#
+# Each test script gets its own pair of network namespaces joined by a veth:
+#   srv: 192.0.2.1 (the project's PAC-side test server, tests/pacsrv)
+#   cli: 192.0.2.2 (the client under test)
+# and cleans them up on exit.  Results: "ok - ..." / "not ok - ..." lines,
+# then "N passed, N failed"; the exit status is non-zero on any failure.
+
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+B=${B:-$TOP/build}
+PPTP=${PPTP:-$TOP/pptp}
+PACSRV=${PACSRV:-$B/pacsrv}
+FAKEPPP=${FAKEPPP:-$B/fakeppp}
+SRV_IP=192.0.2.1
+CLI_IP=192.0.2.2
+SUF=$$
+NS_SRV=psrv$SUF
+NS_CLI=pcli$SUF
+WORK=$(mktemp -d /tmp/pptp-it.XXXXXX)
+PASSED=0
+FAILED=0
+BG_PIDS=""
+
+ok() { PASSED=$((PASSED + 1)); echo "ok - $*"; }
+not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $*"; }
+# check DESCRIPTION COMMAND...: ok when the command succeeds
+check() {
+	local d=$1; shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+# expect_grep DESCRIPTION PATTERN FILE
+expect_grep() {
+	if grep -qE -- "$2" "$3"; then ok "$1"; else not_ok "$1 (no /$2/ in $(basename "$3"))"; sed 's/^/    | /' "$3" | tail -25; fi
+}
+expect_no_grep() {
+	if ! grep -qE -- "$2" "$3"; then ok "$1"; else not_ok "$1 (found /$2/ in $(basename "$3"))"; grep -E -- "$2" "$3" | sed 's/^/    | /' | head; fi
+}
+# expect_eq DESCRIPTION GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi
+}
+
+ns_up() {
+	ip netns add "$NS_SRV"
+	ip netns add "$NS_CLI"
+	ip link add "vs$SUF" type veth peer name "vc$SUF"
+	ip link set "vs$SUF" netns "$NS_SRV"
+	ip link set "vc$SUF" netns "$NS_CLI"
+	ip -n "$NS_SRV" addr add $SRV_IP/24 dev "vs$SUF"
+	ip -n "$NS_CLI" addr add $CLI_IP/24 dev "vc$SUF"
+	for n in "$NS_SRV" "$NS_CLI"; do
+		ip -n "$n" link set lo up
+	done
+	ip -n "$NS_SRV" link set "vs$SUF" up
+	ip -n "$NS_CLI" link set "vc$SUF" up
+}
+
+ns_down() {
+	for p in $BG_PIDS; do kill "$p" 2>/dev/null; done
+	# Anything still running in our namespaces goes with them.
+	for n in "$NS_SRV" "$NS_CLI" ${NS_EXTRA:-}; do
+		for p in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+		ip netns del "$n" 2>/dev/null
+	done
+	rm -f /run/pptp/$SRV_IP-n* 2>/dev/null
+	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
+}
+
+finish() {
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
+
+in_srv() { ip netns exec "$NS_SRV" "$@"; }
+in_cli() { ip netns exec "$NS_CLI" "$@"; }
+
+# start_pacsrv LOGNAME ARGS...: the test server in srv, in the background
+start_pacsrv() {
+	local log=$WORK/$1; shift
+	in_srv "$PACSRV" --once --timeout 60 "$@" > "$log" 2>&1 &
+	PAC_PID=$!
+	BG_PIDS="$BG_PIDS $PAC_PID"
+	for _ in $(seq 1 50); do grep -q LISTEN "$log" 2>/dev/null && return 0; sleep 0.05; done
+	echo "pacsrv did not start"; cat "$log"; return 1
+}
+
+stop_pacsrv() {
+	kill "$PAC_PID" 2>/dev/null
+	wait "$PAC_PID" 2>/dev/null
+}
+
+# pppd-mode client: fakeppp runs "pptp SRV --nolaunchpppd ARGS" on a pty,
+# as pppd's pty option would.  Usage: client LOGNAME "FAKEPPP OPTS" PPTP ARGS...
+client() {
+	local log=$WORK/$1 fopts=$2; shift 2
+	# shellcheck disable=SC2086
+	in_cli timeout 120 "$FAKEPPP" $fopts -- "$PPTP" $SRV_IP --nolaunchpppd --debug "$@" > "$log" 2>&1
+}
+
+# The exit status pptp itself had, as fakeppp reported it.
+child_exit() { sed -n 's/^CHILD exit=\([0-9]*\).*/\1/p' "$1" | tail -n 1; }
+
+# wait_for PATTERN FILE [SECONDS]
+wait_for() {
+	local t=$(( ${3:-10} * 20 ))
+	for _ in $(seq 1 $t); do grep -qE -- "$1" "$2" 2>/dev/null && return 0; sleep 0.05; done
+	return 1
+}
+
+# No pptp process may be left in the client namespace.
+no_pptp_left() {
+	local left
+	sleep "${1:-0.3}"
+	left=$(for p in $(ip netns pids "$NS_CLI" 2>/dev/null); do
+		tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q "^$PPTP " && echo "$p"; done)
+	[ -z "$left" ]
+}
+
+trap ns_down EXIT
+ns_up
