@@ -24,7 +24,7 @@
 #define PPTP_MAGIC 0x1A2B3C4Du
 #define PPTP_HDR_LEN 12
 #define PPTP_MSG_MAX 220	/* the largest message (Incoming-Call-Request) */
-#define PPTP_PROTO_VERSION 0x0100	/* PPTP_VERSION is the program version (-D) */
+#define PPTP_PROTO_VERSION 0x0100	/* RFC 2637 version 1.0 */
 #define PPTP_STR_LEN 64		/* host name, vendor, phone number, subaddress */
 
 enum pptp_msg_type {
