@@ -155,6 +155,8 @@ void callmgr_remove_stale(const struct pptp_options *o, uint32_t server)
 	close(fd);
 }
 
+static void handle_events(struct callmgr *cm, uint64_t now);
+
 /* ---- talking to clients ---- */
 
 static void client_send(struct callmgr *cm, struct cm_client *cl, const struct cm_msg *m)
@@ -239,6 +241,10 @@ static void client_readable(struct callmgr *cm, struct cm_client *cl, uint64_t n
 		client_drop(cm, cl, now);
 		return;
 	}
+	/* Whatever the engine decided in this same pass (a refusal read just
+	 * before this request) must be known before the request is judged. */
+	if (cm->conn_started)
+		handle_events(cm, now);
 	cl->opened = true;
 	cl->open = m;
 	log_info("gateway pid %u asks for a call%s%s", m.pid, m.phone[0] ? " to phone " : "",
@@ -304,8 +310,7 @@ static void handle_events(struct callmgr *cm, uint64_t now)
 
 		switch (ev.type) {
 		case PPTP_EV_CONN_UP:
-			log_notice("control connection to %s established", cm->server_str);
-			break;
+			break;	/* the engine logged it, with the server's details */
 		case PPTP_EV_CALL_UP:
 			if (!cl) {
 				/* Its gateway left while the call was being placed. */
@@ -331,7 +336,6 @@ static void handle_events(struct callmgr *cm, uint64_t now)
 				cl->call = -2;
 				break;
 			}
-			log_notice("%s", ev.text);
 			client_end(cm, cl, ev.reason == PPTP_CALL_DISCONNECTED
 				   ? PPTP_EXIT_SERVER_ENDED : PPTP_EXIT_CALL_REFUSED, ev.text, now);
 			break;
@@ -339,10 +343,6 @@ static void handle_events(struct callmgr *cm, uint64_t now)
 			bool was_up = cm->conn.server.result == PPTP_SCCRP_OK;
 			cm->down_exit = exit_for_conn_down(ev.reason, was_up);
 			str_copy(cm->down_text, ev.text, sizeof cm->down_text);
-			if (ev.reason == PPTP_DOWN_STOPPED)
-				log_info("%s", ev.text);
-			else
-				log_err("%s", ev.text);
 			for (int i = 0; i < PPTP_MAX_CALLS; i++)
 				if (cm->clients[i].fd >= 0 && cm->clients[i].opened)
 					client_end(cm, &cm->clients[i], cm->down_exit, ev.text, now);

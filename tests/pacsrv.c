@@ -1,0 +1,1753 @@
+/* pacsrv.c - PAC-side (server) PPTP test implementation with fault injection.
+ *
+ * An independent encoder/decoder for the control protocol and enhanced GRE:
+ * it deliberately shares no protocol code with the client, so a mistake in
+ * the client's codec cannot be mirrored here and go unnoticed.
+ *
+ * Every event is one line on stdout, "WORD key=value ...", flushed at once.
+ * "ERROR ..." lines mean the client misbehaved; tests grep for them.
+ * Environment problems on our side are "WARN ..." so they never look like a
+ * client fault. */
+#include "util.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define PPTP_MAGIC 0x1A2B3C4Du
+#define HDR_LEN 12
+#define MSG_MAX 1024		/* larger than any message the PNS may send */
+#define MAX_CONNS 8
+#define MAX_CALLS 64
+#define ECHO_SLOTS 32
+#define ECHO_REPLY_LIMIT_US (10 * 1000000ull)	/* our Echo-Request unanswered this long: client fault */
+#define STOP_REPLY_LIMIT_US (5 * 1000000ull)
+#define PACE_US 2000		/* pause between bytes for split-bytes */
+#define REORDER_HOLD_US 50000	/* a held packet is flushed if no successor comes */
+#define GRE_PKT_MAX 65536
+#define OWN_RING 1024
+
+enum {
+	SCCRQ = 1, SCCRP, STOPCCRQ, STOPCCRP, ECHORQ, ECHORP, OCRQ, OCRP,
+	ICRQ, ICRP, ICCN, CCR, CDN, WEN, SLI,
+};
+
+/* ------------------------------------------------------------------ output */
+
+static unsigned long g_errors;
+static bool g_verbose;
+
+static void say(const char *fmt, ...) PPTP_PRINTF(1, 2);
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* A client fault: counted, because the exit status of --once depends on it. */
+static void client_error(const char *fmt, ...) PPTP_PRINTF(1, 2);
+static void client_error(const char *fmt, ...)
+{
+	va_list ap;
+	g_errors++;
+	fputs("ERROR ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* ------------------------------------------------------------------ faults */
+
+enum fault_id {
+	F_REFUSE_CONTROL, F_REFUSE_CALL, F_REFUSE_SECOND_CALL, F_SILENT,
+	F_NO_ECHO_REPLY, F_GARBAGE, F_CLOSE_MID_CALL, F_RESET_MID_CALL,
+	F_CLOSE_AT_SCCRQ, F_STOP_AFTER, F_CDN_AFTER, F_ECHO_REQUEST_EVERY,
+	F_BAD_MAGIC, F_BAD_PPTP_TYPE, F_LENGTH_MISMATCH, F_LENGTH, F_SPLIT_BYTES,
+	F_PACKED, F_UNKNOWN_TYPE, F_WRONG_STATE, F_SECOND_SCCRP, F_OCRP_OTHER_CALL,
+	F_COUNT
+};
+
+enum arg_kind { ARG_NONE, ARG_INT, ARG_SECONDS, ARG_INT_REQUIRED };
+
+struct fault_def {
+	const char *name;
+	enum arg_kind kind;
+	unsigned long min, max;	/* for ARG_INT */
+	const char *def;	/* default argument, parsed like a given one */
+	const char *help;
+};
+
+/* Indexed by enum fault_id; the names are what --fault accepts. */
+static const struct fault_def fault_defs[F_COUNT] = {
+	[F_REFUSE_CONTROL] = { "refuse-control", ARG_INT, 2, 255, "2", "SCCRP with this result (error code from --error-code), then close" },
+	[F_REFUSE_CALL] = { "refuse-call", ARG_INT, 2, 255, "4", "OCRP with this result code" },
+	[F_REFUSE_SECOND_CALL] = { "refuse-second-call", ARG_NONE, 0, 0, NULL, "first call connects, later ones get busy" },
+	[F_SILENT] = { "silent", ARG_NONE, 0, 0, NULL, "accept TCP, never send anything" },
+	[F_NO_ECHO_REPLY] = { "no-echo-reply", ARG_NONE, 0, 0, NULL, "never answer Echo-Requests" },
+	[F_GARBAGE] = { "garbage", ARG_INT, 1, 65536, "64", "after the call is up, send N random bytes" },
+	[F_CLOSE_MID_CALL] = { "close-mid-call", ARG_SECONDS, 0, 0, "1", "close TCP SECONDS after the first call is up" },
+	[F_RESET_MID_CALL] = { "reset-mid-call", ARG_SECONDS, 0, 0, "1", "reset TCP (RST) SECONDS after the first call is up" },
+	[F_CLOSE_AT_SCCRQ] = { "close-at-sccrq", ARG_NONE, 0, 0, NULL, "close as soon as SCCRQ arrives" },
+	[F_STOP_AFTER] = { "stop-after", ARG_SECONDS, 0, 0, "1", "send StopCCRQ SECONDS after the first call is up" },
+	[F_CDN_AFTER] = { "cdn-after", ARG_SECONDS, 0, 0, "1", "send CDN (admin shutdown) SECONDS after each call is up" },
+	[F_ECHO_REQUEST_EVERY] = { "echo-request-every", ARG_SECONDS, 0, 0, "1", "send our own Echo-Requests, check the replies" },
+	[F_BAD_MAGIC] = { "bad-magic", ARG_NONE, 0, 0, NULL, "SCCRP with a wrong magic cookie" },
+	[F_BAD_PPTP_TYPE] = { "bad-pptp-type", ARG_NONE, 0, 0, NULL, "SCCRP with PPTP message type 2" },
+	[F_LENGTH_MISMATCH] = { "length-mismatch", ARG_INT, 12, 1024, "152", "SCCRP framed with this length (not 156)" },
+	[F_LENGTH] = { "length", ARG_INT_REQUIRED, 0, 65535, NULL, "SCCRP whose header declares length N" },
+	[F_SPLIT_BYTES] = { "split-bytes", ARG_NONE, 0, 0, NULL, "send SCCRP and OCRP one byte per write" },
+	[F_PACKED] = { "packed", ARG_INT, 1, 64, "3", "SCCRP and N Echo-Requests in one write" },
+	[F_UNKNOWN_TYPE] = { "unknown-type", ARG_INT, 0, 65535, "42", "after SCCRP, a well-framed message of control type N" },
+	[F_WRONG_STATE] = { "wrong-state", ARG_NONE, 0, 0, NULL, "send an OCRP before the SCCRP" },
+	[F_SECOND_SCCRP] = { "second-sccrp", ARG_NONE, 0, 0, NULL, "send another SCCRP after the call is up" },
+	[F_OCRP_OTHER_CALL] = { "ocrp-other-call", ARG_NONE, 0, 0, NULL, "OCRP naming another peer call ID, then nothing" },
+};
+
+static struct {
+	bool on;
+	uint64_t val;	/* integer, or microseconds for ARG_SECONDS */
+} faults[F_COUNT];
+
+static bool fault(enum fault_id f) { return faults[f].on; }
+
+/* ------------------------------------------------------------------ options */
+
+enum gre_mode { GRE_ECHO, GRE_NONE, GRE_COUNT };
+
+enum gre_bad_kind { GB_TRUNCATED, GB_OVERLENGTH, GB_VERSION, GB_PROTOCOL, GB_FLAGS, GB_CALLID, GB_COUNT };
+static const char *const gre_bad_names[GB_COUNT] = {
+	"truncated", "overlength", "version", "protocol", "flags", "callid",
+};
+
+static struct {
+	struct in_addr listen;
+	char listen_str[INET_ADDRSTRLEN];
+	unsigned long port, window, max_calls, error_code, call_id_base, seed;
+	bool once;
+	uint64_t timeout_us;
+	enum gre_mode gre;
+	unsigned long gre_reorder, gre_drop, gre_dup, gre_jump, gre_start, gre_bad_every;
+	bool gre_bad[GB_COUNT], gre_bad_any, gre_pure_acks;
+} opt = {
+	.port = 1723, .window = 64, .max_calls = 16, .error_code = 0,
+	.call_id_base = 0x4000, .seed = 1, .gre = GRE_ECHO, .gre_bad_every = 10,
+};
+
+/* ------------------------------------------------------------------ state */
+
+struct gre_call {
+	/* receive side: the client's stream */
+	bool rx_any;		/* a data packet has arrived: we have something to ack */
+	uint32_t rx_expect;	/* next client sequence number we expect */
+	uint32_t rx_ack;	/* what we acknowledge */
+	uint32_t last_ack_sent;
+	bool ack_sent;
+	bool peer_ack_any;
+	uint32_t peer_ack;
+	/* send side */
+	uint32_t tx_next;
+	uint32_t tx_last;	/* last sequence number handed out */
+	bool tx_any;
+	uint64_t produced;	/* data packets produced (drop/dup/reorder counters) */
+	bool jumped;
+	uint8_t held[GRE_PKT_MAX];
+	size_t held_len;
+	uint64_t held_us;
+};
+
+struct call {
+	bool used;
+	uint16_t id, peer_id, peer_window;
+	uint64_t up_us;
+	struct gre_call *g;
+};
+
+enum cstate { ST_WAIT_SCCRQ, ST_ESTABLISHED, ST_BROKEN, ST_STOPPING, ST_CLOSING };
+
+struct conn {
+	bool used, dead;
+	int fd;
+	struct sockaddr_in peer;
+	char peer_str[32];
+	enum cstate state;
+	uint8_t in[MSG_MAX * 2];
+	size_t in_len;
+	uint8_t *out;
+	size_t out_len, out_off, out_cap, paced_end;
+	uint64_t next_write_us;
+	bool close_after_flush;
+	struct call calls[MAX_CALLS];
+	unsigned calls_accepted;
+	uint64_t first_call_us;		/* 0: no call up yet */
+	bool mid_call_done, stop_done, post_call_done;
+	uint64_t stop_sent_us;
+	uint32_t echo_next_id;
+	uint64_t echo_next_us;
+	struct { bool used; uint32_t id; uint64_t sent_us; } echo_out[ECHO_SLOTS];
+	uint16_t cdn_done[MAX_CALLS];	/* client call IDs we disconnected unasked */
+	unsigned cdn_done_n;
+};
+
+static struct conn conns[MAX_CONNS];
+static int g_raw = -1;
+static bool g_raw_failed;
+static uint32_t g_next_call_id;
+static uint64_t g_rng;
+static volatile sig_atomic_t g_signal;
+
+static struct {
+	unsigned long rx, rx_bad, tx, seq_errors;
+	unsigned long rx_data, rx_acks, rx_stale, rx_foreign, tx_dropped, tx_dup, tx_bad,
+		tx_pure_acks, tx_fail, ack_back, window_exceeded;
+} gs;
+
+/* Our own packets come back to our raw socket when client and server share
+ * an address (loopback): remember what we sent so they are not taken for
+ * the client's. */
+static struct { uint32_t hash; uint32_t len; bool used; } own_ring[OWN_RING];
+static unsigned own_pos;
+
+static uint32_t fnv1a(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+static uint32_t rng32(void)
+{
+	/* xorshift64*: reproducible from --seed, no libc state involved. */
+	g_rng ^= g_rng >> 12;
+	g_rng ^= g_rng << 25;
+	g_rng ^= g_rng >> 27;
+	return (uint32_t)((g_rng * 2685821657736338717ull) >> 32);
+}
+
+/* ------------------------------------------------------------------ control output */
+
+static void conn_close(struct conn *c, const char *why);
+
+/* Queue bytes for the client.  paced bytes go out one per write. */
+static void conn_queue(struct conn *c, const uint8_t *p, size_t n, bool paced)
+{
+	if (fault(F_SILENT) || c->dead)
+		return;
+	if (c->out_off == c->out_len) {
+		c->out_off = c->out_len = 0;
+		c->paced_end = 0;
+	}
+	if (c->out_len + n > c->out_cap) {
+		size_t cap = c->out_cap ? c->out_cap : 1024;
+		while (cap < c->out_len + n)
+			cap *= 2;
+		uint8_t *nb = realloc(c->out, cap);
+		if (!nb) {
+			say("WARN out of memory");
+			exit(3);
+		}
+		c->out = nb;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, p, n);
+	c->out_len += n;
+	if (paced)
+		c->paced_end = c->out_len;
+}
+
+static void conn_flush(struct conn *c, uint64_t now)
+{
+	while (!c->dead && c->out_off < c->out_len) {
+		size_t n = c->out_len - c->out_off;
+		if (c->out_off < c->paced_end) {
+			if (now < c->next_write_us)
+				return;
+			n = 1;
+		}
+		ssize_t w = send(c->fd, c->out + c->out_off, n, MSG_NOSIGNAL);
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			say("PEER WRITE_ERROR %s", strerror(errno));
+			conn_close(c, "write error");
+			return;
+		}
+		c->out_off += (size_t)w;
+		if (c->out_off <= c->paced_end && c->paced_end) {
+			c->next_write_us = now + PACE_US;
+			if (c->out_off < c->paced_end)
+				return;
+		}
+	}
+	if (!c->dead && c->out_off == c->out_len && c->close_after_flush)
+		conn_close(c, "done");
+}
+
+/* ------------------------------------------------------------------ encoders */
+
+static void msg_header(uint8_t *m, size_t len, uint16_t type)
+{
+	memset(m, 0, len);
+	put16(m, (uint16_t)len);
+	put16(m + 2, 1);
+	put32(m + 4, PPTP_MAGIC);
+	put16(m + 8, type);
+}
+
+static void put_str(uint8_t *dst, size_t width, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(dst, s, n < width ? n : width - 1);
+}
+
+static void build_sccrp(uint8_t m[156], uint8_t result, uint8_t error)
+{
+	msg_header(m, 156, SCCRP);
+	put16(m + 12, 0x0100);
+	m[14] = result;
+	m[15] = error;
+	put32(m + 16, 3);	/* async and sync framing */
+	put32(m + 20, 3);	/* analog and digital bearer */
+	put16(m + 24, (uint16_t)opt.max_calls);
+	put16(m + 26, 1);
+	put_str(m + 28, 64, "pacsrv");
+	put_str(m + 92, 64, "pptp-test");
+}
+
+static void send_sccrp(struct conn *c, uint8_t result, uint8_t error, bool paced)
+{
+	uint8_t m[156];
+	build_sccrp(m, result, error);
+	conn_queue(c, m, sizeof m, paced);
+	if (result == 1)
+		say("SEND SCCRP result=%u", result);
+	else
+		say("SEND SCCRP result=%u error=%u", result, error);
+}
+
+static void send_ocrp(struct conn *c, uint16_t id, uint16_t peer_id, uint8_t result,
+		      uint8_t error, bool paced)
+{
+	uint8_t m[32];
+	msg_header(m, 32, OCRP);
+	put16(m + 12, id);
+	put16(m + 14, peer_id);
+	m[16] = result;
+	m[17] = error;
+	put32(m + 20, 10000000);
+	put16(m + 24, (uint16_t)opt.window);
+	conn_queue(c, m, sizeof m, paced);
+	if (result == 1)
+		say("SEND OCRP call_id=%u peer_call_id=%u result=%u window=%lu", id, peer_id, result, opt.window);
+	else
+		say("SEND OCRP call_id=%u peer_call_id=%u result=%u error=%u", id, peer_id, result, error);
+}
+
+static bool echo_track(struct conn *c, uint32_t id, uint64_t now)
+{
+	for (unsigned i = 0; i < ECHO_SLOTS; i++) {
+		if (!c->echo_out[i].used) {
+			c->echo_out[i].used = true;
+			c->echo_out[i].id = id;
+			c->echo_out[i].sent_us = now;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void build_echorq(uint8_t m[16], uint32_t id)
+{
+	msg_header(m, 16, ECHORQ);
+	put32(m + 12, id);
+}
+
+static void send_echorq(struct conn *c, uint64_t now)
+{
+	uint8_t m[16];
+	uint32_t id = c->echo_next_id++;
+	if (!echo_track(c, id, now)) {
+		/* all slots waiting: the timeout check reports that */
+		return;
+	}
+	build_echorq(m, id);
+	conn_queue(c, m, sizeof m, false);
+	say("SEND ECHORQ id=%u", id);
+}
+
+static void send_echorp(struct conn *c, uint32_t id)
+{
+	uint8_t m[20];
+	msg_header(m, 20, ECHORP);
+	put32(m + 12, id);
+	m[16] = 1;
+	conn_queue(c, m, sizeof m, false);
+	say("SEND ECHORP id=%u", id);
+}
+
+static void send_cdn(struct conn *c, uint16_t id, uint8_t result)
+{
+	uint8_t m[148];
+	msg_header(m, 148, CDN);
+	put16(m + 12, id);
+	m[14] = result;
+	conn_queue(c, m, sizeof m, false);
+	say("SEND CDN call_id=%u result=%u", id, result);
+}
+
+static void send_stopccrq(struct conn *c, uint8_t reason)
+{
+	uint8_t m[16];
+	msg_header(m, 16, STOPCCRQ);
+	m[12] = reason;
+	conn_queue(c, m, sizeof m, false);
+	say("SEND STOPCCRQ reason=%u", reason);
+}
+
+static void send_stopccrp(struct conn *c, uint8_t result)
+{
+	uint8_t m[16];
+	msg_header(m, 16, STOPCCRP);
+	m[12] = result;
+	conn_queue(c, m, sizeof m, false);
+	say("SEND STOPCCRP result=%u", result);
+}
+
+/* ------------------------------------------------------------------ GRE */
+
+static void gre_own_remember(const uint8_t *p, size_t n)
+{
+	own_ring[own_pos].hash = fnv1a(p, n);
+	own_ring[own_pos].len = (uint32_t)n;
+	own_ring[own_pos].used = true;
+	own_pos = (own_pos + 1) % OWN_RING;
+}
+
+static bool gre_own_match(const uint8_t *p, size_t n)
+{
+	uint32_t h = fnv1a(p, n);
+	for (unsigned i = 0; i < OWN_RING; i++) {
+		if (own_ring[i].used && own_ring[i].len == n && own_ring[i].hash == h) {
+			own_ring[i].used = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void gre_open(void)
+{
+	if (g_raw >= 0 || g_raw_failed)
+		return;
+	g_raw = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_GRE);
+	if (g_raw < 0) {
+		g_raw_failed = true;
+		say("WARN cannot open raw GRE socket: %s (GRE disabled)", strerror(errno));
+		return;
+	}
+	int sz = 4 << 20;
+	setsockopt(g_raw, SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
+	setsockopt(g_raw, SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
+	if (opt.listen.s_addr != htonl(INADDR_ANY)) {
+		/* so our GRE leaves from the address the client connected to */
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr = opt.listen };
+		if (bind(g_raw, (struct sockaddr *)&a, sizeof a) < 0)
+			say("WARN cannot bind raw GRE socket: %s", strerror(errno));
+	}
+	say("GRE OPEN");
+}
+
+static void gre_send_raw(struct conn *c, const uint8_t *p, size_t n)
+{
+	if (g_raw < 0)
+		return;
+	gre_own_remember(p, n);
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = c->peer.sin_addr };
+	ssize_t w = sendto(g_raw, p, n, 0, (struct sockaddr *)&to, sizeof to);
+	if (w < 0 || (size_t)w != n) {
+		gs.tx_fail++;
+		if (g_verbose)
+			say("WARN GRE send failed: %s", w < 0 ? strerror(errno) : "short");
+		return;
+	}
+	gs.tx++;
+}
+
+/* Build a GRE packet to the client: seq present when seq_p, ack when ack_p. */
+static size_t gre_build(uint8_t *pkt, uint16_t client_call, const uint32_t *seq_p,
+			const uint32_t *ack_p, const uint8_t *payload, size_t plen)
+{
+	size_t h = 8;
+	pkt[0] = 0x20 | (seq_p ? 0x10 : 0);
+	pkt[1] = (uint8_t)((ack_p ? 0x80 : 0) | 1);
+	put16(pkt + 2, 0x880B);
+	put16(pkt + 4, (uint16_t)plen);
+	put16(pkt + 6, client_call);
+	if (seq_p) {
+		put32(pkt + h, *seq_p);
+		h += 4;
+	}
+	if (ack_p) {
+		put32(pkt + h, *ack_p);
+		h += 4;
+	}
+	if (plen)
+		memcpy(pkt + h, payload, plen);
+	return h + plen;
+}
+
+static void gre_note_ack_sent(struct gre_call *g)
+{
+	if (g->rx_any) {
+		g->last_ack_sent = g->rx_ack;
+		g->ack_sent = true;
+	}
+}
+
+static void gre_send_pure_ack(struct conn *c, struct call *k)
+{
+	uint8_t pkt[12];
+	size_t n = gre_build(pkt, k->peer_id, NULL, &k->g->rx_ack, NULL, 0);
+	gre_note_ack_sent(k->g);
+	gre_send_raw(c, pkt, n);
+	gs.tx_pure_acks++;
+	if (g_verbose)
+		say("GRE TX call_id=%u seq=- ack=%u len=0", k->peer_id, k->g->rx_ack);
+}
+
+/* One malformed packet of the given kind, carrying a real payload, so that a
+ * client accepting it hands a duplicate frame to PPP, which fakeppp sees. */
+static void gre_send_bad(struct conn *c, struct call *k, enum gre_bad_kind kind, uint32_t seq,
+			 const uint8_t *payload, size_t plen)
+{
+	static uint8_t pkt[GRE_PKT_MAX + 32];
+	const uint32_t *ackp = k->g->rx_any ? &k->g->rx_ack : NULL;
+	size_t n = gre_build(pkt, k->peer_id, &seq, ackp, payload, plen);
+
+	switch (kind) {
+	case GB_TRUNCATED: n = 10; break;	/* cut inside the sequence number */
+	case GB_OVERLENGTH: put16(pkt + 4, (uint16_t)(plen + 8)); break;
+	case GB_VERSION: pkt[1] = (uint8_t)(pkt[1] & ~0x07); break;
+	case GB_PROTOCOL: put16(pkt + 2, 0x0800); break;
+	case GB_FLAGS: pkt[0] |= 0x80; break;	/* checksum-present, which PPTP never uses */
+	case GB_CALLID: put16(pkt + 6, (uint16_t)(k->peer_id ^ 0x5a5a)); break;
+	case GB_COUNT: return;
+	}
+	gre_send_raw(c, pkt, n);
+	gs.tx_bad++;
+	if (g_verbose)
+		say("GRE TX_BAD kind=%s call_id=%u seq=%u len=%zu", gre_bad_names[kind], k->peer_id, seq, plen);
+}
+
+static void gre_flush_held(struct conn *c, struct call *k)
+{
+	if (!k->g->held_len)
+		return;
+	gre_send_raw(c, k->g->held, k->g->held_len);
+	k->g->held_len = 0;
+}
+
+/* Send one data packet back to the client, applying the --gre-* faults. */
+static void gre_produce(struct conn *c, struct call *k, const uint8_t *payload, size_t plen, uint64_t now)
+{
+	static uint8_t pkt[GRE_PKT_MAX + 32];
+	struct gre_call *g = k->g;
+	uint64_t n = ++g->produced;
+	uint32_t seq = g->tx_next++;
+
+	g->tx_last = seq;
+	g->tx_any = true;
+	if (opt.gre_jump && !g->jumped) {
+		/* the jump happens once, after the first packet */
+		g->jumped = true;
+		g->tx_next += (uint32_t)opt.gre_jump;
+	}
+	if (opt.gre_bad_any && n % opt.gre_bad_every == 0)
+		for (int b = 0; b < GB_COUNT; b++)
+			if (opt.gre_bad[b])
+				gre_send_bad(c, k, (enum gre_bad_kind)b, seq, payload, plen);
+	if (opt.gre_drop && n % opt.gre_drop == 0) {
+		gs.tx_dropped++;
+		if (g_verbose)
+			say("GRE TX_DROP call_id=%u seq=%u", k->peer_id, seq);
+		return;
+	}
+	const uint32_t *ackp = g->rx_any ? &g->rx_ack : NULL;
+	size_t len = gre_build(pkt, k->peer_id, &seq, ackp, payload, plen);
+	gre_note_ack_sent(g);
+	if (g_verbose)
+		say("GRE TX call_id=%u seq=%u ack=%s%u len=%zu", k->peer_id, seq, ackp ? "" : "-",
+		    ackp ? *ackp : 0, plen);
+	if (g->held_len) {
+		gre_send_raw(c, pkt, len);
+		gre_flush_held(c, k);
+		return;
+	}
+	if (opt.gre_reorder && n % opt.gre_reorder == 0) {
+		memcpy(g->held, pkt, len);
+		g->held_len = len;
+		g->held_us = now;
+		return;
+	}
+	gre_send_raw(c, pkt, len);
+	if (opt.gre_dup && n % opt.gre_dup == 0) {
+		gre_send_raw(c, pkt, len);
+		gs.tx_dup++;
+	}
+}
+
+static struct call *call_by_id(struct conn *c, uint16_t id)
+{
+	for (int i = 0; i < MAX_CALLS; i++)
+		if (c->calls[i].used && c->calls[i].id == id)
+			return &c->calls[i];
+	return NULL;
+}
+
+/* The connection a GRE packet from a belongs to: the one from that address
+ * owning its call ID, else any from that address (for the error report). */
+static struct conn *conn_for_gre(struct in_addr a, const uint8_t *g, size_t n)
+{
+	struct conn *first = NULL;
+	for (int i = 0; i < MAX_CONNS; i++) {
+		struct conn *c = &conns[i];
+		if (!c->used || c->dead || c->peer.sin_addr.s_addr != a.s_addr)
+			continue;
+		if (n >= 8 && call_by_id(c, get16(g + 6)))
+			return c;
+		if (!first)
+			first = c;
+	}
+	return first;
+}
+
+static struct call *call_by_peer_id(struct conn *c, uint16_t peer_id)
+{
+	for (int i = 0; i < MAX_CALLS; i++)
+		if (c->calls[i].used && c->calls[i].peer_id == peer_id)
+			return &c->calls[i];
+	return NULL;
+}
+
+static bool id_was_ours(uint16_t id)
+{
+	uint16_t span = (uint16_t)(g_next_call_id - opt.call_id_base);
+	return (uint16_t)(id - opt.call_id_base) < span;
+}
+
+static void gre_bad(const char *peer, const uint8_t *p, size_t n, const char *why)
+{
+	char hex[64];
+	hex_str(hex, sizeof hex, p, n, 16);
+	gs.rx_bad++;
+	client_error("GRE from %s: %s [%s]", peer, why, hex);
+}
+
+/* Strict check of one GRE packet from the client (IP header already gone). */
+static void gre_input(struct conn *c, const uint8_t *p, size_t n, uint64_t now)
+{
+	char why[96];
+
+	/* Only packets naming one of our calls are the client's: on a shared
+	 * host (loopback, parallel tests) other GRE, even deliberately bad
+	 * GRE from another pacsrv, arrives here too. */
+	if (n < 8) {
+		gs.rx_foreign++;
+		if (g_verbose)
+			say("GRE RX_RUNT from %s len=%zu (no call ID: not attributable)", c->peer_str, n);
+		return;
+	}
+	uint16_t call_id = get16(p + 6);
+	struct call *k = call_by_id(c, call_id);
+	if (!k) {
+		if (call_by_peer_id(c, call_id)) {
+			gs.rx++;
+			gs.rx_bad++;
+			client_error("GRE from %s carries the client's own call ID %u, not ours", c->peer_str, call_id);
+		} else if (id_was_ours(call_id)) {
+			gs.rx_stale++;	/* in flight when the call was cleared */
+		} else {
+			gs.rx_foreign++;
+		}
+		return;
+	}
+	gs.rx++;
+	if ((p[0] & ~0x10) != 0x20) {
+		snprintf(why, sizeof why, "bad flags 0x%02x (want K set; C, R, s, recursion clear)", p[0]);
+		gre_bad(c->peer_str, p, n, why);
+		return;
+	}
+	if ((p[1] & 0x07) != 1) {
+		snprintf(why, sizeof why, "bad version %u", p[1] & 0x07);
+		gre_bad(c->peer_str, p, n, why);
+		return;
+	}
+	if (p[1] & 0x78) {
+		snprintf(why, sizeof why, "reserved flag bits set in 0x%02x", p[1]);
+		gre_bad(c->peer_str, p, n, why);
+		return;
+	}
+	if (get16(p + 2) != 0x880B) {
+		snprintf(why, sizeof why, "bad protocol 0x%04x", get16(p + 2));
+		gre_bad(c->peer_str, p, n, why);
+		return;
+	}
+	bool has_seq = p[0] & 0x10, has_ack = p[1] & 0x80;
+	size_t hlen = 8 + (has_seq ? 4u : 0u) + (has_ack ? 4u : 0u);
+	uint16_t plen = get16(p + 4);
+	if (n < hlen) {
+		snprintf(why, sizeof why, "truncated header (%zu of %zu bytes)", n, hlen);
+		gre_bad(c->peer_str, p, n, why);
+		return;
+	}
+	if (hlen + plen != n) {
+		snprintf(why, sizeof why, "payload length %u but %zu bytes follow the header", plen, n - hlen);
+		gre_bad(c->peer_str, p, n, why);
+		return;
+	}
+	if (!has_seq && plen) {
+		gre_bad(c->peer_str, p, n, "payload without a sequence number");
+		return;
+	}
+	if (has_seq && !plen) {
+		gre_bad(c->peer_str, p, n, "sequence number on an empty packet");
+		return;
+	}
+	if (!has_seq && !has_ack) {
+		gre_bad(c->peer_str, p, n, "neither sequence nor acknowledgment");
+		return;
+	}
+	uint32_t seq = has_seq ? get32(p + 8) : 0;
+	uint32_t ack = has_ack ? get32(p + 8 + (has_seq ? 4 : 0)) : 0;
+	if (g_verbose) {
+		char s[16] = "-", a[16] = "-";
+		if (has_seq)
+			snprintf(s, sizeof s, "%u", seq);
+		if (has_ack)
+			snprintf(a, sizeof a, "%u", ack);
+		say("GRE RX call_id=%u seq=%s ack=%s len=%u", call_id, s, a, plen);
+	}
+
+	struct gre_call *g = k->g;
+	if (has_ack) {
+		if (!g->tx_any) {
+			gs.rx_bad++;
+			client_error("GRE call %u: ack %u before we sent any data", call_id, ack);
+		} else if (seq_before(g->tx_last, ack)) {
+			gs.rx_bad++;
+			client_error("GRE call %u: ack %u beyond our last sequence number %u", call_id, ack, g->tx_last);
+		} else if (g->peer_ack_any && seq_before(ack, g->peer_ack)) {
+			gs.ack_back++;
+		} else {
+			g->peer_ack = ack;
+			g->peer_ack_any = true;
+		}
+	}
+	if (!has_seq) {
+		gs.rx_acks++;
+		return;
+	}
+	gs.rx_data++;
+	if (seq != g->rx_expect) {
+		gs.seq_errors++;
+		if (g_verbose)
+			say("GRE SEQ_ERROR call_id=%u seq=%u expected=%u", call_id, seq, g->rx_expect);
+	}
+	if (!g->rx_any || !seq_before(seq, g->rx_expect)) {
+		g->rx_expect = seq + 1;
+		g->rx_ack = seq;
+		g->rx_any = true;
+	}
+	/* our advertised receive window bounds what the client has unacked */
+	uint32_t base = g->ack_sent ? g->last_ack_sent + 1 : 0;
+	if (seq - base >= opt.window)
+		gs.window_exceeded++;
+	if (opt.gre_pure_acks)
+		gre_send_pure_ack(c, k);
+	if (opt.gre == GRE_ECHO)
+		gre_produce(c, k, p + hlen, plen, now);
+}
+
+static void gre_read(uint64_t now)
+{
+	static uint8_t buf[GRE_PKT_MAX + 64];
+	for (int budget = 0; budget < 256; budget++) {
+		struct sockaddr_in from;
+		socklen_t fl = sizeof from;
+		ssize_t r = recvfrom(g_raw, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+		if (r < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				say("WARN GRE receive: %s", strerror(errno));
+			return;
+		}
+		size_t n = (size_t)r;
+		if (n < 20 || (buf[0] >> 4) != 4)
+			continue;
+		size_t ihl = (size_t)(buf[0] & 15) * 4;
+		if (ihl < 20 || ihl > n)
+			continue;
+		struct in_addr src;
+		memcpy(&src.s_addr, buf + 12, 4);
+		const uint8_t *g = buf + ihl;
+		size_t glen = n - ihl;
+		if (gre_own_match(g, glen))
+			continue;
+		struct conn *c = conn_for_gre(src, g, glen);
+		if (!c) {
+			gs.rx_foreign++;
+			continue;
+		}
+		gre_input(c, g, glen, now);
+	}
+}
+
+/* ------------------------------------------------------------------ control input */
+
+struct reserved { uint8_t off, size; };
+
+struct ctrl_def {
+	uint16_t type;
+	const char *name;
+	uint16_t len;
+	unsigned states;	/* bit per enum cstate where the PNS may send it; 0: never */
+	void (*recv)(struct conn *c, const uint8_t *m, uint64_t now);
+	struct reserved rsv[2];
+};
+
+#define S(x) (1u << (x))
+
+static void recv_sccrq(struct conn *c, const uint8_t *m, uint64_t now);
+static void recv_stopccrq(struct conn *c, const uint8_t *m, uint64_t now);
+static void recv_stopccrp(struct conn *c, const uint8_t *m, uint64_t now);
+static void recv_echorq(struct conn *c, const uint8_t *m, uint64_t now);
+static void recv_echorp(struct conn *c, const uint8_t *m, uint64_t now);
+static void recv_ocrq(struct conn *c, const uint8_t *m, uint64_t now);
+static void recv_ccr(struct conn *c, const uint8_t *m, uint64_t now);
+static void recv_sli(struct conn *c, const uint8_t *m, uint64_t now);
+
+static const struct ctrl_def ctrl_defs[] = {
+	{ SCCRQ, "SCCRQ", 156, S(ST_WAIT_SCCRQ), recv_sccrq, { { 14, 2 } } },
+	{ SCCRP, "SCCRP", 156, 0, NULL, { { 0, 0 } } },
+	{ STOPCCRQ, "STOPCCRQ", 16, S(ST_ESTABLISHED) | S(ST_BROKEN) | S(ST_STOPPING), recv_stopccrq, { { 13, 1 }, { 14, 2 } } },
+	{ STOPCCRP, "STOPCCRP", 16, S(ST_STOPPING), recv_stopccrp, { { 14, 2 } } },
+	{ ECHORQ, "ECHORQ", 16, S(ST_ESTABLISHED) | S(ST_BROKEN) | S(ST_STOPPING), recv_echorq, { { 0, 0 } } },
+	/* An Echo-Reply may cross the client's Stop-Control-Connection-Request. */
+	{ ECHORP, "ECHORP", 20, S(ST_ESTABLISHED) | S(ST_BROKEN) | S(ST_STOPPING) | S(ST_CLOSING), recv_echorp, { { 18, 2 } } },
+	{ OCRQ, "OCRQ", 168, S(ST_ESTABLISHED), recv_ocrq, { { 38, 2 } } },
+	{ OCRP, "OCRP", 32, 0, NULL, { { 0, 0 } } },
+	{ ICRQ, "ICRQ", 220, 0, NULL, { { 0, 0 } } },
+	{ ICRP, "ICRP", 24, 0, NULL, { { 0, 0 } } },	/* we never send ICRQ */
+	{ ICCN, "ICCN", 28, 0, NULL, { { 0, 0 } } },
+	{ CCR, "CCR", 16, S(ST_ESTABLISHED) | S(ST_STOPPING), recv_ccr, { { 14, 2 } } },
+	{ CDN, "CDN", 148, 0, NULL, { { 0, 0 } } },
+	{ WEN, "WEN", 40, 0, NULL, { { 0, 0 } } },
+	{ SLI, "SLI", 24, S(ST_ESTABLISHED) | S(ST_STOPPING), recv_sli, { { 14, 2 } } },
+};
+
+static const char *const state_names[] = {
+	[ST_WAIT_SCCRQ] = "wait-sccrq", [ST_ESTABLISHED] = "established", [ST_BROKEN] = "after-bad-sccrp",
+	[ST_STOPPING] = "stopping", [ST_CLOSING] = "closing",
+};
+
+static const struct ctrl_def *ctrl_def_find(uint16_t type)
+{
+	for (size_t i = 0; i < ARRAY_LEN(ctrl_defs); i++)
+		if (ctrl_defs[i].type == type)
+			return &ctrl_defs[i];
+	return NULL;
+}
+
+static void recv_sccrq(struct conn *c, const uint8_t *m, uint64_t now)
+{
+	char host[80], vendor[80];
+	uint16_t version = get16(m + 12);
+
+	str_printable(host, sizeof host, m + 28, 64);
+	str_printable(vendor, sizeof vendor, m + 92, 64);
+	say("RECV SCCRQ version=0x%04x framing=%u bearer=%u maxch=%u firmware=0x%04x host=\"%s\" vendor=\"%s\"",
+	    version, get32(m + 16), get32(m + 20), get16(m + 24), get16(m + 26), host, vendor);
+	if (version != 0x0100)
+		client_error("SCCRQ protocol version 0x%04x, not 0x0100", version);
+	if (fault(F_CLOSE_AT_SCCRQ)) {
+		say("FAULT close-at-sccrq");
+		conn_close(c, "fault");
+		return;
+	}
+	if (fault(F_SILENT)) {
+		say("FAULT silent");
+		c->state = ST_ESTABLISHED;	/* keep decoding what the client sends */
+		return;
+	}
+	if (fault(F_REFUSE_CONTROL)) {
+		say("FAULT refuse-control");
+		send_sccrp(c, (uint8_t)faults[F_REFUSE_CONTROL].val, (uint8_t)opt.error_code, false);
+		c->state = ST_CLOSING;
+		c->close_after_flush = true;
+		return;
+	}
+
+	/* The malformed replies that replace the SCCRP. */
+	uint8_t r[156];
+	build_sccrp(r, 1, 0);
+	if (fault(F_BAD_MAGIC)) {
+		put32(r + 4, 0x1A2B3C4Eu);
+		conn_queue(c, r, sizeof r, false);
+		say("FAULT bad-magic SEND SCCRP magic=0x1a2b3c4e");
+		c->state = ST_BROKEN;
+		return;
+	}
+	if (fault(F_BAD_PPTP_TYPE)) {
+		put16(r + 2, 2);
+		conn_queue(c, r, sizeof r, false);
+		say("FAULT bad-pptp-type SEND SCCRP pptp_type=2");
+		c->state = ST_BROKEN;
+		return;
+	}
+	if (fault(F_LENGTH_MISMATCH)) {
+		uint8_t big[1024] = { 0 };
+		size_t n = faults[F_LENGTH_MISMATCH].val;
+		memcpy(big, r, n < sizeof r ? n : sizeof r);
+		put16(big, (uint16_t)n);
+		conn_queue(c, big, n, false);
+		say("FAULT length-mismatch SEND SCCRP length=%zu", n);
+		c->state = ST_BROKEN;
+		return;
+	}
+	if (fault(F_LENGTH)) {
+		uint16_t n = (uint16_t)faults[F_LENGTH].val;
+		put16(r, n);
+		/* a declared length under the header size: send only the header */
+		conn_queue(c, r, n < HDR_LEN ? HDR_LEN : sizeof r, false);
+		say("FAULT length SEND SCCRP declared_length=%u sent=%u", n, n < HDR_LEN ? HDR_LEN : 156);
+		c->state = ST_BROKEN;
+		return;
+	}
+	if (fault(F_WRONG_STATE)) {
+		say("FAULT wrong-state");
+		send_ocrp(c, (uint16_t)opt.call_id_base, 0, 1, 0, false);
+	}
+	send_sccrp(c, 1, 0, fault(F_SPLIT_BYTES));
+	if (fault(F_SPLIT_BYTES))
+		say("FAULT split-bytes SCCRP");
+	c->state = ST_ESTABLISHED;
+	if (fault(F_PACKED)) {
+		/* queued together with the SCCRP, so they leave in one write */
+		for (uint64_t i = 0; i < faults[F_PACKED].val; i++)
+			send_echorq(c, now);
+		say("FAULT packed echo_requests=%llu", (unsigned long long)faults[F_PACKED].val);
+	}
+	if (fault(F_UNKNOWN_TYPE)) {
+		uint8_t u[16];
+		msg_header(u, sizeof u, (uint16_t)faults[F_UNKNOWN_TYPE].val);
+		conn_queue(c, u, sizeof u, false);
+		say("FAULT unknown-type SEND type=%llu length=16", (unsigned long long)faults[F_UNKNOWN_TYPE].val);
+	}
+	if (fault(F_ECHO_REQUEST_EVERY))
+		c->echo_next_us = now + faults[F_ECHO_REQUEST_EVERY].val;
+}
+
+static void recv_stopccrq(struct conn *c, const uint8_t *m, uint64_t now)
+{
+	unsigned active = 0;
+	(void)now;
+	for (int i = 0; i < MAX_CALLS; i++)
+		active += c->calls[i].used;
+	say("RECV STOPCCRQ reason=%u active_calls=%u", m[12], active);
+	if (m[12] < 1 || m[12] > 3)
+		client_error("StopCCRQ reason %u is not 1, 2 or 3", m[12]);
+	send_stopccrp(c, 1);
+	c->state = ST_CLOSING;
+	c->close_after_flush = true;
+}
+
+static void recv_stopccrp(struct conn *c, const uint8_t *m, uint64_t now)
+{
+	(void)now;
+	say("RECV STOPCCRP result=%u error=%u", m[12], m[13]);
+	c->state = ST_CLOSING;
+	c->close_after_flush = true;
+}
+
+static void recv_echorq(struct conn *c, const uint8_t *m, uint64_t now)
+{
+	uint32_t id = get32(m + 12);
+	(void)now;
+	say("RECV ECHORQ id=%u", id);
+	if (fault(F_NO_ECHO_REPLY)) {
+		say("FAULT no-echo-reply id=%u", id);
+		return;
+	}
+	send_echorp(c, id);
+}
+
+static void recv_echorp(struct conn *c, const uint8_t *m, uint64_t now)
+{
+	uint32_t id = get32(m + 12);
+	(void)now;
+	for (unsigned i = 0; i < ECHO_SLOTS; i++) {
+		if (c->echo_out[i].used && c->echo_out[i].id == id) {
+			c->echo_out[i].used = false;
+			say("RECV ECHORP id=%u ok", id);
+			if (m[16] != 1)
+				client_error("Echo-Reply id=%u result %u, not 1", id, m[16]);
+			return;
+		}
+	}
+	say("RECV ECHORP id=%u", id);
+	client_error("Echo-Reply id=%u matches no Echo-Request of ours", id);
+}
+
+static void call_up_actions(struct conn *c, struct call *k, uint64_t now)
+{
+	say("CALL UP call_id=%u peer_call_id=%u", k->id, k->peer_id);
+	if (!c->first_call_us)
+		c->first_call_us = now;
+	if (!g_raw_failed)
+		gre_open();
+	if (c->post_call_done)
+		return;
+	c->post_call_done = true;
+	if (fault(F_GARBAGE)) {
+		uint8_t junk[65536];
+		size_t n = faults[F_GARBAGE].val;
+		for (size_t i = 0; i < n; i++)
+			junk[i] = (uint8_t)rng32();
+		if (n >= 8 && get32(junk + 4) == PPTP_MAGIC)
+			junk[4] ^= 0xff;	/* junk must not look like a message */
+		conn_queue(c, junk, n, false);
+		say("FAULT garbage bytes=%zu", n);
+	}
+	if (fault(F_SECOND_SCCRP)) {
+		say("FAULT second-sccrp");
+		send_sccrp(c, 1, 0, false);
+	}
+}
+
+static void recv_ocrq(struct conn *c, const uint8_t *m, uint64_t now)
+{
+	char phone[80];
+	uint16_t peer_id = get16(m + 12), window = get16(m + 32), phone_len = get16(m + 36);
+	uint32_t bearer = get32(m + 24), framing = get32(m + 28);
+
+	str_printable(phone, sizeof phone, m + 40, 64);
+	say("RECV OCRQ call_id=%u serial=%u window=%u framing=%u bearer=%u phone=\"%s\" phone_len=%u minbps=%u maxbps=%u delay=%u",
+	    peer_id, get16(m + 14), window, framing, bearer, phone, phone_len, get32(m + 16), get32(m + 20),
+	    get16(m + 34));
+	if (bearer < 1 || bearer > 3)
+		client_error("OCRQ bearer type %u is not 1, 2 or 3", bearer);
+	if (framing < 1 || framing > 3)
+		client_error("OCRQ framing type %u is not 1, 2 or 3", framing);
+	if (phone_len > 64)
+		client_error("OCRQ phone number length %u exceeds the 64-byte field", phone_len);
+	if (call_by_peer_id(c, peer_id))
+		client_error("OCRQ call ID %u is already in use on this connection", peer_id);
+
+	unsigned active = 0;
+	for (int i = 0; i < MAX_CALLS; i++)
+		active += c->calls[i].used;
+	bool split = fault(F_SPLIT_BYTES);
+	if (fault(F_REFUSE_CALL)) {
+		say("FAULT refuse-call");
+		uint8_t res = (uint8_t)faults[F_REFUSE_CALL].val;
+		send_ocrp(c, 0, peer_id, res, res == 2 ? (uint8_t)opt.error_code : 0, split);
+		return;
+	}
+	if (fault(F_REFUSE_SECOND_CALL) && c->calls_accepted >= 1) {
+		say("FAULT refuse-second-call");
+		send_ocrp(c, 0, peer_id, 4, 0, split);
+		return;
+	}
+	if (active >= opt.max_calls) {
+		send_ocrp(c, 0, peer_id, 4, 0, split);
+		return;
+	}
+	if (fault(F_OCRP_OTHER_CALL)) {
+		say("FAULT ocrp-other-call");
+		send_ocrp(c, (uint16_t)g_next_call_id, (uint16_t)(peer_id ^ 0x5555), 1, 0, split);
+		return;
+	}
+	struct call *k = NULL;
+	for (int i = 0; i < MAX_CALLS && !k; i++)
+		if (!c->calls[i].used)
+			k = &c->calls[i];
+	if (!k) {
+		send_ocrp(c, 0, peer_id, 4, 0, split);
+		return;
+	}
+	k->g = calloc(1, sizeof *k->g);
+	if (!k->g) {
+		say("WARN out of memory");
+		exit(3);
+	}
+	k->used = true;
+	k->id = (uint16_t)g_next_call_id++;
+	k->peer_id = peer_id;
+	k->peer_window = window;
+	k->up_us = now;
+	k->g->tx_next = (uint32_t)opt.gre_start;
+	c->calls_accepted++;
+	send_ocrp(c, k->id, peer_id, 1, 0, split);
+	if (split)
+		say("FAULT split-bytes OCRP");
+	call_up_actions(c, k, now);
+}
+
+static void call_free(struct conn *c, struct call *k)
+{
+	gre_flush_held(c, k);
+	free(k->g);
+	memset(k, 0, sizeof *k);
+}
+
+static void recv_ccr(struct conn *c, const uint8_t *m, uint64_t now)
+{
+	uint16_t peer_id = get16(m + 12);
+	(void)now;
+	say("RECV CCR call_id=%u", peer_id);
+	struct call *k = call_by_peer_id(c, peer_id);
+	if (!k) {
+		for (unsigned i = 0; i < c->cdn_done_n; i++) {
+			if (c->cdn_done[i] == peer_id) {
+				/* crossed our unasked CDN in flight */
+				say("NOTE CCR for call %u we already disconnected", peer_id);
+				return;
+			}
+		}
+		client_error("CCR for call ID %u, which is not a call of this connection", peer_id);
+		return;
+	}
+	send_cdn(c, k->id, 4);
+	say("CALL DOWN call_id=%u", k->id);
+	call_free(c, k);
+}
+
+static void recv_sli(struct conn *c, const uint8_t *m, uint64_t now)
+{
+	uint16_t id = get16(m + 12);
+	(void)now;
+	say("RECV SLI peer_call_id=%u send_accm=0x%08x recv_accm=0x%08x", id, get32(m + 16), get32(m + 20));
+	if (!call_by_id(c, id))
+		client_error("SLI names call ID %u, which is not one of our calls", id);
+}
+
+/* Check the header and dispatch one whole message of len bytes. */
+static void ctrl_message(struct conn *c, const uint8_t *m, size_t len, uint64_t now)
+{
+	char hex[80];
+	uint16_t ptype = get16(m + 2), type = get16(m + 8);
+
+	if (get32(m + 4) != PPTP_MAGIC) {
+		hex_str(hex, sizeof hex, m, len, 16);
+		client_error("bad magic cookie 0x%08x [%s]", get32(m + 4), hex);
+		conn_close(c, "bad magic");
+		return;
+	}
+	if (ptype != 1) {
+		client_error("PPTP message type %u, not 1 (control), control type %u", ptype, type);
+		return;
+	}
+	if (get16(m + 10))
+		client_error("Reserved0 is 0x%04x in control type %u", get16(m + 10), type);
+	const struct ctrl_def *d = ctrl_def_find(type);
+	if (!d) {
+		hex_str(hex, sizeof hex, m, len, 16);
+		client_error("unknown control message type %u length %zu [%s]", type, len, hex);
+		return;
+	}
+	if (len != d->len) {
+		client_error("%s with length %zu, must be %u", d->name, len, d->len);
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		const struct reserved *r = &d->rsv[i];
+		for (unsigned b = 0; b < r->size; b++) {
+			if (m[r->off + b]) {
+				client_error("%s: reserved byte at offset %u is 0x%02x", d->name, r->off + b, m[r->off + b]);
+				break;
+			}
+		}
+	}
+	if (!d->recv) {
+		client_error("%s is not a message a PNS sends here", d->name);
+		return;
+	}
+	if (fault(F_SILENT) && type != SCCRQ) {
+		say("RECV %s (silent: no answer)", d->name);
+		return;
+	}
+	if (!(d->states & S(c->state))) {
+		client_error("%s in state %s", d->name, state_names[c->state]);
+		return;
+	}
+	d->recv(c, m, now);
+}
+
+static void conn_read(struct conn *c, uint64_t now)
+{
+	ssize_t r = recv(c->fd, c->in + c->in_len, sizeof c->in - c->in_len, 0);
+	if (r < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		say("PEER %s", errno == ECONNRESET ? "RESET" : strerror(errno));
+		conn_close(c, "read error");
+		return;
+	}
+	if (r == 0) {
+		unsigned active = 0;
+		for (int i = 0; i < MAX_CALLS; i++)
+			active += c->calls[i].used;
+		say("PEER EOF state=%s active_calls=%u", state_names[c->state], active);
+		if (c->in_len)
+			client_error("connection closed with %zu bytes of an incomplete message", c->in_len);
+		conn_close(c, "eof");
+		return;
+	}
+	c->in_len += (size_t)r;
+	size_t off = 0;
+	while (!c->dead && c->in_len - off >= 2) {
+		size_t len = get16(c->in + off);
+		if (len < HDR_LEN || len > MSG_MAX) {
+			char hex[80];
+			hex_str(hex, sizeof hex, c->in + off, c->in_len - off, 16);
+			client_error("control message length %zu out of range [%s]", len, hex);
+			conn_close(c, "framing");
+			return;
+		}
+		if (c->in_len - off < len)
+			break;
+		ctrl_message(c, c->in + off, len, now);
+		off += len;
+	}
+	if (c->dead)
+		return;
+	memmove(c->in, c->in + off, c->in_len - off);
+	c->in_len -= off;
+}
+
+/* ------------------------------------------------------------------ lifecycle */
+
+static void conn_close(struct conn *c, const char *why)
+{
+	if (c->dead)
+		return;
+	(void)why;
+	c->dead = true;
+	for (int i = 0; i < MAX_CALLS; i++)
+		if (c->calls[i].used)
+			call_free(c, &c->calls[i]);
+	close(c->fd);
+	c->fd = -1;
+	say("CLOSED");
+}
+
+static void conn_reset(struct conn *c)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+	setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+	conn_close(c, "reset");
+}
+
+/* Timers of one connection.  Returns its next deadline (0: none). */
+static uint64_t conn_tick(struct conn *c, uint64_t now)
+{
+	uint64_t next = 0;
+#define DEADLINE(t) do { uint64_t _t = (t); if (!next || _t < next) next = _t; } while (0)
+
+	if (c->first_call_us && !c->mid_call_done) {
+		if (fault(F_CLOSE_MID_CALL) || fault(F_RESET_MID_CALL)) {
+			enum fault_id f = fault(F_RESET_MID_CALL) ? F_RESET_MID_CALL : F_CLOSE_MID_CALL;
+			uint64_t at = c->first_call_us + faults[f].val;
+			if (now >= at) {
+				c->mid_call_done = true;
+				say("FAULT %s", fault_defs[f].name);
+				if (f == F_RESET_MID_CALL)
+					conn_reset(c);
+				else
+					conn_close(c, "fault");
+				return 0;
+			}
+			DEADLINE(at);
+		}
+	}
+	if (c->first_call_us && fault(F_STOP_AFTER) && !c->stop_done && c->state == ST_ESTABLISHED) {
+		uint64_t at = c->first_call_us + faults[F_STOP_AFTER].val;
+		if (now >= at) {
+			c->stop_done = true;
+			say("FAULT stop-after");
+			send_stopccrq(c, 1);
+			c->state = ST_STOPPING;
+			c->stop_sent_us = now;
+		} else {
+			DEADLINE(at);
+		}
+	}
+	if (c->state == ST_STOPPING) {
+		if (now >= c->stop_sent_us + STOP_REPLY_LIMIT_US) {
+			client_error("no StopCCRP within %llu s", STOP_REPLY_LIMIT_US / 1000000ull);
+			conn_close(c, "stop timeout");
+			return 0;
+		}
+		DEADLINE(c->stop_sent_us + STOP_REPLY_LIMIT_US);
+	}
+	for (int i = 0; i < MAX_CALLS; i++) {
+		struct call *k = &c->calls[i];
+		if (!k->used)
+			continue;
+		if (k->g->held_len) {
+			if (now >= k->g->held_us + REORDER_HOLD_US)
+				gre_flush_held(c, k);
+			else
+				DEADLINE(k->g->held_us + REORDER_HOLD_US);
+		}
+		if (fault(F_CDN_AFTER) && (c->state == ST_ESTABLISHED || c->state == ST_STOPPING)) {
+			uint64_t at = k->up_us + faults[F_CDN_AFTER].val;
+			if (now >= at) {
+				say("FAULT cdn-after call_id=%u", k->id);
+				send_cdn(c, k->id, 3);
+				say("CALL DOWN call_id=%u", k->id);
+				if (c->cdn_done_n < MAX_CALLS)
+					c->cdn_done[c->cdn_done_n++] = k->peer_id;
+				call_free(c, k);
+			} else {
+				DEADLINE(at);
+			}
+		}
+	}
+	if (fault(F_ECHO_REQUEST_EVERY) && c->state == ST_ESTABLISHED && !fault(F_SILENT)) {
+		if (now >= c->echo_next_us) {
+			send_echorq(c, now);
+			c->echo_next_us = now + (faults[F_ECHO_REQUEST_EVERY].val ? faults[F_ECHO_REQUEST_EVERY].val : 1000);
+		}
+		DEADLINE(c->echo_next_us);
+	}
+	for (unsigned i = 0; i < ECHO_SLOTS; i++) {
+		if (!c->echo_out[i].used)
+			continue;
+		uint64_t at = c->echo_out[i].sent_us + ECHO_REPLY_LIMIT_US;
+		if (now >= at) {
+			c->echo_out[i].used = false;
+			client_error("no Echo-Reply to id=%u within %llu s", c->echo_out[i].id,
+				     ECHO_REPLY_LIMIT_US / 1000000ull);
+		} else {
+			DEADLINE(at);
+		}
+	}
+	conn_flush(c, now);
+	if (!c->dead && c->out_off < c->paced_end)
+		DEADLINE(c->next_write_us);
+#undef DEADLINE
+	return next;
+}
+
+static void conn_accept(int lfd)
+{
+	struct sockaddr_in a;
+	socklen_t al = sizeof a;
+	int fd = accept4(lfd, (struct sockaddr *)&a, &al, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	struct conn *c = NULL;
+	for (int i = 0; i < MAX_CONNS && !c; i++)
+		if (!conns[i].used)
+			c = &conns[i];
+	char ip[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &a.sin_addr, ip, sizeof ip);
+	if (!c) {
+		say("WARN too many connections, refusing %s:%u", ip, ntohs(a.sin_port));
+		close(fd);
+		return;
+	}
+	memset(c, 0, sizeof *c);
+	c->used = true;
+	c->fd = fd;
+	c->peer = a;
+	snprintf(c->peer_str, sizeof c->peer_str, "%s:%u", ip, ntohs(a.sin_port));
+	c->echo_next_id = 0x10000;	/* distinct from ids a client might invent */
+	say("ACCEPT %s", c->peer_str);
+}
+
+/* ------------------------------------------------------------------ command line */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: pacsrv [options]\n"
+		"  --listen ADDR          IPv4 address to listen on (0.0.0.0)\n"
+		"  --port N               TCP port (1723; 0 picks one, printed in LISTEN)\n"
+		"  --once                 exit after the first control connection ends:\n"
+		"                         0 if no ERROR line was printed, else 1\n"
+		"  --timeout SECONDS      exit after this long in any case, status 2\n"
+		"  --window N             our Packet Recv Window Size (64)\n"
+		"  --max-calls N          calls per control connection (16, at most %d)\n"
+		"  --error-code N         General Error Code with refusals (0)\n"
+		"  --call-id-base N       our first call ID (16384)\n"
+		"  --seed N               seed for the garbage fault (1)\n"
+		"  --verbose              print every GRE packet\n"
+		"  --fault NAME[=ARG]     inject a fault (may be given several times):\n", MAX_CALLS);
+	for (int i = 0; i < F_COUNT; i++) {
+		const struct fault_def *d = &fault_defs[i];
+		const char *a = d->kind == ARG_NONE ? "" : d->kind == ARG_SECONDS ? "[=SECONDS]" :
+				d->kind == ARG_INT ? "[=N]" : "=N";
+		char name[48];
+		snprintf(name, sizeof name, "%s%s", d->name, a);
+		fprintf(f, "      %-26s %s%s%s%s\n", name, d->help, d->def ? " (default " : "", d->def ? d->def : "",
+			d->def ? ")" : "");
+	}
+	fprintf(f,
+		"  --gre MODE             echo (default) | none | count\n"
+		"  --gre-reorder N        swap every Nth pair of outgoing packets\n"
+		"  --gre-drop N           drop every Nth outgoing packet\n"
+		"  --gre-dup N            send every Nth outgoing packet twice\n"
+		"  --gre-jump N           after the first packet, skip N sequence numbers once\n"
+		"  --gre-start SEQ        our first sequence number (0)\n"
+		"  --gre-bad KIND[,KIND]  also send malformed packets: truncated (cut in the\n"
+		"                         sequence number), overlength, version, protocol,\n"
+		"                         flags (C bit), callid (not the client's), all\n"
+		"  --gre-bad-every N      one of each bad kind per N packets (10)\n"
+		"  --gre-pure-acks        also acknowledge every client packet with a pure ack\n");
+}
+
+static void die_usage(const char *fmt, ...) PPTP_PRINTF(1, 2);
+static void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "pacsrv: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	usage(stderr);
+	exit(64);
+}
+
+static void parse_fault(const char *spec)
+{
+	char name[64];
+	const char *eq = strchr(spec, '=');
+	size_t n = eq ? (size_t)(eq - spec) : strlen(spec);
+	if (n >= sizeof name)
+		die_usage("unknown fault '%s'", spec);
+	memcpy(name, spec, n);
+	name[n] = '\0';
+	for (int i = 0; i < F_COUNT; i++) {
+		const struct fault_def *d = &fault_defs[i];
+		if (strcmp(d->name, name))
+			continue;
+		const char *arg = eq ? eq + 1 : d->def;
+		if (d->kind == ARG_NONE) {
+			if (eq)
+				die_usage("fault '%s' takes no argument", spec);
+		} else if (!arg) {
+			die_usage("fault '%s' needs =N", spec);
+		} else if (d->kind == ARG_SECONDS) {
+			if (parse_seconds(arg, 0, 86400000000ull, &faults[i].val))
+				die_usage("bad seconds in fault '%s'", spec);
+		} else {
+			unsigned long v;
+			if (parse_uint(arg, d->min, d->max, &v))
+				die_usage("bad number in fault '%s'", spec);
+			faults[i].val = v;
+		}
+		faults[i].on = true;
+		return;
+	}
+	die_usage("unknown fault '%s' (see --help)", spec);
+}
+
+static void parse_gre_bad(const char *list)
+{
+	char buf[128];
+	str_copy(buf, list, sizeof buf);
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		bool found = false;
+		for (int b = 0; b < GB_COUNT; b++) {
+			if (!strcmp(t, "all") || !strcmp(t, gre_bad_names[b])) {
+				opt.gre_bad[b] = true;
+				found = true;
+			}
+		}
+		if (!found)
+			die_usage("unknown --gre-bad kind '%s'", t);
+		opt.gre_bad_any = true;
+	}
+}
+
+enum opt_kind { O_FLAG, O_UINT, O_SECONDS, O_FN };
+
+struct opt_def {
+	const char *name;
+	enum opt_kind kind;
+	void *dst;
+	unsigned long min, max;
+	void (*fn)(const char *arg);
+};
+
+static void opt_listen(const char *a)
+{
+	if (inet_pton(AF_INET, a, &opt.listen) != 1)
+		die_usage("bad --listen address '%s'", a);
+}
+
+static void opt_gre(const char *a)
+{
+	if (!strcmp(a, "echo"))
+		opt.gre = GRE_ECHO;
+	else if (!strcmp(a, "none"))
+		opt.gre = GRE_NONE;
+	else if (!strcmp(a, "count"))
+		opt.gre = GRE_COUNT;
+	else
+		die_usage("bad --gre mode '%s'", a);
+}
+
+static void opt_verbose(const char *a) { (void)a; g_verbose = true; }
+static void opt_pure_acks(const char *a) { (void)a; opt.gre_pure_acks = true; }
+static void opt_once(const char *a) { (void)a; opt.once = true; }
+
+static const struct opt_def opt_defs[] = {
+	{ "listen", O_FN, NULL, 0, 0, opt_listen },
+	{ "port", O_UINT, &opt.port, 0, 65535, NULL },
+	{ "once", O_FLAG, NULL, 0, 0, opt_once },
+	{ "timeout", O_SECONDS, &opt.timeout_us, 0, 0, NULL },
+	{ "window", O_UINT, &opt.window, 1, 65535, NULL },
+	{ "max-calls", O_UINT, &opt.max_calls, 1, MAX_CALLS, NULL },
+	{ "error-code", O_UINT, &opt.error_code, 0, 255, NULL },
+	{ "call-id-base", O_UINT, &opt.call_id_base, 1, 65535, NULL },
+	{ "seed", O_UINT, &opt.seed, 1, 4294967295ul, NULL },
+	{ "verbose", O_FLAG, NULL, 0, 0, opt_verbose },
+	{ "fault", O_FN, NULL, 0, 0, parse_fault },
+	{ "gre", O_FN, NULL, 0, 0, opt_gre },
+	{ "gre-reorder", O_UINT, &opt.gre_reorder, 2, 1000000, NULL },
+	{ "gre-drop", O_UINT, &opt.gre_drop, 1, 1000000, NULL },
+	{ "gre-dup", O_UINT, &opt.gre_dup, 1, 1000000, NULL },
+	{ "gre-jump", O_UINT, &opt.gre_jump, 1, 4294967295ul, NULL },
+	{ "gre-start", O_UINT, &opt.gre_start, 0, 4294967295ul, NULL },
+	{ "gre-bad", O_FN, NULL, 0, 0, parse_gre_bad },
+	{ "gre-bad-every", O_UINT, &opt.gre_bad_every, 1, 1000000, NULL },
+	{ "gre-pure-acks", O_FLAG, NULL, 0, 0, opt_pure_acks },
+};
+
+static void parse_args(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			exit(0);
+		}
+		if (strncmp(a, "--", 2))
+			die_usage("unexpected argument '%s'", a);
+		a += 2;
+		const char *eq = strchr(a, '=');
+		size_t n = eq ? (size_t)(eq - a) : strlen(a);
+		const struct opt_def *d = NULL;
+		for (size_t k = 0; k < ARRAY_LEN(opt_defs) && !d; k++)
+			if (strlen(opt_defs[k].name) == n && !strncmp(opt_defs[k].name, a, n))
+				d = &opt_defs[k];
+		if (!d)
+			die_usage("unknown option '%s'", argv[i]);
+		const char *val = NULL;
+		if (d->kind == O_FLAG) {
+			if (eq)
+				die_usage("option '%s' takes no value", argv[i]);
+			d->fn(NULL);
+			continue;
+		}
+		if (eq)
+			val = eq + 1;
+		else if (i + 1 < argc)
+			val = argv[++i];
+		else
+			die_usage("option '%s' needs a value", argv[i]);
+		switch (d->kind) {
+		case O_UINT:
+			if (parse_uint(val, d->min, d->max, d->dst))
+				die_usage("bad value '%s'", val);
+			break;
+		case O_SECONDS:
+			if (parse_seconds(val, 1000, 86400000000ull, d->dst))
+				die_usage("bad seconds '%s'", val);
+			break;
+		case O_FN:
+			d->fn(val);
+			break;
+		case O_FLAG:
+			break;
+		}
+	}
+	inet_ntop(AF_INET, &opt.listen, opt.listen_str, sizeof opt.listen_str);
+}
+
+/* ------------------------------------------------------------------ main */
+
+static void on_signal(int sig) { g_signal = sig; }
+
+static void summary(void)
+{
+	say("GRE SUMMARY rx=%lu rx_bad=%lu tx=%lu", gs.rx, gs.rx_bad, gs.tx);
+	say("GRE SEQ_ERRORS %lu", gs.seq_errors);
+	say("GRE DETAIL rx_data=%lu rx_acks=%lu rx_stale=%lu rx_foreign=%lu tx_dropped=%lu tx_dup=%lu "
+	    "tx_bad=%lu tx_pure_acks=%lu tx_fail=%lu ack_back=%lu window_exceeded=%lu",
+	    gs.rx_data, gs.rx_acks, gs.rx_stale, gs.rx_foreign, gs.tx_dropped, gs.tx_dup, gs.tx_bad,
+	    gs.tx_pure_acks, gs.tx_fail, gs.ack_back, gs.window_exceeded);
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	parse_args(argc, argv);
+	g_rng = opt.seed * 0x9E3779B97F4A7C15ull;
+	g_next_call_id = (uint32_t)opt.call_id_base;
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigset_t block, orig;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	/* signals are only delivered inside ppoll, so no wakeup is lost */
+	sigprocmask(SIG_BLOCK, &block, &orig);
+
+	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1;
+	struct sockaddr_in la = { .sin_family = AF_INET, .sin_port = htons((uint16_t)opt.port), .sin_addr = opt.listen };
+	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    bind(lfd, (struct sockaddr *)&la, sizeof la) < 0 || listen(lfd, 8) < 0) {
+		say("WARN cannot listen on %s:%lu: %s", opt.listen_str, opt.port, strerror(errno));
+		return 3;
+	}
+	socklen_t ll = sizeof la;
+	getsockname(lfd, (struct sockaddr *)&la, &ll);
+	say("LISTEN %s:%u", opt.listen_str, ntohs(la.sin_port));
+
+	uint64_t start = now_us();
+	uint64_t end = opt.timeout_us ? start + opt.timeout_us : 0;
+	bool accepted_once = false, once_done = false;
+	int status = -1;
+
+	while (status < 0) {
+		uint64_t now = now_us();
+		uint64_t next = end;
+		for (int i = 0; i < MAX_CONNS; i++) {
+			if (!conns[i].used || conns[i].dead)
+				continue;
+			uint64_t t = conn_tick(&conns[i], now);
+			if (t && (!next || t < next))
+				next = t;
+		}
+		for (int i = 0; i < MAX_CONNS; i++) {
+			if (conns[i].used && conns[i].dead) {
+				free(conns[i].out);
+				memset(&conns[i], 0, sizeof conns[i]);
+				if (opt.once)
+					once_done = true;
+			}
+		}
+		if (once_done) {
+			status = g_errors ? 1 : 0;
+			break;
+		}
+		if (g_signal) {
+			say("SIGNAL %d", (int)g_signal);
+			status = g_errors ? 1 : 0;
+			break;
+		}
+		if (end && now >= end) {
+			say("TIMEOUT");
+			status = 2;
+			break;
+		}
+
+		struct pollfd pf[MAX_CONNS + 2];
+		struct conn *pc[MAX_CONNS + 2];
+		nfds_t np = 0;
+		if (lfd >= 0) {
+			pf[np] = (struct pollfd){ .fd = lfd, .events = POLLIN };
+			pc[np++] = NULL;
+		}
+		int raw_idx = -1;
+		if (g_raw >= 0) {
+			raw_idx = (int)np;
+			pf[np] = (struct pollfd){ .fd = g_raw, .events = POLLIN };
+			pc[np++] = NULL;
+		}
+		for (int i = 0; i < MAX_CONNS; i++) {
+			struct conn *c = &conns[i];
+			if (!c->used || c->dead)
+				continue;
+			short ev = POLLIN;
+			if (c->out_off < c->out_len && c->out_off >= c->paced_end)
+				ev |= POLLOUT;
+			pf[np] = (struct pollfd){ .fd = c->fd, .events = ev };
+			pc[np++] = c;
+		}
+		struct timespec ts, *tsp = NULL;
+		if (next) {
+			uint64_t d = next > now ? next - now : 0;
+			ts.tv_sec = (time_t)(d / 1000000u);
+			ts.tv_nsec = (long)(d % 1000000u) * 1000;
+			tsp = &ts;
+		}
+		int r = ppoll(pf, np, tsp, &orig);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			say("WARN poll: %s", strerror(errno));
+			status = 3;
+			break;
+		}
+		now = now_us();
+		for (nfds_t i = 0; i < np; i++) {
+			if (!pf[i].revents)
+				continue;
+			if (pf[i].fd == lfd) {
+				conn_accept(lfd);
+				if (opt.once && !accepted_once) {
+					/* --once: one client only */
+					accepted_once = true;
+					close(lfd);
+					lfd = -1;
+				}
+			} else if ((int)i == raw_idx) {
+				gre_read(now);
+			} else if (pc[i] && !pc[i]->dead) {
+				if (pf[i].revents & (POLLIN | POLLHUP | POLLERR))
+					conn_read(pc[i], now);
+				if (!pc[i]->dead && (pf[i].revents & POLLOUT))
+					conn_flush(pc[i], now);
+			}
+		}
+	}
+
+	for (int i = 0; i < MAX_CONNS; i++) {
+		if (conns[i].used) {
+			if (!conns[i].dead)
+				conn_close(&conns[i], "exit");
+			free(conns[i].out);
+		}
+	}
+	if (lfd >= 0)
+		close(lfd);
+	if (g_raw >= 0)
+		close(g_raw);
+	summary();
+	say("EXIT status=%d errors=%lu", status, g_errors);
+	return status;
+}
