@@ -1,0 +1,583 @@
+/* gre_engine.c - enhanced GRE for PPTP: codec and per-call data engine.
+ *
+ * The callbacks in struct gre_io must not call back into the same session
+ * (the drain loops and the shared transmit buffer assume they are not
+ * re-entered). */
+#include "gre_engine.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Over-window packets form one run (towards a resync) when each is at most
+ * this far after the previous one: the new position may lose a few too. */
+#define RESYNC_NEAR 16
+
+/* ---- codec ---- */
+
+enum gre_dec_result gre_decode(const uint8_t *p, size_t n, struct gre_hdr *h,
+			       const uint8_t **payload)
+{
+	if (n < GRE_HDR_BASE)
+		return GRE_DEC_TRUNCATED;
+	h->flags = p[0];
+	h->ver = p[1];
+	h->proto = get16(p + 2);
+	h->payload_len = get16(p + 4);
+	h->call_id = get16(p + 6);
+	/* Only S may vary in the first byte and only A in the second. */
+	if ((h->flags & ~GRE_FLAG_S) != GRE_FLAG_K || (h->ver & ~GRE_ACK_A) != GRE_VERSION ||
+	    h->proto != GRE_PROTO_PPP)
+		return GRE_DEC_INVALID;
+	h->has_seq = h->flags & GRE_FLAG_S;
+	h->has_ack = h->ver & GRE_ACK_A;
+	h->seq = h->ack = 0;
+
+	size_t off = GRE_HDR_BASE;
+	if (h->has_seq) {
+		if (n - off < 4)
+			return GRE_DEC_TRUNCATED;
+		h->seq = get32(p + off);
+		off += 4;
+	}
+	if (h->has_ack) {
+		if (n - off < 4)
+			return GRE_DEC_TRUNCATED;
+		h->ack = get32(p + off);
+		off += 4;
+	}
+	h->hdr_len = off;
+	if (n - off < h->payload_len)
+		return GRE_DEC_TRUNCATED;
+	*payload = p + off;
+	return GRE_DEC_OK;
+}
+
+size_t gre_encode_hdr(uint8_t *out, size_t cap, uint16_t call_id, size_t payload_len,
+		      const uint32_t *seq, const uint32_t *ack)
+{
+	size_t hl = GRE_HDR_BASE + (seq ? 4 : 0) + (ack ? 4 : 0);
+
+	if (cap < hl || payload_len > UINT16_MAX)
+		return 0;
+	out[0] = GRE_FLAG_K | (seq ? GRE_FLAG_S : 0);
+	out[1] = (ack ? GRE_ACK_A : 0) | GRE_VERSION;
+	put16(out + 2, GRE_PROTO_PPP);
+	put16(out + 4, (uint16_t)payload_len);
+	put16(out + 6, call_id);
+	size_t off = GRE_HDR_BASE;
+	if (seq) {
+		put32(out + off, *seq);
+		off += 4;
+	}
+	if (ack)
+		put32(out + off, *ack);
+	return hl;
+}
+
+size_t ip4_gre_offset(const uint8_t *p, size_t n, uint32_t *src)
+{
+	if (n < 20 || p[0] >> 4 != 4)
+		return 0;
+	size_t ihl = (size_t)(p[0] & 0x0f) * 4;
+	size_t total = get16(p + 2);
+	if (ihl < 20 || ihl > n || total > n || total < ihl || p[9] != 47)
+		return 0;
+	if (src)
+		memcpy(src, p + 12, 4);
+	return ihl;
+}
+
+/* ---- the data engine: helpers ---- */
+
+/* Time stamps use 0 for "not set"; a clock that really reads 0 is nudged. */
+static inline uint64_t stamp(uint64_t now) { return now ? now : 1; }
+
+/* True once delay has passed since `since` (never when the clock is behind). */
+static inline bool due(uint64_t now, uint64_t since, uint64_t delay)
+{
+	return now >= since && now - since >= delay;
+}
+
+static inline uint64_t deadline(uint64_t since, uint64_t delay)
+{
+	return since > UINT64_MAX - delay ? UINT64_MAX : since + delay;
+}
+
+static void gre_logf(const struct gre_session *s, int level, const char *fmt, ...)
+	PPTP_PRINTF(3, 4);
+static void gre_logf(const struct gre_session *s, int level, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	if (!s->io.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	s->io.log(s->io.log_ctx, level, msg);
+}
+
+static void count_send_failure(struct gre_session *s, enum gre_send_result r)
+{
+	if (r == GRE_SEND_SHORT)
+		s->st.tx_short++;
+	else
+		s->st.tx_failed++;
+}
+
+static void ack_went_out(struct gre_session *s, uint32_t ack)
+{
+	s->ack_sent = ack;
+	s->ack_pending = false;
+	s->rx_unacked = 0;
+}
+
+/* ---- send side ---- */
+
+/* Hand one data packet (S always set, so an ack sits at offset 12) to the
+ * OS, count the outcome and remember when seq left, for the RTT. */
+static void tx_emit(struct gre_session *s, const uint8_t *pkt, size_t len, uint32_t seq,
+		    uint64_t now)
+{
+	enum gre_send_result r = s->io.send(s->io.ctx, pkt, len);
+
+	if (r == GRE_SEND_OK) {
+		s->st.tx_sent++;
+		if (pkt[1] & GRE_ACK_A)
+			ack_went_out(s, get32(pkt + 12));
+	} else {
+		/* The ack it carried did not leave: it stays pending. */
+		count_send_failure(s, r);
+	}
+	s->rtt_probe[seq % ARRAY_LEN(s->rtt_probe)].seq = seq;
+	s->rtt_probe[seq % ARRAY_LEN(s->rtt_probe)].sent_us = stamp(now);
+}
+
+static void tx_pure_ack(struct gre_session *s, uint64_t now)
+{
+	uint8_t pkt[GRE_HDR_BASE + 4];
+	uint32_t ack = s->rx_expected - 1;
+	size_t n = gre_encode_hdr(pkt, sizeof pkt, s->cfg.peer_call_id, 0, NULL, &ack);
+	enum gre_send_result r = s->io.send(s->io.ctx, pkt, n);
+
+	if (r == GRE_SEND_OK) {
+		s->st.tx_acks++;
+		ack_went_out(s, ack);
+	} else {
+		count_send_failure(s, r);
+		/* Retry after another delay rather than on every tick. */
+		s->ack_pending_since_us = now;
+	}
+}
+
+/* Send what the current test held, in the test's order, and end the test.
+ * Type 3: newest first, down to the oldest.  Types 1 and 2: the newest
+ * first, then the others ascending (for type 1's pair, that is the swap). */
+static void test_release(struct gre_session *s, uint64_t now)
+{
+	unsigned n = s->test_held_count;
+
+	for (unsigned k = 0; k < n; k++) {
+		unsigned i = s->cfg.test_type == 3 ? n - 1 - k : k == 0 ? n - 1 : k - 1;
+		struct gre_tx_held *h = &s->test_held[i];
+
+		/* It waited: carry the newest ack, not the one it was built with. */
+		if (h->pkt[1] & GRE_ACK_A)
+			put32(h->pkt + 12, s->rx_expected - 1);
+		tx_emit(s, h->pkt, h->len, h->seq, now);
+		free(h->pkt);
+		h->pkt = NULL;
+	}
+	s->test_held_count = 0;
+	s->test_want = 0;
+}
+
+static void test_hold(struct gre_session *s, const uint8_t *pkt, size_t len, uint32_t seq,
+		      uint64_t now)
+{
+	uint8_t *copy = malloc(len);
+
+	if (!copy) {
+		/* Cannot hold it: a test is not worth losing data for. */
+		tx_emit(s, pkt, len, seq, now);
+		return;
+	}
+	memcpy(copy, pkt, len);
+	if (s->test_held_count == 0)
+		s->test_hold_since_us = now;
+	s->test_held[s->test_held_count++] = (struct gre_tx_held){ .seq = seq, .len = len, .pkt = copy };
+	if (s->test_held_count >= s->test_want)
+		test_release(s, now);
+}
+
+/* Number and send one frame (len <= PPTP_FRAME_MAX), the window permitting. */
+static void tx_data(struct gre_session *s, const uint8_t *frame, size_t len, uint64_t now)
+{
+	uint32_t seq = s->tx_next_seq++;
+	uint32_t ack = s->rx_expected - 1;
+	uint8_t *pkt = s->txbuf;
+	/* Always piggyback once data has arrived: a lost ack then costs nothing. */
+	size_t hl = gre_encode_hdr(pkt, GRE_HDR_MAX, s->cfg.peer_call_id, len, &seq,
+				   s->rx_started ? &ack : NULL);
+
+	memcpy(pkt + hl, frame, len);
+	if (s->test_want) {
+		test_hold(s, pkt, hl + len, seq, now);
+		return;
+	}
+	tx_emit(s, pkt, hl + len, seq, now);
+	if (s->cfg.test_type && ++s->test_count >= s->cfg.test_rate) {
+		s->test_count = 0;
+		s->test_want = s->cfg.test_type == 1 ? 2 : GRE_TEST_BURST;
+	}
+}
+
+static bool tx_window_open(const struct gre_session *s)
+{
+	/* Some servers never ack: enforce only once the peer has. */
+	if (!s->cfg.peer_window || !s->peer_acked)
+		return true;
+	return (uint32_t)(s->tx_next_seq - 1 - s->peer_ack) < s->cfg.peer_window;
+}
+
+static void tx_hold(struct gre_session *s, const uint8_t *frame, size_t len, uint64_t now)
+{
+	uint8_t *copy;
+
+	if (s->hold_count >= GRE_TX_HOLD_MAX || !(copy = malloc(len ? len : 1))) {
+		s->st.tx_window_dropped++;
+		return;
+	}
+	memcpy(copy, frame, len);
+	unsigned i = (s->hold_head + s->hold_count) % GRE_TX_HOLD_MAX;
+	s->hold[i].buf = copy;
+	s->hold[i].len = len;
+	s->hold_count++;
+	if (!s->window_shut_since_us)
+		s->window_shut_since_us = stamp(now);
+}
+
+/* Send held frames in order while the window allows, or all when forced.
+ * Called on progress, so a window still shut starts a new stall period. */
+static void tx_release_held(struct gre_session *s, uint64_t now, bool force)
+{
+	while (s->hold_count && (force || tx_window_open(s))) {
+		unsigned i = s->hold_head;
+		uint8_t *buf = s->hold[i].buf;
+		size_t len = s->hold[i].len;
+
+		s->hold[i].buf = NULL;
+		s->hold_head = (s->hold_head + 1) % GRE_TX_HOLD_MAX;
+		s->hold_count--;
+		tx_data(s, buf, len, now);
+		free(buf);
+	}
+	s->window_shut_since_us = s->hold_count ? stamp(now) : 0;
+}
+
+void gre_tx(struct gre_session *s, const uint8_t *frame, size_t len, uint64_t now_us)
+{
+	if (len > PPTP_FRAME_MAX) {
+		s->st.tx_oversize++;
+		return;
+	}
+	/* Behind held frames even if the window just opened: order matters. */
+	if (s->hold_count || !tx_window_open(s)) {
+		tx_hold(s, frame, len, now_us);
+		return;
+	}
+	tx_data(s, frame, len, now_us);
+}
+
+/* ---- receive side ---- */
+
+static void rx_ack(struct gre_session *s, uint32_t ack, uint64_t now)
+{
+	/* Only forward moves over numbers we really used count. */
+	if (!seq_before(s->peer_ack, ack) || !seq_before(ack, s->tx_next_seq))
+		return;
+	size_t i = ack % ARRAY_LEN(s->rtt_probe);
+	uint64_t sent = s->rtt_probe[i].sent_us;
+	if (sent && s->rtt_probe[i].seq == ack) {
+		uint64_t sample = now > sent ? now - sent : 0;
+		/* The first sample seeds the estimate instead of averaging with 0. */
+		s->rtt_us = s->rtt_us ? (7 * s->rtt_us + sample) / 8 : sample;
+		s->st.rtt_ms = (uint32_t)(s->rtt_us / 1000);
+		s->rtt_probe[i].sent_us = 0;
+	}
+	s->peer_ack = ack;
+	s->peer_acked = true;
+	if (s->hold_count)
+		tx_release_held(s, now, false);
+}
+
+/* The packet we waited for: to pppd (unless empty), and an ack is due. */
+static void rx_take(struct gre_session *s, const uint8_t *payload, size_t len, uint64_t now)
+{
+	if (len) {
+		s->io.deliver(s->io.ctx, payload, len);
+		s->st.rx_accepted++;
+	}
+	s->rx_expected++;
+	s->rx_unacked++;
+	if (!s->ack_pending) {
+		s->ack_pending = true;
+		s->ack_pending_since_us = now;
+	}
+}
+
+static void rx_drain(struct gre_session *s, uint64_t now)
+{
+	const struct pqueue_entry *e;
+	bool taken = false;
+
+	while ((e = pqueue_head(&s->reorder)) && e->seq == s->rx_expected) {
+		rx_take(s, e->data, e->len, now);
+		pqueue_pop(&s->reorder);
+		taken = true;
+	}
+	/* A new gap: it has been waiting since its oldest successor arrived. */
+	if (taken && pqueue_count(&s->reorder))
+		s->gap_since_us = pqueue_oldest_arrival(&s->reorder);
+}
+
+/* Stop waiting for the numbers before target: they are lost. */
+static void rx_skip_to(struct gre_session *s, uint32_t target, uint64_t now)
+{
+	s->st.rx_lost += (uint32_t)(target - s->rx_expected);
+	s->rx_expected = target;
+	rx_drain(s, now);
+}
+
+static void rx_over_window(struct gre_session *s, const struct gre_hdr *h,
+			   const uint8_t *payload, uint64_t now)
+{
+	uint32_t step = h->seq - s->overwin_last;
+
+	if (s->overwin_streak && step >= 1 && step <= RESYNC_NEAR)
+		s->overwin_streak++;
+	else
+		s->overwin_streak = 1;
+	s->overwin_last = h->seq;
+	if (s->overwin_streak < GRE_RESYNC_COUNT) {
+		s->st.rx_overwin++;
+		return;
+	}
+	/* A steady stream far ahead: the peer really moved on.  What was
+	 * queued belongs to the old position and is dropped; the jump is not
+	 * counted as lost (it may be billions). */
+	gre_logf(s, L_WARNING, "sequence jumped from %" PRIu32 " to %" PRIu32 ": resynchronised",
+		 s->rx_expected, h->seq);
+	pqueue_clear(&s->reorder);
+	s->overwin_streak = 0;
+	s->rx_expected = h->seq;
+	rx_take(s, payload, h->payload_len, now);
+}
+
+static void rx_data(struct gre_session *s, const struct gre_hdr *h, const uint8_t *payload,
+		    uint64_t now)
+{
+	if (!s->rx_started) {
+		s->rx_started = true;
+		s->rx_expected = h->seq;
+	}
+	int32_t d = (int32_t)(h->seq - s->rx_expected);
+
+	if (d == 0) {
+		s->overwin_streak = 0;
+		rx_take(s, payload, h->payload_len, now);
+		rx_drain(s, now);
+		return;
+	}
+	if (d < 0) {
+		s->st.rx_underwin++;
+		return;
+	}
+	if ((uint32_t)d > s->cfg.missing_window) {
+		rx_over_window(s, h, payload, now);
+		return;
+	}
+	s->overwin_streak = 0;
+	if (s->cfg.nobuffer) {
+		s->st.rx_buffered++;
+		rx_skip_to(s, h->seq, now);
+		rx_take(s, payload, h->payload_len, now);
+		return;
+	}
+	int r = pqueue_insert(&s->reorder, h->seq, payload, h->payload_len, now);
+	if (r == -ENOSPC) {
+		/* Full: give up on the oldest gap to make room.  If this packet
+		 * is itself in that gap, it becomes the next one taken. */
+		uint32_t head = pqueue_head(&s->reorder)->seq;
+		rx_skip_to(s, seq_before(h->seq, head) ? h->seq : head, now);
+		if (h->seq == s->rx_expected) {
+			s->st.rx_buffered++;
+			rx_take(s, payload, h->payload_len, now);
+			rx_drain(s, now);
+			return;
+		}
+		/* At least the head was taken, so there is room now. */
+		r = pqueue_insert(&s->reorder, h->seq, payload, h->payload_len, now);
+	}
+	if (r == 0) {
+		s->st.rx_buffered++;
+		if (pqueue_count(&s->reorder) == 1)
+			s->gap_since_us = now;
+	} else if (r == -EEXIST) {
+		s->st.rx_underwin++;
+	}
+	/* -ENOMEM: dropped; the gap timeout will count it lost. */
+}
+
+enum gre_rx_result gre_rx(struct gre_session *s, const uint8_t *pkt, size_t len, uint64_t now_us)
+{
+	struct gre_hdr h;
+	const uint8_t *payload;
+
+	switch (gre_decode(pkt, len, &h, &payload)) {
+	case GRE_DEC_OK:
+		break;
+	case GRE_DEC_TRUNCATED:
+		s->st.rx_truncated++;
+		return GRE_RX_TRUNCATED;
+	case GRE_DEC_INVALID:
+	default:
+		s->st.rx_invalid++;
+		return GRE_RX_INVALID;
+	}
+	/* Several calls to one server share the raw socket's traffic. */
+	if (h.call_id != s->cfg.our_call_id)
+		return GRE_RX_FOREIGN;
+	if (!h.has_seq) {
+		/* Without a sequence number only a pure ack makes sense. */
+		if (h.payload_len || !h.has_ack) {
+			s->st.rx_invalid++;
+			return GRE_RX_INVALID;
+		}
+		s->st.rx_acks++;
+		rx_ack(s, h.ack, now_us);
+		return GRE_RX_ACK;
+	}
+	/* pppd (and the HDLC side) never see more than the frame maximum. */
+	if (h.payload_len > PPTP_FRAME_MAX) {
+		s->st.rx_invalid++;
+		return GRE_RX_INVALID;
+	}
+	rx_data(s, &h, payload, now_us);
+	/* After the data, so frames the ack releases carry the newest ack. */
+	if (h.has_ack)
+		rx_ack(s, h.ack, now_us);
+	unsigned half = s->cfg.our_window / 2u;
+	if (s->ack_pending && s->rx_unacked >= (half ? half : 1))
+		tx_pure_ack(s, now_us);
+	return GRE_RX_DATA;
+}
+
+/* ---- lifecycle, timers ---- */
+
+int gre_session_init(struct gre_session *s, const struct gre_config *cfg, const struct gre_io *io)
+{
+	memset(s, 0, sizeof *s);
+	s->cfg = *cfg;
+	s->io = *io;
+	if (s->cfg.test_type < 0 || s->cfg.test_type > 3)
+		s->cfg.test_type = 0;	/* the option parser allows 0..3 only */
+	/* "Acked up to the number before the first": the first real ack
+	 * (for 0) is then a forward move like any other. */
+	s->peer_ack = s->tx_next_seq - 1;
+	pqueue_init(&s->reorder, GRE_REORDER_MAX, PPTP_FRAME_MAX);
+	return 0;
+}
+
+void gre_session_free(struct gre_session *s)
+{
+	pqueue_clear(&s->reorder);
+	for (unsigned k = 0; k < s->hold_count; k++) {
+		unsigned i = (s->hold_head + k) % GRE_TX_HOLD_MAX;
+		free(s->hold[i].buf);
+		s->hold[i].buf = NULL;
+	}
+	s->hold_count = 0;
+	for (unsigned i = 0; i < s->test_held_count; i++) {
+		free(s->test_held[i].pkt);
+		s->test_held[i].pkt = NULL;
+	}
+	s->test_held_count = 0;
+}
+
+uint64_t gre_next_timeout(const struct gre_session *s)
+{
+	uint64_t t = UINT64_MAX, d;
+
+	if (pqueue_count(&s->reorder) &&
+	    (d = deadline(s->gap_since_us, s->cfg.reorder_timeout_us)) < t)
+		t = d;
+	if (s->ack_pending && (d = deadline(s->ack_pending_since_us, GRE_ACK_DELAY_US)) < t)
+		t = d;
+	if (s->hold_count && s->window_shut_since_us &&
+	    (d = deadline(s->window_shut_since_us, GRE_WINDOW_STALL_US)) < t)
+		t = d;
+	if (s->test_held_count && (d = deadline(s->test_hold_since_us, GRE_TEST_HOLD_US)) < t)
+		t = d;
+	return t;
+}
+
+void gre_tick(struct gre_session *s, uint64_t now_us)
+{
+	/* Gaps that waited long enough: give up on them, one at a time, as
+	 * each remaining gap may have been waiting as long. */
+	while (pqueue_count(&s->reorder) &&
+	       due(now_us, s->gap_since_us, s->cfg.reorder_timeout_us))
+		rx_skip_to(s, pqueue_head(&s->reorder)->seq, now_us);
+
+	if (s->hold_count && s->window_shut_since_us &&
+	    due(now_us, s->window_shut_since_us, GRE_WINDOW_STALL_US)) {
+		gre_logf(s, L_WARNING,
+			 "peer stopped acknowledging (window %u full for %u ms): sending %u held packets",
+			 (unsigned)s->cfg.peer_window, (unsigned)(GRE_WINDOW_STALL_US / 1000),
+			 s->hold_count);
+		/* Treat everything as acked, and stop enforcing until the peer
+		 * acks again: a peer whose acks stopped for good must not hold
+		 * us to one window per stall period. */
+		s->peer_acked = false;
+		tx_release_held(s, now_us, true);
+		s->peer_ack = s->tx_next_seq - 1;
+	}
+	if (s->test_held_count && due(now_us, s->test_hold_since_us, GRE_TEST_HOLD_US))
+		test_release(s, now_us);
+	/* Last: the data sent above may have carried the ack already. */
+	if (s->ack_pending && due(now_us, s->ack_pending_since_us, GRE_ACK_DELAY_US))
+		tx_pure_ack(s, now_us);
+}
+
+void gre_flush(struct gre_session *s, uint64_t now_us)
+{
+	if (s->test_held_count)
+		test_release(s, now_us);
+	tx_release_held(s, now_us, true);
+	/* Releasing the window's frames may have started another test. */
+	if (s->test_held_count)
+		test_release(s, now_us);
+	if (s->ack_pending)
+		tx_pure_ack(s, now_us);
+}
+
+int gre_stats_format(const struct gre_stats *st, char *buf, size_t cap)
+{
+	return snprintf(buf, cap,
+			"rx accepted %" PRIu64 ", rx lost %" PRIu64 ", rx under win %" PRIu64
+			", rx over win %" PRIu64 ", rx buffered %" PRIu64 ", rx OS errors %" PRIu64
+			", rx truncated %" PRIu64 ", rx invalid %" PRIu64 ", rx acks %" PRIu64
+			", tx sent %" PRIu64 ", tx failed %" PRIu64 ", tx short %" PRIu64
+			", tx acks %" PRIu64 ", tx oversize %" PRIu64 ", round trip %" PRIu32 " ms"
+			", rx pppd dropped %" PRIu64 ", tx window dropped %" PRIu64,
+			st->rx_accepted, st->rx_lost, st->rx_underwin, st->rx_overwin,
+			st->rx_buffered, st->rx_errors, st->rx_truncated, st->rx_invalid,
+			st->rx_acks, st->tx_sent, st->tx_failed, st->tx_short, st->tx_acks,
+			st->tx_oversize, st->rtt_ms, st->rx_pppd_dropped, st->tx_window_dropped);
+}

@@ -1,0 +1,461 @@
+/* test_hdlc.c - FCS-16, the HDLC encoder and the stream decoder. */
+#include <stdlib.h>
+
+#include "hdlc.h"
+#include "test.h"
+
+/* The CRC the slow way, one bit at a time, to check the table against. */
+static uint16_t fcs_bitwise(uint16_t fcs, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		fcs ^= p[i];
+		for (int b = 0; b < 8; b++)
+			fcs = (fcs & 1) ? (uint16_t)((fcs >> 1) ^ 0x8408) : (uint16_t)(fcs >> 1);
+	}
+	return fcs;
+}
+
+/* LCP Configure-Request id 1: ACCM 0, magic number 0x12345678. */
+static const uint8_t lcp_creq[] = {
+	0xff, 0x03, 0xc0, 0x21, 0x01, 0x01, 0x00, 0x10, 0x02, 0x06,
+	0x00, 0x00, 0x00, 0x00, 0x05, 0x06, 0x12, 0x34, 0x56, 0x78,
+};
+/* Its FCS, worked out bit by bit outside this code: 0xf0a4, low byte first. */
+static const uint8_t lcp_creq_enc[] = {
+	0x7e, 0xff, 0x7d, 0x23, 0xc0, 0x21, 0x7d, 0x21, 0x7d, 0x21, 0x7d, 0x20,
+	0x7d, 0x30, 0x7d, 0x22, 0x7d, 0x26, 0x7d, 0x20, 0x7d, 0x20, 0x7d, 0x20,
+	0x7d, 0x20, 0x7d, 0x25, 0x7d, 0x26, 0x7d, 0x32, 0x34, 0x56, 0x78, 0xa4,
+	0xf0, 0x7e,
+};
+/* Flag, escape and control bytes in the body; FCS 0x1c20, whose high byte
+ * must be escaped too. */
+static const uint8_t esc_frame[] = { 0xff, 0x03, 0x00, 0x21, 0x7e, 0x7d, 0x1f, 0x20, 0x41 };
+static const uint8_t esc_frame_enc[] = {
+	0x7e, 0xff, 0x7d, 0x23, 0x7d, 0x20, 0x21, 0x7d, 0x5e, 0x7d, 0x5d, 0x7d,
+	0x3f, 0x20, 0x41, 0x20, 0x7d, 0x3c, 0x7e,
+};
+
+static void fcs_table_matches_bitwise(void)
+{
+	/* From an FCS of 0, four bytes with only byte k set to i give entry i
+	 * of the table for 3 - k trailing zeros: every entry of all four
+	 * tables is checked on its own. */
+	for (int k = 0; k < 4; k++)
+		for (unsigned i = 0; i < 256; i++) {
+			uint8_t b[4] = { 0 };
+			b[k] = (uint8_t)i;
+			uint16_t want = fcs_bitwise(0, b, 4);
+			if (fcs16(0, b, 4) != want) {
+				CHECK_UINT(fcs16(0, b, 4), want);
+				CHECK_INT(k * 1000 + (int)i, -1);	/* which entry */
+				return;
+			}
+		}
+	/* The byte-at-a-time tail: one byte from 0 is the plain table. */
+	for (unsigned i = 0; i < 256; i++) {
+		uint8_t b = (uint8_t)i;
+		if (fcs16(0, &b, 1) != fcs_bitwise(0, &b, 1)) {
+			CHECK_UINT(fcs16(0, &b, 1), fcs_bitwise(0, &b, 1));
+			return;
+		}
+	}
+	/* Every length and start offset mixes the four-byte steps and the
+	 * tail. */
+	uint8_t data[300];
+	for (size_t i = 0; i < sizeof data; i++)
+		data[i] = (uint8_t)(i * 37 + 11);
+	for (size_t off = 0; off < 4; off++)
+		for (size_t n = 0; n + off <= sizeof data; n += 13)
+			if (fcs16(FCS16_INIT, data + off, n) != fcs_bitwise(FCS16_INIT, data + off, n)) {
+				CHECK_UINT(fcs16(FCS16_INIT, data + off, n),
+					   fcs_bitwise(FCS16_INIT, data + off, n));
+				return;
+			}
+}
+
+static void fcs_check_values(void)
+{
+	/* The published check value of this CRC (CRC-16/X-25). */
+	const uint8_t digits[] = "123456789";
+	CHECK_UINT(fcs16(FCS16_INIT, digits, 9) ^ 0xffff, 0x906e);
+	CHECK_UINT(fcs_bitwise(FCS16_INIT, lcp_creq, sizeof lcp_creq) ^ 0xffff, 0xf0a4);
+	CHECK_UINT(fcs16(FCS16_INIT, lcp_creq, sizeof lcp_creq) ^ 0xffff, 0xf0a4);
+	/* Over the frame and its FCS, the good remainder. */
+	uint8_t f[sizeof lcp_creq + 2];
+	memcpy(f, lcp_creq, sizeof lcp_creq);
+	f[sizeof lcp_creq] = 0xa4;
+	f[sizeof lcp_creq + 1] = 0xf0;
+	CHECK_UINT(fcs16(FCS16_INIT, f, sizeof f), FCS16_GOOD);
+	/* Chained updates equal one pass. */
+	CHECK_UINT(fcs16(fcs16(FCS16_INIT, lcp_creq, 7), lcp_creq + 7, sizeof lcp_creq - 7),
+		   fcs16(FCS16_INIT, lcp_creq, sizeof lcp_creq));
+}
+
+static void encode_lcp_configure_request(void)
+{
+	uint8_t out[HDLC_ENCODED_MAX(sizeof lcp_creq)];
+	size_t n = hdlc_encode(lcp_creq, sizeof lcp_creq, out, sizeof out);
+	CHECK_UINT(n, sizeof lcp_creq_enc);
+	CHECK_MEM(out, lcp_creq_enc, sizeof lcp_creq_enc);
+}
+
+static void encode_escapes_flag_escape_control_and_fcs(void)
+{
+	uint8_t out[HDLC_ENCODED_MAX(sizeof esc_frame)];
+	size_t n = hdlc_encode(esc_frame, sizeof esc_frame, out, sizeof out);
+	CHECK_UINT(n, sizeof esc_frame_enc);
+	CHECK_MEM(out, esc_frame_enc, sizeof esc_frame_enc);
+	CHECK_UINT(fcs_bitwise(FCS16_INIT, esc_frame, sizeof esc_frame) ^ 0xffff, 0x1c20);
+}
+
+static void encode_every_byte_value(void)
+{
+	uint8_t f[256], out[HDLC_ENCODED_MAX(256)];
+	for (int i = 0; i < 256; i++)
+		f[i] = (uint8_t)i;
+	size_t n = hdlc_encode(f, sizeof f, out, sizeof out);
+	/* 32 control bytes, 0x7d and 0x7e take two bytes each. */
+	size_t escaped_fcs = 0;
+	uint16_t fcs = fcs16(FCS16_INIT, f, sizeof f) ^ 0xffff;
+	for (int i = 0; i < 2; i++) {
+		uint8_t b = (uint8_t)(fcs >> (8 * i));
+		escaped_fcs += b < 0x20 || b == 0x7d || b == 0x7e;
+	}
+	CHECK_UINT(n, 1 + 256 + 34 + 2 + escaped_fcs + 1);
+	CHECK_UINT(out[0], 0x7e);
+	CHECK_UINT(out[n - 1], 0x7e);
+	for (size_t i = 1; i + 1 < n; i++) {
+		CHECK(out[i] != 0x7e);
+		CHECK(out[i] >= 0x20 || out[i - 1] == 0x7d);
+	}
+}
+
+static void encode_capacity_exact(void)
+{
+	uint8_t out[64];
+	size_t need = sizeof esc_frame_enc;
+
+	/* Every capacity below the need fails without writing past it. */
+	for (size_t cap = 0; cap < need; cap++) {
+		memset(out, 0xaa, sizeof out);
+		CHECK_UINT(hdlc_encode(esc_frame, sizeof esc_frame, out, cap), 0);
+		for (size_t i = cap; i < sizeof out; i++)
+			if (out[i] != 0xaa) {
+				CHECK_UINT(out[i], 0xaa);
+				break;
+			}
+	}
+	memset(out, 0xaa, sizeof out);
+	CHECK_UINT(hdlc_encode(esc_frame, sizeof esc_frame, out, need), need);
+	CHECK_UINT(out[need], 0xaa);
+	CHECK_MEM(out, esc_frame_enc, need);
+	/* The unescaped frame and an empty frame. */
+	const uint8_t plain[] = { 0xff, 0x7f, 0xc0, 0x21 };
+	size_t m = hdlc_encode(plain, sizeof plain, out, sizeof out);
+	CHECK(m >= 8);
+	CHECK_UINT(hdlc_encode(plain, sizeof plain, out, m), m);
+	CHECK_UINT(hdlc_encode(plain, sizeof plain, out, m - 1), 0);
+	/* An empty frame's FCS is 0x0000: both bytes escaped. */
+	const uint8_t empty_enc[] = { 0x7e, 0x7d, 0x20, 0x7d, 0x20, 0x7e };
+	CHECK_UINT(hdlc_encode(plain, 0, out, sizeof out), sizeof empty_enc);
+	CHECK_MEM(out, empty_enc, sizeof empty_enc);
+	CHECK_UINT(hdlc_encode(plain, 0, out, 5), 0);
+}
+
+/* Frames collected from a decoder. */
+struct got {
+	int n;
+	size_t len[8];
+	uint8_t data[8][512];
+};
+
+static void feed(struct hdlc_decoder *d, const uint8_t *p, size_t n, struct got *g)
+{
+	const uint8_t *in = p, *end = p + n, *frame;
+	size_t len;
+
+	while (hdlc_decode(d, &in, end, &frame, &len)) {
+		CHECK(in <= end);
+		CHECK(frame == d->buf);
+		CHECK(len + 2 <= d->cap);
+		if (g->n < 8 && len <= sizeof g->data[0]) {
+			memcpy(g->data[g->n], frame, len);
+			g->len[g->n] = len;
+		}
+		g->n++;
+	}
+	CHECK(in == end);
+}
+
+static void check_frame(const struct got *g, int i, const uint8_t *want, size_t n)
+{
+	if (g->n <= i) {
+		CHECK_INT(g->n, i + 1);
+		return;
+	}
+	CHECK_UINT(g->len[i], n);
+	if (g->len[i] == n)
+		CHECK_MEM(g->data[i], want, n);
+}
+
+/* Three frames back to back (the second shares its opening flag). */
+static size_t three_frames(uint8_t *s)
+{
+	size_t n = 0;
+	memcpy(s + n, lcp_creq_enc, sizeof lcp_creq_enc);
+	n += sizeof lcp_creq_enc;
+	memcpy(s + n, esc_frame_enc + 1, sizeof esc_frame_enc - 1);	/* shared flag */
+	n += sizeof esc_frame_enc - 1;
+	memcpy(s + n, lcp_creq_enc, sizeof lcp_creq_enc);
+	n += sizeof lcp_creq_enc;
+	return n;
+}
+
+static void check_three(const struct got *g)
+{
+	CHECK_INT(g->n, 3);
+	check_frame(g, 0, lcp_creq, sizeof lcp_creq);
+	check_frame(g, 1, esc_frame, sizeof esc_frame);
+	check_frame(g, 2, lcp_creq, sizeof lcp_creq);
+}
+
+static void decode_packed_frames(void)
+{
+	uint8_t s[128], buf[1502];
+	size_t n = three_frames(s);
+	struct hdlc_decoder d;
+	struct got g = { 0 };
+
+	hdlc_decoder_init(&d, buf, sizeof buf);
+	feed(&d, s, n, &g);
+	check_three(&g);
+	CHECK_UINT(d.frames, 3);
+	CHECK_UINT(d.bad_fcs + d.runts + d.oversize + d.aborts, 0);
+}
+
+static void decode_split_at_every_boundary(void)
+{
+	uint8_t s[128], buf[1502];
+	size_t n = three_frames(s);
+
+	for (size_t cut = 0; cut <= n; cut++) {
+		struct hdlc_decoder d;
+		struct got g = { 0 };
+		hdlc_decoder_init(&d, buf, sizeof buf);
+		feed(&d, s, cut, &g);
+		feed(&d, s + cut, n - cut, &g);
+		check_three(&g);
+		CHECK_UINT(d.frames, 3);
+	}
+	/* And one byte per call. */
+	struct hdlc_decoder d;
+	struct got g = { 0 };
+	hdlc_decoder_init(&d, buf, sizeof buf);
+	for (size_t i = 0; i < n; i++)
+		feed(&d, s + i, 1, &g);
+	check_three(&g);
+}
+
+static void decode_escapes_not_needed(void)
+{
+	/* Every byte escaped, 0x5d (sent as 7d 7d) included. */
+	const uint8_t frame[] = { 0xff, 0x03, 0xc0, 0x21, 0x5d, 0x41 };
+	uint8_t f[sizeof frame + 2], s[64], buf[64];
+	memcpy(f, frame, sizeof frame);
+	uint16_t fcs = fcs_bitwise(FCS16_INIT, frame, sizeof frame) ^ 0xffff;
+	f[sizeof frame] = (uint8_t)fcs;
+	f[sizeof frame + 1] = (uint8_t)(fcs >> 8);
+	size_t n = 0;
+	s[n++] = 0x7e;
+	for (size_t i = 0; i < sizeof f; i++) {
+		s[n++] = 0x7d;
+		s[n++] = f[i] ^ 0x20;
+	}
+	s[n++] = 0x7e;
+
+	struct hdlc_decoder d;
+	struct got g = { 0 };
+	hdlc_decoder_init(&d, buf, sizeof buf);
+	feed(&d, s, n, &g);
+	CHECK_INT(g.n, 1);
+	check_frame(&g, 0, frame, sizeof frame);
+}
+
+static void decode_bad_fcs_counted(void)
+{
+	uint8_t s[128], buf[1502];
+	memcpy(s, lcp_creq_enc, sizeof lcp_creq_enc);
+	s[20] ^= 0x01;	/* a data byte */
+	memcpy(s + sizeof lcp_creq_enc, esc_frame_enc, sizeof esc_frame_enc);
+
+	struct hdlc_decoder d;
+	struct got g = { 0 };
+	hdlc_decoder_init(&d, buf, sizeof buf);
+	feed(&d, s, sizeof lcp_creq_enc + sizeof esc_frame_enc, &g);
+	CHECK_INT(g.n, 1);
+	check_frame(&g, 0, esc_frame, sizeof esc_frame);
+	CHECK_UINT(d.bad_fcs, 1);
+	CHECK_UINT(d.frames, 1);
+}
+
+static void decode_oversize_dropped_no_overflow(void)
+{
+	/* Room for the escape frame (9 + 2 FCS) exactly; the LCP frame (22
+	 * with FCS) does not fit.  Heap buffer of exactly cap bytes: any
+	 * write past it trips AddressSanitizer. */
+	size_t cap = sizeof esc_frame + 2;
+	uint8_t *buf = malloc(cap);
+	uint8_t s[128];
+	size_t n = 0;
+	memcpy(s + n, lcp_creq_enc, sizeof lcp_creq_enc);
+	n += sizeof lcp_creq_enc;
+	memcpy(s + n, esc_frame_enc, sizeof esc_frame_enc);
+	n += sizeof esc_frame_enc;
+
+	struct hdlc_decoder d;
+	struct got g = { 0 };
+	hdlc_decoder_init(&d, buf, cap);
+	feed(&d, s, n, &g);
+	CHECK_UINT(d.oversize, 1);
+	CHECK_INT(g.n, 1);
+	check_frame(&g, 0, esc_frame, sizeof esc_frame);
+	CHECK(d.len <= d.cap);
+	/* One byte more than fits, split across calls. */
+	hdlc_decoder_init(&d, buf, cap - 1);
+	g.n = 0;
+	feed(&d, esc_frame_enc, 5, &g);
+	feed(&d, esc_frame_enc + 5, sizeof esc_frame_enc - 5, &g);
+	CHECK_INT(g.n, 0);
+	CHECK_UINT(d.oversize, 1);
+	CHECK_UINT(d.bad_fcs, 0);
+	free(buf);
+}
+
+static void decode_runts_counted(void)
+{
+	const uint8_t s[] = { 0x7e, 0x01, 0x7e, 0x01, 0x02, 0x03, 0x7e };
+	uint8_t buf[64];
+	struct hdlc_decoder d;
+	struct got g = { 0 };
+	hdlc_decoder_init(&d, buf, sizeof buf);
+	feed(&d, s, sizeof s, &g);
+	CHECK_INT(g.n, 0);
+	CHECK_UINT(d.runts, 2);
+	CHECK_UINT(d.bad_fcs, 0);
+}
+
+static void decode_abort_sequence(void)
+{
+	uint8_t s[128], buf[1502];
+	size_t n = 0;
+	/* Half a frame, then 7d 7e: the flag ends it and starts the next. */
+	memcpy(s, lcp_creq_enc, 12);
+	n = 12;
+	s[n++] = 0x7d;
+	memcpy(s + n, esc_frame_enc, sizeof esc_frame_enc);
+	n += sizeof esc_frame_enc;
+
+	struct hdlc_decoder d;
+	struct got g = { 0 };
+	hdlc_decoder_init(&d, buf, sizeof buf);
+	feed(&d, s, n, &g);
+	CHECK_UINT(d.aborts, 1);
+	CHECK_UINT(d.bad_fcs, 0);
+	CHECK_INT(g.n, 1);
+	check_frame(&g, 0, esc_frame, sizeof esc_frame);
+}
+
+static void decode_garbage_before_first_flag(void)
+{
+	/* A decoder started mid-frame: the tail is judged like a frame. */
+	uint8_t s[128], buf[1502];
+	const uint8_t junk[] = { 0x12, 0x34, 0x56, 0x78, 0x9a };
+	memcpy(s, junk, sizeof junk);
+	memcpy(s + sizeof junk, lcp_creq_enc, sizeof lcp_creq_enc);
+
+	struct hdlc_decoder d;
+	struct got g = { 0 };
+	hdlc_decoder_init(&d, buf, sizeof buf);
+	feed(&d, s, sizeof junk + sizeof lcp_creq_enc, &g);
+	CHECK_INT(g.n, 1);
+	check_frame(&g, 0, lcp_creq, sizeof lcp_creq);
+	CHECK_UINT(d.bad_fcs, 1);
+
+	/* Shorter garbage is a runt. */
+	hdlc_decoder_init(&d, buf, sizeof buf);
+	g.n = 0;
+	memcpy(s + 3, lcp_creq_enc, sizeof lcp_creq_enc);
+	feed(&d, s, 3 + sizeof lcp_creq_enc, &g);
+	CHECK_INT(g.n, 1);
+	CHECK_UINT(d.runts, 1);
+}
+
+static void decode_idle_flags_silent(void)
+{
+	const uint8_t s[] = { 0x7e, 0x7e, 0x7e, 0x7e };
+	uint8_t buf[64];
+	struct hdlc_decoder d;
+	struct got g = { 0 };
+	hdlc_decoder_init(&d, buf, sizeof buf);
+	feed(&d, s, sizeof s, &g);
+	CHECK_INT(g.n, 0);
+	CHECK_UINT(d.frames + d.bad_fcs + d.runts + d.oversize + d.aborts, 0);
+}
+
+static void decode_partial_kept_until_flag(void)
+{
+	uint8_t buf[64];
+	struct hdlc_decoder d;
+	struct got g = { 0 };
+	hdlc_decoder_init(&d, buf, sizeof buf);
+	/* A chunk ending right after an escape byte (7e ff 7d). */
+	feed(&d, esc_frame_enc, 3, &g);
+	CHECK(d.escape);
+	CHECK_UINT(d.len, 1);
+	/* Everything but the closing flag: still nothing. */
+	feed(&d, esc_frame_enc + 3, sizeof esc_frame_enc - 4, &g);
+	CHECK_INT(g.n, 0);
+	feed(&d, esc_frame_enc + sizeof esc_frame_enc - 1, 1, &g);
+	CHECK_INT(g.n, 1);
+	check_frame(&g, 0, esc_frame, sizeof esc_frame);
+}
+
+static void roundtrip_all_lengths(void)
+{
+	uint8_t f[300], enc[HDLC_ENCODED_MAX(300)], buf[302];
+	for (size_t i = 0; i < sizeof f; i++)
+		f[i] = (uint8_t)(i * 131 + 7);
+	for (size_t len = 2; len <= sizeof f; len += 7) {
+		size_t n = hdlc_encode(f, len, enc, sizeof enc);
+		struct hdlc_decoder d;
+		const uint8_t *in = enc, *frame = NULL;
+		size_t got = 0;
+		hdlc_decoder_init(&d, buf, len + 2);	/* exactly enough room */
+		CHECK_INT(hdlc_decode(&d, &in, enc + n, &frame, &got), 1);
+		CHECK_UINT(got, len);
+		if (got == len)
+			CHECK_MEM(frame, f, len);
+		CHECK(in == enc + n);
+	}
+}
+
+const struct test_case hdlc_tests[] = {
+	{ "fcs_table_matches_bitwise", fcs_table_matches_bitwise },
+	{ "fcs_check_values", fcs_check_values },
+	{ "encode_lcp_configure_request", encode_lcp_configure_request },
+	{ "encode_escapes_flag_escape_control_and_fcs", encode_escapes_flag_escape_control_and_fcs },
+	{ "encode_every_byte_value", encode_every_byte_value },
+	{ "encode_capacity_exact", encode_capacity_exact },
+	{ "decode_packed_frames", decode_packed_frames },
+	{ "decode_split_at_every_boundary", decode_split_at_every_boundary },
+	{ "decode_escapes_not_needed", decode_escapes_not_needed },
+	{ "decode_bad_fcs_counted", decode_bad_fcs_counted },
+	{ "decode_oversize_dropped_no_overflow", decode_oversize_dropped_no_overflow },
+	{ "decode_runts_counted", decode_runts_counted },
+	{ "decode_abort_sequence", decode_abort_sequence },
+	{ "decode_garbage_before_first_flag", decode_garbage_before_first_flag },
+	{ "decode_idle_flags_silent", decode_idle_flags_silent },
+	{ "decode_partial_kept_until_flag", decode_partial_kept_until_flag },
+	{ "roundtrip_all_lengths", roundtrip_all_lengths },
+	{ NULL, NULL },
+};
