@@ -672,10 +672,17 @@ static void conn_down(struct pptp_conn *c, enum pptp_conn_down reason, uint8_t r
 	c->state_deadline_us = 0;
 	c->echo_deadline_us = 0;
 	c->in_len = 0;
-	for (int i = 0; i < PPTP_MAX_CALLS; i++)
-		if (c->calls[i].state != PPTP_CALL_FREE)
+	for (int i = 0; i < PPTP_MAX_CALLS; i++) {
+		if (c->calls[i].state == PPTP_CALL_FREE)
+			continue;
+		/* A call we were clearing, on a connection we were stopping, is
+		 * simply cleared. */
+		if (reason == PPTP_DOWN_STOPPED && c->calls[i].state == PPTP_CALL_WAIT_CDN)
+			call_end(c, i, PPTP_CALL_CLEARED, 0, 0, 0, "call cleared");
+		else
 			call_end(c, i, PPTP_CALL_CONN_LOST, 0, 0, 0,
 				 "control connection ended: %s", ev.text);
+	}
 	conn_log(c, reason == PPTP_DOWN_STOPPED ? L_NOTICE : L_ERR, "%s", ev.text);
 	ev_push(c, &ev);
 }
@@ -1413,10 +1420,12 @@ void pptp_conn_transport_closed(struct pptp_conn *c, int err, uint64_t now_us)
 	(void)now_us;
 	if (c->state == PPTP_CONN_CLOSED)
 		return;
-	if (c->state == PPTP_CONN_WAIT_STOPCCRP) {
-		/* We were leaving anyway; a server may hang up instead of replying. */
+	if (c->state == PPTP_CONN_WAIT_STOPCCRP || c->state == PPTP_CONN_CLEARING) {
+		/* We were leaving anyway; a server may hang up instead of replying
+		 * (PoPToP closes as soon as its only call is cleared). */
 		conn_down(c, PPTP_DOWN_STOPPED, 0, 0, "control connection stopped (the server closed "
-			  "it without a Stop-Control-Connection-Reply)");
+			  "it %s)", c->state == PPTP_CONN_CLEARING ? "after our Call-Clear-Request"
+			  : "without a Stop-Control-Connection-Reply");
 		return;
 	}
 	if (err)

@@ -1341,6 +1341,37 @@ static void test_transport_closed(void)
 	expect_no_ev(&c);
 }
 
+/* PoPToP hangs up right after our Call-Clear-Request when we stop: that is
+ * a normal end, not an error. */
+static void test_close_while_stopping(void)
+{
+	struct pptp_conn c;
+	struct pptp_conn_config cfg = test_cfg();
+	struct pptp_event ev;
+	uint8_t m[PPTP_MSG_MAX];
+	uint16_t id;
+
+	start(&c, &cfg);
+	int h = up_call(&c, 0x10, &id, T0 + SEC);
+	pptp_conn_stop(&c, T0 + 2 * SEC);
+	expect_out(&c, m, PPTP_CCR);
+	CHECK_INT(c.state, PPTP_CONN_CLEARING);
+	pptp_conn_transport_closed(&c, 0, T0 + 2 * SEC + MS);
+	expect_ev(&c, &ev, PPTP_EV_CALL_DOWN, PPTP_CALL_CLEARED);
+	CHECK_INT(ev.call, h);
+	expect_ev(&c, &ev, PPTP_EV_CONN_DOWN, PPTP_DOWN_STOPPED);
+	CHECK_CONTAINS(ev.text, "after our Call-Clear-Request");
+	CHECK(log_find("after our Call-Clear-Request", L_NOTICE) != NULL);
+	CHECK(log_find("", L_WARNING) == NULL);
+
+	/* A call that was established when the server vanished is lost. */
+	start(&c, &cfg);
+	up_call(&c, 0x11, &id, T0 + SEC);
+	pptp_conn_transport_closed(&c, 0, T0 + 2 * SEC);
+	expect_ev(&c, &ev, PPTP_EV_CALL_DOWN, PPTP_CALL_CONN_LOST);
+	expect_ev(&c, &ev, PPTP_EV_CONN_DOWN, PPTP_DOWN_CLOSED);
+}
+
 static void test_overflow(void)
 {
 	struct pptp_conn c;
@@ -1813,6 +1844,7 @@ const struct test_case ctrl_tests[] = {
 	{ "server_echo", test_server_echo },
 	{ "peer_stop", test_peer_stop },
 	{ "transport_closed", test_transport_closed },
+	{ "close_while_stopping", test_close_while_stopping },
 	{ "overflow", test_overflow },
 	{ "cdn_timeout", test_cdn_timeout },
 	{ "ocrp_timeout", test_ocrp_timeout },
