@@ -146,9 +146,16 @@ void callmgr_remove_stale(const struct pptp_options *o, uint32_t server)
 
 	if (socket_name(o, server, sock, sizeof sock, lock, sizeof lock))
 		return;
-	int fd = take_lock(lock);
+	/* The dead process's lock may outlive its socket by a moment; a live
+	 * call manager keeps it, and then nothing is removed. */
+	int fd = -EWOULDBLOCK;
+	for (int i = 0; i < 20 && (fd == -EWOULDBLOCK || fd == -EAGAIN); i++) {
+		if (i)
+			nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+		fd = take_lock(lock);
+	}
 	if (fd < 0)
-		return;		/* a live call manager (or none at all) */
+		return;
 	if (unlink(sock) == 0)
 		log_info("removed the socket of a call manager that died: %s", sock);
 	unlink(lock);
@@ -833,7 +840,9 @@ int callmgr_connect(const struct pptp_options *o, uint32_t server, int *exit_cod
 		}
 		int e = errno;
 		close(fd);
-		if (e != ENOENT && e != ECONNREFUSED) {
+		/* ENOENT: none; ECONNREFUSED: a socket nobody listens on;
+		 * EPROTOTYPE: a socket of another kind.  The lock decides. */
+		if (e != ENOENT && e != ECONNREFUSED && e != EPROTOTYPE) {
 			log_err("cannot connect to the call manager at %s: %s", sock, strerror(e));
 			return -1;
 		}

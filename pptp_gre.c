@@ -366,20 +366,28 @@ static void reap_pppd(struct gateway *g, uint64_t now)
 		}
 		if (WIFEXITED(st)) {
 			int code = WEXITSTATUS(st);
-			if (code == 0 || (code == 5 && g->stopping)) {
+			/* The first reason the tunnel ended is the exit status: pppd
+			 * stopping because the call is gone is not a pppd failure. */
+			/* 5: someone stopped pppd (poff, kill): a normal end. */
+			if (code == 0 || code == 5) {
 				log_notice("pppd exited: %s", pppd_exit_str(code));
-				if (!g->done || g->exit_code < 0)
+				if (g->exit_code < 0)
 					g->exit_code = PPTP_EXIT_OK;
 			} else {
 				log_err("pppd exited with status %d: %s", code, pppd_exit_str(code));
-				g->exit_code = PPTP_EXIT_PPPD;
+				if (g->exit_code < 0)
+					g->exit_code = PPTP_EXIT_PPPD;
 			}
 		} else if (WIFSIGNALED(st)) {
-			log_err("pppd was killed by signal %s", sigabbrev_np(WTERMSIG(st)));
-			if (!g->stopping)
-				g->exit_code = PPTP_EXIT_PPPD;
-			else if (g->exit_code < 0)
-				g->exit_code = PPTP_EXIT_OK;
+			if (g->stopping) {
+				log_notice("pppd ended by signal %s", sigabbrev_np(WTERMSIG(st)));
+				if (g->exit_code < 0)
+					g->exit_code = PPTP_EXIT_OK;
+			} else {
+				log_err("pppd was killed by signal %s", sigabbrev_np(WTERMSIG(st)));
+				if (g->exit_code < 0)
+					g->exit_code = PPTP_EXIT_PPPD;
+			}
 		}
 		g->done = true;
 	}

@@ -9,7 +9,9 @@
  *
  * Frames are FF 03 00 21 + payload; the payload is a 4-byte counter, a
  * 2-byte payload length and bytes of a known stream, so every frame can be
- * checked on its own and split out of a byte stream in sync mode.  The HDLC
+ * checked on its own and split out of a byte stream in sync mode.  Frames
+ * with counters from 0x80000000 come from the server side (pacsrv
+ * --gre-send, gresend) and are reported on a line of their own.  The HDLC
  * codec (FCS-16, escapes) is written here from RFC 1662, independent of the
  * client's. */
 #include "util.h"
@@ -32,18 +34,23 @@
 #define OVERSIZE_FRAME 20000
 #define CTR_OVERSIZE 0xFFFFFFFFu
 #define CTR_PROBE 0xFFFFFFFEu
-#define PROBE_EVERY_US 200000
+/* Frames the server side makes up itself (pacsrv --gre-send, gresend) carry
+ * counters from here on, and data byte j of frame i is stream(i * SRV_STRIDE
+ * + j): they are checked and counted apart from ours. */
+#define CTR_SRV 0x80000000u
+#define SRV_STRIDE 65536u
+#define SRV_TRACK_MAX (1u << 24)	/* server frame numbers tracked for duplicates */
 #define OUT_HIGH 65536		/* stop encoding frames while this much is unwritten */
 #define N_HDLC_LDISC 13		/* keeps write boundaries on a tty */
 
 static struct {
 	unsigned long frames, size, rate, inflight, bad_fcs, max_missing;
 	unsigned long long bytes;
-	bool expect_echo, sync, oversize, wait_link, allow_merged, allow_reorder, verbose, as_pppd;
-	uint64_t hold_us, stop_reading_us, echo_timeout_us, timeout_us, delay_us, child_wait_us;
+	bool expect_echo, sync, oversize, wait_link, allow_merged, allow_reorder, verbose, as_pppd, rtt;
+	uint64_t hold_us, stop_reading_us, echo_timeout_us, timeout_us, delay_us, child_wait_us, probe_us;
 } o = {
 	.frames = 100, .size = 100, .inflight = 8, .wait_link = true,
-	.echo_timeout_us = 2000000, .timeout_us = 120000000, .child_wait_us = 5000000,
+	.echo_timeout_us = 2000000, .timeout_us = 120000000, .child_wait_us = 5000000, .probe_us = 200000,
 };
 
 static FILE *out;		/* report lines: stdout, or $FAKEPPP_LOG / stderr as pppd */
@@ -106,6 +113,8 @@ static bool have_nhdlc;
 static uint64_t nframes, data_per_frame, total_bytes;
 static bool *rx_seen, *bad_sent;
 static uint64_t *sent_us;
+static uint32_t *rtt_us;	/* --rtt: round trip of each frame, in arrival order */
+static uint64_t n_rtt;
 
 static struct {
 	uint64_t next;		/* next frame counter to send */
@@ -118,7 +127,47 @@ static struct {
 	bool oversize_done, link_up, stop_done, timed_out, hangup;
 	uint64_t start_us, link_us, last_send_us, last_activity_us, read_resume_us, next_send_us, next_probe_us;
 	uint64_t first_data_us, last_rx_us;
-} st = { .max_seen = -1, .crc_tx = 0xFFFFFFFFu, .crc_rx = 0xFFFFFFFFu };
+	/* frames from the server side */
+	uint64_t srv_frames, srv_dup, srv_reordered, srv_untracked;
+	int64_t srv_max;
+} st = { .max_seen = -1, .crc_tx = 0xFFFFFFFFu, .crc_rx = 0xFFFFFFFFu, .srv_max = -1 };
+
+static uint8_t *srv_seen;	/* bitmap, grown on demand up to SRV_TRACK_MAX */
+static size_t srv_seen_bytes;
+
+static void srv_frame(uint32_t i)
+{
+	st.srv_frames++;
+	if (i < SRV_TRACK_MAX) {
+		size_t need = i / 8 + 1;
+		if (need > srv_seen_bytes) {
+			size_t n = srv_seen_bytes ? srv_seen_bytes : 1024;
+			while (n < need)
+				n *= 2;
+			uint8_t *b = realloc(srv_seen, n);
+			if (b) {
+				memset(b + srv_seen_bytes, 0, n - srv_seen_bytes);
+				srv_seen = b;
+				srv_seen_bytes = n;
+			}
+		}
+		if (need <= srv_seen_bytes) {
+			if (srv_seen[i / 8] & (1u << (i % 8))) {
+				st.srv_dup++;
+				return;
+			}
+			srv_seen[i / 8] |= (uint8_t)(1u << (i % 8));
+		} else {
+			st.srv_untracked++;
+		}
+	} else {
+		st.srv_untracked++;
+	}
+	if ((int64_t)i < st.srv_max)
+		st.srv_reordered++;
+	else
+		st.srv_max = i;
+}
 
 static uint8_t obuf[OUT_HIGH * 4 + MAX_FRAME * 2 + 8];
 static size_t olen, ooff;
@@ -304,7 +353,9 @@ static void frame_input(const uint8_t *f, size_t n, uint64_t now)
 		}
 		return;
 	}
-	uint64_t base = c == CTR_OVERSIZE ? 0 : (uint64_t)c * data_per_frame;
+	bool from_srv = c >= CTR_SRV && c < CTR_PROBE;
+	uint64_t base = c == CTR_OVERSIZE ? 0 : from_srv ? (uint64_t)(c - CTR_SRV) * SRV_STRIDE :
+		(uint64_t)c * data_per_frame;
 	const uint8_t *d = f + FRAME_HDR + PAY_HDR;
 	size_t dl = payload - PAY_HDR;
 	for (size_t i = 0; i < dl; i++) {
@@ -315,6 +366,10 @@ static void frame_input(const uint8_t *f, size_t n, uint64_t now)
 	}
 	if (c == CTR_OVERSIZE) {
 		st.oversize_back++;
+		return;
+	}
+	if (from_srv) {
+		srv_frame(c - CTR_SRV);
 		return;
 	}
 	if (c >= st.next) {
@@ -331,6 +386,10 @@ static void frame_input(const uint8_t *f, size_t n, uint64_t now)
 	}
 	rx_seen[c] = true;
 	st.received++;
+	if (rtt_us) {
+		uint64_t rt = now - sent_us[c];
+		rtt_us[n_rtt++] = rt > UINT32_MAX ? UINT32_MAX : (uint32_t)rt;
+	}
 	st.last_rx_us = now;
 	if (c >= st.base)
 		st.outstanding--;
@@ -594,6 +653,7 @@ static void die_usage(const char *fmt, ...)
 	      "  --allow-merged      sync: do not fail when reads merge or split frames\n"
 	      "  --echo-timeout S    a frame unanswered this long counts as lost (2)\n"
 	      "  --no-wait-link      do not probe until the path echoes before starting\n"
+	      "  --probe-interval S  time between two probes while waiting for the path (0.2)\n"
 	      "  --delay S           wait before sending\n"
 	      "  --sync              no HDLC: one frame per write (pppd sync)\n"
 	      "  --hold S            keep the line open this long after the run\n"
@@ -602,6 +662,7 @@ static void die_usage(const char *fmt, ...)
 	      "  --oversize          also send one 20000-byte frame half way\n"
 	      "  --timeout S         give up after S seconds (120)\n"
 	      "  --child-wait S      after closing the tty, wait this long for PROGRAM (5)\n"
+	      "  --rtt               report round-trip times of the frames (mean, percentiles)\n"
 	      "  --verbose\n", stderr);
 	exit(64);
 }
@@ -624,7 +685,7 @@ static int parse_opts(int n, char **args, bool *dashdash)
 		struct { const char *name; bool *flag; } flags[] = {
 			{ "--expect-echo", &o.expect_echo }, { "--sync", &o.sync }, { "--oversize", &o.oversize },
 			{ "--allow-merged", &o.allow_merged }, { "--allow-reorder", &o.allow_reorder },
-			{ "--verbose", &o.verbose },
+			{ "--verbose", &o.verbose }, { "--rtt", &o.rtt },
 		};
 		bool done = false;
 		for (size_t k = 0; k < ARRAY_LEN(flags) && !done; k++) {
@@ -659,6 +720,7 @@ static int parse_opts(int n, char **args, bool *dashdash)
 		else if (!strcmp(a, "--echo-timeout")) bad = parse_seconds(v, 1000, 86400000000ull, &o.echo_timeout_us);
 		else if (!strcmp(a, "--timeout")) bad = parse_seconds(v, 1000, 86400000000ull, &o.timeout_us);
 		else if (!strcmp(a, "--delay")) bad = parse_seconds(v, 0, 86400000000ull, &o.delay_us);
+		else if (!strcmp(a, "--probe-interval")) bad = parse_seconds(v, 1000, 86400000000ull, &o.probe_us);
 		else if (!strcmp(a, "--child-wait")) bad = parse_seconds(v, 0, 86400000000ull, &o.child_wait_us);
 		else die_usage("unknown option '%s'", a);
 		if (bad)
@@ -693,6 +755,34 @@ static void on_signal(int sig)
 		g_signal = sig;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of the sorted round trips. */
+static uint32_t rtt_pct(unsigned pct)
+{
+	uint64_t rank = (n_rtt * pct + 99) / 100;
+	return rtt_us[rank ? rank - 1 : 0];
+}
+
+static void report_rtt(void)
+{
+	if (!n_rtt) {
+		say("FAKEPPP rtt frames=0");
+		return;
+	}
+	double sum = 0;
+	for (uint64_t i = 0; i < n_rtt; i++)
+		sum += rtt_us[i];
+	qsort(rtt_us, n_rtt, sizeof *rtt_us, cmp_u32);
+	say("FAKEPPP rtt frames=%llu mean_us=%.1f min_us=%u p50_us=%u p90_us=%u p99_us=%u max_us=%u",
+	    (unsigned long long)n_rtt, sum / (double)n_rtt, rtt_us[0], rtt_pct(50), rtt_pct(90), rtt_pct(99),
+	    rtt_us[n_rtt - 1]);
+}
+
 /* Print the summary; true when every expectation was met. */
 static bool print_report(void)
 {
@@ -707,6 +797,16 @@ static bool print_report(void)
 	    (unsigned long long)st.reordered, (unsigned long long)missing, (unsigned long long)st.dup,
 	    (unsigned long long)st.fcs_errors, (unsigned long long)st.merged, (unsigned long long)st.late,
 	    (unsigned long long)st.oversize_back, (unsigned long long)st.partial_writes);
+	if (o.rtt)
+		report_rtt();
+	/* highest: the largest server frame number seen (-1: none); gaps: the
+	 * numbers below it never seen */
+	uint64_t srv_uniq = st.srv_frames - st.srv_dup;
+	uint64_t srv_gaps = st.srv_max >= 0 && (uint64_t)st.srv_max + 1 > srv_uniq ?
+		(uint64_t)st.srv_max + 1 - srv_uniq : 0;
+	say("FAKEPPP server frames=%llu dup=%llu reordered=%llu highest=%lld gaps=%llu",
+	    (unsigned long long)st.srv_frames, (unsigned long long)st.srv_dup,
+	    (unsigned long long)st.srv_reordered, (long long)st.srv_max, (unsigned long long)srv_gaps);
 	if (o.bytes) {
 		uint64_t t0 = st.first_data_us ? st.first_data_us : st.start_us;
 		uint64_t t1 = st.last_rx_us > st.last_send_us ? st.last_rx_us : st.last_send_us;
@@ -795,7 +895,9 @@ int main(int argc, char **argv)
 	rx_seen = calloc(nframes + 1, sizeof *rx_seen);
 	bad_sent = calloc(nframes + 1, sizeof *bad_sent);
 	sent_us = calloc(nframes + 1, sizeof *sent_us);
-	if (!rx_seen || !bad_sent || !sent_us) {
+	if (o.rtt)
+		rtt_us = calloc(nframes + 1, sizeof *rtt_us);
+	if (!rx_seen || !bad_sent || !sent_us || (o.rtt && !rtt_us)) {
 		fprintf(stderr, "fakeppp: out of memory\n");
 		return 1;
 	}
@@ -907,7 +1009,7 @@ int main(int argc, char **argv)
 			if (now >= st.next_probe_us && ooff == olen) {
 				queue_frame(CTR_PROBE, 16 + PAY_HDR, false, now);
 				flush_out();
-				st.next_probe_us = now + PROBE_EVERY_US;
+				st.next_probe_us = now + o.probe_us;
 			}
 			WAKE(st.next_probe_us);
 		} else if (!finish_at) {
@@ -964,7 +1066,12 @@ int main(int argc, char **argv)
 	free(rx_seen);
 	free(bad_sent);
 	free(sent_us);
+	free(rtt_us);
+	free(srv_seen);
 	if (out != stdout && out != stderr)
 		fclose(out);
+	/* Like pppd: stopped by SIGINT, SIGTERM or SIGHUP means status 5. */
+	if (o.as_pppd && g_signal)
+		return 5;
 	return ok ? 0 : 1;
 }

@@ -78,7 +78,9 @@ in_cli() { ip netns exec "$NS_CLI" "$@"; }
 # start_pacsrv LOGNAME ARGS...: the test server in srv, in the background
 start_pacsrv() {
 	local log=$WORK/$1; shift
-	in_srv "$PACSRV" --once --timeout 60 "$@" > "$log" 2>&1 &
+	# ip netns exec execs pacsrv, so $! is pacsrv itself (a backgrounded
+	# shell function would be a subshell that signals do not reach).
+	ip netns exec "$NS_SRV" "$PACSRV" --once --timeout 60 "$@" > "$log" 2>&1 &
 	PAC_PID=$!
 	BG_PIDS="$BG_PIDS $PAC_PID"
 	for _ in $(seq 1 50); do grep -q LISTEN "$log" 2>/dev/null && return 0; sleep 0.05; done

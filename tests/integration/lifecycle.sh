@@ -1,0 +1,241 @@
+#!/bin/bash
+# lifecycle.sh - processes, signals and exit statuses: pptp launching
+# "pppd" itself (the pppd stand-in on PATH), going to the background, each
+# of the three processes stopped or killed, two tunnels sharing one call
+# manager, a stale socket, SIGPIPE.
+. "$(dirname "$0")/lib.sh"
+
+# A directory whose "pppd" is the stand-in, first on PATH.
+mkdir -p "$WORK/bin"
+ln -s "$FAKEPPP" "$WORK/bin/pppd"
+cat > "$WORK/bin/pppd-fails" <<'EOF'
+#!/bin/sh
+echo "failing pppd: $*" >> "$FAKEPPP_LOG"
+sleep 0.5
+exit 19
+EOF
+chmod +x "$WORK/bin/pppd-fails"
+
+# pptp in default mode in the client namespace.  Usage:
+#   launch LOG "FAKEPPP_OPTS" PPTP-ARGS...   (foreground; returns its status)
+launch() {
+	local log=$WORK/$1 fo=$2; shift 2
+	in_cli env PATH="$WORK/bin:$PATH" FAKEPPP_OPTS="$fo" FAKEPPP_LOG="$log.pppd" \
+		timeout 60 "$PPTP" $SRV_IP "$@" > "$log" 2>&1
+}
+
+# pids of pptp processes in the client namespace.  The gateway is pppd's
+# parent; the call manager is the other one.
+pptp_pids() {
+	for p in $(ip netns pids "$NS_CLI" 2>/dev/null); do
+		tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q "^$PPTP " && echo "$p"
+	done
+}
+gateway_pid() {
+	local pp
+	for pp in $(pppd_pid); do awk '{print $4}' /proc/$pp/stat 2>/dev/null; done
+}
+callmgr_pid() {
+	local gw
+	gw=$(gateway_pid)
+	for p in $(pptp_pids); do [ "$p" != "$gw" ] && echo "$p"; done
+}
+pppd_pid() {
+	for p in $(ip netns pids "$NS_CLI" 2>/dev/null); do
+		tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q '^pppd /dev/pts' && echo "$p"
+	done
+}
+sockets_left() { ls /run/pptp/ 2>/dev/null | grep -c "^$SRV_IP-n$(in_cli stat -L -c %i /proc/self/ns/net)$"; }
+
+# 1. Default mode in the foreground: pptp starts "pppd" with the tty, its
+# own options and ours in order, and exits with pppd's status.
+start_pacsrv pac1.log
+launch l1.log "--frames 30 --expect-echo" --debug noauth name alice require-mppe-128
+expect_eq "launches pppd: exit status 0 when pppd succeeds" "$?" 0
+expect_grep "launches pppd: tty, nodetach, then the pppd options in order" \
+	'^ARGS /dev/pts/[0-9]+ nodetach noauth name alice require-mppe-128$' "$WORK/l1.log.pppd"
+expect_grep "launches pppd: frames went through" 'FAKEPPP RESULT ok' "$WORK/l1.log.pppd"
+wait "$PAC_PID"
+expect_grep "launches pppd: the server heard the call cleared" 'RECV CCR' "$WORK/pac1.log"
+check "launches pppd: nothing left" no_pptp_left
+
+# 2. --sync passes 'sync' to pppd (the line discipline is checked first:
+# this kernel has no n_hdlc, so the failure must say so and name the fix).
+launch l2.log "--frames 1" --debug --sync noauth
+st=$?
+if grep -q n_hdlc /proc/tty/ldiscs; then
+	expect_grep "--sync: pppd gets 'sync'" '^ARGS /dev/pts/[0-9]+ nodetach sync noauth$' "$WORK/l2.log.pppd"
+else
+	expect_eq "--sync without n_hdlc: exit status 1" "$st" 1
+	expect_grep "--sync without n_hdlc: says what is missing" 'n_hdlc line discipline.*modprobe n_hdlc' \
+		"$WORK/l2.log"
+fi
+
+# 3. pppd fails: its status in words, ours is 8.
+start_pacsrv pac3.log
+ln -sf pppd-fails "$WORK/bin/pppd"
+launch l3.log "" --debug
+expect_eq "pppd fails: exit status 8" "$?" 8
+expect_grep "pppd fails: its exit status in words" \
+	'pppd exited with status 19: authentication to the server failed' "$WORK/l3.log"
+wait "$PAC_PID"
+expect_grep "pppd fails: the call is cleared" 'RECV CCR' "$WORK/pac3.log"
+ln -sf "$FAKEPPP" "$WORK/bin/pppd"
+
+# 4. No pppd anywhere: a clear error before any call is placed.
+start_pacsrv pac4.log
+in_cli unshare -m sh -c "for f in /usr/sbin/pppd /sbin/pppd /usr/bin/pppd; do
+	[ -e \$f ] && mount --bind /dev/null \$f; done
+	PATH=/usr/bin:/bin exec timeout 20 '$PPTP' $SRV_IP --debug" > "$WORK/l4.log" 2>&1
+expect_eq "no pppd: exit status 8" "$?" 8
+expect_grep "no pppd: says to install it" 'pppd not found.*install the ppp package' "$WORK/l4.log"
+stop_pacsrv
+expect_no_grep "no pppd: no call was placed" 'RECV OCRQ' "$WORK/pac4.log"
+
+# 5. Without --debug: the command returns once the call is up; the tunnel
+# goes on in the background and ends with pppd.
+start_pacsrv pac5.log
+t0=$(date +%s%N)
+launch l5.log "--frames 20 --expect-echo --delay 1 --hold 1"
+st=$?
+t1=$(date +%s%N)
+expect_eq "background: the command exits 0 once the call is up" "$st" 0
+check "background: it returned before pppd finished" test $(( (t1 - t0) / 1000000 )) -lt 1500
+check "background: the gateway runs on" test -n "$(gateway_pid)"
+wait_for 'FAKEPPP RESULT' "$WORK/l5.log.pppd" 20
+expect_grep "background: frames went through" 'FAKEPPP RESULT ok' "$WORK/l5.log.pppd"
+check "background: everything ends after pppd" no_pptp_left 1
+wait "$PAC_PID"
+expect_grep "background: the call is cleared" 'RECV CCR' "$WORK/pac5.log"
+
+# 6. Without --debug, a failure before the call is up is the exit status.
+start_pacsrv pac6.log --fault refuse-call=4
+launch l6.log "--frames 1"
+expect_eq "background: a refused call still exits 6" "$?" 6
+stop_pacsrv
+
+# Signals: a long-running tunnel in the foreground, then stop one process.
+# Usage: signal_case NAME WHO SIGNAL WANT_STATUS
+signal_case() {
+	local name=$1 who=$2 sig=$3 want=$4 pid
+	start_pacsrv "pac-$name.log"
+	launch "l-$name.log" "--frames 100000 --rate 50" --debug &
+	local lp=$!
+	wait_for 'tunnel to .* is up' "$WORK/l-$name.log" 10
+	sleep 0.5
+	case $who in
+	pppd) pid=$(pppd_pid) ;;
+	gateway) pid=$(gateway_pid) ;;
+	callmgr) pid=$(callmgr_pid) ;;
+	esac
+	if [ -z "$pid" ]; then not_ok "$name: no $who process found"; kill $lp; return; fi
+	kill -"$sig" $pid
+	local t0=$SECONDS
+	wait $lp
+	local st=$?
+	check "$name: everything ends within 6 s" test $((SECONDS - t0)) -le 6
+	[ -n "$want" ] && expect_eq "$name: pptp exit status $want" "$st" "$want"
+	check "$name: no process left" no_pptp_left 0.5
+	check "$name: no pppd left" test -z "$(pppd_pid)"
+	if [ "$who" = callmgr ] && [ "$sig" = KILL ]; then
+		# A killed call manager says nothing; its TCP connection closes.
+		wait_for 'PEER EOF' "$WORK/pac-$name.log" 5
+		expect_grep "$name: the server saw the control connection close" 'PEER EOF' \
+			"$WORK/pac-$name.log"
+	else
+		wait_for 'RECV CCR' "$WORK/pac-$name.log" 5
+		expect_grep "$name: the server heard the call cleared" 'RECV CCR' "$WORK/pac-$name.log"
+	fi
+	stop_pacsrv
+	check "$name: no socket left in /run/pptp" test "$(sockets_left)" = 0
+}
+signal_case "SIGTERM to pppd" pppd TERM 0
+signal_case "SIGTERM to the gateway" gateway TERM 0
+expect_grep "SIGTERM to the gateway: pppd was asked to stop first" 'FAKEPPP signal 15' \
+	"$WORK/l-SIGTERM to the gateway.log.pppd"
+signal_case "SIGINT to the gateway" gateway INT 0
+signal_case "SIGHUP to the gateway" gateway HUP 0
+signal_case "SIGTERM to the call manager" callmgr TERM 0
+expect_grep "SIGTERM to the call manager: says why the call ended" 'stopped by signal TERM' \
+	"$WORK/l-SIGTERM to the call manager.log"
+signal_case "SIGKILL to the gateway" gateway KILL ""
+signal_case "SIGKILL to the call manager" callmgr KILL 1
+expect_grep "SIGKILL to the call manager: the gateway says so" 'call manager went away' \
+	"$WORK/l-SIGKILL to the call manager.log"
+
+# SIGUSR1 dumps statistics and does not end anything; SIGPIPE is ignored.
+start_pacsrv pac7.log
+launch l7.log "--frames 100000 --rate 50" --debug &
+lp=$!
+wait_for 'tunnel to .* is up' "$WORK/l7.log" 10
+sleep 0.5
+gw=$(gateway_pid); cm=$(callmgr_pid)
+kill -USR1 "$gw"
+wait_for 'notice: .*GRE statistics .*rx accepted [0-9]+, rx lost' "$WORK/l7.log" 5
+expect_grep "SIGUSR1: statistics at notice level with the manual's names" \
+	'notice: .*GRE statistics \(call [0-9]+/16384\): rx accepted [0-9]+, rx lost [0-9]+, rx under win [0-9]+, rx over win [0-9]+, rx buffered [0-9]+, rx OS errors [0-9]+, rx truncated [0-9]+, rx invalid [0-9]+, rx acks [0-9]+, tx sent [0-9]+, tx failed [0-9]+, tx short [0-9]+, tx acks [0-9]+, tx oversize [0-9]+, round trip [0-9]+ ms' \
+	"$WORK/l7.log"
+check "SIGUSR1: the gateway keeps running" kill -0 "$gw"
+sigign() { awk '/^SigIgn/ {print $2}' /proc/$1/status; }
+# Bit 13 (SIGPIPE) of the ignored-signals mask: 0x1000.
+check "SIGPIPE is ignored by the gateway" test $(( 0x$(sigign "$gw") & 0x1000 )) -ne 0
+check "SIGPIPE is ignored by the call manager" test $(( 0x$(sigign "$cm") & 0x1000 )) -ne 0
+kill -TERM "$gw"; wait $lp
+stop_pacsrv
+
+# Two tunnels to one server share the call manager and carry traffic each.
+start_pacsrv pac8.log
+client t1.log "--frames 200 --expect-echo --rate 40 --hold 1" &
+c1=$!
+wait_for 'tunnel to .* is up' "$WORK/t1.log" 10
+client t2.log "--frames 50 --expect-echo"
+expect_eq "two tunnels: the second succeeds" "$(child_exit "$WORK/t2.log")" 0
+expect_grep "two tunnels: the second uses the running call manager" 'using the running call manager' \
+	"$WORK/t2.log"
+expect_grep "two tunnels: the second carried its traffic" 'FAKEPPP RESULT ok' "$WORK/t2.log"
+wait $c1
+expect_eq "two tunnels: the first succeeds" "$(child_exit "$WORK/t1.log")" 0
+expect_grep "two tunnels: the first carried its traffic" 'FAKEPPP RESULT ok' "$WORK/t1.log"
+wait "$PAC_PID"; pac_rc=$?
+expect_eq "two tunnels: one control connection" "$(grep -c '^ACCEPT' "$WORK/pac8.log")" 1
+expect_eq "two tunnels: two calls on it" "$(grep -c '^RECV OCRQ' "$WORK/pac8.log")" 2
+expect_eq "two tunnels: the server saw no protocol error" "$pac_rc" 0
+
+# A server that takes one call only: the second is refused in words, the
+# first is unharmed.
+start_pacsrv pac9.log --fault refuse-second-call
+client u1.log "--frames 150 --expect-echo --rate 40" &
+c1=$!
+wait_for 'tunnel to .* is up' "$WORK/u1.log" 10
+client u2.log "--frames 5"
+expect_eq "second call refused: exit status 6" "$(child_exit "$WORK/u2.log")" 6
+expect_grep "second call refused: said in words" 'server refused the call: busy' "$WORK/u2.log"
+wait $c1
+expect_grep "second call refused: the first tunnel is unharmed" 'FAKEPPP RESULT ok' "$WORK/u1.log"
+stop_pacsrv
+
+# A stale socket left by a call manager that died is replaced.
+ino=$(in_cli stat -L -c %i /proc/self/ns/net)
+stale=/run/pptp/$SRV_IP-n$ino
+mkdir -p /run/pptp
+rm -f "$stale"
+socat UNIX-LISTEN:"$stale",type=5 /dev/null > /dev/null 2>&1 &
+sp=$!
+for _ in $(seq 1 40); do [ -S "$stale" ] && break; sleep 0.05; done
+kill -9 $sp 2>/dev/null; wait $sp 2>/dev/null
+check "stale socket: a dead socket is in place" test -S "$stale"
+start_pacsrv pac10.log
+client s.log "--frames 10 --expect-echo"
+expect_eq "stale socket: the tunnel works" "$(child_exit "$WORK/s.log")" 0
+expect_grep "stale socket: replaced, and said so (not as an error)" \
+	'notice: .*replaced the stale socket of a call manager that died' "$WORK/s.log"
+stop_pacsrv
+
+# The run directory must not be open to other users.
+chmod 0777 /run/pptp
+client r.log "--frames 1"
+expect_eq "insecure /run/pptp: refused (exit status 1)" "$(child_exit "$WORK/r.log")" 1
+expect_grep "insecure /run/pptp: says why" 'closed to other users.*refusing to use it' "$WORK/r.log"
+chmod 0700 /run/pptp
+
+finish
