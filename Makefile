@@ -96,7 +96,6 @@ deps:
 	tests/deps.sh
 
 check: deps
-	$(MAKE) --no-print-directory all $(B)/unit_tests $(B)/pacsrv $(B)/fakeppp
 	tests/check.sh
 
 bench: deps all $(B)/pacsrv $(B)/fakeppp

@@ -632,6 +632,11 @@ static void cleanup(struct callmgr *cm)
 	}
 	if (cm->tcp_fd >= 0)
 		close(cm->tcp_fd);
+	if (cm->sig_fd >= 0)
+		close(cm->sig_fd);
+	for (int i = 0; i < PPTP_MAX_CALLS; i++)
+		if (cm->clients[i].fd >= 0)
+			close(cm->clients[i].fd);
 }
 
 static void add_host_route(struct callmgr *cm)
@@ -768,9 +773,16 @@ static char spawn_callmgr(const struct pptp_options *o, uint32_t server, int *ex
 		close(p[0]);
 		if (!o->debug)
 			setsid();
+		/* Keep only what we need: the gateway's descriptors (pty, GRE,
+		 * signalfd) must not live on in a process that outlives it. */
+		for (int fd = STDERR_FILENO + 1; fd < 1024; fd++)
+			if (fd != p[1])
+				close(fd);
 		pid_t pid2 = fork();
-		if (pid2 != 0)
+		if (pid2 != 0) {
+			close(p[1]);
 			_exit(pid2 < 0 ? 1 : 0);
+		}
 		/* The call manager: stdin/stdout may be pppd's pty, which must
 		 * see hangup when the gateway goes; keep neither. */
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -784,11 +796,6 @@ static char spawn_callmgr(const struct pptp_options *o, uint32_t server, int *ex
 			if (null > STDERR_FILENO)
 				close(null);
 		}
-		/* Keep only what we need: the gateway's descriptors (pty, GRE,
-		 * signalfd) must not live on in a process that outlives it. */
-		for (int fd = STDERR_FILENO + 1; fd < 1024; fd++)
-			if (fd != p[1])
-				close(fd);
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);

@@ -57,13 +57,17 @@ ns_up() {
 }
 
 ns_down() {
+	local ino
 	for p in $BG_PIDS; do kill "$p" 2>/dev/null; done
+	# Our client namespace's call manager sockets only: their names end in
+	# the namespace's inode, so parallel runs keep theirs.
+	ino=$(stat -L -c %i "/run/netns/$NS_CLI" 2>/dev/null)
 	# Anything still running in our namespaces goes with them.
 	for n in "$NS_SRV" "$NS_CLI" ${NS_EXTRA:-}; do
 		for p in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
 		ip netns del "$n" 2>/dev/null
 	done
-	rm -f /run/pptp/$SRV_IP-n* 2>/dev/null
+	[ -n "$ino" ] && rm -f /run/pptp/*-n"$ino" /run/pptp/*-n"$ino".lock 2>/dev/null
 	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
 }
 
@@ -117,6 +121,11 @@ no_pptp_left() {
 	left=$(for p in $(ip netns pids "$NS_CLI" 2>/dev/null); do
 		tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q "^$PPTP " && echo "$p"; done)
 	[ -z "$left" ]
+}
+
+# How many call manager sockets of the client namespace exist (0 or 1).
+sockets_left() {
+	ls /run/pptp/ 2>/dev/null | grep -c "^$SRV_IP-n$(in_cli stat -L -c %i /proc/self/ns/net)$"
 }
 
 trap ns_down EXIT

@@ -45,7 +45,6 @@ pppd_pid() {
 		tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q '^pppd /dev/pts' && echo "$p"
 	done
 }
-sockets_left() { ls /run/pptp/ 2>/dev/null | grep -c "^$SRV_IP-n$(in_cli stat -L -c %i /proc/self/ns/net)$"; }
 
 # 1. Default mode in the foreground: pptp starts "pppd" with the tty, its
 # own options and ours in order, and exits with pppd's status.

@@ -1,0 +1,99 @@
+#!/bin/bash
+# check.sh - everything `make check` runs, stage by stage.  Each stage's
+# output goes to build/check/STAGE.log; its "ok"/"not ok" lines are shown,
+# and the closing line sums every stage:  N passed, N failed.
+#
+# Environment: CHECK_FUZZ_SECONDS (per fuzz target, default 30),
+# CHECK_SKIP="stage ..." to leave stages out (e.g. e2e on a machine
+# without qemu); a skipped stage is reported, never silently passed.
+set -u
+cd "$(dirname "$0")/.."
+LOGS=build/check
+mkdir -p "$LOGS"
+TOTAL_P=0
+TOTAL_F=0
+SUMMARY=()
+START=$SECONDS
+
+# Count a finished stage: its own "N passed, N failed" line if it printed
+# one, else one check that passed or failed by its exit status.
+account() {
+	local name=$1 rc=$2 log=$3 secs=$4 p f line
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+	if [ -n "$line" ]; then
+		p=${line%% passed*}
+		f=${line#*, }; f=${f%% failed}
+		[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	elif [ "$rc" -eq 0 ]; then p=1; f=0
+	else p=0; f=1
+	fi
+	TOTAL_P=$((TOTAL_P + p))
+	TOTAL_F=$((TOTAL_F + f))
+	local verdict=ok
+	[ "$f" -ne 0 ] && verdict="not ok"
+	SUMMARY+=("$(printf '%-7s %-22s %4d passed %3d failed %5ds' "$verdict" "$name" "$p" "$f" "$secs")")
+	echo "$verdict - $name: $p passed, $f failed (${secs}s; log: $log)"
+	if [ "$f" -ne 0 ]; then
+		grep -E '^not ok|FAIL|ERROR|error:' "$log" | head -20 | sed 's/^/    | /'
+	fi
+}
+
+skipped() { case " ${CHECK_SKIP:-} " in *" $1 "*) return 0;; esac; return 1; }
+
+# stage NAME COMMAND...: run in the foreground
+stage() {
+	local name=$1; shift
+	if skipped "$name"; then echo "SKIPPED - $name (CHECK_SKIP)"; SUMMARY+=("skipped $name"); return; fi
+	local log=$LOGS/$name.log t0=$SECONDS
+	echo "--- $name"
+	"$@" > "$log" 2>&1
+	account "$name" $? "$log" $((SECONDS - t0))
+}
+
+# parallel NAME:COMMAND ...: run several at once (they use their own
+# network namespaces), then account for each in order.
+parallel() {
+	local pids=() names=() logs=() t0=$SECONDS spec name
+	for spec in "$@"; do
+		name=${spec%%:*}
+		if skipped "$name"; then echo "SKIPPED - $name (CHECK_SKIP)"; SUMMARY+=("skipped $name"); continue; fi
+		echo "--- $name (in parallel)"
+		bash -c "${spec#*:}" > "$LOGS/$name.log" 2>&1 &
+		pids+=($!); names+=("$name"); logs+=("$LOGS/$name.log")
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}"
+		account "${names[$i]}" $? "${logs[$i]}" $((SECONDS - t0))
+	done
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "make check needs root: network namespaces, raw GRE sockets, routes"
+	exit 1
+fi
+
+stage build make --no-print-directory all build/unit_tests build/pacsrv build/fakeppp \
+	build/pnsprobe build/route_tool
+stage unit build/unit_tests
+stage manpage sh -c 'MANWIDTH=80 man -l --warnings pptp.8 2>&1 >/dev/null | tee /dev/stderr | \
+	grep -q . && exit 1; man -l pptp.8 | grep -q "EXIT STATUS"'
+stage asan make --no-print-directory asan
+stage clang make --no-print-directory clang-check
+
+parallel "routing:tests/integration/routing.sh build/route_tool" \
+	"tools:tests/integration/tools_selftest.sh"
+parallel "ctrl:tests/integration/ctrl.sh" \
+	"lifecycle:tests/integration/lifecycle.sh"
+parallel "dataplane:tests/integration/dataplane.sh" \
+	"hostile:tests/integration/hostile.sh"
+parallel "pptpd-interop:tests/integration/pptpd_interop.sh" \
+	"ctrl-asan:PPTP=build/asan/pptp tests/integration/ctrl.sh"
+stage valgrind tests/integration/valgrind.sh
+stage e2e tests/e2e/run.sh
+stage fuzz make --no-print-directory fuzz FUZZ_SECONDS="${CHECK_FUZZ_SECONDS:-30}"
+
+echo
+echo "=== make check: $((SECONDS - START)) s"
+printf '%s\n' "${SUMMARY[@]}"
+echo "$TOTAL_P passed, $TOTAL_F failed"
+[ "$TOTAL_F" -eq 0 ]
