@@ -28,6 +28,7 @@
 #include "pptp_callmgr.h"
 #include "pptp_gre.h"
 #include "pptp_options.h"
+#include "privileges.h"
 #include "pptp_quirks.h"
 #include "sockutil.h"
 #include "util.h"
@@ -368,6 +369,11 @@ int main(int argc, char **argv)
 		}
 	}
 	detach_done(&detach_fd, PPTP_EXIT_OK);
+	/* The GRE socket, the pty, pppd and the call exist: the gateway needs
+	 * no capability any more (pppd runs as our uid, so signalling it needs
+	 * none). */
+	if (privileges_limit(NULL, 0, err, sizeof err) < 0)
+		log_warn("%s", err);
 
 	struct gateway_params gp = {
 		.opt = &o,

@@ -11,6 +11,7 @@
 #include "pptp_callmgr.h"
 
 #include <arpa/inet.h>
+#include <linux/capability.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -30,6 +31,7 @@
 #include <unistd.h>
 
 #include "pptp_ctrl.h"
+#include "privileges.h"
 #include "routing.h"
 #include "sockutil.h"
 #include "util.h"
@@ -728,6 +730,12 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 	add_host_route(cm);
 	if (tcp_start(cm, now) < 0)
 		goto report;
+	/* Sockets, route and lock exist: from here on only the route's removal
+	 * needs a privilege. */
+	char perr[200];
+	int keep[] = { CAP_NET_ADMIN };
+	if (privileges_limit(keep, cm->route.added ? 1 : 0, perr, sizeof perr) < 0)
+		log_warn("%s", perr);
 	char ok = CM_READY;
 	if (write(ready, &ok, 1) != 1)
 		log_debug("readiness pipe closed");

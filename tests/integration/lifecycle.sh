@@ -137,10 +137,12 @@ signal_case() {
 	check "$name: no process left" no_pptp_left 0.5
 	check "$name: no pppd left" test -z "$(pppd_pid)"
 	if [ "$who" = callmgr ] && [ "$sig" = KILL ]; then
-		# A killed call manager says nothing; its TCP connection closes.
+		# A killed call manager says nothing; its TCP connection closes,
+		# and its host route stays (documented): remove it for what follows.
 		wait_for 'PEER EOF' "$WORK/pac-$name.log" 5
 		expect_grep "$name: the server saw the control connection close" 'PEER EOF' \
 			"$WORK/pac-$name.log"
+		in_cli ip route del $SRV_IP/32 2>/dev/null
 	else
 		wait_for 'RECV CCR' "$WORK/pac-$name.log" 5
 		expect_grep "$name: the server heard the call cleared" 'RECV CCR' "$WORK/pac-$name.log"
@@ -179,8 +181,26 @@ sigign() { awk '/^SigIgn/ {print $2}' /proc/$1/status; }
 # Bit 13 (SIGPIPE) of the ignored-signals mask: 0x1000.
 check "SIGPIPE is ignored by the gateway" test $(( 0x$(sigign "$gw") & 0x1000 )) -ne 0
 check "SIGPIPE is ignored by the call manager" test $(( 0x$(sigign "$cm") & 0x1000 )) -ne 0
+# Least privilege once everything is set up.
+cap() { awk -v k="$2:" '$1 == k {print $2}' /proc/$1/status; }
+expect_eq "privileges: the gateway keeps no capability" "$(cap "$gw" CapEff)/$(cap "$gw" CapPrm)/$(cap "$gw" CapBnd)" \
+	0000000000000000/0000000000000000/0000000000000000
+expect_eq "privileges: the call manager keeps only CAP_NET_ADMIN (for its route)" \
+	"$(cap "$cm" CapEff)/$(cap "$cm" CapPrm)/$(cap "$cm" CapBnd)" \
+	0000000000001000/0000000000001000/0000000000001000
+expect_eq "privileges: no_new_privs on both" "$(cap "$gw" NoNewPrivs)$(cap "$cm" NoNewPrivs)" 11
+expect_eq "privileges: no ambient or inheritable capability" \
+	"$(cap "$gw" CapAmb)$(cap "$gw" CapInh)$(cap "$cm" CapAmb)$(cap "$cm" CapInh)" \
+	0000000000000000000000000000000000000000000000000000000000000000
+ino=$(in_cli stat -L -c %i /proc/self/ns/net)
+expect_eq "the socket and its directory are closed to other users" \
+	"$(stat -c %A /run/pptp) $(stat -c %A /run/pptp/$SRV_IP-n$ino | cut -c1,5-)" "drwx------ s------"
+expect_grep "host route: in place during the tunnel" "^$SRV_IP dev vc$SUF proto static" \
+	<(in_cli ip route show $SRV_IP)
 kill -TERM "$gw"; wait $lp
 stop_pacsrv
+check "host route: removed at exit, by a call manager with only CAP_NET_ADMIN" \
+	test -z "$(in_cli ip route show $SRV_IP)"
 
 # Two tunnels to one server share the call manager and carry traffic each.
 start_pacsrv pac8.log
