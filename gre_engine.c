@@ -107,20 +107,7 @@ static inline uint64_t deadline(uint64_t since, uint64_t delay)
 	return since > UINT64_MAX - delay ? UINT64_MAX : since + delay;
 }
 
-static void gre_logf(const struct gre_session *s, int level, const char *fmt, ...)
-	PPTP_PRINTF(3, 4);
-static void gre_logf(const struct gre_session *s, int level, const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-
-	if (!s->io.log)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	s->io.log(s->io.log_ctx, level, msg);
-}
+#define gre_logf(s, level, ...) log_fn_printf((s)->io.log, (s)->io.log_ctx, level, __VA_ARGS__)
 
 static void count_send_failure(struct gre_session *s, enum gre_send_result r)
 {

@@ -542,19 +542,7 @@ int pptp_msg_decode(const uint8_t *buf, size_t len, struct pptp_msg *m)
 
 /* ---- engine helpers ---- */
 
-static void conn_log(const struct pptp_conn *c, int level, const char *fmt, ...) PPTP_PRINTF(3, 4);
-static void conn_log(const struct pptp_conn *c, int level, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-
-	if (!c->cfg.log)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	c->cfg.log(c->cfg.log_ctx, level, line);
-}
+#define conn_log(c, level, ...) log_fn_printf((c)->cfg.log, (c)->cfg.log_ctx, level, __VA_ARGS__)
 
 static void hex_quote(char *dst, const uint8_t *p, size_t n)
 {

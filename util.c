@@ -75,6 +75,19 @@ void log_msg(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+void log_fn_printf(pptp_log_fn fn, void *ctx, int level, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (!fn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	fn(ctx, level, line);
+}
+
 void log_engine(void *ctx, int level, const char *msg)
 {
 	if (ctx)

@@ -40,6 +40,10 @@ typedef void (*pptp_log_fn)(void *ctx, int level, const char *msg);
 
 #define PPTP_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
+/* Format a line and hand it to an engine's log callback (none: nothing).
+ * Pure: this is how the engines log without knowing where lines go. */
+void log_fn_printf(pptp_log_fn fn, void *ctx, int level, const char *fmt, ...) PPTP_PRINTF(4, 5);
+
 /* ---- process-side logging (syslog facility daemon, optional stderr) ---- */
 
 /* loglevel is --loglevel (0 quiet, 1 default, 2 verbose).  logstring is
