@@ -5,8 +5,8 @@
  *     `-- pppd on a pty (unless --nolaunchpppd, where pppd started us)
  *
  * Without --debug and --nolaunchpppd the tunnel runs in the background: the
- * foreground process waits until the call is up (or failed) and exits with
- * that outcome, like pppd's updetach. */
+ * foreground process waits until the call is up and pppd running (or until
+ * either failed) and exits with that outcome, like pppd's updetach. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -222,6 +222,11 @@ static void detach_done(int *fd, int status)
 	}
 }
 
+static void pppd_running(void *ctx)
+{
+	detach_done(ctx, PPTP_EXIT_OK);
+}
+
 static int setup_signals(void)
 {
 	sigset_t s;
@@ -368,7 +373,6 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	detach_done(&detach_fd, PPTP_EXIT_OK);
 	/* The GRE socket, the pty, pppd and the call exist: the gateway needs
 	 * no capability any more (pppd runs as our uid, so signalling it needs
 	 * none). */
@@ -386,13 +390,18 @@ int main(int argc, char **argv)
 		.gre_fd = gre_fd,
 		.pppd_pid = pppd_pid,
 		.call = call,
+		/* In the background mode the foreground process returns once
+		 * pppd is running: a pppd that rejects its options still fails
+		 * the command. */
+		.pppd_running = detach_fd >= 0 ? pppd_running : NULL,
+		.pppd_running_ctx = &detach_fd,
 	};
 	t.slave = -1;	/* the gateway closes it once pppd is talking */
 	rc = gateway_run(&gp);
 	log_set_role("pptp");
 	log_info("exiting with status %d", rc);
 out:
-	detach_done(&detach_fd, rc == PPTP_EXIT_OK ? PPTP_EXIT_FAILURE : rc);
+	detach_done(&detach_fd, rc);
 	if (cm_fd >= 0)
 		close(cm_fd);
 	if (gre_fd >= 0)

@@ -57,6 +57,7 @@ struct gateway {
 	uint64_t next_summary_us;
 	uint64_t last_summary_accepted;
 	bool first_frame_from_pppd;
+	bool running_told;		/* pppd_running was called */
 	char server_str[INET_ADDRSTRLEN];
 };
 
@@ -273,6 +274,14 @@ static void gre_readable(struct gateway *g, uint64_t now)
 
 /* ---- input from pppd ---- */
 
+static void tell_pppd_running(struct gateway *g)
+{
+	if (g->running_told || !g->p->pppd_running)
+		return;
+	g->running_told = true;
+	g->p->pppd_running(g->p->pppd_running_ctx);
+}
+
 static void ppp_readable(struct gateway *g, uint64_t now)
 {
 	ssize_t n = read(g->p->ppp_in, g->ppp_buf, PPP_READ_MAX);
@@ -292,6 +301,7 @@ static void ppp_readable(struct gateway *g, uint64_t now)
 	}
 	if (!g->first_frame_from_pppd) {
 		g->first_frame_from_pppd = true;
+		tell_pppd_running(g);
 		/* pppd has the tty open now: from here on its hangup must reach us. */
 		if (g->ppp_slave >= 0) {
 			close(g->ppp_slave);
@@ -459,6 +469,8 @@ static uint64_t next_deadline(const struct gateway *g)
 	}
 	if (g->stopping && g->stop_deadline && g->stop_deadline < t)
 		t = g->stop_deadline;
+	if (!g->running_told && g->p->pppd_running && g->call_up_us + GATEWAY_PPPD_SETTLE_US < t)
+		t = g->call_up_us + GATEWAY_PPPD_SETTLE_US;
 	if (log_wants(L_DEBUG) && g->next_summary_us < t)
 		t = g->next_summary_us;
 	return t;
@@ -567,6 +579,9 @@ int gateway_run(const struct gateway_params *p)
 		if (g->outq_len && !g->ppp_closed)
 			flush_outq(g);
 		watchdog(g, now);
+		if (!g->running_told && !g->pppd_gone && !g->done &&
+		    now >= g->call_up_us + GATEWAY_PPPD_SETTLE_US)
+			tell_pppd_running(g);
 		if (g->stopping && g->stop_deadline && now >= g->stop_deadline && !g->pppd_gone) {
 			log_warn("pppd did not exit within %llu s: killing it",
 				 (unsigned long long)(GATEWAY_PPPD_GRACE_US / 1000000u));

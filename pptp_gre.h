@@ -29,7 +29,14 @@ struct gateway_params {
 	int gre_fd;		/* raw GRE socket connected to the server */
 	pid_t pppd_pid;		/* 0 under --nolaunchpppd */
 	struct cm_msg call;	/* the call manager's CM_CALL_RESULT */
+	/* Called once when the launched pppd is known to be running: its first
+	 * frame, or GATEWAY_PPPD_SETTLE_US without it exiting (demand mode
+	 * stays silent).  NULL: nobody waits. */
+	void (*pppd_running)(void *ctx);
+	void *pppd_running_ctx;
 };
+
+#define GATEWAY_PPPD_SETTLE_US (3 * 1000000ull)
 
 /* Open the raw GRE socket (IP protocol 47), applying --localbind and
  * --rtmark, connected to the server.  Returns the socket; -1 for a local
