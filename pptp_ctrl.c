@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "pptp_quirks.h"
@@ -1147,7 +1148,14 @@ static void dispatch(struct pptp_conn *c, const uint8_t *buf, size_t len, uint64
 
 void pptp_conn_init(struct pptp_conn *c, const struct pptp_conn_config *cfg, uint64_t now_us)
 {
-	memset(c, 0, sizeof *c);
+	/* The state is zeroed, the buffers are not: they are only read below
+	 * in_len, out_len and the event count, and a call manager need not
+	 * touch the 40 KB behind them before it uses them. */
+	memset(c, 0, offsetof(struct pptp_conn, in));
+	c->in_len = 0;
+	c->out_len = 0;
+	c->ev_head = 0;
+	c->ev_count = 0;
 	if (cfg)
 		c->cfg = *cfg;
 	c->state = PPTP_CONN_WAIT_SCCRP;
