@@ -385,7 +385,12 @@ static void reap_pppd(struct gateway *g, uint64_t now)
 					g->exit_code = PPTP_EXIT_OK;
 			} else {
 				log_err("pppd exited with status %d: %s", code, pppd_exit_str(code));
-				if (g->exit_code < 0)
+				/* pppd failing on its own (authentication, negotiation)
+				 * is why a server hangs up, not the other way round; a
+				 * hangup (16) or a dead peer (15) after the server ended
+				 * the call is only the consequence. */
+				if (g->exit_code < 0 ||
+				    (g->exit_code == PPTP_EXIT_SERVER_ENDED && code != 15 && code != 16))
 					g->exit_code = PPTP_EXIT_PPPD;
 			}
 		} else if (WIFSIGNALED(st)) {
@@ -452,11 +457,19 @@ static void watchdog(struct gateway *g, uint64_t now)
 	if (g->watchdog_warned || g->tx_since_gre == 0 || now < since + GATEWAY_GRE_WATCHDOG_US)
 		return;
 	g->watchdog_warned = true;
-	log_warn("no GRE packets from the server for %llu s while pppd sent %llu: IP protocol 47 "
-		 "is blocked by a firewall or NAT on the path (or the server could not start its "
-		 "pppd); pppd will report \"LCP: timeout sending Config-Requests\"",
-		 (unsigned long long)((now - since) / 1000000u),
-		 (unsigned long long)g->tx_since_gre);
+	if (g->last_gre_us)
+		/* GRE did get through before: not a firewall, a server or path
+		 * that stopped sending. */
+		log_warn("no GRE packets from the server for %llu s while pppd sent %llu, after "
+			 "GRE had been arriving: the server stopped sending or the path drops them",
+			 (unsigned long long)((now - since) / 1000000u),
+			 (unsigned long long)g->tx_since_gre);
+	else
+		log_warn("no GRE packets from the server for %llu s while pppd sent %llu: IP "
+			 "protocol 47 is blocked by a firewall or NAT on the path (or the server could "
+			 "not start its pppd); pppd will report \"LCP: timeout sending "
+			 "Config-Requests\"", (unsigned long long)((now - since) / 1000000u),
+			 (unsigned long long)g->tx_since_gre);
 }
 
 static uint64_t next_deadline(const struct gateway *g)

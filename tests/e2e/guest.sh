@@ -1,0 +1,824 @@
+#!/bin/bash
+# guest.sh - the end-to-end cases.  Runs as root inside the kernel VM
+# (tests/e2e/kernel-vm); tests/e2e/run.sh starts it.
+#
+#   guest.sh [--sessions "NAME..."] [--soak MINUTES] PPTP_BINARY
+#
+# Topology: netns srv (192.0.2.1/24 on vs: PoPToP pptpd + real pppd,
+# MS-CHAPv2 and MPPE-128 required, tunnel address 10.9.0.1) and netns cli
+# (192.0.2.2/24 on vc: real pppd + the pptp under test), joined by a veth.
+# Everything is written to /mnt, the host's work dir: guest.log is our
+# output ("ok - ..." / "not ok - ..." per check, "# ..." for information),
+# syslog is everything logged through /dev/log (busybox syslogd, which puts
+# facility.priority on each line), and each session has its own directory.
+#
+# Sessions (issue numbers of the checks in brackets):
+#   main     [1 2 5 6 9]  pppd pty "pptp --nolaunchpppd": up, 20 pings, 20 MiB
+#                         each way, stop, teardown, logging; capture for 6
+#   launch   [3]          pptp launching pppd: --debug and detached
+#   netem    [4]          delay+jitter+loss both ways, transfers, SIGUSR1 dump
+#   sync     [7]          --sync with pppd's sync
+#   peers    [8a]         pppd call NAME with a peers file
+#   nm       [8b 9]       NetworkManager-pptp's command line, with/without --loglevel 2
+#   openwrt  [8c]         OpenWrt's command line (--nobuffer)
+#   quiet    [9]          --loglevel 0, and stdout holds nothing but PPP frames
+#   kill     [10]         TERM/KILL each of the three processes
+#   exit     [11]         exit statuses: bad password, MPPE refused, server hangs up
+set -u
+
+SESSIONS="main launch netem sync peers nm openwrt quiet kill exit"
+SOAK=""
+while [ $# -gt 1 ]; do
+	case $1 in
+	--sessions) SESSIONS=$2; shift 2 ;;
+	--soak) SOAK=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+PPTP=${1:?usage: guest.sh [--sessions LIST] [--soak MINUTES] PPTP_BINARY}
+PCOMM=$(basename "$PPTP" | cut -c1-15)	# its name in ps
+OUT=/mnt
+SYSLOG=$OUT/syslog
+TMP=/tmp/e2e
+SRV=192.0.2.1
+TUN_SRV=10.9.0.1
+# The client's pppd options common to every case: the secret comes from
+# /etc/ppp/chap-secrets, like a real set-up.
+CLI_PPP="noauth refuse-eap require-mppe-128 name testuser remotename pptpd nodefaultroute debug"
+PASSED=0
+FAILED=0
+PORT=5000
+
+ok() { PASSED=$((PASSED + 1)); echo "ok - $*"; }
+not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $*"; }
+info() { echo "# $*"; }
+now_ms() { local t; t=$(date +%s%N); echo $((t / 1000000)); }
+mb_s() { awk -v b="$1" -v ms="$2" 'BEGIN { if (ms < 1) ms = 1; printf "%.2f MB/s", b / 1e6 / (ms / 1000) }'; }
+
+# ---- processes ----
+
+# live processes named $1 (zombies excluded)
+pids_named() { ps -eo pid=,stat=,comm= | awk -v c="$1" '$2 !~ /^Z/ && $3 == c { print $1 }'; }
+ppid_of() { ps -o ppid= -p "$1" 2>/dev/null | tr -d ' '; }
+alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+descends_from() {
+	local p=$1
+	for _ in 1 2 3 4 5 6; do
+		p=$(ppid_of "$p")
+		if [ -z "$p" ] || [ "$p" -le 1 ]; then return 1; fi
+		[ "$p" = "$2" ] && return 0
+	done
+	return 1
+}
+# the gateway run by pppd as its pty program (pppd -> sh -c -> pptp)
+gateway_under() {
+	local p
+	for p in $(pids_named "$PCOMM"); do descends_from "$p" "$1" && echo "$p"; done
+}
+# the call manager: a pptp daemon (parent 1) that is not a gateway
+callmgr_pids() {
+	local p
+	for p in $(pids_named "$PCOMM"); do
+		[ "$(ppid_of "$p")" = 1 ] || continue
+		[ -n "$(pgrep -P "$p" -x pppd)" ] && continue
+		echo "$p"
+	done
+}
+pppd_in() { for p in $(ip netns pids "$1" 2>/dev/null); do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = pppd ] && alive "$p" && echo "$p"; done; }
+# wait_gone LIMIT_S PID...: until none of them lives; prints the ms it took
+wait_gone() {
+	local lim=$1 t0 p any
+	shift
+	t0=$(now_ms)
+	while :; do
+		any=0
+		for p in "$@"; do alive "$p" && any=1; done
+		if [ $any = 0 ]; then echo $(($(now_ms) - t0)); return 0; fi
+		[ $(($(now_ms) - t0)) -gt $((lim * 1000)) ] && return 1
+		sleep 0.1
+	done
+}
+run_sockets() { find /run/pptp -mindepth 1 2>/dev/null | tr '\n' ' '; }
+
+# Leave nothing of a case behind for the next one (whatever it was, its
+# own checks have reported it).
+reset_cli() {
+	local p left
+	for p in $(ip netns pids cli 2>/dev/null) $(pids_named "$PCOMM"); do kill -TERM "$p" 2>/dev/null; done
+	for _ in $(seq 30); do
+		left=$( (ip netns pids cli 2>/dev/null; pids_named "$PCOMM") | while read -r p; do alive "$p" && echo "$p"; done)
+		[ -z "$left" ] && break
+		sleep 0.2
+	done
+	for p in $left; do info "cleanup: killing leftover $(cat "/proc/$p/comm" 2>/dev/null) $p"; kill -KILL "$p" 2>/dev/null; done
+	rm -f /run/pptp/* 2>/dev/null
+	tc -n cli qdisc del dev vc root 2>/dev/null
+	tc -n srv qdisc del dev vs root 2>/dev/null
+	# the server's side of the last call ends on its own; give it a moment
+	for _ in $(seq 30); do [ -z "$(pppd_in srv)" ] && break; sleep 0.2; done
+}
+
+# ---- syslog ----
+
+mark() { wc -l < "$SYSLOG"; }
+since() { tail -n +$(($1 + 1)) "$SYSLOG"; }
+# wait_log MARK ERE LIMIT_S: until a line after MARK matches
+wait_log() {
+	local t0
+	t0=$(now_ms)
+	until since "$1" | grep -qE -- "$2"; do
+		[ $(($(now_ms) - t0)) -gt $(($3 * 1000)) ] && return 1
+		sleep 0.2
+	done
+}
+# our lines in a syslog extract: "... daemon.LEVEL pptp[PID]: LOGSTRING ROLE: text"
+pptp_lines() { grep -E " daemon\.[a-z]+ $PCOMM\[[0-9]+\]: " "$1"; }
+srv_lines() { grep -E ' pptpd\[[0-9]+\]: ' "$1" | grep -v 'GRE: accepting packet'; }
+
+# ---- the tunnel ----
+
+tunnel_addr() { ip -n cli -4 -o addr show 2>/dev/null | awk '$2 ~ /^ppp/ && $4 ~ /^10\.9\.0\./ { sub("/.*", "", $4); print $4; exit }'; }
+# wait_up T0_MS LIMIT_S: until cli has its tunnel address; prints ms since T0
+wait_up() {
+	while :; do
+		if [ -n "$(tunnel_addr)" ]; then echo $(($(now_ms) - $1)); return 0; fi
+		[ $(($(now_ms) - $1)) -gt $(($2 * 1000)) ] && return 1
+		sleep 0.1
+	done
+}
+# start_pty DIR PPTP_ARGS [PPPD_OPTS]: pppd in cli with pty "PPTP SERVER ARGS"
+start_pty() {
+	local d=$1 args=$2 extra=${3:-}
+	# shellcheck disable=SC2086
+	ip netns exec cli pppd nodetach $CLI_PPP $extra logfile "$d/pppd.log" \
+		pty "$PPTP $SRV $args" > "$d/pppd.out" 2>&1 &
+	PPPD=$!
+}
+# up_or_fail DESC T0 LIMIT: ok/not ok for the tunnel coming up
+up_or_fail() {
+	local ms
+	if ms=$(wait_up "$2" "$3"); then
+		ok "$1 (up in $ms ms)"
+		return 0
+	fi
+	not_ok "$1 (no tunnel address after $3 s)"
+	return 1
+}
+# ping_ok DESC COUNT INTERVAL MIN_PERCENT FILE
+ping_ok() {
+	local rx
+	ip netns exec cli ping -q -c "$2" -i "$3" -W 2 "$TUN_SRV" > "$5" 2>&1
+	rx=$(sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p' "$5")
+	info "ping: $(grep -E 'transmitted|rtt' "$5" | tr '\n' ' ')"
+	if [ -n "$rx" ] && [ $((rx * 100)) -ge $(($2 * $4)) ]; then
+		ok "$1 ($rx/$2 replies)"
+	else
+		not_ok "$1 (${rx:-0}/$2 replies, want at least $4%)"
+	fi
+}
+wait_listen() {
+	for _ in $(seq 100); do
+		ip netns exec "$1" ss -ltnH "sport = :$2" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# xfer DESC up|down FILE LIMIT_S DIR: one TCP transfer through the tunnel
+# (client connects to the server's tunnel address), checksummed both ends
+xfer() {
+	local desc=$1 dir=$2 src=$3 lim=$4 d=$5 dst sp t0 ms size a b
+	PORT=$((PORT + 1))
+	size=$(stat -c %s "$src")
+	if [ "$dir" = up ]; then
+		dst=$TMP/recv-srv
+		ip netns exec srv timeout "$lim" socat -u TCP-LISTEN:$PORT,reuseaddr \
+			"OPEN:$dst,creat,trunc" 2>> "$d/socat.err" &
+		sp=$!
+		wait_listen srv $PORT
+		t0=$(now_ms)
+		ip netns exec cli timeout "$lim" socat -u "OPEN:$src" TCP:$TUN_SRV:$PORT 2>> "$d/socat.err"
+		wait $sp
+	else
+		dst=$TMP/recv-cli
+		ip netns exec srv timeout "$lim" socat -u "OPEN:$src" TCP-LISTEN:$PORT,reuseaddr \
+			2>> "$d/socat.err" &
+		sp=$!
+		wait_listen srv $PORT
+		t0=$(now_ms)
+		ip netns exec cli timeout "$lim" socat -u TCP:$TUN_SRV:$PORT "OPEN:$dst,creat,trunc" \
+			2>> "$d/socat.err"
+		wait $sp
+	fi
+	ms=$(($(now_ms) - t0))
+	a=$(sha256sum < "$src" | cut -c1-64)
+	b=$(sha256sum < "$dst" 2>/dev/null | cut -c1-64)
+	info "$desc: sent     sha256 $a ($size bytes)"
+	info "$desc: received sha256 $b ($(stat -c %s "$dst" 2>/dev/null || echo 0) bytes)"
+	info "$desc: $size bytes in $ms ms: $(mb_s "$size" "$ms")"
+	if [ "$a" = "$b" ]; then
+		ok "$desc arrives byte for byte ($(mb_s "$size" "$ms"))"
+	else
+		not_ok "$desc arrives byte for byte (checksums differ)"
+	fi
+	rm -f "$dst"
+}
+
+# ---- the server ----
+
+write_server_conf() {
+	mkdir -p $TMP/srv
+	printf 'option %s\nlocalip 10.9.0.1\nremoteip 10.9.0.2-20\ndebug\n' \
+		"$TMP/srv/options-$1" > "$TMP/srv/pptpd-$1.conf"
+	{
+		printf 'name pptpd\nrefuse-pap\nrefuse-chap\nrefuse-mschap\nrequire-mschap-v2\n'
+		if [ "$1" = mppe ]; then printf 'require-mppe-128\n'; else printf 'noccp\n'; fi
+		printf 'nobsdcomp\nnodeflate\nnodefaultroute\ndebug\nlogfile %s\n' "$OUT/pppd-server.log"
+	} > "$TMP/srv/options-$1"
+}
+start_pptpd() {
+	ip netns exec srv pptpd -c "$TMP/srv/pptpd-$1.conf" --fg >> "$OUT/pptpd.log" 2>&1 &
+	PPTPD=$!
+	wait_listen srv 1723 || info "pptpd ($1) is not listening on 1723"
+}
+stop_pptpd() {
+	kill "$PPTPD" 2>/dev/null
+	wait "$PPTPD" 2>/dev/null
+	for p in $(ip netns pids srv 2>/dev/null); do kill "$p" 2>/dev/null; done
+	sleep 0.5
+}
+
+setup() {
+	mkdir -p $TMP
+	busybox syslogd -n -O "$SYSLOG" &
+	SYSLOGD=$!
+	for _ in $(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done
+	ip netns add srv
+	ip netns add cli
+	ip link add vs type veth peer name vc
+	ip link set vs netns srv
+	ip link set vc netns cli
+	ip -n srv addr add 192.0.2.1/24 dev vs
+	ip -n cli addr add 192.0.2.2/24 dev vc
+	for n in srv cli; do ip -n $n link set lo up; done
+	ip -n srv link set vs up
+	ip -n cli link set vc up
+	printf 'testuser pptpd secretpw *\n' > /etc/ppp/chap-secrets
+	write_server_conf mppe
+	write_server_conf nomppe
+	start_pptpd mppe
+	info "kernel $(uname -r); $(pppd --version 2>&1); $(pptpd --version 2>&1 | head -n 1); pptp under test: $PPTP"
+}
+
+# ---- sessions ----
+
+# [1 2 5 6 9] the classic set-up, start to stop
+s_main() {
+	local d=$OUT/main m m5 dc ms gw cm pp rc left
+	mkdir -p "$d"
+	m=$(mark)
+	# [6] capture the whole session on the client's veth
+	ip netns exec cli dumpcap -q -P -i vc -s 256 -w "$d/cap.pcap" 2> "$d/dumpcap.err" &
+	dc=$!
+	for _ in $(seq 150); do [ -s "$d/cap.pcap" ] && break; sleep 0.1; done
+	local t0
+	t0=$(now_ms)
+	start_pty "$d" "--nolaunchpppd"
+	pp=$PPPD
+	if ! up_or_fail "1: pppd with pty \"pptp $SRV --nolaunchpppd\": the ppp interface comes up" "$t0" 60; then
+		kill -INT $dc; reset_cli; return
+	fi
+	ping_ok "1: 20 pings through the tunnel" 20 0.2 100 "$d/ping.txt"
+	gw=$(gateway_under $pp)
+	cm=$(callmgr_pids)
+	info "pppd $pp, gateway $gw, call manager $cm"
+
+	xfer "2: 20 MiB client -> server" up $TMP/data20m 180 "$d"
+	xfer "2: 20 MiB server -> client" down $TMP/data20m 180 "$d"
+
+	# [5] stopping pppd ends the call
+	m5=$(mark)
+	kill -TERM $pp
+	if ms=$(wait_gone 15 $pp $gw $cm); then
+		ok "5: kill -TERM pppd: pppd, gateway and call manager all end (in $ms ms)"
+	else
+		not_ok "5: kill -TERM pppd: pppd, gateway and call manager all end (still running after 15 s:$(for p in $pp $gw $cm; do alive $p && echo -n " $p"; done))"
+	fi
+	wait $pp
+	rc=$?
+	info "pppd exit status $rc"
+	if wait_log "$m5" 'pptpd\[[0-9]+\]: CTRL: Received CALL CLR request' 10; then
+		ok "5: the server heard the call cleared: $(since "$m5" | grep -m1 -oE 'CTRL: Received CALL CLR request.*')"
+	else
+		not_ok "5: the server heard the call cleared (no \"CTRL: Received CALL CLR request\" from pptpd)"
+	fi
+	wait_log "$m5" 'control connection finished' 10
+	since "$m5" > "$d/syslog-stop"
+	info "server saw: $(srv_lines "$d/syslog-stop" | sed 's/.*pptpd\[[0-9]*\]: //' | grep -E 'CLR|STOP|finished|Exiting' | tr '\n' '|')"
+	left=$(pids_named "$PCOMM" | tr '\n' ' ')
+	if [ -z "$left" ]; then ok "5: no pptp process left in the VM"; else not_ok "5: no pptp process left in the VM (left: $left)"; fi
+	left=$(run_sockets)
+	if [ -z "$left" ]; then ok "5: /run/pptp holds no socket"; else not_ok "5: /run/pptp holds no socket (left: $left)"; fi
+	left=$(ip -n cli route show 192.0.2.1/32)
+	if [ -z "$left" ]; then ok "5: the host route to the server is gone"; else not_ok "5: the host route to the server is gone (left: $left)"; fi
+	kill -INT $dc 2>/dev/null
+	wait $dc 2>/dev/null
+	info "capture for case 6: main/cap.pcap ($(stat -c %s "$d/cap.pcap" 2>/dev/null || echo 0) bytes)"
+
+	# [9] what it logged, start to stop, at the default log level
+	since "$m" > "$d/syslog"
+	pptp_lines "$d/syslog" > "$d/syslog-pptp"
+	info "pptp logged $(wc -l < "$d/syslog-pptp") lines (main/syslog-pptp)"
+	left=$(grep -cE ' daemon\.(err|crit|alert|emerg) ' "$d/syslog-pptp")
+	if [ "$left" = 0 ]; then ok "9: healthy start and stop: no error-level line from pptp"; else
+		not_ok "9: healthy start and stop: no error-level line from pptp ($left, first: $(grep -m1 -E ' daemon\.(err|crit|alert|emerg) ' "$d/syslog-pptp"))"; fi
+	left=$(grep -vcE "\]: anon (pptp|gateway|callmgr): " "$d/syslog-pptp")
+	if [ "$left" = 0 ]; then ok "9: every pptp line starts with the logstring \"anon\" and the role"; else
+		not_ok "9: every pptp line starts with the logstring \"anon\" and the role ($left do not)"; fi
+	expect_line "9: notice at start names the server address" 'daemon\.notice .*: anon pptp: .*starting: server 192\.0\.2\.1' "$d/syslog-pptp"
+	expect_line "9: notice when the call is up" 'daemon\.notice .*: anon [a-z]+: .*(tunnel to 192\.0\.2\.1 is up|call established)' "$d/syslog-pptp"
+	expect_line "9: notice when the call is cleared" 'daemon\.notice .*: anon callmgr: call ID [0-9]+: call cleared' "$d/syslog-pptp"
+	expect_line "9: default --loglevel 1 logs info lines" 'daemon\.info ' "$d/syslog-pptp"
+	if ! grep -q ' daemon\.debug ' "$d/syslog-pptp"; then ok "9: default --loglevel 1 logs no debug line"; else
+		not_ok "9: default --loglevel 1 logs no debug line ($(grep -m1 ' daemon\.debug ' "$d/syslog-pptp"))"; fi
+	reset_cli
+}
+expect_line() {
+	local l
+	if l=$(grep -m1 -E -- "$2" "$3"); then
+		ok "$1"
+		info "  ${l#* daemon.}"
+	else
+		not_ok "$1 (no line matching /$2/)"
+	fi
+}
+
+# [3] the default mode: pptp starts pppd itself
+s_launch() {
+	local d=$OUT/launch t0 gp pppd rc ms cm
+	mkdir -p "$d"
+	t0=$(now_ms)
+	# shellcheck disable=SC2086
+	ip netns exec cli "$PPTP" $SRV --debug $CLI_PPP logfile "$d/pppd-debug.log" > "$d/pptp-debug.err" 2>&1 &
+	gp=$!
+	if up_or_fail "3: pptp $SRV --debug PPPD-OPTIONS: the tunnel comes up" "$t0" 60; then
+		pppd=$(pgrep -P $gp -x pppd)
+		if [ -n "$pppd" ] && alive $gp; then ok "3: --debug: pptp stays in the foreground, pppd ($pppd) is its child"; else
+			not_ok "3: --debug: pptp stays in the foreground, pppd is its child (pptp $gp, pppd '${pppd}')"; fi
+		if grep -qE "^$PCOMM\[[0-9]+\] notice: anon pptp: " "$d/pptp-debug.err"; then ok "3: --debug copies the log lines to stderr"; else
+			not_ok "3: --debug copies the log lines to stderr (nothing like 'pptp[PID] notice: anon pptp:' in launch/pptp-debug.err)"; fi
+		ping_ok "3: --debug: pings pass" 10 0.2 100 "$d/ping-debug.txt"
+		cm=$(callmgr_pids)
+		kill -TERM $gp
+		wait $gp
+		rc=$?
+		if ms=$(wait_gone 10 $gp $pppd $cm); then
+			if [ $rc = 0 ]; then ok "3: --debug: kill -TERM pptp ends pppd and the call manager, exit status 0 (in $ms ms)"; else
+				not_ok "3: --debug: kill -TERM pptp: exit status $rc, want 0"; fi
+		else
+			not_ok "3: --debug: kill -TERM pptp ends pppd and the call manager (still running after 10 s)"
+		fi
+	fi
+	reset_cli
+
+	t0=$(now_ms)
+	# shellcheck disable=SC2086
+	ip netns exec cli timeout 60 "$PPTP" $SRV $CLI_PPP logfile "$d/pppd-bg.log" > "$d/pptp-bg.err" 2>&1
+	rc=$?
+	ms=$(($(now_ms) - t0))
+	if [ $rc = 0 ]; then ok "3: pptp $SRV PPPD-OPTIONS (no --debug) returns 0 once the call is up (after $ms ms)"; else
+		not_ok "3: pptp $SRV PPPD-OPTIONS (no --debug) returns 0 once the call is up (exit status $rc after $ms ms)"; fi
+	if up_or_fail "3: detached: the tunnel comes up" "$t0" 60; then
+		ping_ok "3: detached: pings pass" 10 0.2 100 "$d/ping-bg.txt"
+		pppd=$(pppd_in cli)
+		gp=$(ppid_of "$pppd")
+		cm=$(callmgr_pids)
+		if [ "$(cat "/proc/$gp/comm" 2>/dev/null)" = "$PCOMM" ] && [ "$(ppid_of "$gp")" = 1 ]; then
+			ok "3: detached: the gateway ($gp) runs in the background with pppd ($pppd) as its child"
+		else
+			not_ok "3: detached: the gateway runs in the background with pppd as its child (pppd '$pppd', its parent '$gp')"
+		fi
+		kill -TERM "$gp"
+		if ms=$(wait_gone 10 $gp $pppd $cm); then ok "3: detached: kill -TERM the gateway ends everything (in $ms ms)"; else
+			not_ok "3: detached: kill -TERM the gateway ends everything (still running after 10 s)"; fi
+	fi
+	reset_cli
+}
+
+# [4] a bad network: delay with jitter (reorders), and loss, both ways
+s_netem() {
+	local d=$OUT/netem t0 pp gw m line buffered lost
+	mkdir -p "$d"
+	tc -n cli qdisc add dev vc root netem delay 10ms 8ms loss 1%
+	tc -n srv qdisc add dev vs root netem delay 10ms 8ms loss 1%
+	info "netem on both ends of the veth: $(tc -n cli qdisc show dev vc | head -n 1)"
+	t0=$(now_ms)
+	# novj: Van Jacobson header compression cannot survive a lossy link
+	# (PPP never learns of a lost GRE packet, so the decompressor's state
+	# goes wrong and every loss costs TCP a retransmission timeout).
+	start_pty "$d" "--nolaunchpppd" novj
+	pp=$PPPD
+	if up_or_fail "4: under netem: the tunnel comes up" "$t0" 90; then
+		ping_ok "4: under netem: pings pass (some loss tolerated)" 40 0.1 80 "$d/ping.txt"
+		xfer "4: under netem: 2 MiB server -> client" down $TMP/data2m 150 "$d"
+		xfer "4: under netem: 512 KiB client -> server" up $TMP/data512k 150 "$d"
+		gw=$(gateway_under $pp)
+		m=$(mark)
+		kill -USR1 "$gw"
+		if wait_log "$m" "$PCOMM\[$gw\]: .*GRE statistics" 5; then
+			line=$(since "$m" | grep -m1 "$PCOMM\[$gw\]: .*GRE statistics")
+			info "SIGUSR1 dump: ${line#* daemon.}"
+			case $line in
+			*" daemon.notice "*) ok "4: kill -USR1 the gateway logs its statistics at notice level" ;;
+			*) not_ok "4: kill -USR1 the gateway logs its statistics at notice level (${line%% pptp*})" ;;
+			esac
+			buffered=$(echo "$line" | sed -n 's/.*rx buffered \([0-9]*\).*/\1/p')
+			lost=$(echo "$line" | sed -n 's/.*rx lost \([0-9]*\).*/\1/p')
+			if [ "${buffered:-0}" -gt 0 ]; then ok "4: reordered packets were buffered (rx buffered $buffered)"; else
+				not_ok "4: reordered packets were buffered (rx buffered '${buffered}')"; fi
+			if [ "${lost:-0}" -gt 0 ]; then ok "4: lost packets were counted (rx lost $lost)"; else
+				not_ok "4: lost packets were counted (rx lost '${lost}')"; fi
+		else
+			not_ok "4: kill -USR1 the gateway ($gw) logs its statistics (no line in syslog)"
+		fi
+		kill -TERM $pp
+		wait_gone 15 $pp $gw > /dev/null || not_ok "4: the tunnel ends after the test (still running after 15 s)"
+	fi
+	reset_cli
+}
+
+# a tunnel with pppd pty: up, pings, stop by pppd, all gone
+simple_tunnel() {	# CASE DIR "PPTP ARGS" "EXTRA PPPD OPTS" DESC
+	local t0 pp gw cm ms
+	t0=$(now_ms)
+	start_pty "$2" "$3" "$4"
+	pp=$PPPD
+	if up_or_fail "$1: $5: the tunnel comes up" "$t0" 60; then
+		ping_ok "$1: $5: pings pass" 10 0.2 100 "$2/ping.txt"
+		gw=$(gateway_under $pp)
+		cm=$(callmgr_pids)
+		kill -TERM $pp
+		if ms=$(wait_gone 15 $pp $gw $cm); then ok "$1: $5: stopping pppd ends the tunnel (in $ms ms)"; else
+			not_ok "$1: $5: stopping pppd ends the tunnel (still running after 15 s)"; fi
+	fi
+	reset_cli
+}
+
+# [7] synchronous PPP
+s_sync() {
+	mkdir -p "$OUT/sync"
+	simple_tunnel 7 "$OUT/sync" "--nolaunchpppd --sync" "sync" "pppd sync, pty \"pptp $SRV --nolaunchpppd --sync\""
+}
+
+# [8a] pppd call NAME, the peers file unchanged from the manual
+s_peers() {
+	local d=$OUT/peers t0 rc pp gw ms
+	mkdir -p "$d"
+	cat > /etc/ppp/peers/e2e-work <<-EOF
+	pty "$PPTP $SRV --nolaunchpppd"
+	name testuser
+	remotename pptpd
+	require-mppe-128
+	refuse-eap
+	noauth
+	file /etc/ppp/options.e2e-pptp
+	EOF
+	cat > /etc/ppp/options.e2e-pptp <<-EOF
+	lock
+	noauth
+	refuse-pap
+	refuse-eap
+	refuse-chap
+	refuse-mschap
+	nobsdcomp
+	nodeflate
+	nodefaultroute
+	debug
+	logfile $d/pppd.log
+	EOF
+	cp /etc/ppp/peers/e2e-work /etc/ppp/options.e2e-pptp "$d/"
+	t0=$(now_ms)
+	ip netns exec cli pppd call e2e-work > "$d/pppd.out" 2>&1
+	rc=$?
+	[ $rc = 0 ] || not_ok "8a: pppd call e2e-work returns 0 (it detaches) (status $rc)"
+	if up_or_fail "8a: pppd call NAME (peers file with pty \"pptp $SRV --nolaunchpppd\", file options.*): the tunnel comes up" "$t0" 60; then
+		ping_ok "8a: pppd call NAME: pings pass" 10 0.2 100 "$d/ping.txt"
+		pp=$(pppd_in cli)
+		gw=$(gateway_under "$pp")
+		kill -TERM $pp
+		if ms=$(wait_gone 15 $pp $gw); then ok "8a: pppd call NAME: stopping pppd (poff) ends the tunnel (in $ms ms)"; else
+			not_ok "8a: pppd call NAME: stopping pppd ends the tunnel (still running after 15 s)"; fi
+	fi
+	reset_cli
+}
+
+# [8b 9] NetworkManager-pptp's command line
+s_nm() {
+	local d m n args
+	for n in 1 2; do
+		d=$OUT/nm$n
+		mkdir -p "$d"
+		args="--nolaunchpppd --logstring nm-pptp-service-4242"
+		[ $n = 1 ] && args="$args --loglevel 2"
+		m=$(mark)
+		simple_tunnel 8b "$d" "$args" "" "NetworkManager's pty \"pptp $SRV $args\""
+		since "$m" > "$d/syslog"
+		pptp_lines "$d/syslog" > "$d/syslog-pptp"
+		if [ -s "$d/syslog-pptp" ] && ! grep -vqE "\]: nm-pptp-service-4242 (pptp|gateway|callmgr): " "$d/syslog-pptp"; then
+			ok "8b: every pptp syslog line carries \"nm-pptp-service-4242\" ($(wc -l < "$d/syslog-pptp") lines)"
+		else
+			not_ok "8b: every pptp syslog line carries \"nm-pptp-service-4242\" ($(grep -vcE "\]: nm-pptp-service-4242 " "$d/syslog-pptp") of $(wc -l < "$d/syslog-pptp") do not)"
+		fi
+		if [ $n = 1 ]; then
+			expect_line "9: --loglevel 2 logs debug lines" ' daemon\.debug ' "$d/syslog-pptp"
+		elif grep -q ' daemon\.debug ' "$d/syslog-pptp"; then
+			not_ok "9: without --loglevel no debug line is logged ($(grep -m1 ' daemon\.debug ' "$d/syslog-pptp"))"
+		else
+			ok "9: without --loglevel no debug line is logged"
+		fi
+	done
+}
+
+# [8c] OpenWrt's command line
+s_openwrt() {
+	mkdir -p "$OUT/openwrt"
+	simple_tunnel 8c "$OUT/openwrt" "--nolaunchpppd --nobuffer" "" "OpenWrt's pty \"pptp $SRV --nolaunchpppd --nobuffer\""
+}
+
+# [9] --loglevel 0; and stdout carries PPP frames and nothing else
+s_quiet() {
+	local d=$OUT/quiet m r
+	mkdir -p "$d"
+	m=$(mark)
+	# tee keeps a copy of everything pptp writes to its standard output
+	simple_tunnel 9 "$d" "--nolaunchpppd --loglevel 0 --logstring e2e-quiet | tee $d/stdout.bin" "" \
+		"pty \"pptp $SRV --nolaunchpppd --loglevel 0 | tee FILE\""
+	since "$m" > "$d/syslog"
+	pptp_lines "$d/syslog" > "$d/syslog-pptp"
+	expect_line "9: --loglevel 0 still logs notices" ' daemon\.notice .*e2e-quiet' "$d/syslog-pptp"
+	if grep -qE ' daemon\.(info|debug) ' "$d/syslog-pptp"; then
+		not_ok "9: --loglevel 0 logs no info or debug line ($(grep -m1 -E ' daemon\.(info|debug) ' "$d/syslog-pptp"))"
+	else
+		ok "9: --loglevel 0 logs no info or debug line"
+	fi
+	if [ -x "$OUT/bin/hdlccheck" ]; then
+		if r=$("$OUT/bin/hdlccheck" "$d/stdout.bin"); then
+			ok "9: --nolaunchpppd: stdout held nothing but whole PPP frames with good FCS ($r)"
+		else
+			not_ok "9: --nolaunchpppd: stdout held nothing but whole PPP frames with good FCS ($r)"
+		fi
+	else
+		not_ok "9: --nolaunchpppd: stdout check (no $OUT/bin/hdlccheck: run.sh builds it)"
+	fi
+}
+
+# [10] killing any one of the three
+s_kill() {
+	local t sig role d t0 pp gw cm victim ms m left n=0
+	for t in pppd:TERM gateway:TERM callmgr:TERM gateway:KILL callmgr:KILL; do
+		role=${t%:*}
+		sig=${t#*:}
+		n=$((n + 1))
+		d=$OUT/kill$n-$role-$sig
+		mkdir -p "$d"
+		t0=$(now_ms)
+		start_pty "$d" "--nolaunchpppd"
+		pp=$PPPD
+		if ! wait_up "$t0" 60 > /dev/null; then
+			not_ok "10: kill -$sig $role: the tunnel did not come up"
+			reset_cli
+			continue
+		fi
+		gw=$(gateway_under $pp)
+		cm=$(callmgr_pids)
+		case $role in pppd) victim=$pp ;; gateway) victim=$gw ;; callmgr) victim=$cm ;; esac
+		if [ -z "$gw" ] || [ -z "$cm" ] || [ -z "$victim" ]; then
+			not_ok "10: kill -$sig $role: cannot tell the processes apart (pppd '$pp', gateway '$gw', call manager '$cm')"
+			reset_cli
+			continue
+		fi
+		m=$(mark)
+		kill -"$sig" "$victim"
+		if ms=$(wait_gone 10 $pp $gw $cm); then
+			ok "10: kill -$sig $role ($victim): pppd, gateway and call manager all end (in $ms ms)"
+		else
+			not_ok "10: kill -$sig $role ($victim): pppd, gateway and call manager all end (after 10 s still:$(for p in $pp $gw $cm; do alive $p && echo -n " $(cat /proc/$p/comm) $p"; done))"
+		fi
+		left=$(run_sockets)
+		if [ -z "$left" ]; then ok "10: kill -$sig $role: no stale socket in /run/pptp"; else
+			not_ok "10: kill -$sig $role: no stale socket in /run/pptp (left: $left)"; fi
+		wait_log "$m" 'control connection finished' 10
+		since "$m" > "$d/syslog"
+		info "server saw: $(srv_lines "$d/syslog" | sed 's/.*pptpd\[[0-9]*\]: //' | grep -E 'CLR|STOP|finished|Exiting|failed|collapsed' | tr '\n' '|')"
+		if [ "$role:$sig" = callmgr:KILL ]; then
+			# No one is left to send a Call-Clear-Request: the server can
+			# only see the TCP connection close.
+			expect_line "10: kill -$sig $role: the server sees the control connection end" 'pptpd\[[0-9]+\]: CTRL: Client 192\.0\.2\.2 control connection finished' "$d/syslog"
+		else
+			expect_line "10: kill -$sig $role: the server hears the call cleared" 'pptpd\[[0-9]+\]: CTRL: Received (CALL CLR|STOP CTRL CONN) request' "$d/syslog"
+		fi
+		pptp_lines "$d/syslog" > "$d/syslog-pptp"
+		info "pptp said: $(grep -E ' daemon\.(err|warn|notice) ' "$d/syslog-pptp" | sed 's/.*\]: //' | tr '\n' '|' | cut -c1-600)"
+		reset_cli
+	done
+}
+
+# [11] exit statuses with real pppd, pptp launching it (--debug: in the
+# foreground, so its exit status is the tunnel's)
+s_exit() {
+	local d=$OUT/exit t0 rc ms m l gp spppd
+	mkdir -p "$d"
+	m=$(mark)
+	t0=$(now_ms)
+	# shellcheck disable=SC2086
+	ip netns exec cli timeout 60 "$PPTP" $SRV --debug $CLI_PPP password wrong-password \
+		logfile "$d/pppd-badpw.log" > "$d/pptp-badpw.err" 2>&1
+	rc=$?
+	ms=$(($(now_ms) - t0))
+	if [ $rc = 8 ]; then ok "11: wrong password: pptp exits 8 (after $ms ms)"; else not_ok "11: wrong password: pptp exits 8 (exit status $rc)"; fi
+	since "$m" > "$d/syslog-badpw"
+	expect_line "11: wrong password: pppd's 19 logged as \"authentication to the server failed\"" \
+		"daemon\.err $PCOMM\[[0-9]+\]: .*pppd exited with status 19: authentication to the server failed" "$d/syslog-badpw"
+	reset_cli
+
+	stop_pptpd
+	start_pptpd nomppe
+	m=$(mark)
+	t0=$(now_ms)
+	# shellcheck disable=SC2086
+	ip netns exec cli timeout 60 "$PPTP" $SRV --debug $CLI_PPP logfile "$d/pppd-nomppe.log" > "$d/pptp-nomppe.err" 2>&1
+	rc=$?
+	ms=$(($(now_ms) - t0))
+	if [ $rc = 8 ]; then ok "11: MPPE required but the server has no CCP (noccp): pptp exits 8 (after $ms ms)"; else
+		not_ok "11: MPPE required but refused by the server: pptp exits 8 (exit status $rc)"; fi
+	since "$m" > "$d/syslog-nomppe"
+	info "client pppd: $(grep -m1 -E 'MPPE required' "$d/pppd-nomppe.log")"
+	expect_line "11: MPPE refused: pppd's reason in words" \
+		"daemon\.err $PCOMM\[[0-9]+\]: .*pppd exited with status 10: PPP negotiation failed.*MPPE" "$d/syslog-nomppe"
+	reset_cli
+	stop_pptpd
+	start_pptpd mppe
+
+	# The server hangs up: its pppd dies, pptpd clears the call.
+	m=$(mark)
+	t0=$(now_ms)
+	# shellcheck disable=SC2086
+	ip netns exec cli "$PPTP" $SRV --debug $CLI_PPP logfile "$d/pppd-hangup.log" > "$d/pptp-hangup.err" 2>&1 &
+	gp=$!
+	if wait_up "$t0" 60 > /dev/null; then
+		spppd=$(pppd_in srv)
+		kill -KILL $spppd
+		wait $gp
+		rc=$?
+		if [ $rc = 9 ]; then ok "11: the server ends the call (its pppd killed): pptp exits 9"; else
+			not_ok "11: the server ends the call (its pppd killed): pptp exits 9 (exit status $rc)"; fi
+		since "$m" > "$d/syslog-hangup"
+		info "pptp said: $(pptp_lines "$d/syslog-hangup" | grep -E ' daemon\.(err|warn|notice) ' | sed 's/.*\]: //' | tail -n 6 | tr '\n' '|')"
+	else
+		not_ok "11: the server ends the call: the tunnel did not come up"
+	fi
+	reset_cli
+}
+
+# [12] soak: a long-lived tunnel under a bad network, memory and fds sampled
+s_soak() {
+	local d=$OUT/soak min=$1 t0 pp gw cm end pingp xp n=0 xok xbad p rss fds cfd wake el
+	local base_gw="" base_cm="" last_gw="" last_cm="" gw_fds="" cm_fds=""
+	mkdir -p "$d"
+	tc -n cli qdisc add dev vc root netem delay 10ms 8ms loss 0.5%
+	tc -n srv qdisc add dev vs root netem delay 10ms 8ms loss 0.5%
+	info "soak: $min minutes; netem on both ends: $(tc -n cli qdisc show dev vc | head -n 1)"
+	t0=$(now_ms)
+	start_pty "$d" "--nolaunchpppd" novj	# novj: see s_netem
+	pp=$PPPD
+	up_or_fail "12: soak: the tunnel comes up" "$t0" 90 || { reset_cli; return; }
+	gw=$(gateway_under $pp)
+	cm=$(callmgr_pids)
+	info "soak: pppd $pp, gateway $gw, call manager $cm"
+	t0=$(now_ms)
+	end=$((t0 + min * 60000))
+	# traffic: a continuous ping, and 1 MiB each way every 20 s
+	ip netns exec cli ping -q -i 0.05 -W 2 $TUN_SRV > "$d/ping.txt" 2>&1 &
+	pingp=$!
+	: > "$d/xfer.txt"
+	(
+		while [ "$(now_ms)" -lt $((end - 20000)) ]; do
+			sleep 20
+			if soak_xfer up "$d" && soak_xfer down "$d"; then r=ok; else r=bad; fi
+			echo "$r $((($(now_ms) - t0) / 1000))" >> "$d/xfer.txt"
+		done
+	) &
+	xp=$!
+	# Samples every 10 s.  The baseline is the first sample taken after a
+	# transfer pair has completed: by then every buffer has been used.
+	printf '# %6s %10s %7s %10s %7s %s\n' "t(s)" "gw RSS kB" "gw fds" "cm RSS kB" "cm fds" "transfer pairs ok/bad" | tee "$d/table.txt"
+	while :; do
+		el=$((($(now_ms) - t0) / 1000))
+		read -r rss fds <<< "$(sample "$gw")"
+		read -r p cfd <<< "$(sample "$cm")"
+		xok=$(grep -c '^ok' "$d/xfer.txt")
+		xbad=$(grep -c '^bad' "$d/xfer.txt")
+		printf '# %6d %10s %7s %10s %7s %d/%d\n' "$el" "$rss" "$fds" "$p" "$cfd" "$xok" "$xbad" | tee -a "$d/table.txt"
+		if [ -z "$base_gw" ] && [ $((xok + xbad)) -gt 0 ]; then base_gw=$rss; base_cm=$p; fi
+		last_gw=$rss
+		last_cm=$p
+		gw_fds="$gw_fds $fds"
+		cm_fds="$cm_fds $cfd"
+		[ "$(now_ms)" -ge "$end" ] && break
+		n=$((n + 1))
+		wake=$((t0 + n * 10000))
+		[ $wake -gt $end ] && wake=$end
+		while [ "$(now_ms)" -lt "$wake" ]; do sleep 0.5; done
+	done
+	wait $xp
+	xok=$(grep -c '^ok' "$d/xfer.txt")
+	xbad=$(grep -c '^bad' "$d/xfer.txt")
+	kill -INT $pingp
+	wait $pingp
+	info "soak ping: $(grep -E 'transmitted|rtt' "$d/ping.txt" | tr '\n' ' ')"
+	if alive "$gw" && alive "$cm"; then ok "12: soak: the same gateway and call manager ran throughout"; else
+		not_ok "12: soak: the same gateway and call manager ran throughout (gateway $gw alive: $(alive "$gw" && echo yes || echo no), call manager $cm: $(alive "$cm" && echo yes || echo no))"; fi
+	if [ "$xbad" = 0 ] && [ "$xok" -gt 0 ]; then ok "12: soak: all $xok transfer pairs (1 MiB each way) arrived intact"; else
+		not_ok "12: soak: transfer pairs arrived intact ($xok good, $xbad bad)"; fi
+	local rx tx
+	rx=$(sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p' "$d/ping.txt")
+	tx=$(sed -n 's/^\([0-9][0-9]*\) packets transmitted.*/\1/p' "$d/ping.txt")
+	if [ -n "$rx" ] && [ -n "$tx" ] && [ $((rx * 100)) -ge $((tx * 90)) ]; then ok "12: soak: continuous ping: $rx/$tx replies"; else
+		not_ok "12: soak: continuous ping: ${rx:-0}/${tx:-0} replies (want at least 90%)"; fi
+	judge_rss "gateway" "$base_gw" "$last_gw"
+	judge_rss "call manager" "$base_cm" "$last_cm"
+	judge_fds "gateway" "$gw_fds"
+	judge_fds "call manager" "$cm_fds"
+	p=$(mark)
+	kill -USR1 "$gw"
+	wait_log "$p" "$PCOMM\[$gw\]: .*GRE statistics" 5
+	info "soak statistics: $(since "$p" | grep "$PCOMM\[$gw\]: .*GRE statistics" | tail -n 1 | sed 's/.*GRE statistics/GRE statistics/')"
+	kill -TERM $pp
+	if wait_gone 15 $pp $gw $cm > /dev/null; then ok "12: soak: the tunnel ends cleanly"; else not_ok "12: soak: the tunnel ends cleanly"; fi
+	reset_cli
+}
+SOAK_SLACK_KB=256
+sample() {	# PID -> "RSS_KB FD_COUNT"
+	local r f
+	r=$(awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+	f=$(ls "/proc/$1/fd" 2>/dev/null | wc -l)
+	echo "${r:--} $f"
+}
+judge_rss() {
+	if [ -n "$2" ] && [ -n "$3" ] && [ "$2" != - ] && [ "$3" != - ] && [ "$3" -le $(($2 + SOAK_SLACK_KB)) ]; then
+		ok "12: soak: $1 RSS did not grow (baseline $2 kB, last $3 kB, slack $SOAK_SLACK_KB kB)"
+	else
+		not_ok "12: soak: $1 RSS did not grow (baseline '$2' kB, last '$3' kB, slack $SOAK_SLACK_KB kB)"
+	fi
+}
+judge_fds() {
+	local distinct
+	distinct=$(echo $2 | tr ' ' '\n' | sort -u | paste -sd ' ')
+	if [ "$(echo $distinct | wc -w)" = 1 ]; then ok "12: soak: $1 fd count constant ($distinct)"; else
+		not_ok "12: soak: $1 fd count constant (seen: $distinct)"; fi
+}
+soak_xfer() {	# up|down DIR, quietly: 0 when the checksum matches
+	local src=$TMP/data1m dst sp
+	PORT=$((PORT + 1))
+	if [ "$1" = up ]; then
+		dst=$TMP/recv-srv
+		ip netns exec srv timeout 120 socat -u TCP-LISTEN:$PORT,reuseaddr "OPEN:$dst,creat,trunc" 2>> "$2/socat.err" &
+		sp=$!
+		wait_listen srv $PORT
+		ip netns exec cli timeout 120 socat -u "OPEN:$src" TCP:$TUN_SRV:$PORT 2>> "$2/socat.err"
+	else
+		dst=$TMP/recv-cli
+		ip netns exec srv timeout 120 socat -u "OPEN:$src" TCP-LISTEN:$PORT,reuseaddr 2>> "$2/socat.err" &
+		sp=$!
+		wait_listen srv $PORT
+		ip netns exec cli timeout 120 socat -u TCP:$TUN_SRV:$PORT "OPEN:$dst,creat,trunc" 2>> "$2/socat.err"
+	fi
+	wait $sp
+	[ "$(sha256sum < "$src")" = "$(sha256sum < "$dst" 2>/dev/null)" ]
+	local r=$?
+	rm -f "$dst"
+	return $r
+}
+
+# ---- main ----
+
+T_START=$(now_ms)
+setup
+head -c $((20 * 1024 * 1024)) /dev/urandom > $TMP/data20m
+head -c $((2 * 1024 * 1024)) $TMP/data20m > $TMP/data2m
+head -c $((1024 * 1024)) $TMP/data20m > $TMP/data1m
+head -c $((512 * 1024)) $TMP/data20m > $TMP/data512k
+info "set-up took $(($(now_ms) - T_START)) ms"
+
+if [ -n "$SOAK" ]; then
+	s_soak "$SOAK"
+else
+	for s in $SESSIONS; do
+		t=$(now_ms)
+		info "--- session $s"
+		"s_$s"
+		info "session $s took $(($(now_ms) - t)) ms"
+	done
+fi
+info "guest: $PASSED passed, $FAILED failed, $(($(now_ms) - T_START)) ms"
+kill "$SYSLOGD" 2>/dev/null
+[ "$FAILED" = 0 ]
