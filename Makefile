@@ -57,6 +57,9 @@ $(B)/fakeppp: $(B)/tests/fakeppp.o $(B)/util.o
 $(B)/pnsprobe: $(B)/tests/pnsprobe.o $(B)/util.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/gresend: $(B)/tests/gresend.o $(B)/util.o
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
 $(B)/route_tool: $(B)/tests/route_tool.o $(B)/routing.o $(B)/util.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 

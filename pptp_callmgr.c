@@ -305,7 +305,10 @@ static int exit_for_conn_down(int reason, bool was_up)
 	case PPTP_DOWN_REFUSED:
 	case PPTP_DOWN_NO_REPLY: return PPTP_EXIT_CTRL_REFUSED;
 	case PPTP_DOWN_ECHO_TIMEOUT: return PPTP_EXIT_KEEPALIVE;
-	case PPTP_DOWN_CLOSED: return was_up ? PPTP_EXIT_SERVER_ENDED : PPTP_EXIT_CTRL_REFUSED;
+	/* Before SCCRP said yes, whatever went wrong is a control connection
+	 * the server did not accept. */
+	case PPTP_DOWN_CLOSED:
+	case PPTP_DOWN_PROTOCOL: return was_up ? PPTP_EXIT_SERVER_ENDED : PPTP_EXIT_CTRL_REFUSED;
 	default: return PPTP_EXIT_SERVER_ENDED;
 	}
 }

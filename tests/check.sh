@@ -73,7 +73,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 stage build make --no-print-directory all build/unit_tests build/pacsrv build/fakeppp \
-	build/pnsprobe build/route_tool
+	build/pnsprobe build/route_tool build/gresend
 stage unit build/unit_tests
 stage manpage sh -c 'MANWIDTH=80 man -l --warnings pptp.8 2>&1 >/dev/null | tee /dev/stderr | \
 	grep -q . && exit 1; man -l pptp.8 | grep -q "EXIT STATUS"'

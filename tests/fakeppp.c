@@ -126,7 +126,7 @@ static struct {
 	uint64_t bytes_tx, bytes_rx;
 	bool oversize_done, link_up, stop_done, timed_out, hangup;
 	uint64_t start_us, link_us, last_send_us, last_activity_us, read_resume_us, next_send_us, next_probe_us;
-	uint64_t first_data_us, last_rx_us;
+	uint64_t first_data_us, last_rx_us, probes;
 	/* frames from the server side */
 	uint64_t srv_frames, srv_dup, srv_reordered, srv_untracked;
 	int64_t srv_max;
@@ -349,7 +349,8 @@ static void frame_input(const uint8_t *f, size_t n, uint64_t now)
 		if (!st.link_up) {
 			st.link_up = true;
 			st.link_us = now;
-			say("FAKEPPP link up after %llu ms", (unsigned long long)((now - st.start_us) / 1000));
+			say("FAKEPPP link up after %llu ms probes=%llu", (unsigned long long)((now - st.start_us) / 1000),
+			    (unsigned long long)st.probes);
 		}
 		return;
 	}
@@ -1008,6 +1009,7 @@ int main(int argc, char **argv)
 		} else if (probing) {
 			if (now >= st.next_probe_us && ooff == olen) {
 				queue_frame(CTR_PROBE, 16 + PAY_HDR, false, now);
+				st.probes++;
 				flush_out();
 				st.next_probe_us = now + o.probe_us;
 			}

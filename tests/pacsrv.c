@@ -78,6 +78,7 @@ enum fault_id {
 	F_CLOSE_AT_SCCRQ, F_STOP_AFTER, F_CDN_AFTER, F_ECHO_REQUEST_EVERY,
 	F_BAD_MAGIC, F_BAD_PPTP_TYPE, F_LENGTH_MISMATCH, F_LENGTH, F_SPLIT_BYTES,
 	F_PACKED, F_UNKNOWN_TYPE, F_WRONG_STATE, F_SECOND_SCCRP, F_OCRP_OTHER_CALL,
+	F_HALF_MESSAGE, F_RESET_AT_SCCRQ,
 	F_COUNT
 };
 
@@ -115,6 +116,8 @@ static const struct fault_def fault_defs[F_COUNT] = {
 	[F_WRONG_STATE] = { "wrong-state", ARG_NONE, 0, 0, NULL, "send an OCRP before the SCCRP" },
 	[F_SECOND_SCCRP] = { "second-sccrp", ARG_NONE, 0, 0, NULL, "send another SCCRP after the call is up" },
 	[F_OCRP_OTHER_CALL] = { "ocrp-other-call", ARG_NONE, 0, 0, NULL, "OCRP naming another peer call ID, then nothing" },
+	[F_HALF_MESSAGE] = { "half-message", ARG_SECONDS, 0, 0, "1", "SECONDS after the first call is up, send half an Echo-Request, then close TCP" },
+	[F_RESET_AT_SCCRQ] = { "reset-at-sccrq", ARG_NONE, 0, 0, NULL, "reset TCP (RST) as soon as SCCRQ arrives" },
 };
 
 static struct {
@@ -142,10 +145,24 @@ static struct {
 	enum gre_mode gre;
 	unsigned long gre_reorder, gre_drop, gre_dup, gre_jump, gre_start, gre_bad_every;
 	bool gre_bad[GB_COUNT], gre_bad_any, gre_pure_acks;
+	unsigned long gre_send, gre_send_rate, gre_send_size;
+	uint64_t gre_send_after_us, gre_delay_us;
 } opt = {
 	.port = 1723, .window = 64, .max_calls = 16, .error_code = 0,
 	.call_id_base = 0x4000, .seed = 1, .gre = GRE_ECHO, .gre_bad_every = 10,
+	.gre_send_rate = 200, .gre_send_size = 100, .gre_send_after_us = 300000,
 };
+
+/* Frames we generate ourselves (--gre-send) have fakeppp's frame layout, so
+ * fakeppp checks them and tells them from its own: FF 03 00 21, a 4-byte
+ * counter 0x80000000 + i, a 2-byte length of what follows the first four
+ * bytes, then data byte j = stream(i * GEN_STRIDE + j) with
+ * stream(k) = (k * 31) ^ (k >> 9), truncated to 8 bits. */
+#define GEN_CTR_BASE 0x80000000u
+#define GEN_STRIDE 65536u
+#define GEN_FRAME_MIN 10
+#define GEN_FRAME_MAX 16384
+#define GEN_BURST_MAX 64	/* generated frames sent at most per wake-up when behind */
 
 /* ------------------------------------------------------------------ state */
 
@@ -164,6 +181,7 @@ struct gre_call {
 	bool tx_any;
 	uint64_t produced;	/* data packets produced (drop/dup/reorder counters) */
 	bool jumped;
+	uint64_t gen_sent, gen_next_us;	/* --gre-send */
 	uint8_t held[GRE_PKT_MAX];
 	size_t held_len;
 	uint64_t held_us;
@@ -241,6 +259,7 @@ static uint32_t rng32(void)
 /* ------------------------------------------------------------------ control output */
 
 static void conn_close(struct conn *c, const char *why);
+static void conn_reset(struct conn *c);
 
 /* Queue bytes for the client.  paced bytes go out one per write. */
 static void conn_queue(struct conn *c, const uint8_t *p, size_t n, bool paced)
@@ -471,12 +490,19 @@ static void gre_open(void)
 	say("GRE OPEN");
 }
 
-static void gre_send_raw(struct conn *c, const uint8_t *p, size_t n)
+/* --gre-delay: packets wait in a FIFO (one delay for all keeps it ordered). */
+struct delayed {
+	struct delayed *next;
+	uint64_t due_us;
+	struct in_addr to;
+	size_t len;
+	uint8_t pkt[];
+};
+static struct delayed *dq_head, *dq_tail;
+
+static void gre_xmit(struct in_addr dst, const uint8_t *p, size_t n)
 {
-	if (g_raw < 0)
-		return;
-	gre_own_remember(p, n);
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = c->peer.sin_addr };
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = dst };
 	ssize_t w = sendto(g_raw, p, n, 0, (struct sockaddr *)&to, sizeof to);
 	if (w < 0 || (size_t)w != n) {
 		gs.tx_fail++;
@@ -485,6 +511,46 @@ static void gre_send_raw(struct conn *c, const uint8_t *p, size_t n)
 		return;
 	}
 	gs.tx++;
+}
+
+static void gre_send_raw(struct conn *c, const uint8_t *p, size_t n)
+{
+	if (g_raw < 0)
+		return;
+	gre_own_remember(p, n);
+	if (!opt.gre_delay_us) {
+		gre_xmit(c->peer.sin_addr, p, n);
+		return;
+	}
+	struct delayed *d = malloc(sizeof *d + n);
+	if (!d) {
+		say("WARN out of memory");
+		exit(3);
+	}
+	d->next = NULL;
+	d->due_us = now_us() + opt.gre_delay_us;
+	d->to = c->peer.sin_addr;
+	d->len = n;
+	memcpy(d->pkt, p, n);
+	if (dq_tail)
+		dq_tail->next = d;
+	else
+		dq_head = d;
+	dq_tail = d;
+}
+
+/* Send the delayed packets that are due; returns the next due time (0: none). */
+static uint64_t gre_delay_flush(uint64_t now)
+{
+	while (dq_head && dq_head->due_us <= now) {
+		struct delayed *d = dq_head;
+		dq_head = d->next;
+		if (!dq_head)
+			dq_tail = NULL;
+		gre_xmit(d->to, d->pkt, d->len);
+		free(d);
+	}
+	return dq_head ? dq_head->due_us : 0;
 }
 
 /* Build a GRE packet to the client: seq present when seq_p, ack when ack_p. */
@@ -608,6 +674,41 @@ static void gre_produce(struct conn *c, struct call *k, const uint8_t *payload, 
 		gre_send_raw(c, pkt, len);
 		gs.tx_dup++;
 	}
+}
+
+static uint8_t gen_stream(uint64_t k) { return (uint8_t)((k * 31u) ^ (k >> 9)); }
+
+/* --gre-send: our own data frames, paced at --gre-send-rate, through the
+ * same --gre-* faults as echoed ones. */
+static void gre_generate(struct conn *c, struct call *k, uint64_t now)
+{
+	static uint8_t f[GEN_FRAME_MAX];
+	struct gre_call *g = k->g;
+	size_t size = opt.gre_send_size;
+
+	if (g_raw < 0)
+		return;
+	if (!g->gen_next_us)
+		g->gen_next_us = k->up_us + opt.gre_send_after_us;
+	for (int burst = 0; burst < GEN_BURST_MAX && g->gen_sent < opt.gre_send && now >= g->gen_next_us; burst++) {
+		uint32_t i = (uint32_t)g->gen_sent;
+		f[0] = 0xFF;
+		f[1] = 0x03;
+		f[2] = 0x00;
+		f[3] = 0x21;
+		put32(f + 4, GEN_CTR_BASE + i);
+		put16(f + 8, (uint16_t)(size - 4));
+		for (size_t j = 0; j < size - 10; j++)
+			f[10 + j] = gen_stream((uint64_t)i * GEN_STRIDE + j);
+		if (g->gen_sent == 0)
+			say("GRE SEND start call_id=%u frames=%lu rate=%lu size=%zu", k->peer_id, opt.gre_send,
+			    opt.gre_send_rate, size);
+		g->gen_sent++;
+		gre_produce(c, k, f, size, now);
+		g->gen_next_us += 1000000u / opt.gre_send_rate;
+	}
+	if (g->gen_sent == opt.gre_send)
+		say("GRE SEND done call_id=%u frames=%llu", k->peer_id, (unsigned long long)g->gen_sent);
 }
 
 static struct call *call_by_id(struct conn *c, uint16_t id)
@@ -885,6 +986,11 @@ static void recv_sccrq(struct conn *c, const uint8_t *m, uint64_t now)
 	if (fault(F_CLOSE_AT_SCCRQ)) {
 		say("FAULT close-at-sccrq");
 		conn_close(c, "fault");
+		return;
+	}
+	if (fault(F_RESET_AT_SCCRQ)) {
+		say("FAULT reset-at-sccrq");
+		conn_reset(c);
 		return;
 	}
 	if (fault(F_SILENT)) {
@@ -1283,6 +1389,22 @@ static uint64_t conn_tick(struct conn *c, uint64_t now)
 			DEADLINE(at);
 		}
 	}
+	if (c->first_call_us && fault(F_HALF_MESSAGE) && !c->mid_call_done) {
+		uint64_t at = c->first_call_us + faults[F_HALF_MESSAGE].val;
+		if (now >= at) {
+			uint8_t m[16];
+			c->mid_call_done = true;
+			build_echorq(m, c->echo_next_id++);
+			conn_queue(c, m, 8, false);
+			say("FAULT half-message bytes=8 of 16");
+			c->close_after_flush = true;
+			conn_flush(c, now);
+			if (c->dead)
+				return 0;
+		} else {
+			DEADLINE(at);
+		}
+	}
 	if (c->first_call_us && fault(F_STOP_AFTER) && !c->stop_done && c->state == ST_ESTABLISHED) {
 		uint64_t at = c->first_call_us + faults[F_STOP_AFTER].val;
 		if (now >= at) {
@@ -1307,6 +1429,11 @@ static uint64_t conn_tick(struct conn *c, uint64_t now)
 		struct call *k = &c->calls[i];
 		if (!k->used)
 			continue;
+		if (opt.gre_send && k->g->gen_sent < opt.gre_send && c->state == ST_ESTABLISHED) {
+			gre_generate(c, k, now);
+			if (k->used && k->g->gen_sent < opt.gre_send)
+				DEADLINE(k->g->gen_next_us);
+		}
 		if (k->g->held_len) {
 			if (now >= k->g->held_us + REORDER_HOLD_US)
 				gre_flush_held(c, k);
@@ -1418,7 +1545,14 @@ static void usage(FILE *f)
 		"                         sequence number), overlength, version, protocol,\n"
 		"                         flags (C bit), callid (not the client's), all\n"
 		"  --gre-bad-every N      one of each bad kind per N packets (10)\n"
-		"  --gre-pure-acks        also acknowledge every client packet with a pure ack\n");
+		"  --gre-pure-acks        also acknowledge every client packet with a pure ack\n"
+		"  --gre-send N           also send N data frames of our own per call (fakeppp's\n"
+		"                         layout, counters from 0x80000000), through the faults\n"
+		"  --gre-send-rate N      frames per second for --gre-send (200)\n"
+		"  --gre-send-size N      PPP frame bytes for --gre-send, %d..%d (100)\n"
+		"  --gre-send-after S     start --gre-send this long after the call is up (0.3)\n"
+		"  --gre-delay S          hold every GRE packet we send this long (one-way delay)\n",
+		GEN_FRAME_MIN, GEN_FRAME_MAX);
 }
 
 static void die_usage(const char *fmt, ...) PPTP_PRINTF(1, 2);
@@ -1486,7 +1620,7 @@ static void parse_gre_bad(const char *list)
 	}
 }
 
-enum opt_kind { O_FLAG, O_UINT, O_SECONDS, O_FN };
+enum opt_kind { O_FLAG, O_UINT, O_SECONDS, O_SECONDS0, O_FN };
 
 struct opt_def {
 	const char *name;
@@ -1539,6 +1673,11 @@ static const struct opt_def opt_defs[] = {
 	{ "gre-bad", O_FN, NULL, 0, 0, parse_gre_bad },
 	{ "gre-bad-every", O_UINT, &opt.gre_bad_every, 1, 1000000, NULL },
 	{ "gre-pure-acks", O_FLAG, NULL, 0, 0, opt_pure_acks },
+	{ "gre-send", O_UINT, &opt.gre_send, 1, 0x7FFFFFFFul, NULL },
+	{ "gre-send-rate", O_UINT, &opt.gre_send_rate, 1, 1000000, NULL },
+	{ "gre-send-size", O_UINT, &opt.gre_send_size, GEN_FRAME_MIN, GEN_FRAME_MAX, NULL },
+	{ "gre-send-after", O_SECONDS0, &opt.gre_send_after_us, 0, 0, NULL },
+	{ "gre-delay", O_SECONDS0, &opt.gre_delay_us, 0, 0, NULL },
 };
 
 static void parse_args(int argc, char **argv)
@@ -1580,6 +1719,10 @@ static void parse_args(int argc, char **argv)
 			break;
 		case O_SECONDS:
 			if (parse_seconds(val, 1000, 86400000000ull, d->dst))
+				die_usage("bad seconds '%s'", val);
+			break;
+		case O_SECONDS0:
+			if (parse_seconds(val, 0, 86400000000ull, d->dst))
 				die_usage("bad seconds '%s'", val);
 			break;
 		case O_FN:
@@ -1652,6 +1795,9 @@ int main(int argc, char **argv)
 			if (t && (!next || t < next))
 				next = t;
 		}
+		uint64_t dt = gre_delay_flush(now);
+		if (dt && (!next || dt < next))
+			next = dt;
 		for (int i = 0; i < MAX_CONNS; i++) {
 			if (conns[i].used && conns[i].dead) {
 				free(conns[i].out);
@@ -1745,6 +1891,12 @@ int main(int argc, char **argv)
 	}
 	if (lfd >= 0)
 		close(lfd);
+	while (dq_head) {	/* --gre-delay packets not yet due */
+		struct delayed *d = dq_head;
+		dq_head = d->next;
+		free(d);
+	}
+	dq_tail = NULL;
 	if (g_raw >= 0)
 		close(g_raw);
 	summary();
