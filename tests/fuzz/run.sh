@@ -5,6 +5,8 @@
 set -u
 secs=$1; shift
 fail=0
+passed=0
+failed=0
 for t in "$@"; do
 	name=${t#fuzz_}
 	work=$(mktemp -d /tmp/pptp-fuzz.XXXXXX)
@@ -18,11 +20,14 @@ for t in "$@"; do
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	if [ $rc -eq 0 ]; then
 		echo "ok - fuzz $name: ${execs:-?} executions in ${secs}s, no crash"
+		passed=$((passed + 1))
 		rm -rf "$work"
 	else
 		echo "not ok - fuzz $name: crashed (exit $rc); input and log kept in $work"
+		failed=$((failed + 1))
 		grep -E 'ERROR|SUMMARY|==[0-9]+==' "$log" | head -5 | sed 's/^/    | /'
 		fail=1
 	fi
 done
+echo "$passed passed, $failed failed"
 exit $fail
