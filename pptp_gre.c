@@ -31,6 +31,8 @@
 #define RX_BATCH 16		/* GRE packets taken per wake-up */
 #define RX_BUF (PPTP_FRAME_MAX + 60 + GRE_HDR_MAX)
 #define PPP_READ_MAX 65536
+#define TX_BATCH 64		/* GRE packets per sendmmsg */
+#define TX_ARENA (GRE_HDR_MAX + PPTP_FRAME_MAX + 32768)	/* holds any one packet and then some */
 
 struct gateway {
 	const struct gateway_params *p;
@@ -47,6 +49,12 @@ struct gateway {
 	bool ppp_closed;		/* pppd's side hung up: stop polling it */
 	bool cm_ended;			/* the call manager said its last word */
 	bool said_gre_blocked;
+	/* GRE packets waiting for one sendmmsg at the end of the pass */
+	uint8_t *tx_arena;
+	size_t tx_used;
+	unsigned tx_n;
+	struct mmsghdr tx_msgs[TX_BATCH];
+	struct iovec tx_iov[TX_BATCH];
 	int pppd_status;		/* wait status */
 	int exit_code;
 	bool done, stopping;
@@ -208,21 +216,71 @@ static void flush_outq(struct gateway *g)
 
 /* ---- GRE ---- */
 
-static enum gre_send_result send_gre(void *ctx, const uint8_t *pkt, size_t len)
+static void note_send_error(struct gateway *g, int err)
 {
-	struct gateway *g = ctx;
-	ssize_t w = send(g->p->gre_fd, pkt, len, MSG_DONTWAIT);
-
-	if (w == (ssize_t)len)
-		return GRE_SEND_OK;
-	if (w >= 0)
-		return GRE_SEND_SHORT;
-	if ((errno == EPERM || errno == EACCES) && !g->said_gre_blocked) {
+	if ((err == EPERM || err == EACCES) && !g->said_gre_blocked) {
 		g->said_gre_blocked = true;
 		log_warn("sending GRE is not permitted: a local firewall (iptables/nftables) "
 			 "blocks IP protocol 47");
 	}
-	return GRE_SEND_FAILED;
+}
+
+/* The engine counted a batched packet as sent when it was queued; the
+ * kernel refused it (failed) or took part of it (short): correct that. */
+static void uncount_sent(struct gateway *g, const struct iovec *iov, bool short_write)
+{
+	const uint8_t *pkt = iov->iov_base;
+	if (iov->iov_len && (pkt[0] & GRE_FLAG_S))
+		g->gre.st.tx_sent--;
+	else
+		g->gre.st.tx_acks--;
+	if (short_write)
+		g->gre.st.tx_short++;
+	else
+		g->gre.st.tx_failed++;
+}
+
+/* Send the batch with as few system calls as the kernel allows. */
+static void flush_tx(struct gateway *g)
+{
+	unsigned off = 0;
+
+	while (off < g->tx_n) {
+		int r = sendmmsg(g->p->gre_fd, g->tx_msgs + off, g->tx_n - off, MSG_DONTWAIT);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			/* The first remaining packet failed; the rest get their own try. */
+			note_send_error(g, errno);
+			uncount_sent(g, &g->tx_iov[off], false);
+			off++;
+			continue;
+		}
+		for (int i = 0; i < r; i++)
+			if (g->tx_msgs[off + i].msg_len != g->tx_iov[off + i].iov_len)
+				uncount_sent(g, &g->tx_iov[off + i], true);
+		off += (unsigned)r;
+	}
+	g->tx_n = 0;
+	g->tx_used = 0;
+}
+
+/* The engine's send callback: packets wait in the batch until the end of
+ * this pass of the loop (or until the batch is full). */
+static enum gre_send_result send_gre(void *ctx, const uint8_t *pkt, size_t len)
+{
+	struct gateway *g = ctx;
+
+	if (g->tx_n == TX_BATCH || g->tx_used + len > TX_ARENA)
+		flush_tx(g);
+	uint8_t *dst = g->tx_arena + g->tx_used;
+	memcpy(dst, pkt, len);
+	g->tx_iov[g->tx_n] = (struct iovec){ dst, len };
+	g->tx_msgs[g->tx_n] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &g->tx_iov[g->tx_n],
+							     .msg_iovlen = 1 } };
+	g->tx_n++;
+	g->tx_used += len;
+	return GRE_SEND_OK;
 }
 
 static void gre_readable(struct gateway *g, uint64_t now)
@@ -515,7 +573,8 @@ static int gateway_setup(struct gateway *g, const struct gateway_params *p)
 	g->rx_bufs = malloc((size_t)RX_BATCH * RX_BUF);
 	g->ppp_buf = malloc(PPP_READ_MAX);
 	g->outq = malloc(GATEWAY_OUTQ_MAX);
-	if (!g->frame_buf || !g->rx_bufs || !g->ppp_buf || !g->outq)
+	g->tx_arena = malloc(TX_ARENA);
+	if (!g->frame_buf || !g->rx_bufs || !g->ppp_buf || !g->outq || !g->tx_arena)
 		return -ENOMEM;
 	hdlc_decoder_init(&g->dec, g->frame_buf, PPTP_FRAME_MAX + 2);
 	return gre_session_init(&g->gre, &cfg, &io);
@@ -528,6 +587,7 @@ static void gateway_teardown(struct gateway *g)
 	free(g->rx_bufs);
 	free(g->ppp_buf);
 	free(g->outq);
+	free(g->tx_arena);
 	if (g->ppp_slave >= 0)
 		close(g->ppp_slave);
 }
@@ -589,6 +649,8 @@ int gateway_run(const struct gateway_params *p)
 		if (ppp_out_at >= 0 && (pfd[ppp_out_at].revents & (POLLHUP | POLLERR)))
 			pppd_hung_up(g, "pppd closed its side");
 		gre_tick(&g->gre, now);
+		if (g->tx_n)
+			flush_tx(g);
 		if (g->outq_len && !g->ppp_closed)
 			flush_outq(g);
 		watchdog(g, now);
@@ -615,6 +677,7 @@ int gateway_run(const struct gateway_params *p)
 		}
 	}
 	gre_flush(&g->gre, now_us());
+	flush_tx(g);
 	dump_stats(g, L_INFO);
 	rc = g->exit_code < 0 ? PPTP_EXIT_OK : g->exit_code;
 	gateway_teardown(g);
