@@ -389,6 +389,11 @@ static void start_conn(struct callmgr *cm, uint64_t now)
 		.firmware = 0x0100,
 		.idle_wait_ms = cm->opt->idle_wait_s * 1000u,
 		.max_echo_wait_ms = cm->opt->max_echo_wait_s * 1000u,
+		/* What the TCP connect left of --connect-timeout, in whole
+		 * seconds for the log's sake (at least 1 s). */
+		.sccrp_timeout_ms = cm->connect_deadline > now + 1500000u
+			? (uint32_t)((cm->connect_deadline - now + 500000u) / 1000000u) * 1000u
+			: 1000u,
 		.first_call_id = (uint16_t)(1 + (getpid() ^ (uint32_t)now) % 0xfffe),
 		.quirk = cm->opt->quirk,
 		.log = log_engine,
@@ -409,7 +414,7 @@ static void connect_failed(struct callmgr *cm, int err, uint64_t now)
 {
 	char text[CM_TEXT_MAX];
 
-	connect_error_words(err, cm->server_str, CALLMGR_CONNECT_TIMEOUT_S, text, sizeof text);
+	connect_error_words(err, cm->server_str, (int)cm->opt->connect_timeout_s, text, sizeof text);
 	log_err("%s", text);
 	cm->down_exit = PPTP_EXIT_CONNECT;
 	str_copy(cm->down_text, text, sizeof cm->down_text);
@@ -459,7 +464,8 @@ static int tcp_start(struct callmgr *cm, uint64_t now)
 	}
 	cm->tcp_fd = fd;
 	cm->tcp_connecting = true;
-	cm->connect_deadline = now + (uint64_t)CALLMGR_CONNECT_TIMEOUT_S * 1000000u;
+	/* --connect-timeout covers the TCP connect and the SCCRQ/SCCRP exchange. */
+	cm->connect_deadline = now + (uint64_t)cm->opt->connect_timeout_s * 1000000u;
 	log_info("connecting to %s:%d", cm->server_str, PPTP_PORT);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
 		tcp_connected(cm, now);

@@ -13,7 +13,6 @@
 #ifndef PPTP_RUN_DIR
 #define PPTP_RUN_DIR "/run/pptp"
 #endif
-#define CALLMGR_CONNECT_TIMEOUT_S 20	/* TCP connect to port 1723 */
 #define CALLMGR_FIRST_CLIENT_S 10	/* a new call manager waits this long for its first call */
 
 /* Connect to the call manager for this server, starting one when none

@@ -558,13 +558,20 @@ static uint64_t after_ms(uint64_t now, uint32_t ms)
 	return t ? t : 1;
 }
 
-/* "60 s" or "0.250 s", for the log. */
+/* "60 s", "2.5 s" or "0.25 s", for the log. */
 static void secs_str(char *dst, size_t cap, uint32_t ms)
 {
-	if (ms % 1000u)
-		snprintf(dst, cap, "%u.%03u s", ms / 1000u, ms % 1000u);
-	else
+	unsigned frac = ms % 1000u, digits = 3;
+
+	if (!frac) {
 		snprintf(dst, cap, "%u s", ms / 1000u);
+		return;
+	}
+	while (frac % 10u == 0) {
+		frac /= 10u;
+		digits--;
+	}
+	snprintf(dst, cap, "%u.%0*u s", ms / 1000u, (int)digits, frac);
 }
 
 static bool call_has_events(const struct pptp_conn *c, int call)
@@ -1159,7 +1166,9 @@ void pptp_conn_init(struct pptp_conn *c, const struct pptp_conn_config *cfg, uin
 	if (cfg)
 		c->cfg = *cfg;
 	c->state = PPTP_CONN_WAIT_SCCRP;
-	c->state_deadline_us = after_ms(now_us, PPTP_SCCRP_TIMEOUT_MS);
+	if (!c->cfg.sccrp_timeout_ms)
+		c->cfg.sccrp_timeout_ms = PPTP_SCCRP_TIMEOUT_MS;
+	c->state_deadline_us = after_ms(now_us, c->cfg.sccrp_timeout_ms);
 	c->last_rx_us = now_us;
 	c->echo_next_id = 1;
 	c->next_call_id = c->cfg.first_call_id ? c->cfg.first_call_id : 1;
@@ -1281,7 +1290,7 @@ void pptp_conn_tick(struct pptp_conn *c, uint64_t now_us)
 	if (c->state != PPTP_CONN_CLOSED && c->state_deadline_us && now_us >= c->state_deadline_us) {
 		switch (c->state) {
 		case PPTP_CONN_WAIT_SCCRP:
-			secs_str(secs, sizeof secs, PPTP_SCCRP_TIMEOUT_MS);
+			secs_str(secs, sizeof secs, c->cfg.sccrp_timeout_ms);
 			conn_down(c, PPTP_DOWN_NO_REPLY, 0, 0,
 				  "no Start-Control-Connection-Reply from the server within %s", secs);
 			break;

@@ -212,6 +212,7 @@ struct pptp_conn_config {
 	uint16_t firmware;		/* SCCRQ firmware revision */
 	uint32_t idle_wait_ms;		/* silence before an Echo-Request (--idle-wait) */
 	uint32_t max_echo_wait_ms;	/* wait for its Echo-Reply (--max-echo-wait) */
+	uint32_t sccrp_timeout_ms;	/* wait for SCCRP; 0: PPTP_SCCRP_TIMEOUT_MS */
 	uint16_t first_call_id;		/* our call IDs count up from here (never 0) */
 	const struct pptp_quirk *quirk;	/* NULL: none */
 	pptp_log_fn log;		/* NULL: silent */
@@ -237,7 +238,7 @@ enum pptp_event_type {
 enum pptp_conn_down {
 	PPTP_DOWN_STOPPED = 1,	/* we asked (pptp_conn_stop) and it finished */
 	PPTP_DOWN_REFUSED,	/* SCCRP result was not success */
-	PPTP_DOWN_NO_REPLY,	/* no SCCRP within PPTP_SCCRP_TIMEOUT_MS */
+	PPTP_DOWN_NO_REPLY,	/* no SCCRP within cfg.sccrp_timeout_ms */
 	PPTP_DOWN_ECHO_TIMEOUT,	/* keepalive: no Echo-Reply within max_echo_wait */
 	PPTP_DOWN_PEER_STOP,	/* the server sent Stop-Control-Connection-Request */
 	PPTP_DOWN_PROTOCOL,	/* unrecoverable framing error (bad magic, bad length) */

@@ -157,6 +157,15 @@ static int opt_missing_window(struct opt_ctx *c, const char *name, const char *v
 	return 0;
 }
 
+static int opt_connect_timeout(struct opt_ctx *c, const char *name, const char *val)
+{
+	unsigned long v;
+	if (want_uint(c, name, val, 1, 300, &v))
+		return -1;
+	c->o->connect_timeout_s = (uint32_t)v;
+	return 0;
+}
+
 #define FLAG(field) \
 	static int opt_##field(struct opt_ctx *c, const char *name, const char *val) \
 	{ (void)name; (void)val; c->o->field = true; return 0; }
@@ -165,6 +174,9 @@ FLAG(debug)
 FLAG(sync)
 FLAG(nobuffer)
 FLAG(nohostroute)
+FLAG(diagnose)
+FLAG(status)
+FLAG(json)
 FLAG(help)
 FLAG(version)
 
@@ -190,6 +202,10 @@ static const struct {
 	{ "test-type", true, opt_test_type },
 	{ "test-rate", true, opt_test_rate },
 	{ "missing-window", true, opt_missing_window },
+	{ "connect-timeout", true, opt_connect_timeout },
+	{ "diagnose", false, opt_diagnose },
+	{ "status", false, opt_status },
+	{ "json", false, opt_json },
 	{ "version", false, opt_version },
 	{ "help", false, opt_help },
 };
@@ -219,6 +235,12 @@ const char *pptp_usage(void)
 	       "  --test-type N          reorder what we send, for testing servers (0 to 3)\n"
 	       "  --test-rate N          packets between two reordering tests (default 100)\n"
 	       "  --missing-window N     a packet more than N ahead is bogus (default 300)\n"
+	       "  --connect-timeout SECONDS  give up connecting (TCP and the control\n"
+	       "                         connection's start) after this, 1 to 300 (default 20)\n"
+	       "\n"
+	       "  --diagnose             check every layer towards SERVER (name, TCP 1723,\n"
+	       "                         control connection, call, GRE) and say which fails\n"
+	       "  --status [--json]      list the tunnels running on this machine\n"
 	       "  --version              print the version\n"
 	       "  --help                 this text\n"
 	       "\n"
@@ -235,6 +257,7 @@ void pptp_options_defaults(struct pptp_options *o)
 	o->loglevel = 1;
 	o->test_rate = PPTP_DEFAULT_TEST_RATE;
 	o->missing_window = PPTP_DEFAULT_MISSING_WINDOW;
+	o->connect_timeout_s = PPTP_DEFAULT_CONNECT_TIMEOUT;
 }
 
 /* Cross-option checks, once everything is known. */
@@ -242,6 +265,17 @@ static enum pptp_parse_result check_combination(struct opt_ctx *c)
 {
 	struct pptp_options *o = c->o;
 
+	if (o->json && !o->status) {
+		snprintf(c->err, c->errlen, "--json goes with --status");
+		return PPTP_PARSE_ERROR;
+	}
+	if (o->status) {
+		if (o->server || o->diagnose || o->pppd_argc) {
+			snprintf(c->err, c->errlen, "--status takes no server and no other action");
+			return PPTP_PARSE_ERROR;
+		}
+		return PPTP_PARSE_OK;
+	}
 	if (!o->server) {
 		snprintf(c->err, c->errlen, "no server given: the first argument that does not "
 			 "start with '-' must be the server's host name or address");
@@ -250,6 +284,11 @@ static enum pptp_parse_result check_combination(struct opt_ctx *c)
 	if ((o->test_type == 2 || o->test_type == 3) && o->test_rate < 10) {
 		snprintf(c->err, c->errlen, "--test-rate %u: test type %d reorders bursts of ten "
 			 "packets, so the rate must be at least 10", o->test_rate, o->test_type);
+		return PPTP_PARSE_ERROR;
+	}
+	if (o->diagnose && (o->pppd_argc > 0 || o->nolaunchpppd)) {
+		snprintf(c->err, c->errlen, "--diagnose runs no pppd: it takes no pppd options and "
+			 "no --nolaunchpppd");
 		return PPTP_PARSE_ERROR;
 	}
 	if (o->nolaunchpppd && o->pppd_argc > 0) {

@@ -15,6 +15,7 @@
 #define PPTP_DEFAULT_MAX_ECHO_WAIT 60
 #define PPTP_DEFAULT_TEST_RATE 100
 #define PPTP_DEFAULT_MISSING_WINDOW 300
+#define PPTP_DEFAULT_CONNECT_TIMEOUT 20	/* s: TCP connect plus SCCRQ/SCCRP */
 #define PPTP_MAX_PPPD_ARGS 256
 
 struct pptp_quirk;
@@ -37,6 +38,9 @@ struct pptp_options {
 	int test_type;
 	unsigned test_rate;
 	uint32_t missing_window;
+	uint32_t connect_timeout_s;	/* --connect-timeout */
+	bool diagnose;			/* --diagnose: run the fault tree, no pppd */
+	bool status, json;		/* --status [--json]: list running tunnels */
 	bool help, version;
 	int pppd_argc;			/* pass-through pppd options, in order */
 	char *pppd_argv[PPTP_MAX_PPPD_ARGS];

@@ -33,6 +33,7 @@ enum pptp_exit {
 	PPTP_EXIT_KEEPALIVE = 7,	/* the control connection stopped answering echoes */
 	PPTP_EXIT_PPPD = 8,		/* pppd failed or could not be started */
 	PPTP_EXIT_SERVER_ENDED = 9,	/* the server ended the call or the control connection */
+	PPTP_EXIT_GRE_BLOCKED = 10,	/* --diagnose: GRE does not get through */
 };
 
 /* How an engine reports a line of log: the edge decides where it goes. */

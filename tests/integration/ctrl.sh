@@ -57,6 +57,21 @@ in_cli timeout 20 "$PPTP" 203.0.113.9 --nolaunchpppd --debug < /dev/null > "$WOR
 expect_eq "no route: exit status 4" "$?" 4
 expect_grep "no route: said what it means" 'network unreachable' "$WORK/c5.log"
 
+# 5b. --connect-timeout: an address whose packets vanish (routed through the
+# server's namespace, which does not forward) times out when told to.
+in_srv sysctl -qw net.ipv4.ip_forward=0
+in_cli ip route add 203.0.113.0/24 via $SRV_IP
+t0=$(date +%s%N)
+in_cli timeout 20 "$PPTP" 203.0.113.9 --nolaunchpppd --debug --connect-timeout 2 < /dev/null \
+	> "$WORK/c5b.log" 2>&1
+st=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+expect_eq "--connect-timeout 2: exit status 4" "$st" 4
+expect_grep "--connect-timeout 2: said what it means" \
+	'no answer from 203.0.113.9 on TCP port 1723 within 2 s' "$WORK/c5b.log"
+check "--connect-timeout 2: gave up after 2 s ($ms ms)" test "$ms" -ge 1900 -a "$ms" -le 3500
+in_cli ip route del 203.0.113.0/24 via $SRV_IP
+
 # 6. A name that does not resolve.
 in_cli timeout 20 "$PPTP" no-such-host.invalid --nolaunchpppd --debug < /dev/null > "$WORK/c6.log" 2>&1
 expect_eq "unresolvable name: exit status 3" "$?" 3

@@ -7,9 +7,9 @@
 # Every case asserts its documented exit status and a log line naming the
 # problem; that pptp was not killed by a signal (fakeppp reports "CHILD
 # signal=N" then, and no exit status); that it ended within a bound; and
-# that no pptp process is left.  The three cases that take the 30 s
-# Start-Control-Connection-Reply timeout run at the same time as the rest,
-# each against its own server address.
+# that no pptp process is left.  The three cases that wait for the
+# Start-Control-Connection-Reply timeout (--connect-timeout 4 here) run at
+# the same time as the rest, each against its own server address.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/grelib.sh"
 
@@ -58,7 +58,7 @@ slow() {
 	pac_at "$v" "$addr" "$n.pac" "$@" || { echo "# pacsrv on $addr did not start"; return 1; }
 	(
 		t0=$(ms_now)
-		client_at "$addr" "$n.cli" "--frames 1 --no-wait-link --hold 45"
+		client_at "$addr" "$n.cli" "--frames 1 --no-wait-link --hold 45" --connect-timeout 4
 		echo $(( $(ms_now) - t0 )) > "$WORK/$n.ms"
 	) &
 	eval "cpid_$n=$!"
@@ -387,9 +387,9 @@ for n in silent badtype lenmis; do
 		expect_eq "$d: exit status 5" "$(child_exit "$C")" 5
 	fi
 	expect_grep "$d: the SCCRP timeout is said in words" \
-		'error: .*no Start-Control-Connection-Reply from the server within 30 s' "$C"
-	num_is "$d: not before 30 s (ms)" "$DUR" -ge 29500
-	num_is "$d: over by 33 s (ms)" "$DUR" -le 33000
+		'error: .*no Start-Control-Connection-Reply from the server within 4 s' "$C"
+	num_is "$d: not before --connect-timeout 4 (ms)" "$DUR" -ge 3500
+	num_is "$d: over by 6 s (ms)" "$DUR" -le 6000
 done
 check "no pptp process left at all" no_pptp_left
 

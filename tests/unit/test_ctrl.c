@@ -1488,6 +1488,15 @@ static void test_sccrp_timeout(void)
 	expect_ev(&c, &ev, PPTP_EV_CONN_DOWN, PPTP_DOWN_NO_REPLY);
 	CHECK_STR(ev.text, "no Start-Control-Connection-Reply from the server within 30 s");
 	expect_no_out(&c);
+
+	/* --connect-timeout shortens the wait. */
+	cfg.sccrp_timeout_ms = 2500;
+	pptp_conn_init(&c, &cfg, T0);
+	expect_out(&c, m, PPTP_SCCRQ);
+	CHECK_UINT(pptp_conn_next_timeout(&c), T0 + 2500 * MS);
+	pptp_conn_tick(&c, T0 + 2500 * MS);
+	expect_ev(&c, &ev, PPTP_EV_CONN_DOWN, PPTP_DOWN_NO_REPLY);
+	CHECK_STR(ev.text, "no Start-Control-Connection-Reply from the server within 2.5 s");
 }
 
 static void test_stop(void)

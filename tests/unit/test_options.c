@@ -178,12 +178,43 @@ static void help_and_version(void)
 				"--timeout", "--nobuffer", "--idle-wait", "--max-echo-wait",
 				"--logstring", "--localbind", "--rtmark", "--nohostroute",
 				"--loglevel", "--test-type", "--test-rate", "--missing-window",
-				"--version", "--help" };
+				"--version", "--help", "--connect-timeout", "--diagnose",
+				"--status", "--json" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		CHECK_CONTAINS(pptp_usage(), names[i]);
 }
 
+static void issue7_options(void)
+{
+	CHECK_INT(parse("s", NULL), PPTP_PARSE_OK);
+	CHECK_UINT(o.connect_timeout_s, 20);
+	CHECK_INT(parse("s", "--connect-timeout", "5", NULL), PPTP_PARSE_OK);
+	CHECK_UINT(o.connect_timeout_s, 5);
+	CHECK_INT(parse("s", "--connect-timeout", "0", NULL), PPTP_PARSE_ERROR);
+	CHECK_CONTAINS(err, "--connect-timeout '0'");
+	CHECK_CONTAINS(err, "from 1 to 300");
+	CHECK_INT(parse("s", "--connect-timeout", "301", NULL), PPTP_PARSE_ERROR);
+
+	CHECK_INT(parse("--diagnose", "vpn.example.com", "--connect-timeout=3", NULL), PPTP_PARSE_OK);
+	CHECK(o.diagnose);
+	CHECK_STR(o.server, "vpn.example.com");
+	CHECK_INT(parse("--diagnose", "s", "noauth", NULL), PPTP_PARSE_ERROR);
+	CHECK_CONTAINS(err, "--diagnose runs no pppd");
+	CHECK_INT(parse("--diagnose", NULL), PPTP_PARSE_ERROR);
+	CHECK_CONTAINS(err, "no server given");
+
+	CHECK_INT(parse("--status", NULL), PPTP_PARSE_OK);
+	CHECK(o.status && !o.json);
+	CHECK_INT(parse("--status", "--json", NULL), PPTP_PARSE_OK);
+	CHECK(o.status && o.json);
+	CHECK_INT(parse("--json", NULL), PPTP_PARSE_ERROR);
+	CHECK_CONTAINS(err, "--json goes with --status");
+	CHECK_INT(parse("--status", "srv", NULL), PPTP_PARSE_ERROR);
+	CHECK_CONTAINS(err, "--status takes no server");
+}
+
 const struct test_case options_tests[] = {
+	{ "issue7_options", issue7_options },
 	{ "defaults_match_the_manual", defaults_match_the_manual },
 	{ "every_option_is_accepted", every_option_is_accepted },
 	{ "equals_form", equals_form },

@@ -1,0 +1,16 @@
+/* diagnose.h - pptp --diagnose SERVER: the diagnosis fault tree, run by
+ * the program itself, layer by layer, without pppd. */
+#ifndef PPTP_DIAGNOSE_H
+#define PPTP_DIAGNOSE_H
+
+#include "pptp_options.h"
+
+/* Run the steps (name resolution, TCP to port 1723, control connection,
+ * outgoing call, GRE both ways, clean teardown), printing each step's
+ * result to stdout and, at the first failing layer, the likely cause and
+ * the fix; stop there.  Returns the exit status naming the layer:
+ * PPTP_EXIT_OK, _RESOLVE, _CONNECT, _CTRL_REFUSED, _CALL_REFUSED,
+ * _GRE_BLOCKED, or _FAILURE for a local problem. */
+int diagnose_run(const struct pptp_options *o);
+
+#endif
