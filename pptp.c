@@ -37,33 +37,47 @@
 #define N_HDLC 13
 #endif
 
+#define MAX_ADDRS 16	/* server addresses tried in turn */
+
 struct pty {
 	int master, slave;
 	char slave_path[64];
 };
 
-static int resolve(const char *name, uint32_t *addr)
+/* Every IPv4 address of the server, in the resolver's order (at most max,
+ * without repeats).  Returns how many, or -1 with the reason logged. */
+static int resolve(const char *name, uint32_t *addrs, int max)
 {
 	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
-	struct addrinfo *res = NULL, *ai;
-	int r = getaddrinfo(name, NULL, &hints, &res);
+	struct addrinfo *res = NULL;
+	int r = getaddrinfo(name, NULL, &hints, &res), n = 0;
 
 	if (r) {
 		log_err("cannot resolve the server name '%s': %s", name,
 			r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
 		return -1;
 	}
-	int count = 0;
-	for (ai = res; ai; ai = ai->ai_next)
-		count++;
-	*addr = ((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr;
+	for (struct addrinfo *ai = res; ai && n < max; ai = ai->ai_next) {
+		uint32_t a = ((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr;
+		int k;
+		for (k = 0; k < n && addrs[k] != a; k++)
+			;
+		if (k == n)
+			addrs[n++] = a;
+	}
 	freeaddrinfo(res);
-	char a[INET_ADDRSTRLEN];
-	inet_ntop(AF_INET, addr, a, sizeof a);
-	if (strcmp(a, name))
-		log_notice("server %s resolves to %s%s", name, a,
-			   count > 1 ? " (the first of several addresses)" : "");
-	return 0;
+	char list[MAX_ADDRS * (INET_ADDRSTRLEN + 2)] = "", a[INET_ADDRSTRLEN];
+	for (int i = 0; i < n; i++) {
+		inet_ntop(AF_INET, &addrs[i], a, sizeof a);
+		if (i)
+			strncat(list, ", ", sizeof list - strlen(list) - 1);
+		strncat(list, a, sizeof list - strlen(list) - 1);
+	}
+	if (n > 1)
+		log_notice("server %s resolves to %s: trying them in that order", name, list);
+	else if (strcmp(list, name))
+		log_notice("server %s resolves to %s", name, list);
+	return n;
 }
 
 /* Look for pppd on PATH, then where Debian and others install it. */
@@ -318,11 +332,12 @@ int main(int argc, char **argv)
 	log_init(o.logstring, o.loglevel, o.debug || isatty(STDERR_FILENO));
 	log_set_role("pptp");
 	note_option_effects(&o);
-	if (resolve(o.server, &server) < 0)
+	uint32_t addrs[MAX_ADDRS];
+	int naddrs = resolve(o.server, addrs, MAX_ADDRS);
+	if (naddrs < 0)
 		return PPTP_EXIT_RESOLVE;
 	char server_str[INET_ADDRSTRLEN];
-	inet_ntop(AF_INET, &server, server_str, sizeof server_str);
-	log_notice("pptp %s starting: server %s%s", PPTP_RELEASE, server_str,
+	log_notice("pptp %s starting: server %s%s", PPTP_RELEASE, o.server,
 		   o.nolaunchpppd ? ", PPP on stdin/stdout" : "");
 
 	int sigfd = setup_signals();
@@ -337,13 +352,6 @@ int main(int argc, char **argv)
 			return PPTP_EXIT_FAILURE;
 	}
 	/* Everything that can fail locally fails before a call exists. */
-	gre_fd = gre_socket_open(&o, server, err, sizeof err);
-	if (gre_fd < 0) {
-		log_err("%s", err);
-		if (gre_fd < -1 && connect_error_is_reachability(-gre_fd))
-			rc = PPTP_EXIT_CONNECT;
-		goto out;
-	}
 	if (!o.nolaunchpppd && open_pty(&t, o.sync) < 0)
 		goto out;
 	if (o.nolaunchpppd) {
@@ -359,8 +367,31 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* Each address in turn, until one accepts a control connection. */
 	struct cm_msg call;
-	rc = place_call(&o, server, sigfd, &cm_fd, &call);
+	for (int i = 0; i < naddrs; i++) {
+		server = addrs[i];
+		inet_ntop(AF_INET, &server, server_str, sizeof server_str);
+		if (naddrs > 1)
+			log_notice("trying %s (address %d of %d)", server_str, i + 1, naddrs);
+		gre_fd = gre_socket_open(&o, server, err, sizeof err);
+		if (gre_fd < 0) {
+			log_err("%s", err);
+			rc = gre_fd < -1 && connect_error_is_reachability(-gre_fd)
+				? PPTP_EXIT_CONNECT : PPTP_EXIT_FAILURE;
+			gre_fd = -1;
+		} else {
+			rc = place_call(&o, server, sigfd, &cm_fd, &call);
+		}
+		if (rc == PPTP_EXIT_OK || i + 1 == naddrs ||
+		    (rc != PPTP_EXIT_CONNECT && rc != PPTP_EXIT_CTRL_REFUSED))
+			break;
+		log_notice("%s did not accept a control connection: trying the next address",
+			   server_str);
+		if (gre_fd >= 0)
+			close(gre_fd);
+		gre_fd = -1;
+	}
 	if (rc != PPTP_EXIT_OK || cm_fd < 0)
 		goto out;
 	log_notice("tunnel to %s is up: call ID %u, server's call ID %u, server's window %u",

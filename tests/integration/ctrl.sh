@@ -78,6 +78,36 @@ expect_eq "unresolvable name: exit status 3" "$?" 3
 expect_grep "unresolvable name: says so" "cannot resolve the server name 'no-such-host.invalid'" \
 	"$WORK/c6.log"
 
+# 6b. A name with several addresses: the first refuses, the second works.
+# The name lives in a private /etc/hosts (a mount namespace of the test);
+# .3 shares the longest prefix with our .2, so the resolver puts it first.
+in_srv ip addr add 192.0.2.3/24 dev "vs$SUF"
+printf '192.0.2.3 multi.pptp.test\n%s multi.pptp.test\n' $SRV_IP > "$WORK/hosts"
+start_pacsrv pac6b.log --listen $SRV_IP
+in_cli unshare -m sh -c "mount --bind '$WORK/hosts' /etc/hosts &&
+	exec timeout 60 '$FAKEPPP' --frames 10 --expect-echo -- '$PPTP' multi.pptp.test \
+	--nolaunchpppd --debug" > "$WORK/c6b.log" 2>&1
+expect_eq "failover: the tunnel comes up on the second address" "$(child_exit "$WORK/c6b.log")" 0
+expect_grep "failover: both addresses listed" \
+	'server multi.pptp.test resolves to 192.0.2.3, 192.0.2.1: trying them in that order' "$WORK/c6b.log"
+expect_grep "failover: the first failure is logged" \
+	'connection refused by 192.0.2.3.*' "$WORK/c6b.log"
+expect_grep "failover: then the next address" \
+	'192.0.2.3 did not accept a control connection: trying the next address' "$WORK/c6b.log"
+expect_grep "failover: the tunnel names the address it took" 'tunnel to 192.0.2.1 is up' "$WORK/c6b.log"
+wait "$PAC_PID"
+in_srv ip addr del 192.0.2.3/24 dev "vs$SUF"
+
+# A refused call is not a reason to try another address.
+printf '%s multi.pptp.test\n192.0.2.51 multi.pptp.test\n' $SRV_IP > "$WORK/hosts"
+start_pacsrv pac6c.log --fault refuse-call=4
+in_cli unshare -m sh -c "mount --bind '$WORK/hosts' /etc/hosts &&
+	exec timeout 60 '$FAKEPPP' --frames 1 -- '$PPTP' multi.pptp.test --nolaunchpppd --debug" \
+	> "$WORK/c6c.log" 2>&1
+expect_eq "failover: a refused call ends it (exit 6)" "$(child_exit "$WORK/c6c.log")" 6
+expect_no_grep "failover: ... without trying the next address" 'trying 192.0.2.51' "$WORK/c6c.log"
+stop_pacsrv
+
 # 7. Keepalive: the server stops answering Echo-Requests.
 start_pacsrv pac7.log --fault no-echo-reply
 t0=$(date +%s)
