@@ -26,7 +26,7 @@ LDLIBS   :=
 CORE     := util pptp_options pptp_ctrl pptp_quirks orckit_quirks hdlc pqueue gre_engine \
             callmgr_proto
 # The edges: sockets, processes, signals, netlink.
-EDGE     := pptp_callmgr pptp_gre routing sockutil privileges
+EDGE     := pptp_callmgr pptp_gre routing sockutil privileges status diagnose
 CORE_O   := $(CORE:%=$(B)/%.o)
 EDGE_O   := $(EDGE:%=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -44,7 +44,7 @@ pptp: $(B)/pptp.o $(EDGE_O) $(CORE_O)
 $(B)/pptp: $(B)/pptp.o $(EDGE_O) $(CORE_O)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/unit_tests: $(UNIT_O) $(CORE_O)
+$(B)/unit_tests: $(UNIT_O) $(CORE_O) $(B)/status.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The PAC-side test server and the pppd stand-in used by the integration tests.

@@ -21,9 +21,11 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "callmgr_proto.h"
+#include "diagnose.h"
 #include "gre_engine.h"
 #include "pptp_callmgr.h"
 #include "pptp_gre.h"
@@ -31,6 +33,7 @@
 #include "privileges.h"
 #include "pptp_quirks.h"
 #include "sockutil.h"
+#include "status.h"
 #include "util.h"
 
 #ifndef N_HDLC
@@ -259,10 +262,22 @@ static int setup_signals(void)
 	return fd;
 }
 
+/* What --status shows while the call is being placed. */
+struct dialing {
+	int fd;
+	struct tunnel_status t;
+};
+
+static void serve_dialing(void *ctx)
+{
+	struct dialing *d = ctx;
+	status_serve(d->fd, &d->t);
+}
+
 /* Get the call placed: connect to (or start) the call manager and ask.
  * A call manager that is just going away is retried with a new one. */
 static int place_call(const struct pptp_options *o, uint32_t server, int sigfd, int *cm_fd,
-		      struct cm_msg *res)
+		      struct cm_msg *res, struct dialing *st)
 {
 	struct cm_msg open = { .type = CM_CALL_OPEN, .pid = (uint32_t)getpid(),
 			       .window = GRE_RECV_WINDOW,
@@ -274,7 +289,7 @@ static int place_call(const struct pptp_options *o, uint32_t server, int sigfd, 
 		*cm_fd = callmgr_connect(o, server, &exit_code);
 		if (*cm_fd < 0)
 			return exit_code;
-		int r = callmgr_open_call(*cm_fd, sigfd, &open, res);
+		int r = callmgr_open_call(*cm_fd, sigfd, st->fd, serve_dialing, st, &open, res);
 		if (r == 0)
 			return PPTP_EXIT_OK;
 		close(*cm_fd);
@@ -329,8 +344,12 @@ int main(int argc, char **argv)
 	case PPTP_PARSE_OK:
 		break;
 	}
+	if (o.status)
+		return status_list(o.json);
 	log_init(o.logstring, o.loglevel, o.debug || isatty(STDERR_FILENO));
 	log_set_role("pptp");
+	if (o.diagnose)
+		return diagnose_run(&o);
 	note_option_effects(&o);
 	uint32_t addrs[MAX_ADDRS];
 	int naddrs = resolve(o.server, addrs, MAX_ADDRS);
@@ -343,6 +362,11 @@ int main(int argc, char **argv)
 	int sigfd = setup_signals();
 	if (sigfd < 0)
 		return PPTP_EXIT_FAILURE;
+	char status_path[108];
+	struct dialing dialing = { .fd = -1, .t = { .pid = getpid(), .state = TUNNEL_DIALING } };
+	dialing.t.started = dialing.t.since = (int64_t)time(NULL);
+	str_copy(dialing.t.server_name, o.server, sizeof dialing.t.server_name);
+	str_copy(dialing.t.logstring, o.logstring, sizeof dialing.t.logstring);
 	if (!o.nolaunchpppd) {
 		if (find_pppd(pppd, sizeof pppd) < 0) {
 			log_err("pppd not found on PATH or in /usr/sbin: install the ppp package");
@@ -351,6 +375,9 @@ int main(int argc, char **argv)
 		if (!o.debug && (detach_fd = detach()) < 0)
 			return PPTP_EXIT_FAILURE;
 	}
+	/* After detaching: the socket is named after the process that stays. */
+	dialing.t.pid = getpid();
+	dialing.fd = status_listen(status_path, sizeof status_path);
 	/* Everything that can fail locally fails before a call exists. */
 	if (!o.nolaunchpppd && open_pty(&t, o.sync) < 0)
 		goto out;
@@ -372,6 +399,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < naddrs; i++) {
 		server = addrs[i];
 		inet_ntop(AF_INET, &server, server_str, sizeof server_str);
+		str_copy(dialing.t.server, server_str, sizeof dialing.t.server);
 		if (naddrs > 1)
 			log_notice("trying %s (address %d of %d)", server_str, i + 1, naddrs);
 		gre_fd = gre_socket_open(&o, server, err, sizeof err);
@@ -381,7 +409,7 @@ int main(int argc, char **argv)
 				? PPTP_EXIT_CONNECT : PPTP_EXIT_FAILURE;
 			gre_fd = -1;
 		} else {
-			rc = place_call(&o, server, sigfd, &cm_fd, &call);
+			rc = place_call(&o, server, sigfd, &cm_fd, &call, &dialing);
 		}
 		if (rc == PPTP_EXIT_OK || i + 1 == naddrs ||
 		    (rc != PPTP_EXIT_CONNECT && rc != PPTP_EXIT_CTRL_REFUSED))
@@ -426,6 +454,9 @@ int main(int argc, char **argv)
 		 * the command. */
 		.pppd_running = detach_fd >= 0 ? pppd_running : NULL,
 		.pppd_running_ctx = &detach_fd,
+		.status_fd = dialing.fd,
+		.server_name = o.server,
+		.started = dialing.t.started,
 	};
 	t.slave = -1;	/* the gateway closes it once pppd is talking */
 	rc = gateway_run(&gp);
@@ -441,6 +472,7 @@ out:
 		close(t.master);
 	if (t.slave >= 0)
 		close(t.slave);
+	status_close(dialing.fd, status_path);
 	close(sigfd);
 	return rc;
 }

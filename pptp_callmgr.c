@@ -884,7 +884,8 @@ int callmgr_connect(const struct pptp_options *o, uint32_t server, int *exit_cod
 	return -1;
 }
 
-int callmgr_open_call(int fd, int sigfd, const struct cm_msg *open, struct cm_msg *res)
+int callmgr_open_call(int fd, int sigfd, int other_fd, void (*on_other)(void *ctx), void *ctx,
+		      const struct cm_msg *open, struct cm_msg *res)
 {
 	uint8_t buf[CM_WIRE_LEN + 1];
 	size_t n = cm_msg_encode(open, buf);
@@ -897,12 +898,15 @@ int callmgr_open_call(int fd, int sigfd, const struct cm_msg *open, struct cm_ms
 		return -EIO;
 	}
 	for (;;) {
-		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
-		if (poll(p, sigfd >= 0 ? 2 : 1, -1) < 0) {
+		struct pollfd p[3] = { { .fd = fd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN },
+				       { .fd = other_fd, .events = POLLIN } };
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
+		if (p[2].revents && on_other)
+			on_other(ctx);
 		if (p[1].revents & POLLIN) {
 			/* Only a request to stop interrupts; SIGCHLD of the call
 			 * manager's first fork and SIGUSR1 do not. */

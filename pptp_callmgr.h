@@ -21,9 +21,11 @@
 int callmgr_connect(const struct pptp_options *o, uint32_t server, int *exit_code);
 
 /* Ask for a call on fd and wait for the answer (or a signal in sigfd: then
- * -EINTR).  On success fills *res (ok = true). Otherwise *res holds the
- * exit code and the reason in words. */
-int callmgr_open_call(int fd, int sigfd, const struct cm_msg *open, struct cm_msg *res);
+ * -EINTR).  While waiting, other_fd (if >= 0) is watched and on_other
+ * called when it is readable (the status socket).  On success fills *res
+ * (ok = true).  Otherwise *res holds the exit code and the reason. */
+int callmgr_open_call(int fd, int sigfd, int other_fd, void (*on_other)(void *ctx), void *ctx,
+		      const struct cm_msg *open, struct cm_msg *res);
 
 /* After the call manager vanished without a word: if nobody owns its lock
  * any more, remove the socket and lock it left behind. */

@@ -20,12 +20,14 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gre_engine.h"
 #include "hdlc.h"
 #include "pptp_callmgr.h"
 #include "sockutil.h"
+#include "status.h"
 #include "util.h"
 
 #define RX_BATCH 16		/* GRE packets taken per wake-up */
@@ -65,6 +67,8 @@ struct gateway {
 	uint64_t next_summary_us;
 	uint64_t last_summary_accepted;
 	bool first_frame_from_pppd;
+	bool net_seen;			/* a network-layer PPP frame crossed: connected */
+	int64_t state_since;		/* unix time the status state last changed */
 	bool running_told;		/* pppd_running was called */
 	char server_str[INET_ADDRSTRLEN];
 };
@@ -144,10 +148,23 @@ static uint8_t *outq_reserve(struct gateway *g, size_t need)
 	return g->outq + g->outq_head + g->outq_len;
 }
 
+/* Until the first network-layer frame, the tunnel is still negotiating. */
+static void note_frame(struct gateway *g, const uint8_t *frame, size_t len)
+{
+	if (!g->net_seen && ppp_frame_is_network(frame, len)) {
+		g->net_seen = true;
+		g->state_since = (int64_t)time(NULL);
+		log_info("PPP carries traffic: the tunnel is connected");
+	}
+}
+
 static void deliver(void *ctx, const uint8_t *payload, size_t len)
 {
 	struct gateway *g = ctx;
 	uint8_t *dst;
+
+	if (!g->net_seen)
+		note_frame(g, payload, len);
 
 	if (g->sync) {
 		dst = outq_reserve(g, len + 2);
@@ -367,6 +384,8 @@ static void ppp_readable(struct gateway *g, uint64_t now)
 		}
 	}
 	if (g->sync) {
+		if (!g->net_seen)
+			note_frame(g, g->ppp_buf, (size_t)n);
 		gre_tx(&g->gre, g->ppp_buf, (size_t)n, now);
 		g->tx_since_gre++;
 		return;
@@ -375,6 +394,8 @@ static void ppp_readable(struct gateway *g, uint64_t now)
 	size_t flen;
 	uint64_t oversize = g->dec.oversize;
 	while (hdlc_decode(&g->dec, &in, end, &frame, &flen)) {
+		if (!g->net_seen)
+			note_frame(g, frame, flen);
 		gre_tx(&g->gre, frame, flen, now);
 		g->tx_since_gre++;
 	}
@@ -405,6 +426,25 @@ static void cm_readable(struct gateway *g)
 		g->exit_code = PPTP_EXIT_FAILURE;
 	}
 	g->done = true;
+}
+
+static void serve_status(struct gateway *g)
+{
+	struct tunnel_status t = {
+		.pid = getpid(),
+		.pppd_pid = g->p->pppd_pid,
+		.state = g->stopping || g->done ? TUNNEL_TERMINATED
+			 : g->net_seen ? TUNNEL_CONNECTED : TUNNEL_VERIFYING,
+		.started = g->p->started,
+		.since = g->state_since,
+		.call_id = g->p->call.call_id,
+		.peer_call_id = g->p->call.peer_call_id,
+		.st = g->gre.st,
+	};
+	str_copy(t.server, g->server_str, sizeof t.server);
+	str_copy(t.server_name, g->p->server_name ? g->p->server_name : "", sizeof t.server_name);
+	str_copy(t.logstring, g->p->opt->logstring, sizeof t.logstring);
+	status_serve(g->p->status_fd, &t);
 }
 
 static void dump_stats(struct gateway *g, int level)
@@ -472,6 +512,7 @@ static void begin_stop(struct gateway *g, const char *why, uint64_t now)
 	if (g->stopping)
 		return;
 	g->stopping = true;
+	g->state_since = (int64_t)time(NULL);
 	log_notice("%s: shutting down", why);
 	if (g->p->pppd_pid && !g->pppd_gone && !g->pppd_detached) {
 		/* pppd says goodbye to the server (LCP Terminate) through us. */
@@ -607,11 +648,12 @@ int gateway_run(const struct gateway_params *p)
 	log_set_role("gateway");
 	uint64_t now = now_us();
 	g->call_up_us = now;
+	g->state_since = (int64_t)time(NULL);
 	g->next_summary_us = now + GATEWAY_SUMMARY_US;
 
 	while (!g->done) {
-		struct pollfd pfd[5];
-		int n = 0, gre_at, cm_at = -1, ppp_in_at = -1, ppp_out_at = -1;
+		struct pollfd pfd[6];
+		int n = 0, gre_at, cm_at = -1, ppp_in_at = -1, ppp_out_at = -1, st_at = -1;
 
 		pfd[n++] = (struct pollfd){ .fd = p->sig_fd, .events = POLLIN };
 		gre_at = n;
@@ -630,6 +672,10 @@ int gateway_run(const struct gateway_params *p)
 				pfd[n++] = (struct pollfd){ .fd = p->ppp_out, .events = POLLOUT };
 			}
 		}
+		if (p->status_fd >= 0) {
+			st_at = n;
+			pfd[n++] = (struct pollfd){ .fd = p->status_fd, .events = POLLIN };
+		}
 		uint64_t dl = next_deadline(g);
 		int timeout = dl == UINT64_MAX ? -1 : dl <= now ? 0 : (int)((dl - now + 999) / 1000);
 		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR) {
@@ -637,6 +683,8 @@ int gateway_run(const struct gateway_params *p)
 			g->exit_code = PPTP_EXIT_FAILURE;
 			break;
 		}
+		if (st_at >= 0 && pfd[st_at].revents)
+			serve_status(g);
 		now = now_us();
 		if (pfd[0].revents)
 			signals_readable(g, now);

@@ -34,6 +34,11 @@ struct gateway_params {
 	 * stays silent).  NULL: nobody waits. */
 	void (*pppd_running)(void *ctx);
 	void *pppd_running_ctx;
+	/* Live status (status.h): the listening socket or -1, and what the
+	 * record says beyond the gateway's own state. */
+	int status_fd;
+	const char *server_name;
+	int64_t started;	/* unix time the tunnel was started */
 };
 
 #define GATEWAY_PPPD_SETTLE_US (3 * 1000000ull)

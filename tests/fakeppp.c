@@ -7,7 +7,7 @@
  *      the client hands us, the rest are pppd options (printed, "sync" obeyed,
  *      others ignored); our own options come from $FAKEPPP_OPTS.
  *
- * Frames are FF 03 00 21 + payload; the payload is a 4-byte counter, a
+ * Frames are FF 03 00 21 (or --protocol) + payload; the payload is a 4-byte counter, a
  * 2-byte payload length and bytes of a known stream, so every frame can be
  * checked on its own and split out of a byte stream in sync mode.  Frames
  * with counters from 0x80000000 come from the server side (pacsrv
@@ -28,7 +28,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define FRAME_HDR 4		/* FF 03 00 21 */
+#define FRAME_HDR 4		/* FF 03 and the protocol */
 #define PAY_HDR 6		/* counter + payload length */
 #define MAX_FRAME 70000
 #define OVERSIZE_FRAME 20000
@@ -45,11 +45,12 @@
 
 static struct {
 	unsigned long frames, size, rate, inflight, bad_fcs, max_missing;
+	unsigned long protocol;	/* PPP protocol of our frames (0x0021: IP) */
 	unsigned long long bytes;
 	bool expect_echo, sync, oversize, wait_link, allow_merged, allow_reorder, verbose, as_pppd, rtt;
 	uint64_t hold_us, stop_reading_us, echo_timeout_us, timeout_us, delay_us, child_wait_us, probe_us;
 } o = {
-	.frames = 100, .size = 100, .inflight = 8, .wait_link = true,
+	.frames = 100, .size = 100, .inflight = 8, .wait_link = true, .protocol = 0x0021,
 	.echo_timeout_us = 2000000, .timeout_us = 120000000, .child_wait_us = 5000000, .probe_us = 200000,
 };
 
@@ -179,8 +180,7 @@ static size_t frame_build(uint8_t *f, uint32_t ctr, size_t payload)
 {
 	f[0] = 0xFF;
 	f[1] = 0x03;
-	f[2] = 0x00;
-	f[3] = 0x21;
+	put16(f + 2, (uint16_t)o.protocol);
 	put32(f + 4, ctr);
 	put16(f + 8, (uint16_t)payload);
 	uint64_t base = ctr < CTR_PROBE ? (uint64_t)ctr * data_per_frame : 0;
@@ -334,7 +334,7 @@ static void frame_input(const uint8_t *f, size_t n, uint64_t now)
 		frame_bad(f, n, "short");
 		return;
 	}
-	if (f[0] != 0xFF || f[1] != 0x03 || f[2] != 0x00 || f[3] != 0x21) {
+	if (f[0] != 0xFF || f[1] != 0x03 || get16(f + 2) != o.protocol) {
 		frame_bad(f, n, "header");
 		return;
 	}
@@ -467,7 +467,7 @@ static void sync_input(const uint8_t *p, size_t n, uint64_t now)
 	size_t off = 0;
 	while (srx.len - off >= FRAME_HDR + PAY_HDR) {
 		const uint8_t *f = srx.buf + off;
-		if (f[0] != 0xFF || f[1] != 0x03 || f[2] != 0x00 || f[3] != 0x21) {
+		if (f[0] != 0xFF || f[1] != 0x03 || get16(f + 2) != o.protocol) {
 			/* resynchronise on the next frame header */
 			size_t skip = 1;
 			while (off + skip + 4 <= srx.len && memcmp(srx.buf + off + skip, "\xff\x03\x00\x21", 4))
@@ -657,6 +657,7 @@ static void die_usage(const char *fmt, ...)
 	      "  --probe-interval S  time between two probes while waiting for the path (0.2)\n"
 	      "  --delay S           wait before sending\n"
 	      "  --sync              no HDLC: one frame per write (pppd sync)\n"
+	      "  --protocol HEX      PPP protocol of our frames (0021: IP; c021: LCP)\n"
 	      "  --hold S            keep the line open this long after the run\n"
 	      "  --stop-reading S    stop reading the tty for S seconds half way\n"
 	      "  --bad-fcs N         every Nth frame with a wrong FCS (async)\n"
@@ -712,6 +713,11 @@ static int parse_opts(int n, char **args, bool *dashdash)
 		else if (!strcmp(a, "--inflight")) bad = parse_uint(v, 0, 10000000, &o.inflight);
 		else if (!strcmp(a, "--bad-fcs")) bad = parse_uint(v, 1, 10000000, &o.bad_fcs);
 		else if (!strcmp(a, "--max-missing")) bad = parse_uint(v, 0, 10000000, &o.max_missing);
+		else if (!strcmp(a, "--protocol")) {
+			char *end;
+			o.protocol = strtoul(v, &end, 16);
+			bad = !*v || *end || o.protocol == 0 || o.protocol > 0xffff;
+		}
 		else if (!strcmp(a, "--bytes")) {
 			bad = parse_uint(v, 1, 4000000000ul, &u);
 			o.bytes = u;

@@ -14,6 +14,7 @@
 #define SUITE(n) extern const struct test_case n[] __attribute__((weak));
 SUITE(util_tests) SUITE(ctrl_tests) SUITE(quirks_tests) SUITE(hdlc_tests)
 SUITE(pqueue_tests) SUITE(gre_tests) SUITE(options_tests) SUITE(callmgr_proto_tests)
+SUITE(status_tests)
 
 static const struct {
 	const char *name;
@@ -27,6 +28,7 @@ static const struct {
 	{ "gre", gre_tests },
 	{ "options", options_tests },
 	{ "callmgr_proto", callmgr_proto_tests },
+	{ "status", status_tests },
 };
 
 static int failures;

@@ -1,0 +1,387 @@
+/* status.c - live status of the tunnels: the record, the gateway's
+ * listening socket, and `pptp --status [--json]`. */
+#include "status.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define STATUS_MAGIC "pptp-status 1"
+#define MAX_TUNNELS 256
+#define MANUAL_COUNTERS 14	/* the manual's counters come first in the table */
+
+/* The counters in the manual's order: record key, and the manual's name. */
+static const struct {
+	const char *key, *label;
+	size_t off;
+} counters[] = {
+#define C(k, l) { #k, l, offsetof(struct gre_stats, k) }
+	C(rx_accepted, "rx accepted"), C(rx_lost, "rx lost"), C(rx_underwin, "rx under win"),
+	C(rx_overwin, "rx over win"), C(rx_buffered, "rx buffered"),
+	C(rx_errors, "rx OS errors"), C(rx_truncated, "rx truncated"),
+	C(rx_invalid, "rx invalid"), C(rx_acks, "rx acks"), C(tx_sent, "tx sent"),
+	C(tx_failed, "tx failed"), C(tx_short, "tx short"), C(tx_acks, "tx acks"),
+	C(tx_oversize, "tx oversize"), C(rx_pppd_dropped, "rx pppd dropped"),
+	C(tx_window_dropped, "tx window dropped"),
+#undef C
+};
+
+static uint64_t *counter(struct gre_stats *st, size_t i)
+{
+	return (uint64_t *)(void *)((char *)st + counters[i].off);
+}
+
+const char *tunnel_state_name(enum tunnel_state s)
+{
+	switch (s) {
+	case TUNNEL_DIALING: return "dialing";
+	case TUNNEL_VERIFYING: return "verifying";
+	case TUNNEL_CONNECTED: return "connected";
+	case TUNNEL_TERMINATED: return "terminated";
+	}
+	return "unknown";
+}
+
+size_t status_format(const struct tunnel_status *t, char *buf, size_t cap)
+{
+	char name[sizeof t->server_name], logs[sizeof t->logstring];
+	size_t o = 0;
+	int n;
+
+	/* Values are single words or printable strings: no line breaks. */
+	str_printable(name, sizeof name, t->server_name, sizeof t->server_name);
+	str_printable(logs, sizeof logs, t->logstring, sizeof t->logstring);
+	n = snprintf(buf, cap,
+		     STATUS_MAGIC "\npid %d\npppd_pid %d\nserver %s\nserver_name %s\nlogstring %s\n"
+		     "state %s\nstarted %" PRId64 "\nsince %" PRId64 "\ncall_id %u\n"
+		     "peer_call_id %u\n",
+		     (int)t->pid, (int)t->pppd_pid, t->server, name, logs,
+		     tunnel_state_name(t->state), t->started, t->since, t->call_id,
+		     t->peer_call_id);
+	if (n < 0 || (size_t)n >= cap)
+		return 0;
+	o = (size_t)n;
+	struct gre_stats st = t->st;
+	for (size_t i = 0; i < ARRAY_LEN(counters); i++) {
+		n = snprintf(buf + o, cap - o, "%s %" PRIu64 "\n", counters[i].key, *counter(&st, i));
+		if (n < 0 || (size_t)n >= cap - o)
+			return 0;
+		o += (size_t)n;
+	}
+	n = snprintf(buf + o, cap - o, "round_trip_ms %u\nend\n", t->st.rtt_ms);
+	if (n < 0 || (size_t)n >= cap - o)
+		return 0;
+	return o + (size_t)n;
+}
+
+static int parse_i64(const char *v, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long x = strtoll(v, &end, 10);
+	if (!*v || *end || errno)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+int status_parse(const char *text, struct tunnel_status *t)
+{
+	char line[300];
+	bool ended = false;
+	const char *p = text;
+
+	memset(t, 0, sizeof *t);
+	t->state = TUNNEL_TERMINATED;
+	if (strncmp(p, STATUS_MAGIC "\n", sizeof STATUS_MAGIC))
+		return -1;
+	p += sizeof STATUS_MAGIC;
+	while (*p && !ended) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len >= sizeof line)
+			return -1;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		p += len + (nl ? 1 : 0);
+		if (!strcmp(line, "end")) {
+			ended = true;
+			break;
+		}
+		char *v = strchr(line, ' ');
+		if (!v)
+			return -1;
+		*v++ = '\0';
+		int64_t x = 0;
+		bool num = parse_i64(v, &x) == 0;
+		if (!strcmp(line, "server"))
+			str_copy(t->server, v, sizeof t->server);
+		else if (!strcmp(line, "server_name"))
+			str_copy(t->server_name, v, sizeof t->server_name);
+		else if (!strcmp(line, "logstring"))
+			str_copy(t->logstring, v, sizeof t->logstring);
+		else if (!strcmp(line, "state")) {
+			for (int s = TUNNEL_DIALING; s <= TUNNEL_TERMINATED; s++)
+				if (!strcmp(v, tunnel_state_name(s)))
+					t->state = s;
+		} else if (!num) {
+			continue;	/* a newer field we do not know */
+		} else if (!strcmp(line, "pid")) {
+			t->pid = (pid_t)x;
+		} else if (!strcmp(line, "pppd_pid")) {
+			t->pppd_pid = (pid_t)x;
+		} else if (!strcmp(line, "started")) {
+			t->started = x;
+		} else if (!strcmp(line, "since")) {
+			t->since = x;
+		} else if (!strcmp(line, "call_id")) {
+			t->call_id = (uint16_t)x;
+		} else if (!strcmp(line, "peer_call_id")) {
+			t->peer_call_id = (uint16_t)x;
+		} else if (!strcmp(line, "round_trip_ms")) {
+			t->st.rtt_ms = (uint32_t)x;
+		} else {
+			for (size_t i = 0; i < ARRAY_LEN(counters); i++)
+				if (!strcmp(line, counters[i].key))
+					*counter(&t->st, i) = (uint64_t)x;
+		}
+	}
+	return ended && t->pid > 0 ? 0 : -1;
+}
+
+bool ppp_frame_is_network(const uint8_t *f, size_t n)
+{
+	if (n >= 2 && f[0] == 0xff && f[1] == 0x03) {
+		f += 2;
+		n -= 2;
+	}
+	if (n < 1)
+		return false;
+	/* Protocol-field compression: an odd first byte is the whole field. */
+	unsigned proto = f[0] & 1 ? f[0] : n >= 2 ? (unsigned)(f[0] << 8 | f[1]) : 0;
+	/* 0x0001-0x3fff are network-layer protocols (IP, IPv6, MPPE's
+	 * compressed datagrams); control protocols live above 0x8000. */
+	return proto > 0 && proto < 0x4000;
+}
+
+/* ---- the gateway's socket ---- */
+
+int status_listen(char *path, size_t cap)
+{
+	struct stat st;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	if (mkdir(PPTP_STATUS_DIR, 0755) < 0 && errno != EEXIST)
+		return -1;
+	/* Anything in there is trusted to be a tunnel's: ours and closed. */
+	if (lstat(PPTP_STATUS_DIR, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 022)) {
+		log_warn(PPTP_STATUS_DIR " is not a directory of uid %u closed to others: no "
+			 "status socket for this tunnel", (unsigned)geteuid());
+		return -1;
+	}
+	int n = snprintf(path, cap, PPTP_STATUS_DIR "/%ld", (long)getpid());
+	if (n < 0 || (size_t)n >= cap || (size_t)n >= sizeof sun.sun_path)
+		return -1;
+	str_copy(sun.sun_path, path, sizeof sun.sun_path);
+	unlink(path);	/* a dead tunnel that had our pid */
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) < 0 || chmod(path, 0666) < 0 ||
+	    listen(fd, 8) < 0) {
+		log_debug("no status socket: %s", strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	return fd;
+}
+
+void status_serve(int fd, const struct tunnel_status *t)
+{
+	char rec[STATUS_RECORD_MAX];
+	size_t n = status_format(t, rec, sizeof rec);
+	int c;
+
+	while ((c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		/* A record fits any socket buffer; a reader that is not there
+		 * simply misses it. */
+		if (n && send(c, rec, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+			log_debug("status reader went away: %s", strerror(errno));
+		close(c);
+	}
+}
+
+void status_close(int fd, const char *path)
+{
+	if (fd < 0)
+		return;
+	close(fd);
+	unlink(path);
+}
+
+/* ---- pptp --status ---- */
+
+/* Fetch one record; 0, or -errno (ECONNREFUSED: a stale socket). */
+static int fetch(const char *path, struct tunnel_status *t)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char buf[STATUS_RECORD_MAX + 1];
+	size_t have = 0;
+
+	str_copy(sun.sun_path, path, sizeof sun.sun_path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int r = poll(&p, 1, 2000);
+		if (r <= 0)
+			break;
+		ssize_t n = read(fd, buf + have, sizeof buf - 1 - have);
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		if (have == sizeof buf - 1)
+			break;
+	}
+	close(fd);
+	buf[have] = '\0';
+	return status_parse(buf, t) == 0 ? 0 : -EPROTO;
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void duration(char *buf, size_t cap, int64_t s)
+{
+	if (s < 0)
+		s = 0;
+	snprintf(buf, cap, "%" PRId64 ":%02d:%02d", s / 3600, (int)(s / 60 % 60), (int)(s % 60));
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	const struct tunnel_status *x = a, *y = b;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+int status_list(bool json)
+{
+	struct tunnel_status *ts = calloc(MAX_TUNNELS, sizeof *ts);
+	int n = 0, stale = 0;
+	DIR *d = opendir(PPTP_STATUS_DIR);
+	int64_t now = (int64_t)time(NULL);
+
+	if (!ts) {
+		fprintf(stderr, "pptp: out of memory\n");
+		return PPTP_EXIT_FAILURE;
+	}
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d)) && n < MAX_TUNNELS) {
+			char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+			if (e->d_name[0] < '0' || e->d_name[0] > '9' ||
+			    snprintf(path, sizeof path, PPTP_STATUS_DIR "/%s", e->d_name) >=
+			    (int)sizeof path)
+				continue;
+			int r = fetch(path, &ts[n]);
+			if (r == 0) {
+				n++;
+			} else if (r == -ECONNREFUSED) {
+				stale++;
+				/* A tunnel killed without cleaning up; root tidies it. */
+				if (geteuid() == 0)
+					unlink(path);
+			}
+		}
+		closedir(d);
+	} else if (errno != ENOENT) {
+		fprintf(stderr, "pptp: cannot read " PPTP_STATUS_DIR ": %s\n", strerror(errno));
+		free(ts);
+		return PPTP_EXIT_FAILURE;
+	}
+	qsort(ts, (size_t)n, sizeof *ts, by_pid);
+
+	if (json) {
+		printf("{\"tunnels\":[");
+		for (int i = 0; i < n; i++) {
+			struct tunnel_status *t = &ts[i];
+			printf("%s\n {\"pid\":%d,\"pppd_pid\":%d,\"server\":", i ? "," : "", (int)t->pid,
+			       (int)t->pppd_pid);
+			json_str(t->server);
+			printf(",\"server_name\":");
+			json_str(t->server_name);
+			printf(",\"logstring\":");
+			json_str(t->logstring);
+			printf(",\"state\":\"%s\",\"uptime_s\":%" PRId64 ",\"state_s\":%" PRId64
+			       ",\"call_id\":%u,\"peer_call_id\":%u,\"statistics\":{",
+			       tunnel_state_name(t->state), now - t->started, now - t->since,
+			       t->call_id, t->peer_call_id);
+			for (size_t k = 0; k < ARRAY_LEN(counters); k++)
+				printf("\"%s\":%" PRIu64 ",", counters[k].key, *counter(&t->st, k));
+			printf("\"round_trip_ms\":%u}}", t->st.rtt_ms);
+		}
+		printf("%s]}\n", n ? "\n" : "");
+	} else if (n == 0) {
+		printf("no PPTP tunnel is running\n");
+	} else {
+		for (int i = 0; i < n; i++) {
+			struct tunnel_status *t = &ts[i];
+			char up[32], in[32];
+			duration(up, sizeof up, now - t->started);
+			duration(in, sizeof in, now - t->since);
+			printf("%s: %s", t->logstring, t->server);
+			if (t->server_name[0] && strcmp(t->server_name, t->server))
+				printf(" (%s)", t->server_name);
+			printf(", %s for %s, up %s\n", tunnel_state_name(t->state), in, up);
+			printf("    gateway pid %d", (int)t->pid);
+			if (t->pppd_pid > 0)
+				printf(", pppd pid %d", (int)t->pppd_pid);
+			if (t->call_id)
+				printf(", call ID %u, server's call ID %u", t->call_id, t->peer_call_id);
+			/* The manual's order: round trip after the fourteen counters. */
+			printf("\n    ");
+			for (size_t k = 0; k < MANUAL_COUNTERS; k++)
+				printf("%s %" PRIu64 ", ", counters[k].label, *counter(&t->st, k));
+			printf("round trip %u ms", t->st.rtt_ms);
+			for (size_t k = MANUAL_COUNTERS; k < ARRAY_LEN(counters); k++)
+				printf(", %s %" PRIu64, counters[k].label, *counter(&t->st, k));
+			printf("\n");
+		}
+	}
+	if (stale && !json)
+		printf("(%d stale status socket%s of tunnels that died%s)\n", stale,
+		       stale > 1 ? "s" : "", geteuid() == 0 ? ": removed" : "");
+	free(ts);
+	return PPTP_EXIT_OK;
+}

@@ -1,0 +1,115 @@
+#!/bin/bash
+# status.sh - pptp --status [--json]: every state a tunnel goes through,
+# text and JSON (checked by a JSON parser), readable by any user, stale
+# sockets of killed tunnels.  Other suites may run tunnels at the same
+# time: every check looks only at this suite's --logstring.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v jq >/dev/null; then
+	not_ok "jq is needed to check the JSON (tests/deps.sh installs it)"; finish; exit
+fi
+TAG=st$$
+# The record of tunnel NAME (its logstring) as JSON, or nothing.
+rec() { "$PPTP" --status --json | jq -c --arg n "$1" '.tunnels[] | select(.logstring == $n)'; }
+field() { rec "$1" | jq -r "$2"; }
+jqt() { jq -e "$1" > /dev/null; }	# a JSON test on stdin
+# wait_state NAME STATE: until the tunnel shows STATE (10 s at most)
+wait_state() {
+	for _ in $(seq 1 100); do [ "$(field "$1" .state)" = "$2" ] && return 0; sleep 0.1; done
+	return 1
+}
+
+# 1. Dialing: the server accepts TCP and never answers.
+start_pacsrv pac1.log --fault silent
+client d.log "--frames 1 --no-wait-link --hold 10" --logstring "$TAG-d" --connect-timeout 6 &
+cp=$!
+check "dialing: shown while the call is being placed" wait_state "$TAG-d" dialing
+expect_eq "dialing: the server's address" "$(field "$TAG-d" .server)" "$SRV_IP"
+expect_eq "dialing: no call IDs yet" "$(field "$TAG-d" '.call_id')" 0
+wait $cp
+stop_pacsrv
+expect_eq "dialing: gone once the tunnel gave up" "$(rec "$TAG-d")" ""
+
+# 2. Verifying: the call is up, PPP only negotiates (LCP frames).
+start_pacsrv pac2.log
+client v.log "--frames 20 --rate 10 --protocol c021 --no-wait-link --hold 4" --logstring "$TAG-v" &
+cp=$!
+check "verifying: shown once the call is up and PPP negotiates" wait_state "$TAG-v" verifying
+cid=$(sed -n "s/.*call established: our call ID \([0-9]*\), server's call ID \([0-9]*\).*/\1 \2/p" \
+	"$WORK/v.log" | head -n 1)
+expect_eq "verifying: the call IDs of the log" "$(field "$TAG-v" '"\(.call_id) \(.peer_call_id)"')" "$cid"
+
+# 3. Connected: traffic crosses (IP frames) on a second tunnel to the server.
+client c.log "--frames 200 --rate 40 --expect-echo --hold 2" --logstring "$TAG-c" &
+cp2=$!
+check "connected: shown once network traffic crossed" wait_state "$TAG-c" connected
+sleep 1
+r=$(rec "$TAG-c")
+check "connected: the JSON parses and has every field" \
+	jqt '.pid > 0 and .server == "192.0.2.1" and .server_name == "192.0.2.1" and
+	       .uptime_s >= 0 and .state_s >= 0 and .call_id > 0 and .peer_call_id > 0 and
+	       (.statistics | keys | length) == 17' <<<"$r"
+check "connected: the counters move" jqt '.statistics.rx_accepted > 0 and .statistics.tx_sent > 0' <<<"$r"
+check "verifying: the other tunnel still negotiates" test "$(field "$TAG-v" .state)" = verifying
+"$PPTP" --status > "$WORK/status.txt"
+expect_grep "text: one line per tunnel with state and uptime" \
+	"^$TAG-c: 192.0.2.1, connected for [0-9]+:[0-9]{2}:[0-9]{2}, up [0-9]+:[0-9]{2}:[0-9]{2}$" \
+	"$WORK/status.txt"
+expect_grep "text: the call IDs" "gateway pid [0-9]+, call ID [0-9]+, server's call ID 16384" \
+	"$WORK/status.txt"
+expect_grep "text: the fifteen counters with the manual's names" \
+	'rx accepted [0-9]+, rx lost [0-9]+, rx under win [0-9]+, rx over win [0-9]+, rx buffered [0-9]+, rx OS errors [0-9]+, rx truncated [0-9]+, rx invalid [0-9]+, rx acks [0-9]+, tx sent [0-9]+, tx failed [0-9]+, tx short [0-9]+, tx acks [0-9]+, tx oversize [0-9]+, round trip [0-9]+ ms' \
+	"$WORK/status.txt"
+
+# Any user may read it; the socket is open, the directory is not writable.
+expect_eq "permissions: the directory is root's and read-only to others" \
+	"$(stat -c '%U %A' /run/pptp-status)" "root drwxr-xr-x"
+gw=$(field "$TAG-c" .pid)
+expect_eq "permissions: the socket is open to every user" \
+	"$(stat -c '%A' /run/pptp-status/"$gw")" "srw-rw-rw-"
+as_nobody=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$PPTP" --status --json |
+	jq -r --arg n "$TAG-c" '.tunnels[] | select(.logstring == $n) | .state')
+expect_eq "a user without privileges reads the status" "$as_nobody" connected
+wait $cp $cp2
+stop_pacsrv
+expect_eq "connected: gone after the tunnel ended" "$(rec "$TAG-c")" ""
+
+# 4. Terminated: pptp launched a pppd that takes its time to stop.
+mkdir -p "$WORK/bin"
+cat > "$WORK/bin/pppd" <<'EOF'
+#!/bin/bash
+trap 'sleep 3; exit 5' TERM
+while :; do sleep 0.1; done
+EOF
+chmod +x "$WORK/bin/pppd"
+start_pacsrv pac4.log
+in_cli env PATH="$WORK/bin:$PATH" timeout 30 "$PPTP" $SRV_IP --debug --logstring "$TAG-t" \
+	> "$WORK/t.log" 2>&1 &
+cp=$!
+wait_state "$TAG-t" verifying
+check "the launched pppd's pid is shown" test "$(field "$TAG-t" .pppd_pid)" -gt 0
+kill -TERM "$(field "$TAG-t" .pid)"
+check "terminated: shown while pppd is stopping" wait_state "$TAG-t" terminated
+wait $cp
+stop_pacsrv
+
+# 5. A tunnel killed outright leaves a stale socket: not listed, and root
+# removes it.
+start_pacsrv pac5.log
+client k.log "--frames 100 --rate 20 --no-wait-link" --logstring "$TAG-k" &
+cp=$!
+wait_state "$TAG-k" connected
+gw=$(field "$TAG-k" .pid)
+kill -KILL "$gw"
+wait $cp
+stop_pacsrv
+check "stale: the dead tunnel's socket is still there" test -S /run/pptp-status/"$gw"
+setpriv --reuid=nobody --regid=nogroup --clear-groups "$PPTP" --status > "$WORK/stale-user.txt"
+expect_grep "stale: a user is told about it" 'stale status socket.* of tunnels that died\)' \
+	"$WORK/stale-user.txt"
+check "stale: ... and cannot remove it" test -S /run/pptp-status/"$gw"
+"$PPTP" --status > "$WORK/stale-root.txt"
+expect_no_grep "stale: not listed as a tunnel" "^$TAG-k:" "$WORK/stale-root.txt"
+check "stale: root removes it" test ! -e /run/pptp-status/"$gw"
+
+finish

@@ -1,0 +1,107 @@
+/* test_status.c - the status record and the PPP traffic classifier. */
+#include "status.h"
+#include "test.h"
+
+static void record_round_trip(void)
+{
+	struct tunnel_status t = { .pid = 4242, .pppd_pid = 4250, .state = TUNNEL_CONNECTED,
+				   .started = 1700000000, .since = 1700000042, .call_id = 41320,
+				   .peer_call_id = 16384 };
+	struct tunnel_status r;
+	char buf[STATUS_RECORD_MAX];
+
+	strcpy(t.server, "192.0.2.1");
+	strcpy(t.server_name, "vpn.example.com");
+	strcpy(t.logstring, "nm-pptp-service-7");
+	t.st.rx_accepted = 1;
+	t.st.rx_lost = 2;
+	t.st.rx_underwin = 3;
+	t.st.rx_overwin = 4;
+	t.st.rx_buffered = 5;
+	t.st.rx_errors = 6;
+	t.st.rx_truncated = 7;
+	t.st.rx_invalid = 8;
+	t.st.rx_acks = 9;
+	t.st.tx_sent = 10;
+	t.st.tx_failed = 11;
+	t.st.tx_short = 12;
+	t.st.tx_acks = 13;
+	t.st.tx_oversize = 14;
+	t.st.rx_pppd_dropped = 15;
+	t.st.tx_window_dropped = 16;
+	t.st.rtt_ms = 17;
+	size_t n = status_format(&t, buf, sizeof buf);
+	CHECK(n > 0 && n < sizeof buf);
+	CHECK_CONTAINS(buf, "pptp-status 1\npid 4242\n");
+	CHECK_CONTAINS(buf, "state connected\n");
+	CHECK_CONTAINS(buf, "rx_underwin 3\n");
+	CHECK_INT(status_parse(buf, &r), 0);
+	CHECK_INT(r.pid, 4242);
+	CHECK_INT(r.pppd_pid, 4250);
+	CHECK_STR(r.server, "192.0.2.1");
+	CHECK_STR(r.server_name, "vpn.example.com");
+	CHECK_STR(r.logstring, "nm-pptp-service-7");
+	CHECK_INT(r.state, TUNNEL_CONNECTED);
+	CHECK_INT(r.started, 1700000000);
+	CHECK_INT(r.since, 1700000042);
+	CHECK_UINT(r.call_id, 41320);
+	CHECK_UINT(r.peer_call_id, 16384);
+	CHECK_MEM(&r.st, &t.st, sizeof t.st);
+}
+
+static void record_rejects(void)
+{
+	struct tunnel_status r;
+	CHECK_INT(status_parse("", &r), -1);
+	CHECK_INT(status_parse("pptp-status 2\npid 1\nend\n", &r), -1);
+	CHECK_INT(status_parse("pptp-status 1\npid 1\n", &r), -1);		/* no end */
+	CHECK_INT(status_parse("pptp-status 1\nstate connected\nend\n", &r), -1);	/* no pid */
+	CHECK_INT(status_parse("pptp-status 1\nnovalue\nend\n", &r), -1);
+	/* Fields from a newer version are skipped, not fatal. */
+	CHECK_INT(status_parse("pptp-status 1\npid 9\nfuture thing\nstate verifying\nend\n", &r), 0);
+	CHECK_INT(r.pid, 9);
+	CHECK_INT(r.state, TUNNEL_VERIFYING);
+	char longline[400];
+	memset(longline, 'a', sizeof longline);
+	memcpy(longline, "pptp-status 1\nx ", 16);
+	longline[sizeof longline - 1] = '\0';
+	CHECK_INT(status_parse(longline, &r), -1);
+	/* A name with a line break cannot forge fields. */
+	struct tunnel_status t = { .pid = 5 };
+	char buf[STATUS_RECORD_MAX];
+	strcpy(t.server_name, "evil\nstate connected");
+	status_format(&t, buf, sizeof buf);
+	CHECK_INT(status_parse(buf, &r), 0);
+	CHECK_INT(r.state, TUNNEL_DIALING);
+	CHECK_STR(r.server_name, "evil?state connected");
+}
+
+static void ppp_classifier(void)
+{
+	static const uint8_t ip[] = { 0xff, 0x03, 0x00, 0x21, 0x45 };
+	static const uint8_t ip_acfc_pfc[] = { 0x21, 0x45, 0x00 };
+	static const uint8_t mppe[] = { 0x00, 0xfd, 0x90, 0x00 };
+	static const uint8_t ipv6[] = { 0xff, 0x03, 0x00, 0x57 };
+	static const uint8_t lcp[] = { 0xff, 0x03, 0xc0, 0x21, 0x01 };
+	static const uint8_t chap[] = { 0xc2, 0x23, 0x01 };
+	static const uint8_t ipcp[] = { 0xff, 0x03, 0x80, 0x21 };
+	static const uint8_t ccp[] = { 0x80, 0xfd };
+	CHECK(ppp_frame_is_network(ip, sizeof ip));
+	CHECK(ppp_frame_is_network(ip_acfc_pfc, sizeof ip_acfc_pfc));
+	CHECK(ppp_frame_is_network(mppe, sizeof mppe));
+	CHECK(ppp_frame_is_network(ipv6, sizeof ipv6));
+	CHECK(!ppp_frame_is_network(lcp, sizeof lcp));
+	CHECK(!ppp_frame_is_network(chap, sizeof chap));
+	CHECK(!ppp_frame_is_network(ipcp, sizeof ipcp));
+	CHECK(!ppp_frame_is_network(ccp, sizeof ccp));
+	CHECK(!ppp_frame_is_network(ip, 2));
+	CHECK(!ppp_frame_is_network(ip, 0));
+	CHECK(!ppp_frame_is_network(ipcp, 3));	/* half a protocol field */
+}
+
+const struct test_case status_tests[] = {
+	{ "record_round_trip", record_round_trip },
+	{ "record_rejects", record_rejects },
+	{ "ppp_classifier", ppp_classifier },
+	{ NULL, NULL },
+};
