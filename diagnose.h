@@ -10,7 +10,8 @@
  * result to stdout and, at the first failing layer, the likely cause and
  * the fix; stop there.  Returns the exit status naming the layer:
  * PPTP_EXIT_OK, _RESOLVE, _CONNECT, _CTRL_REFUSED, _CALL_REFUSED,
- * _GRE_BLOCKED, or _FAILURE for a local problem. */
+ * _SERVER_ENDED (the server hung up right after accepting), _GRE_BLOCKED,
+ * or _FAILURE for a local problem. */
 int diagnose_run(const struct pptp_options *o);
 
 #endif

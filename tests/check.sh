@@ -88,7 +88,8 @@ parallel "dataplane:tests/integration/dataplane.sh" \
 	"hostile:tests/integration/hostile.sh"
 parallel "pptpd-interop:tests/integration/pptpd_interop.sh" \
 	"ctrl-asan:PPTP=build/asan/pptp tests/integration/ctrl.sh"
-parallel "status:tests/integration/status.sh"
+parallel "status:tests/integration/status.sh" \
+	"diagnose:tests/integration/diagnose.sh"
 stage valgrind tests/integration/valgrind.sh
 stage e2e tests/e2e/run.sh
 stage fuzz make --no-print-directory fuzz FUZZ_SECONDS="${CHECK_FUZZ_SECONDS:-30}"

@@ -3,7 +3,7 @@
 # this machine lacks.  Does nothing when everything is there.
 set -eu
 
-pkgs="gcc make clang valgrind iproute2 iputils-ping procps socat jq ppp pptpd tshark man-db
+pkgs="gcc make clang valgrind iproute2 iputils-ping procps socat jq nftables ppp pptpd tshark man-db
       qemu-system-x86 busybox-static cpio kmod"
 
 missing() {
