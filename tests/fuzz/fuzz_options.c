@@ -35,7 +35,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum pptp_parse_result r = pptp_options_parse(argc, argv, &o, err, sizeof err);
 	if (r == PPTP_PARSE_ERROR && err[0] == '\0')
 		__builtin_trap();
-	if (r == PPTP_PARSE_OK) {
+	if (r != PPTP_PARSE_OK && r != PPTP_PARSE_ERROR &&
+	    r != PPTP_PARSE_HELP && r != PPTP_PARSE_VERSION)
+		__builtin_trap();
+	if (r == PPTP_PARSE_OK && o.status) {
+		/* --status lists tunnels: no server, no pppd, no other action. */
+		if (o.server || o.diagnose || o.pppd_argc)
+			__builtin_trap();
+	} else if (r == PPTP_PARSE_OK) {
 		if (!o.server || o.server[0] == '-')
 			__builtin_trap();
 		if (o.timeout_us < 10000 || o.timeout_us > 10000000)
