@@ -102,7 +102,7 @@ check: deps
 	tests/check.sh
 
 bench: deps all $(B)/pacsrv $(B)/fakeppp
-	tests/bench/bench.sh
+	BENCH_CMD="make bench" bench/bench.sh
 
 install: pptp
 	install -D -m 0755 pptp $(DESTDIR)$(SBINDIR)/pptp

@@ -13,7 +13,18 @@
  * with counters from 0x80000000 come from the server side (pacsrv
  * --gre-send, gresend) and are reported on a line of their own.  The HDLC
  * codec (FCS-16, escapes) is written here from RFC 1662, independent of the
- * client's. */
+ * client's.
+ *
+ * --fast (the benchmark, bench/bench.sh): frames go out in timed steps
+ * (--steps RATE:SECONDS,...) with the step in the counter (tests/benchrx.h)
+ * and the same data in every frame, so their HDLC encoding is made once and
+ * only the counter and the FCS change (the FCS by its linearity: a table of
+ * what each counter byte contributes).  What comes back is split on flags
+ * and counted by its counter, with one frame in --check-every decoded and
+ * checked in full (FCS, length, content).  That keeps fakeppp well ahead of
+ * any client, so the client is what saturates.  --emit writes frames of the
+ * server's layout to stdout as fast as it can: a stand-in client for
+ * measuring fakeppp's own ceiling. */
 #include "util.h"
 
 #include <errno.h>
@@ -24,9 +35,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "benchrx.h"
 
 #define FRAME_HDR 4		/* FF 03 and the protocol */
 #define PAY_HDR 6		/* counter + payload length */
@@ -49,9 +65,16 @@ static struct {
 	unsigned long long bytes;
 	bool expect_echo, sync, oversize, wait_link, allow_merged, allow_reorder, verbose, as_pppd, rtt;
 	uint64_t hold_us, stop_reading_us, echo_timeout_us, timeout_us, delay_us, child_wait_us, probe_us;
+	/* --fast, --emit */
+	bool fast, emit, socketpair;
+	struct step_def steps[STEP_MAX];
+	int n_steps;
+	unsigned long sink_steps, check_every;
+	uint64_t step_gap_us, sink_quiet_us;
 } o = {
 	.frames = 100, .size = 100, .inflight = 8, .wait_link = true, .protocol = 0x0021,
 	.echo_timeout_us = 2000000, .timeout_us = 120000000, .child_wait_us = 5000000, .probe_us = 200000,
+	.check_every = 64, .step_gap_us = 250000, .sink_quiet_us = 500000,
 };
 
 static FILE *out;		/* report lines: stdout, or $FAKEPPP_LOG / stderr as pppd */
@@ -499,6 +522,8 @@ static void sync_input(const uint8_t *p, size_t n, uint64_t now)
 	}
 }
 
+static void fast_input(const uint8_t *p, size_t n, uint64_t now);
+
 static void read_tty(uint64_t now)
 {
 	static uint8_t b[MAX_FRAME * 2];
@@ -516,9 +541,487 @@ static void read_tty(uint64_t now)
 		}
 		if (o.sync)
 			sync_input(b, (size_t)r, now);
+		else if (o.fast)
+			fast_input(b, (size_t)r, now);
 		else
 			hdlc_input(b, (size_t)r, now);
 	}
+}
+
+/* ------------------------------------------------------------------ --fast */
+
+/* A frame whose HDLC encoding is made once: everything after the counter
+ * and before the FCS, escaped, plus the counter it was made with and that
+ * frame's FCS.  Another counter changes the FCS by fast_fcs_delta. */
+struct fast_tpl {
+	uint8_t *tail;		/* escaped length field and data */
+	size_t tail_len;
+	uint32_t ctr0;
+	uint16_t fcs0;		/* as sent: complemented */
+	uint16_t proto;
+};
+
+/* fcs_delta[q][b]: what counter byte q (most significant first) with bits b
+ * flipped does to the FCS of a frame of fast_flen bytes.  The FCS register
+ * is linear in the message, so the change from flipping bits is the CRC
+ * (initial value 0) of the flipped bits followed by the rest of the frame
+ * as zeros. */
+static uint16_t fcs_delta[4][256];
+static size_t fast_flen;
+static struct fast_tpl tpl_own, tpl_srv[2];
+
+static void fast_tables(size_t flen)
+{
+	fast_flen = flen;
+	for (unsigned q = 0; q < 4; q++) {
+		for (unsigned b = 0; b < 256; b++) {
+			uint16_t r = fcs_table[b];
+			for (size_t z = FRAME_HDR + q + 1; z < flen; z++)
+				r = (uint16_t)((r >> 8) ^ fcs_table[r & 0xff]);
+			fcs_delta[q][b] = r;
+		}
+	}
+}
+
+static uint8_t *esc_put(uint8_t *p, uint8_t b)
+{
+	if (b < 0x20 || b == 0x7D || b == 0x7E) {
+		*p++ = 0x7D;
+		b ^= 0x20;
+	}
+	*p++ = b;
+	return p;
+}
+
+static uint16_t fast_fcs(const struct fast_tpl *t, uint32_t ctr)
+{
+	uint32_t d = ctr ^ t->ctr0;
+	return (uint16_t)(t->fcs0 ^ fcs_delta[0][d >> 24] ^ fcs_delta[1][(d >> 16) & 0xff] ^
+			  fcs_delta[2][(d >> 8) & 0xff] ^ fcs_delta[3][d & 0xff]);
+}
+
+/* Frame f (fast_flen bytes, counter ctr0) becomes template t. */
+static void fast_tpl_make(struct fast_tpl *t, const uint8_t *f)
+{
+	t->ctr0 = get32(f + FRAME_HDR);
+	t->proto = get16(f + 2);
+	t->fcs0 = (uint16_t)~fcs_update(0xFFFF, f, fast_flen);
+	t->tail = malloc(2 * fast_flen);
+	if (!t->tail) {
+		fprintf(stderr, "fakeppp: out of memory\n");
+		exit(1);
+	}
+	uint8_t *p = t->tail;
+	for (size_t i = FRAME_HDR + 4; i < fast_flen; i++)
+		p = esc_put(p, f[i]);
+	t->tail_len = (size_t)(p - t->tail);
+}
+
+/* HDLC-encode the template's frame with counter ctr at out; returns bytes. */
+static size_t fast_encode(uint8_t *dst, const struct fast_tpl *t, uint32_t ctr)
+{
+	uint8_t *p = dst;
+	uint16_t fcs = fast_fcs(t, ctr);
+	*p++ = 0x7E;
+	p = esc_put(p, 0xFF);
+	p = esc_put(p, 0x03);
+	p = esc_put(p, (uint8_t)(t->proto >> 8));
+	p = esc_put(p, (uint8_t)t->proto);
+	p = esc_put(p, (uint8_t)(ctr >> 24));
+	p = esc_put(p, (uint8_t)(ctr >> 16));
+	p = esc_put(p, (uint8_t)(ctr >> 8));
+	p = esc_put(p, (uint8_t)ctr);
+	memcpy(p, t->tail, t->tail_len);
+	p += t->tail_len;
+	p = esc_put(p, (uint8_t)fcs);
+	p = esc_put(p, (uint8_t)(fcs >> 8));
+	*p++ = 0x7E;
+	return (size_t)(p - dst);
+}
+
+/* Our frames carry stream(j) as data byte j, whatever the counter; the
+ * server's frame i carries stream(i * SRV_STRIDE + j), which depends on i
+ * only through its parity (SRV_STRIDE is a multiple of 512). */
+static uint8_t fast_data_byte(bool srv, uint32_t ctr, size_t j)
+{
+	return srv ? stream_byte((uint64_t)((ctr - CTR_SRV) & 1u) * SRV_STRIDE + j) : stream_byte(j);
+}
+
+static void fast_init(void)
+{
+	static uint8_t f[MAX_FRAME];
+	size_t flen = FRAME_HDR + o.size;
+	fast_tables(flen);
+	for (int kind = 0; kind < 3; kind++) {
+		bool srv = kind > 0;
+		uint32_t ctr = srv ? CTR_SRV + (uint32_t)(kind - 1) : 0;
+		f[0] = 0xFF;
+		f[1] = 0x03;
+		put16(f + 2, srv ? 0x0021 : (uint16_t)o.protocol);
+		put32(f + 4, ctr);
+		put16(f + 8, (uint16_t)o.size);
+		for (size_t j = 0; j < o.size - PAY_HDR; j++)
+			f[FRAME_HDR + PAY_HDR + j] = fast_data_byte(srv, ctr, j);
+		fast_tpl_make(srv ? &tpl_srv[kind - 1] : &tpl_own, f);
+	}
+	/* the shortcut must give the FCS a full computation gives */
+	static const uint32_t probe_ctrs[] = { 1, 0x00ABCDEF, 0x05123456, 0x7E000001 };
+	for (size_t k = 0; k < ARRAY_LEN(probe_ctrs); k++) {
+		put16(f + 2, (uint16_t)o.protocol);
+		put32(f + 4, probe_ctrs[k]);
+		for (size_t j = 0; j < o.size - PAY_HDR; j++)
+			f[FRAME_HDR + PAY_HDR + j] = fast_data_byte(false, 0, j);
+		uint16_t full = (uint16_t)~fcs_update(0xFFFF, f, flen);
+		if (full != fast_fcs(&tpl_own, probe_ctrs[k])) {
+			fprintf(stderr, "fakeppp: internal error: the FCS shortcut is wrong\n");
+			exit(70);
+		}
+	}
+}
+
+/* Sending: o.steps, one after the other, a gap between them. */
+static struct {
+	int step;
+	bool begun;
+	uint64_t t0, sent;
+	double cpu0;
+	uint64_t step_sent[STEP_MAX], step_t0[STEP_MAX], step_last_us[STEP_MAX];
+	double step_cpu[STEP_MAX];
+	bool sending_done, blocked;
+	/* the barrier: a probe sent after the last frame, back when all is */
+	bool barrier_sent, barrier_back;
+	uint64_t barrier_us, probes_back;
+	/* receiving */
+	struct step_rx own[STEP_MAX], srv[STEP_MAX];
+	uint64_t rx_frames, rx_checked, rx_other, last_srv_us;
+	int srv_top;		/* the highest server step seen (-1: none) */
+	uint8_t part[MAX_FRAME * 2 + 8];	/* an escaped frame split between reads */
+	size_t part_len;
+	bool part_overflow, seen_flag;
+} fs = { .srv_top = -1 };
+
+static double cpu_self_s(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static void obuf_make_room(size_t need)
+{
+	if (ooff == olen) {
+		ooff = olen = 0;
+	} else if (olen + need > sizeof obuf) {
+		memmove(obuf, obuf + ooff, olen - ooff);
+		olen -= ooff;
+		ooff = 0;
+	}
+}
+
+/* Queue what the schedule says is due; returns when to come back. */
+static uint64_t fast_send(uint64_t now)
+{
+	size_t frame_max = 2 * (fast_flen + 2) + 2;
+	while (fs.step < o.n_steps) {
+		const struct step_def *d = &o.steps[fs.step];
+		if (!fs.begun) {
+			if (!fs.t0)
+				fs.t0 = now;
+			if (now < fs.t0)
+				return fs.t0;
+			fs.begun = true;
+			fs.sent = 0;
+			fs.step_t0[fs.step] = fs.t0;
+			fs.cpu0 = cpu_self_s();
+		}
+		uint64_t end = fs.t0 + d->dur_us;
+		uint64_t cap = d->rate ? (uint64_t)((double)d->rate * (double)d->dur_us / 1e6) : UINT64_MAX;
+		if (cap < 1)
+			cap = 1;
+		if (cap > STEP_INDEX_MASK + 1ull)
+			cap = STEP_INDEX_MASK + 1ull;
+		if (now >= end || fs.sent >= cap) {
+			if (now < end)
+				return end;
+			fs.step_sent[fs.step] = fs.sent;
+			fs.step_cpu[fs.step] = cpu_self_s() - fs.cpu0;
+			fs.step++;
+			fs.begun = false;
+			fs.t0 = end + o.step_gap_us;
+			continue;
+		}
+		uint64_t due = d->rate ? step_due(d, now - fs.t0) : UINT64_MAX;
+		if (fs.sent >= due) {
+			uint64_t t = fs.t0 + (uint64_t)((double)fs.sent * 1e6 / (double)d->rate);
+			return t > now ? (t < end ? t : end) : now + 1;
+		}
+		if (olen - ooff >= OUT_HIGH) {
+			fs.blocked = true;	/* the caller writes, then comes back */
+			return end;
+		}
+		obuf_make_room(frame_max);
+		olen += fast_encode(obuf + olen, &tpl_own, (uint32_t)fs.step << STEP_SHIFT | (uint32_t)fs.sent);
+		fs.sent++;
+		fs.step_last_us[fs.step] = now;
+		st.last_send_us = now;
+	}
+	fs.sending_done = true;
+	return UINT64_MAX;
+}
+
+/* One whole frame as it came (escaped, between two flags). */
+static void fast_frame(const uint8_t *e, size_t n, uint64_t now)
+{
+	uint8_t h[FRAME_HDR + PAY_HDR];
+	size_t hn = 0, i = 0;
+	while (hn < sizeof h && i < n) {
+		uint8_t b = e[i++];
+		if (b == 0x7D) {
+			if (i == n)
+				break;
+			b = e[i++] ^ 0x20;
+		}
+		h[hn++] = b;
+	}
+	if (hn < sizeof h) {
+		frame_bad(e, n, "short");
+		return;
+	}
+	uint32_t ctr = get32(h + 4);
+	bool srv = ctr >= CTR_SRV && ctr < CTR_PROBE;
+	if (h[0] != 0xFF || h[1] != 0x03 || get16(h + 2) != (srv ? 0x0021 : o.protocol)) {
+		frame_bad(e, n, "header");
+		return;
+	}
+	st.last_activity_us = now;
+	bool check = ++fs.rx_frames % o.check_every == 0 || ctr == CTR_PROBE;
+	if (check) {
+		/* in full: unescape, FCS, length, content */
+		static uint8_t f[MAX_FRAME + 4];
+		size_t fl = 0;
+		bool esc = false;
+		for (size_t k = 0; k < n && fl < sizeof f; k++) {
+			uint8_t b = e[k];
+			if (b == 0x7D) {
+				esc = true;
+				continue;
+			}
+			f[fl++] = esc ? b ^ 0x20 : b;
+			esc = false;
+		}
+		if (esc || fl < FRAME_HDR + PAY_HDR + 2 || fcs_update(0xFFFF, f, fl) != 0xF0B8) {
+			st.fcs_errors++;
+			frame_bad(e, n, "FCS");
+			return;
+		}
+		fl -= 2;
+		if (get16(f + 8) != fl - FRAME_HDR) {
+			frame_bad(f, fl, "length");
+			return;
+		}
+		if (ctr != CTR_PROBE) {
+			for (size_t j = 0; j < fl - FRAME_HDR - PAY_HDR; j++) {
+				if (f[FRAME_HDR + PAY_HDR + j] != fast_data_byte(srv, ctr, j)) {
+					frame_bad(f, fl, "content");
+					return;
+				}
+			}
+		}
+		fs.rx_checked++;
+	}
+	if (ctr == CTR_PROBE) {
+		fs.probes_back++;
+		if (fs.barrier_sent)
+			fs.barrier_back = true;
+		if (!st.link_up) {
+			st.link_up = true;
+			st.link_us = now;
+			say("FAKEPPP link up after %llu ms probes=%llu", (unsigned long long)((now - st.start_us) / 1000),
+			    (unsigned long long)st.probes);
+		}
+		return;
+	}
+	if (srv) {
+		unsigned k = (ctr - CTR_SRV) >> STEP_SHIFT;
+		if (k >= STEP_MAX) {
+			fs.rx_other++;
+			return;
+		}
+		if (step_rx_note(&fs.srv[k], ctr - CTR_SRV, now)) {
+			fs.last_srv_us = now;
+			if ((int)k > fs.srv_top)
+				fs.srv_top = (int)k;
+		}
+		return;
+	}
+	if (ctr >= CTR_SRV || (ctr >> STEP_SHIFT) >= STEP_MAX) {
+		fs.rx_other++;
+		return;
+	}
+	step_rx_note(&fs.own[ctr >> STEP_SHIFT], ctr, now);
+	st.last_rx_us = now;
+}
+
+/* Bytes from the tty: frames are split on flags, which never occur inside
+ * one; a frame split between two reads waits in fs.part. */
+static void fast_input(const uint8_t *p, size_t n, uint64_t now)
+{
+	const uint8_t *q = p, *end = p + n;
+	while (q < end) {
+		const uint8_t *flag = memchr(q, 0x7E, (size_t)(end - q));
+		const uint8_t *stop = flag ? flag : end;
+		if (fs.seen_flag && (fs.part_len || !flag)) {
+			size_t k = (size_t)(stop - q);
+			if (fs.part_len + k > sizeof fs.part) {
+				fs.part_overflow = true;
+				k = sizeof fs.part - fs.part_len;
+			}
+			memcpy(fs.part + fs.part_len, q, k);
+			fs.part_len += k;
+			if (flag) {
+				if (fs.part_overflow)
+					frame_bad(fs.part, fs.part_len, "oversized");
+				else
+					fast_frame(fs.part, fs.part_len, now);
+				fs.part_len = 0;
+				fs.part_overflow = false;
+			}
+		} else if (flag && fs.seen_flag && flag > q) {
+			fast_frame(q, (size_t)(flag - q), now);
+		}
+		if (!flag)
+			break;
+		fs.seen_flag = true;
+		q = flag + 1;
+	}
+}
+
+/* Done: our steps sent and written, the barrier back (or given up), and the
+ * server's last step over (quiet for --sink-quiet). */
+static bool fast_finished(uint64_t now, uint64_t *wake)
+{
+	if (!fs.sending_done || olen > ooff)
+		return false;
+	if (o.wait_link && o.n_steps && !fs.barrier_back) {
+		if (!fs.barrier_sent) {
+			fs.barrier_sent = true;
+			fs.barrier_us = now;
+			queue_frame(CTR_PROBE, 16 + PAY_HDR, false, now);
+			st.probes++;
+			flush_out();
+		}
+		if (now < fs.barrier_us + o.echo_timeout_us) {
+			*wake = fs.barrier_us + o.echo_timeout_us;
+			return false;
+		}
+	}
+	if (o.sink_steps) {
+		if (fs.srv_top < (int)o.sink_steps - 1) {
+			*wake = now + 100000;
+			return false;
+		}
+		if (now < fs.last_srv_us + o.sink_quiet_us) {
+			*wake = fs.last_srv_us + o.sink_quiet_us;
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool fast_report(bool timed_out)
+{
+	char line[256];
+	for (int k = 0; k < o.n_steps; k++) {
+		uint64_t sent = k < fs.step ? fs.step_sent[k] : k == fs.step && fs.begun ? fs.sent : 0;
+		say("FAKEPPP step=%d rate=%lu sent=%llu start_us=%llu dur_us=%llu last_us=%llu cpu_s=%.3f", k,
+		    o.steps[k].rate, (unsigned long long)sent, (unsigned long long)fs.step_t0[k],
+		    (unsigned long long)o.steps[k].dur_us, (unsigned long long)fs.step_last_us[k], fs.step_cpu[k]);
+	}
+	for (unsigned k = 0; k < STEP_MAX; k++) {
+		if (fs.own[k].frames) {
+			step_rx_format(&fs.own[k], k, line, sizeof line);
+			say("FAKEPPP rx own %s", line);
+		}
+	}
+	for (unsigned k = 0; k < STEP_MAX; k++) {
+		if (fs.srv[k].frames) {
+			step_rx_format(&fs.srv[k], k, line, sizeof line);
+			say("FAKEPPP rx srv %s", line);
+		}
+	}
+	say("FAKEPPP fast frames=%llu checked=%llu bad=%llu fcs_errors=%llu other=%llu probes=%llu probes_back=%llu "
+	    "barrier=%s", (unsigned long long)fs.rx_frames, (unsigned long long)fs.rx_checked,
+	    (unsigned long long)st.bad, (unsigned long long)st.fcs_errors, (unsigned long long)fs.rx_other,
+	    (unsigned long long)st.probes, (unsigned long long)fs.probes_back,
+	    !o.wait_link || !o.n_steps ? "none" : fs.barrier_back ? "back" : "lost");
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	say("FAKEPPP rusage user_s=%.3f sys_s=%.3f", (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
+	const char *why = NULL;
+	if (timed_out)
+		why = "timeout";
+	else if (!fs.sending_done)
+		why = "not all steps sent";
+	else if (st.bad)
+		why = "bad frames";
+	else if (st.fcs_errors)
+		why = "FCS errors";
+	else if (o.sink_steps && fs.srv_top < (int)o.sink_steps - 1)
+		why = "the server's steps did not all arrive";
+	if (why)
+		say("FAKEPPP RESULT fail (%s)", why);
+	else
+		say("FAKEPPP RESULT ok");
+	step_rx_free(fs.own, STEP_MAX);
+	step_rx_free(fs.srv, STEP_MAX);
+	return !why;
+}
+
+/* --emit: frames of the server's layout to stdout, step after step, as fast
+ * as the reader takes them (or at the step's rate). */
+static int emit_main(void)
+{
+	static uint8_t buf[OUT_HIGH + MAX_FRAME * 2 + 8];
+	size_t frame_max = 2 * (fast_flen + 2) + 2;
+	uint64_t t0 = now_us();
+	for (int k = 0; k < o.n_steps; k++) {
+		const struct step_def *d = &o.steps[k];
+		uint64_t end = t0 + d->dur_us, sent = 0, now;
+		while ((now = now_us()) < end && sent <= STEP_INDEX_MASK) {
+			size_t len = 0;
+			uint64_t due = d->rate ? step_due(d, now - t0) : UINT64_MAX;
+			while (len + frame_max <= sizeof buf && sent < due && sent <= STEP_INDEX_MASK) {
+				uint32_t i = (uint32_t)k << STEP_SHIFT | (uint32_t)sent;
+				len += fast_encode(buf + len, &tpl_srv[i & 1], CTR_SRV + i);
+				sent++;
+			}
+			for (size_t off = 0; off < len;) {
+				ssize_t w = write(1, buf + off, len - off);
+				if (w < 0 && errno == EINTR)
+					continue;
+				if (w <= 0) {
+					fprintf(stderr, "FAKEPPP emit step=%d sent=%llu (write: %s)\n", k,
+						(unsigned long long)sent, w < 0 ? strerror(errno) : "0");
+					return 0;
+				}
+				off += (size_t)w;
+			}
+			if (!len) {
+				struct timespec ts = { 0, 100000 };
+				nanosleep(&ts, NULL);
+			}
+		}
+		fprintf(stderr, "FAKEPPP emit step=%d sent=%llu dur_us=%llu\n", k, (unsigned long long)sent,
+			(unsigned long long)d->dur_us);
+		t0 = end + o.step_gap_us;
+		while ((now = now_us()) < t0) {
+			struct timespec ts = { (time_t)((t0 - now) / 1000000u), (long)((t0 - now) % 1000000u) * 1000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------ tty and child */
@@ -548,7 +1051,22 @@ static void tty_setup(void)
 	fcntl(tty, F_SETFL, fcntl(tty, F_GETFL) | O_NONBLOCK);
 }
 
-static int start_child(char **argv)
+/* --socketpair: a unix stream socket instead of a pty (no tty layer). */
+static int open_socketpair(int *m)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		say("FAKEPPP cannot make a socket pair: %s", strerror(errno));
+		return -1;
+	}
+	tty = sv[0];
+	*m = sv[1];
+	fcntl(tty, F_SETFL, fcntl(tty, F_GETFL) | O_NONBLOCK);
+	say("FAKEPPP start mode=socketpair sync=%d frames=%llu size=%lu", o.sync, (unsigned long long)nframes, o.size);
+	return 0;
+}
+
+static int open_pty(int *master)
 {
 	int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0) {
@@ -570,6 +1088,15 @@ static int start_child(char **argv)
 	tty_setup();
 	say("FAKEPPP start mode=pty tty=%s sync=%d frames=%llu size=%lu", name, o.sync,
 	    (unsigned long long)nframes, o.size);
+	*master = m;
+	return 0;
+}
+
+static int start_child(char **argv)
+{
+	int m;
+	if ((o.socketpair ? open_socketpair(&m) : open_pty(&m)) < 0)
+		return -1;
 	fflush(NULL);
 	child = fork();
 	if (child < 0) {
@@ -665,6 +1192,15 @@ static void die_usage(const char *fmt, ...)
 	      "  --timeout S         give up after S seconds (120)\n"
 	      "  --child-wait S      after closing the tty, wait this long for PROGRAM (5)\n"
 	      "  --rtt               report round-trip times of the frames (mean, percentiles)\n"
+	      "  --fast              the benchmark's frames: encoded once, counted by step,\n"
+	      "                      one in --check-every checked in full (async only)\n"
+	      "  --steps LIST        --fast: send RATE:SECONDS,... (RATE 0: as fast as the tty takes)\n"
+	      "  --step-gap S        pause between two steps (0.25)\n"
+	      "  --sink-steps N      --fast: count the server's frames until its step N-1 has\n"
+	      "                      been quiet for --sink-quiet S (0.5)\n"
+	      "  --check-every N     --fast: check one received frame in N in full (64)\n"
+	      "  --emit              no tty: write the server's frames to stdout per --steps\n"
+	      "  --socketpair        pty mode with a unix stream socket pair instead of a pty\n"
 	      "  --verbose\n", stderr);
 	exit(64);
 }
@@ -687,7 +1223,8 @@ static int parse_opts(int n, char **args, bool *dashdash)
 		struct { const char *name; bool *flag; } flags[] = {
 			{ "--expect-echo", &o.expect_echo }, { "--sync", &o.sync }, { "--oversize", &o.oversize },
 			{ "--allow-merged", &o.allow_merged }, { "--allow-reorder", &o.allow_reorder },
-			{ "--verbose", &o.verbose }, { "--rtt", &o.rtt },
+			{ "--verbose", &o.verbose }, { "--rtt", &o.rtt }, { "--fast", &o.fast }, { "--emit", &o.emit },
+			{ "--socketpair", &o.socketpair },
 		};
 		bool done = false;
 		for (size_t k = 0; k < ARRAY_LEN(flags) && !done; k++) {
@@ -729,6 +1266,18 @@ static int parse_opts(int n, char **args, bool *dashdash)
 		else if (!strcmp(a, "--delay")) bad = parse_seconds(v, 0, 86400000000ull, &o.delay_us);
 		else if (!strcmp(a, "--probe-interval")) bad = parse_seconds(v, 1000, 86400000000ull, &o.probe_us);
 		else if (!strcmp(a, "--child-wait")) bad = parse_seconds(v, 0, 86400000000ull, &o.child_wait_us);
+		else if (!strcmp(a, "--steps")) {
+			o.n_steps = steps_parse(v, o.steps);
+			bad = o.n_steps < 0;
+			o.fast = true;
+		}
+		else if (!strcmp(a, "--step-gap")) bad = parse_seconds(v, 0, 86400000000ull, &o.step_gap_us);
+		else if (!strcmp(a, "--sink-steps")) {
+			bad = parse_uint(v, 1, STEP_MAX, &o.sink_steps);
+			o.fast = true;
+		}
+		else if (!strcmp(a, "--sink-quiet")) bad = parse_seconds(v, 1000, 86400000000ull, &o.sink_quiet_us);
+		else if (!strcmp(a, "--check-every")) bad = parse_uint(v, 1, 1000000000, &o.check_every);
 		else die_usage("unknown option '%s'", a);
 		if (bad)
 			die_usage("bad value '%s' for %s", v, a);
@@ -884,6 +1433,17 @@ int main(int argc, char **argv)
 	}
 	setvbuf(out, NULL, _IOLBF, 0);
 
+	if (o.fast || o.emit) {
+		if (o.sync)
+			die_usage("--fast and --emit are for async HDLC, not --sync");
+		if (o.size < PAY_HDR + 1)
+			die_usage("--size must be at least %d with --fast", PAY_HDR + 1);
+		if (o.emit && !o.n_steps)
+			die_usage("--emit needs --steps");
+		fast_init();
+		if (o.emit)
+			return emit_main();
+	}
 	if (!dashdash && !o.as_pppd)
 		die_usage("give -- PROGRAM ARGS..., or run as pppd / with --as-pppd");
 	if (dashdash && used >= argc)
@@ -963,7 +1523,7 @@ int main(int argc, char **argv)
 	st.start_us = st.last_activity_us = now;
 	uint64_t deadline = now + o.timeout_us;
 	uint64_t start_at = now + o.delay_us;
-	bool probing = o.expect_echo && o.wait_link;
+	bool probing = (o.expect_echo || o.fast) && o.wait_link;
 	uint64_t finish_at = 0;	/* end of --hold */
 	bool stopped_reading = false;
 
@@ -1020,6 +1580,22 @@ int main(int argc, char **argv)
 				st.next_probe_us = now + o.probe_us;
 			}
 			WAKE(st.next_probe_us);
+		} else if (!finish_at && o.fast) {
+			if (!st.link_us)
+				st.link_us = now;
+			fs.blocked = false;
+			uint64_t w = fast_send(now), fw = UINT64_MAX;
+			flush_out();
+			if (w != UINT64_MAX)
+				WAKE(w);
+			if (fs.blocked && olen - ooff < OUT_HIGH)
+				WAKE(now);	/* the tty took it all: more at once */
+			if (fast_finished(now, &fw)) {
+				finish_at = now + o.hold_us;
+				continue;
+			}
+			if (fw != UINT64_MAX)
+				WAKE(fw);
 		} else if (!finish_at) {
 			if (!st.link_us)
 				st.link_us = now;
@@ -1068,7 +1644,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	bool ok = print_report();
+	bool ok = o.fast ? fast_report(st.timed_out) : print_report();
 	close(tty);	/* the child sees hangup */
 	reap_child(true);
 	free(rx_seen);

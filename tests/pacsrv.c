@@ -19,8 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "benchrx.h"
 
 #define PPTP_MAGIC 0x1A2B3C4Du
 #define HDR_LEN 12
@@ -31,9 +34,14 @@
 #define ECHO_REPLY_LIMIT_US (10 * 1000000ull)	/* our Echo-Request unanswered this long: client fault */
 #define STOP_REPLY_LIMIT_US (5 * 1000000ull)
 #define PACE_US 2000		/* pause between bytes for split-bytes */
-#define REORDER_HOLD_US 50000	/* a held packet is flushed if no successor comes */
+#define REORDER_HOLD_US 50000	/* a held packet is flushed if no successor comes (default) */
 #define GRE_PKT_MAX 65536
 #define OWN_RING 1024
+#define OWN_HASH_BYTES 64	/* an own packet is known by its length and first bytes (seq included) */
+#define RX_BATCH 32		/* GRE packets per recvmmsg */
+#define TX_BATCH 64		/* GRE packets per sendmmsg */
+#define TX_ARENA (1u << 20)
+#define SINK_CHECK_EVERY 64	/* --gre sink: check the content of one frame in this many */
 
 enum {
 	SCCRQ = 1, SCCRP, STOPCCRQ, STOPCCRP, ECHORQ, ECHORP, OCRQ, OCRP,
@@ -129,7 +137,7 @@ static bool fault(enum fault_id f) { return faults[f].on; }
 
 /* ------------------------------------------------------------------ options */
 
-enum gre_mode { GRE_ECHO, GRE_NONE, GRE_COUNT };
+enum gre_mode { GRE_ECHO, GRE_NONE, GRE_COUNT, GRE_SINK };
 
 enum gre_bad_kind { GB_TRUNCATED, GB_OVERLENGTH, GB_VERSION, GB_PROTOCOL, GB_FLAGS, GB_CALLID, GB_COUNT };
 static const char *const gre_bad_names[GB_COUNT] = {
@@ -147,10 +155,15 @@ static struct {
 	bool gre_bad[GB_COUNT], gre_bad_any, gre_pure_acks;
 	unsigned long gre_send, gre_send_rate, gre_send_size;
 	uint64_t gre_send_after_us, gre_delay_us;
+	bool gre_send_after_rx;
+	struct step_def steps[STEP_MAX];	/* --gre-send-steps */
+	int n_steps;
+	uint64_t step_gap_us, reorder_hold_us;
 } opt = {
 	.port = 1723, .window = 64, .max_calls = 16, .error_code = 0,
 	.call_id_base = 0x4000, .seed = 1, .gre = GRE_ECHO, .gre_bad_every = 10,
-	.gre_send_rate = 200, .gre_send_size = 100, .gre_send_after_us = 300000,
+	.gre_send_rate = 200, .gre_send_size = 100, .gre_send_after_us = 300000, .step_gap_us = 250000,
+	.reorder_hold_us = REORDER_HOLD_US,
 };
 
 /* Frames we generate ourselves (--gre-send) have fakeppp's frame layout, so
@@ -163,6 +176,8 @@ static struct {
 #define GEN_FRAME_MIN 10
 #define GEN_FRAME_MAX 16384
 #define GEN_BURST_MAX 64	/* generated frames sent at most per wake-up when behind */
+#define GEN_BURST_STEPS 256	/* the same with --gre-send-steps */
+#define CTR_PROBE 0xFFFFFFFEu	/* fakeppp's link probe */
 
 /* ------------------------------------------------------------------ state */
 
@@ -182,6 +197,13 @@ struct gre_call {
 	uint64_t produced;	/* data packets produced (drop/dup/reorder counters) */
 	bool jumped;
 	uint64_t gen_sent, gen_next_us;	/* --gre-send */
+	uint64_t gen_start_us;		/* when sending starts (0: not known yet) */
+	uint64_t first_rx_us;		/* the first data packet from the client */
+	int gen_step;			/* --gre-send-steps: the step under way */
+	uint64_t gen_step_t0, gen_step_sent, gen_step_last_us;
+	double gen_step_cpu;
+	bool gen_step_begun;
+	bool sink_ack_due;		/* --gre sink: data arrived since our last pure ack */
 	uint8_t held[GRE_PKT_MAX];
 	size_t held_len;
 	uint64_t held_us;
@@ -238,6 +260,13 @@ static struct {
  * the client's. */
 static struct { uint32_t hash; uint32_t len; bool used; } own_ring[OWN_RING];
 static unsigned own_pos;
+/* How many remembered packets fall in each bucket (hash & 0xffff): a packet
+ * whose bucket is empty is not ours, without a look at the ring. */
+static uint16_t own_bucket[65536];
+
+/* --gre sink: the client's frames, step by step (benchrx.h) */
+static struct step_rx sink_rx[STEP_MAX];
+static unsigned long sink_frames, sink_probes, sink_other, sink_checked, sink_bad, sink_acks;
 
 static uint32_t fnv1a(const uint8_t *p, size_t n)
 {
@@ -262,10 +291,13 @@ static void conn_close(struct conn *c, const char *why);
 static void conn_reset(struct conn *c);
 
 /* Queue bytes for the client.  paced bytes go out one per write. */
+static void gre_tx_flush(void);
+
 static void conn_queue(struct conn *c, const uint8_t *p, size_t n, bool paced)
 {
 	if (fault(F_SILENT) || c->dead)
 		return;
+	gre_tx_flush();	/* GRE produced before this message leaves before it */
 	if (c->out_off == c->out_len) {
 		c->out_off = c->out_len = 0;
 		c->paced_end = 0;
@@ -448,20 +480,32 @@ static void send_stopccrp(struct conn *c, uint8_t result)
 
 /* ------------------------------------------------------------------ GRE */
 
+static uint32_t own_hash(const uint8_t *p, size_t n)
+{
+	return fnv1a(p, n < OWN_HASH_BYTES ? n : OWN_HASH_BYTES) ^ (uint32_t)n;
+}
+
 static void gre_own_remember(const uint8_t *p, size_t n)
 {
-	own_ring[own_pos].hash = fnv1a(p, n);
+	if (own_ring[own_pos].used)
+		own_bucket[own_ring[own_pos].hash & 0xffff]--;
+	uint32_t h = own_hash(p, n);
+	own_ring[own_pos].hash = h;
 	own_ring[own_pos].len = (uint32_t)n;
 	own_ring[own_pos].used = true;
+	own_bucket[h & 0xffff]++;
 	own_pos = (own_pos + 1) % OWN_RING;
 }
 
 static bool gre_own_match(const uint8_t *p, size_t n)
 {
-	uint32_t h = fnv1a(p, n);
+	uint32_t h = own_hash(p, n);
+	if (!own_bucket[h & 0xffff])
+		return false;
 	for (unsigned i = 0; i < OWN_RING; i++) {
 		if (own_ring[i].used && own_ring[i].len == n && own_ring[i].hash == h) {
 			own_ring[i].used = false;
+			own_bucket[h & 0xffff]--;
 			return true;
 		}
 	}
@@ -500,17 +544,64 @@ struct delayed {
 };
 static struct delayed *dq_head, *dq_tail;
 
+/* Packets wait here for one sendmmsg: flushed when the batch is full, at
+ * the end of each receive or send burst, before any control message is
+ * queued (so GRE keeps its place before it) and before we sleep. */
+static struct {
+	struct mmsghdr m[TX_BATCH];
+	struct iovec iov[TX_BATCH];
+	struct sockaddr_in to[TX_BATCH];
+	unsigned n;
+	size_t used;
+	uint8_t arena[TX_ARENA];
+} txb;
+
+static void gre_tx_flush(void)
+{
+	unsigned off = 0;
+	while (off < txb.n) {
+		int r = sendmmsg(g_raw, txb.m + off, txb.n - off, MSG_DONTWAIT);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			/* the first one failed: count it, try the rest */
+			gs.tx_fail++;
+			if (g_verbose)
+				say("WARN GRE send failed: %s", strerror(errno));
+			off++;
+			continue;
+		}
+		for (int i = 0; i < r; i++) {
+			if (txb.m[off + i].msg_len != txb.iov[off + i].iov_len) {
+				gs.tx_fail++;
+				if (g_verbose)
+					say("WARN GRE send failed: short");
+			} else {
+				gs.tx++;
+			}
+		}
+		off += (unsigned)r;
+	}
+	txb.n = 0;
+	txb.used = 0;
+}
+
 static void gre_xmit(struct in_addr dst, const uint8_t *p, size_t n)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = dst };
-	ssize_t w = sendto(g_raw, p, n, 0, (struct sockaddr *)&to, sizeof to);
-	if (w < 0 || (size_t)w != n) {
+	if (txb.n == TX_BATCH || txb.used + n > TX_ARENA)
+		gre_tx_flush();
+	if (n > TX_ARENA) {
 		gs.tx_fail++;
-		if (g_verbose)
-			say("WARN GRE send failed: %s", w < 0 ? strerror(errno) : "short");
 		return;
 	}
-	gs.tx++;
+	uint8_t *d = txb.arena + txb.used;
+	memcpy(d, p, n);
+	txb.used += n;
+	txb.to[txb.n] = (struct sockaddr_in){ .sin_family = AF_INET, .sin_addr = dst };
+	txb.iov[txb.n] = (struct iovec){ .iov_base = d, .iov_len = n };
+	txb.m[txb.n] = (struct mmsghdr){ .msg_hdr = { .msg_name = &txb.to[txb.n], .msg_namelen = sizeof txb.to[0],
+						      .msg_iov = &txb.iov[txb.n], .msg_iovlen = 1 } };
+	txb.n++;
 }
 
 static void gre_send_raw(struct conn *c, const uint8_t *p, size_t n)
@@ -550,6 +641,8 @@ static uint64_t gre_delay_flush(uint64_t now)
 		gre_xmit(d->to, d->pkt, d->len);
 		free(d);
 	}
+	if (txb.n)
+		gre_tx_flush();
 	return dq_head ? dq_head->due_us : 0;
 }
 
@@ -678,6 +771,112 @@ static void gre_produce(struct conn *c, struct call *k, const uint8_t *payload, 
 
 static uint8_t gen_stream(uint64_t k) { return (uint8_t)((k * 31u) ^ (k >> 9)); }
 
+static double cpu_self_s(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* Generated frame number `index` of `size` bytes into f.  Data byte j is
+ * stream(index * GEN_STRIDE + j); GEN_STRIDE is a multiple of 512, so its
+ * low 8 bits depend on the index only through its parity: two templates,
+ * made once, give every frame. */
+static void gen_frame(uint8_t *f, uint32_t index, size_t size)
+{
+	static uint8_t tpl[2][GEN_FRAME_MAX];
+	static bool ready;
+	if (!ready) {
+		for (unsigned par = 0; par < 2; par++)
+			for (size_t j = 0; j + 10 < GEN_FRAME_MAX; j++)
+				tpl[par][10 + j] = gen_stream((uint64_t)par * GEN_STRIDE + j);
+		ready = true;
+	}
+	memcpy(f + 10, tpl[index & 1] + 10, size - 10);
+	f[0] = 0xFF;
+	f[1] = 0x03;
+	f[2] = 0x00;
+	f[3] = 0x21;
+	put32(f + 4, GEN_CTR_BASE + index);
+	put16(f + 8, (uint16_t)(size - 4));
+}
+
+static bool gen_enabled(void) { return opt.gre_send || opt.n_steps; }
+
+static bool gen_pending(const struct gre_call *g)
+{
+	return opt.n_steps ? g->gen_step < opt.n_steps : g->gen_sent < opt.gre_send;
+}
+
+/* --gre-send-steps: step after step, each at its rate for its time, a gap
+ * between them; frame counters carry the step (benchrx.h). */
+static void gre_generate_steps(struct conn *c, struct call *k, uint64_t now)
+{
+	static uint8_t f[GEN_FRAME_MAX];
+	struct gre_call *g = k->g;
+	size_t size = opt.gre_send_size;
+	int burst = 0;
+
+	while (g->gen_step < opt.n_steps) {
+		const struct step_def *d = &opt.steps[g->gen_step];
+		uint64_t t0 = g->gen_step_t0, end = t0 + d->dur_us;
+		if (now < t0) {
+			g->gen_next_us = t0;
+			break;
+		}
+		if (!g->gen_step_begun) {
+			g->gen_step_begun = true;
+			g->gen_step_sent = 0;
+			g->gen_step_cpu = cpu_self_s();
+			if (g->gen_step == 0)
+				say("GRE SEND start call_id=%u steps=%d size=%zu", k->peer_id, opt.n_steps, size);
+		}
+		uint64_t cap = d->rate ? (uint64_t)((double)d->rate * (double)d->dur_us / 1e6) : UINT64_MAX;
+		if (cap < 1)
+			cap = 1;
+		if (cap > STEP_INDEX_MASK + 1ull)
+			cap = STEP_INDEX_MASK + 1ull;
+		if (now >= end || g->gen_step_sent >= cap) {
+			if (now < end) {	/* all sent: the step still lasts its time */
+				g->gen_next_us = end;
+				break;
+			}
+			say("GRE STEP step=%d rate=%lu sent=%llu start_us=%llu end_us=%llu last_us=%llu cpu_s=%.3f",
+			    g->gen_step, d->rate, (unsigned long long)g->gen_step_sent, (unsigned long long)t0,
+			    (unsigned long long)end, (unsigned long long)g->gen_step_last_us,
+			    cpu_self_s() - g->gen_step_cpu);
+			gre_flush_held(c, k);	/* the step ends with all its frames sent */
+			g->gen_step++;
+			g->gen_step_begun = false;
+			g->gen_step_t0 = end + opt.step_gap_us;
+			if (g->gen_step == opt.n_steps)
+				say("GRE SEND done call_id=%u frames=%llu", k->peer_id, (unsigned long long)g->gen_sent);
+			continue;
+		}
+		uint64_t due = d->rate ? step_due(d, now - t0) : UINT64_MAX;
+		if (g->gen_step_sent >= due) {
+			/* the next frame's time */
+			uint64_t t = t0 + (uint64_t)((double)g->gen_step_sent * 1e6 / (double)d->rate);
+			g->gen_next_us = t > now ? t : now + 1;
+			if (g->gen_next_us > end)
+				g->gen_next_us = end;
+			break;
+		}
+		if (burst == GEN_BURST_STEPS) {
+			g->gen_next_us = now;
+			break;
+		}
+		gen_frame(f, (uint32_t)g->gen_step << STEP_SHIFT | (uint32_t)g->gen_step_sent, size);
+		g->gen_step_sent++;
+		g->gen_sent++;
+		g->gen_step_last_us = now;
+		gre_produce(c, k, f, size, now);
+		burst++;
+	}
+	gre_tx_flush();
+}
+
 /* --gre-send: our own data frames, paced at --gre-send-rate, through the
  * same --gre-* faults as echoed ones. */
 static void gre_generate(struct conn *c, struct call *k, uint64_t now)
@@ -688,25 +887,27 @@ static void gre_generate(struct conn *c, struct call *k, uint64_t now)
 
 	if (g_raw < 0)
 		return;
-	if (!g->gen_next_us)
-		g->gen_next_us = k->up_us + opt.gre_send_after_us;
+	if (!g->gen_start_us) {
+		if (opt.gre_send_after_rx && !g->first_rx_us)
+			return;	/* started by the client's first data packet */
+		g->gen_start_us = (opt.gre_send_after_rx ? g->first_rx_us : k->up_us) + opt.gre_send_after_us;
+		g->gen_next_us = g->gen_step_t0 = g->gen_start_us;
+	}
+	if (opt.n_steps) {
+		gre_generate_steps(c, k, now);
+		return;
+	}
 	for (int burst = 0; burst < GEN_BURST_MAX && g->gen_sent < opt.gre_send && now >= g->gen_next_us; burst++) {
-		uint32_t i = (uint32_t)g->gen_sent;
-		f[0] = 0xFF;
-		f[1] = 0x03;
-		f[2] = 0x00;
-		f[3] = 0x21;
-		put32(f + 4, GEN_CTR_BASE + i);
-		put16(f + 8, (uint16_t)(size - 4));
-		for (size_t j = 0; j < size - 10; j++)
-			f[10 + j] = gen_stream((uint64_t)i * GEN_STRIDE + j);
+		gen_frame(f, (uint32_t)g->gen_sent, size);
 		if (g->gen_sent == 0)
 			say("GRE SEND start call_id=%u frames=%lu rate=%lu size=%zu", k->peer_id, opt.gre_send,
 			    opt.gre_send_rate, size);
 		g->gen_sent++;
 		gre_produce(c, k, f, size, now);
-		g->gen_next_us += 1000000u / opt.gre_send_rate;
+		g->gen_next_us = opt.gre_send_rate ?
+			g->gen_start_us + g->gen_sent * 1000000u / opt.gre_send_rate : now;
 	}
+	gre_tx_flush();
 	if (g->gen_sent == opt.gre_send)
 		say("GRE SEND done call_id=%u frames=%llu", k->peer_id, (unsigned long long)g->gen_sent);
 }
@@ -756,6 +957,65 @@ static void gre_bad(const char *peer, const uint8_t *p, size_t n, const char *wh
 	hex_str(hex, sizeof hex, p, n, 16);
 	gs.rx_bad++;
 	client_error("GRE from %s: %s [%s]", peer, why, hex);
+}
+
+/* Calls owed a pure ack at the end of this receive batch (--gre sink). */
+static struct { struct conn *c; struct call *k; } ack_due[MAX_CONNS * 4];
+static unsigned ack_due_n;
+
+/* --gre sink: count the client's frames (fakeppp --fast layout) step by
+ * step, check the content of one in SINK_CHECK_EVERY, echo link probes, and
+ * acknowledge once per receive batch. */
+static void sink_input(struct conn *c, struct call *k, const uint8_t *f, size_t n, uint64_t now)
+{
+	if (!k->g->sink_ack_due && ack_due_n < ARRAY_LEN(ack_due)) {
+		k->g->sink_ack_due = true;
+		ack_due[ack_due_n].c = c;
+		ack_due[ack_due_n].k = k;
+		ack_due_n++;
+	}
+	if (n < 10 || f[0] != 0xFF || f[1] != 0x03 || f[2] != 0x00 || f[3] != 0x21) {
+		sink_other++;
+		return;
+	}
+	uint32_t ctr = get32(f + 4);
+	if (ctr == CTR_PROBE) {
+		sink_probes++;
+		gre_produce(c, k, f, n, now);
+		return;
+	}
+	if (ctr >= GEN_CTR_BASE || (ctr >> STEP_SHIFT) >= STEP_MAX) {
+		sink_other++;
+		return;
+	}
+	if (!step_rx_note(&sink_rx[ctr >> STEP_SHIFT], ctr, now))
+		return;
+	if (sink_frames++ % SINK_CHECK_EVERY)
+		return;
+	/* fakeppp --fast: data byte j is stream(j) in every frame */
+	sink_checked++;
+	bool ok = get16(f + 8) == n - 4;
+	for (size_t j = 0; ok && j < n - 10; j++)
+		ok = f[10 + j] == gen_stream(j);
+	if (!ok) {
+		sink_bad++;
+		char hex[64];
+		hex_str(hex, sizeof hex, f, n, 16);
+		client_error("GRE call %u: frame %08x damaged (%zu bytes) [%s]", k->id, ctr, n, hex);
+	}
+}
+
+static void sink_send_acks(void)
+{
+	for (unsigned i = 0; i < ack_due_n; i++) {
+		struct call *k = ack_due[i].k;
+		if (k->used && k->g && k->g->sink_ack_due) {
+			k->g->sink_ack_due = false;
+			gre_send_pure_ack(ack_due[i].c, k);
+			sink_acks++;
+		}
+	}
+	ack_due_n = 0;
 }
 
 /* Strict check of one GRE packet from the client (IP header already gone). */
@@ -863,6 +1123,8 @@ static void gre_input(struct conn *c, const uint8_t *p, size_t n, uint64_t now)
 		return;
 	}
 	gs.rx_data++;
+	if (!g->first_rx_us)
+		g->first_rx_us = now;
 	if (seq != g->rx_expect) {
 		gs.seq_errors++;
 		if (g_verbose)
@@ -881,39 +1143,56 @@ static void gre_input(struct conn *c, const uint8_t *p, size_t n, uint64_t now)
 		gre_send_pure_ack(c, k);
 	if (opt.gre == GRE_ECHO)
 		gre_produce(c, k, p + hlen, plen, now);
+	else if (opt.gre == GRE_SINK)
+		sink_input(c, k, p + hlen, plen, now);
 }
 
 static void gre_read(uint64_t now)
 {
-	static uint8_t buf[GRE_PKT_MAX + 64];
-	for (int budget = 0; budget < 256; budget++) {
-		struct sockaddr_in from;
-		socklen_t fl = sizeof from;
-		ssize_t r = recvfrom(g_raw, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+	static uint8_t bufs[RX_BATCH][GRE_PKT_MAX + 64];
+	struct mmsghdr m[RX_BATCH];
+	struct iovec iov[RX_BATCH];
+	struct sockaddr_in from[RX_BATCH];
+
+	for (int budget = 0; budget < 256; budget += RX_BATCH) {
+		for (int i = 0; i < RX_BATCH; i++) {
+			iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = sizeof bufs[i] };
+			m[i] = (struct mmsghdr){ .msg_hdr = { .msg_name = &from[i], .msg_namelen = sizeof from[i],
+							      .msg_iov = &iov[i], .msg_iovlen = 1 } };
+		}
+		int r = recvmmsg(g_raw, m, RX_BATCH, MSG_DONTWAIT, NULL);
 		if (r < 0) {
 			if (errno != EAGAIN && errno != EINTR)
 				say("WARN GRE receive: %s", strerror(errno));
-			return;
+			break;
 		}
-		size_t n = (size_t)r;
-		if (n < 20 || (buf[0] >> 4) != 4)
-			continue;
-		size_t ihl = (size_t)(buf[0] & 15) * 4;
-		if (ihl < 20 || ihl > n)
-			continue;
-		struct in_addr src;
-		memcpy(&src.s_addr, buf + 12, 4);
-		const uint8_t *g = buf + ihl;
-		size_t glen = n - ihl;
-		if (gre_own_match(g, glen))
-			continue;
-		struct conn *c = conn_for_gre(src, g, glen);
-		if (!c) {
-			gs.rx_foreign++;
-			continue;
+		for (int i = 0; i < r; i++) {
+			const uint8_t *buf = bufs[i];
+			size_t n = m[i].msg_len;
+			if (n < 20 || (buf[0] >> 4) != 4)
+				continue;
+			size_t ihl = (size_t)(buf[0] & 15) * 4;
+			if (ihl < 20 || ihl > n)
+				continue;
+			struct in_addr src;
+			memcpy(&src.s_addr, buf + 12, 4);
+			const uint8_t *g = buf + ihl;
+			size_t glen = n - ihl;
+			if (gre_own_match(g, glen))
+				continue;
+			struct conn *c = conn_for_gre(src, g, glen);
+			if (!c) {
+				gs.rx_foreign++;
+				continue;
+			}
+			gre_input(c, g, glen, now);
 		}
-		gre_input(c, g, glen, now);
+		if (ack_due_n)
+			sink_send_acks();
+		if (r < RX_BATCH)
+			break;
 	}
+	gre_tx_flush();
 }
 
 /* ------------------------------------------------------------------ control input */
@@ -1429,16 +1708,16 @@ static uint64_t conn_tick(struct conn *c, uint64_t now)
 		struct call *k = &c->calls[i];
 		if (!k->used)
 			continue;
-		if (opt.gre_send && k->g->gen_sent < opt.gre_send && c->state == ST_ESTABLISHED) {
+		if (gen_enabled() && gen_pending(k->g) && c->state == ST_ESTABLISHED) {
 			gre_generate(c, k, now);
-			if (k->used && k->g->gen_sent < opt.gre_send)
+			if (k->used && gen_pending(k->g) && k->g->gen_start_us)
 				DEADLINE(k->g->gen_next_us);
 		}
 		if (k->g->held_len) {
-			if (now >= k->g->held_us + REORDER_HOLD_US)
+			if (now >= k->g->held_us + opt.reorder_hold_us)
 				gre_flush_held(c, k);
 			else
-				DEADLINE(k->g->held_us + REORDER_HOLD_US);
+				DEADLINE(k->g->held_us + opt.reorder_hold_us);
 		}
 		if (fault(F_CDN_AFTER) && (c->state == ST_ESTABLISHED || c->state == ST_STOPPING)) {
 			uint64_t at = k->up_us + faults[F_CDN_AFTER].val;
@@ -1535,8 +1814,12 @@ static void usage(FILE *f)
 			d->def ? ")" : "");
 	}
 	fprintf(f,
-		"  --gre MODE             echo (default) | none | count\n"
+		"  --gre MODE             echo (default) | none | count | sink (count fakeppp\n"
+		"                         --fast frames per step, echo only its link probes,\n"
+		"                         one pure ack per receive batch)\n"
 		"  --gre-reorder N        swap every Nth pair of outgoing packets\n"
+		"  --gre-reorder-hold S   send a held packet anyway when no other follows\n"
+		"                         within S (0.05)\n"
 		"  --gre-drop N           drop every Nth outgoing packet\n"
 		"  --gre-dup N            send every Nth outgoing packet twice\n"
 		"  --gre-jump N           after the first packet, skip N sequence numbers once\n"
@@ -1548,9 +1831,13 @@ static void usage(FILE *f)
 		"  --gre-pure-acks        also acknowledge every client packet with a pure ack\n"
 		"  --gre-send N           also send N data frames of our own per call (fakeppp's\n"
 		"                         layout, counters from 0x80000000), through the faults\n"
-		"  --gre-send-rate N      frames per second for --gre-send (200)\n"
+		"  --gre-send-rate N      frames per second for --gre-send (200; 0: as fast as we can)\n"
 		"  --gre-send-size N      PPP frame bytes for --gre-send, %d..%d (100)\n"
 		"  --gre-send-after S     start --gre-send this long after the call is up (0.3)\n"
+		"  --gre-send-after-rx    ... after the client's first data packet instead\n"
+		"  --gre-send-steps LIST  instead of --gre-send: RATE:SECONDS,... (RATE 0: as fast\n"
+		"                         as we can), the step in the frame counter (tests/benchrx.h)\n"
+		"  --gre-send-gap S       pause between two steps (0.25)\n"
 		"  --gre-delay S          hold every GRE packet we send this long (one-way delay)\n",
 		GEN_FRAME_MIN, GEN_FRAME_MAX);
 }
@@ -1644,6 +1931,8 @@ static void opt_gre(const char *a)
 		opt.gre = GRE_NONE;
 	else if (!strcmp(a, "count"))
 		opt.gre = GRE_COUNT;
+	else if (!strcmp(a, "sink"))
+		opt.gre = GRE_SINK;
 	else
 		die_usage("bad --gre mode '%s'", a);
 }
@@ -1651,6 +1940,13 @@ static void opt_gre(const char *a)
 static void opt_verbose(const char *a) { (void)a; g_verbose = true; }
 static void opt_pure_acks(const char *a) { (void)a; opt.gre_pure_acks = true; }
 static void opt_once(const char *a) { (void)a; opt.once = true; }
+static void opt_after_rx(const char *a) { (void)a; opt.gre_send_after_rx = true; }
+static void opt_steps(const char *a)
+{
+	opt.n_steps = steps_parse(a, opt.steps);
+	if (opt.n_steps < 0)
+		die_usage("bad --gre-send-steps '%s' (RATE:SECONDS,..., at most %d steps)", a, STEP_MAX);
+}
 
 static const struct opt_def opt_defs[] = {
 	{ "listen", O_FN, NULL, 0, 0, opt_listen },
@@ -1674,10 +1970,14 @@ static const struct opt_def opt_defs[] = {
 	{ "gre-bad-every", O_UINT, &opt.gre_bad_every, 1, 1000000, NULL },
 	{ "gre-pure-acks", O_FLAG, NULL, 0, 0, opt_pure_acks },
 	{ "gre-send", O_UINT, &opt.gre_send, 1, 0x7FFFFFFFul, NULL },
-	{ "gre-send-rate", O_UINT, &opt.gre_send_rate, 1, 1000000, NULL },
+	{ "gre-send-rate", O_UINT, &opt.gre_send_rate, 0, 10000000, NULL },
 	{ "gre-send-size", O_UINT, &opt.gre_send_size, GEN_FRAME_MIN, GEN_FRAME_MAX, NULL },
 	{ "gre-send-after", O_SECONDS0, &opt.gre_send_after_us, 0, 0, NULL },
+	{ "gre-send-after-rx", O_FLAG, NULL, 0, 0, opt_after_rx },
+	{ "gre-send-steps", O_FN, NULL, 0, 0, opt_steps },
+	{ "gre-send-gap", O_SECONDS0, &opt.step_gap_us, 0, 0, NULL },
 	{ "gre-delay", O_SECONDS0, &opt.gre_delay_us, 0, 0, NULL },
+	{ "gre-reorder-hold", O_SECONDS, &opt.reorder_hold_us, 0, 0, NULL },
 };
 
 static void parse_args(int argc, char **argv)
@@ -1747,6 +2047,22 @@ static void summary(void)
 	    "tx_bad=%lu tx_pure_acks=%lu tx_fail=%lu ack_back=%lu window_exceeded=%lu",
 	    gs.rx_data, gs.rx_acks, gs.rx_stale, gs.rx_foreign, gs.tx_dropped, gs.tx_dup, gs.tx_bad,
 	    gs.tx_pure_acks, gs.tx_fail, gs.ack_back, gs.window_exceeded);
+	if (opt.gre == GRE_SINK) {
+		char line[256];
+		for (unsigned k = 0; k < STEP_MAX; k++) {
+			if (!sink_rx[k].frames)
+				continue;
+			step_rx_format(&sink_rx[k], k, line, sizeof line);
+			say("SINK %s", line);
+		}
+		say("SINK total frames=%lu probes=%lu other=%lu checked=%lu bad=%lu acks=%lu", sink_frames, sink_probes,
+		    sink_other, sink_checked, sink_bad, sink_acks);
+		step_rx_free(sink_rx, STEP_MAX);
+	}
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	say("RUSAGE user_s=%.3f sys_s=%.3f maxrss_kb=%ld", (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss);
 }
 
 int main(int argc, char **argv)
@@ -1844,6 +2160,7 @@ int main(int argc, char **argv)
 			pf[np] = (struct pollfd){ .fd = c->fd, .events = ev };
 			pc[np++] = c;
 		}
+		gre_tx_flush();
 		struct timespec ts, *tsp = NULL;
 		if (next) {
 			uint64_t d = next > now ? next - now : 0;
@@ -1897,8 +2214,10 @@ int main(int argc, char **argv)
 		free(d);
 	}
 	dq_tail = NULL;
-	if (g_raw >= 0)
+	if (g_raw >= 0) {
+		gre_tx_flush();
 		close(g_raw);
+	}
 	summary();
 	say("EXIT status=%d errors=%lu", status, g_errors);
 	return status;

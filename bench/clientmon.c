@@ -1,5 +1,5 @@
 /* clientmon.c - runs a PPTP client and accounts for every process it
- * starts, for the benchmark (tests/bench/bench.sh).
+ * starts, for the benchmark (bench/bench.sh).
  *
  *   clientmon [--interval MS] [--linger S] REPORT -- PROGRAM ARGS...
  *
