@@ -342,6 +342,17 @@ static void advance_base(uint64_t now)
 	}
 }
 
+/* The first probe came back: the whole path carries frames. */
+static void note_link_up(uint64_t now)
+{
+	if (st.link_up)
+		return;
+	st.link_up = true;
+	st.link_us = now;
+	say("FAKEPPP link up after %llu ms probes=%llu", (unsigned long long)((now - st.start_us) / 1000),
+	    (unsigned long long)st.probes);
+}
+
 static void frame_bad(const uint8_t *f, size_t n, const char *why)
 {
 	char hex[64];
@@ -369,12 +380,7 @@ static void frame_input(const uint8_t *f, size_t n, uint64_t now)
 	}
 	st.last_activity_us = now;
 	if (c == CTR_PROBE) {
-		if (!st.link_up) {
-			st.link_up = true;
-			st.link_us = now;
-			say("FAKEPPP link up after %llu ms probes=%llu", (unsigned long long)((now - st.start_us) / 1000),
-			    (unsigned long long)st.probes);
-		}
+		note_link_up(now);
 		return;
 	}
 	bool from_srv = c >= CTR_SRV && c < CTR_PROBE;
@@ -834,12 +840,7 @@ static void fast_frame(const uint8_t *e, size_t n, uint64_t now)
 		fs.probes_back++;
 		if (fs.barrier_sent)
 			fs.barrier_back = true;
-		if (!st.link_up) {
-			st.link_up = true;
-			st.link_us = now;
-			say("FAKEPPP link up after %llu ms probes=%llu", (unsigned long long)((now - st.start_us) / 1000),
-			    (unsigned long long)st.probes);
-		}
+		note_link_up(now);
 		return;
 	}
 	if (srv) {
