@@ -42,6 +42,10 @@ struct gateway {
 	struct hdlc_decoder dec;
 	uint8_t *frame_buf;		/* decoder's frame buffer */
 	uint8_t *rx_bufs;		/* RX_BATCH * RX_BUF */
+	/* recvmmsg's vectors, set up once: the kernel only writes msg_len
+	 * and msg_flags back */
+	struct mmsghdr rx_msgs[RX_BATCH];
+	struct iovec rx_iov[RX_BATCH];
 	uint8_t *ppp_buf;		/* reads from pppd */
 	uint8_t *outq;			/* bytes for pppd: HDLC stream, or length-prefixed frames (sync) */
 	size_t outq_head, outq_len;
@@ -302,14 +306,10 @@ static enum gre_send_result send_gre(void *ctx, const uint8_t *pkt, size_t len)
 
 static void gre_readable(struct gateway *g, uint64_t now)
 {
-	struct mmsghdr msgs[RX_BATCH];
-	struct iovec iov[RX_BATCH];
+	struct mmsghdr *msgs = g->rx_msgs;
+	const struct iovec *iov = g->rx_iov;
 
 	for (int round = 0; round < 4; round++) {
-		for (int i = 0; i < RX_BATCH; i++) {
-			iov[i] = (struct iovec){ g->rx_bufs + (size_t)i * RX_BUF, RX_BUF };
-			msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
-		}
 		int n = recvmmsg(g->p->gre_fd, msgs, RX_BATCH, MSG_DONTWAIT, NULL);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR) {
@@ -617,6 +617,10 @@ static int gateway_setup(struct gateway *g, const struct gateway_params *p)
 	g->tx_arena = malloc(TX_ARENA);
 	if (!g->frame_buf || !g->rx_bufs || !g->ppp_buf || !g->outq || !g->tx_arena)
 		return -ENOMEM;
+	for (int i = 0; i < RX_BATCH; i++) {
+		g->rx_iov[i] = (struct iovec){ g->rx_bufs + (size_t)i * RX_BUF, RX_BUF };
+		g->rx_msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &g->rx_iov[i], .msg_iovlen = 1 } };
+	}
 	hdlc_decoder_init(&g->dec, g->frame_buf, PPTP_FRAME_MAX + 2);
 	return gre_session_init(&g->gre, &cfg, &io);
 }

@@ -3,7 +3,10 @@
  * data[0] sizes the decoder's buffer (allocated exactly, so AddressSanitizer
  * sees any write past it); data[1] seeds the chunk sizes the rest is fed
  * in.  Every frame returned is encoded again and must decode back to the
- * same bytes. */
+ * same bytes.  A plain byte-at-a-time decoder and encoder, written from the
+ * rules in hdlc.h, run alongside: the codec (which works eight bytes at a
+ * time) must agree with them on every byte, frame and counter. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -17,6 +20,77 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The reference decoder: one byte at a time. */
+struct ref_dec {
+	uint8_t *buf;
+	size_t cap, n;
+	bool esc, ovf;
+	uint64_t frames, bad_fcs, oversize, runts, aborts;
+};
+
+static bool ref_byte(struct ref_dec *r, uint8_t b, size_t *len)
+{
+	if (b == HDLC_FLAG) {
+		bool ok = false;
+		if (r->esc)
+			r->aborts++;
+		else if (r->ovf)
+			r->oversize++;
+		else if (r->n == 0)
+			;
+		else if (r->n < 4)
+			r->runts++;
+		else if (fcs16(FCS16_INIT, r->buf, r->n) != FCS16_GOOD)
+			r->bad_fcs++;
+		else {
+			r->frames++;
+			*len = r->n - 2;
+			ok = true;
+		}
+		r->n = 0;
+		r->esc = r->ovf = false;
+		return ok;
+	}
+	if (b == HDLC_ESC && !r->esc) {
+		r->esc = true;
+		return false;
+	}
+	if (r->esc) {
+		b ^= HDLC_XOR;
+		r->esc = false;
+	}
+	if (r->n < r->cap)
+		r->buf[r->n++] = b;
+	else
+		r->ovf = true;
+	return false;
+}
+
+/* The reference encoder: one byte at a time. */
+static size_t ref_put(uint8_t *out, size_t o, uint8_t b)
+{
+	if (b < 0x20 || b == HDLC_FLAG || b == HDLC_ESC) {
+		out[o++] = HDLC_ESC;
+		b ^= HDLC_XOR;
+	}
+	out[o++] = b;
+	return o;
+}
+
+static size_t ref_encode(const uint8_t *f, size_t n, uint8_t *out)
+{
+	uint16_t fcs = fcs16(FCS16_INIT, f, n) ^ 0xffff;
+	size_t o = 0;
+
+	out[o++] = HDLC_FLAG;
+	for (size_t i = 0; i < n; i++)
+		o = ref_put(out, o, f[i]);
+	o = ref_put(out, o, (uint8_t)fcs);
+	o = ref_put(out, o, (uint8_t)(fcs >> 8));
+	out[o++] = HDLC_FLAG;
+	return o;
+}
+
 static void roundtrip(const uint8_t *frame, size_t len, size_t cap)
 {
 	size_t need = HDLC_ENCODED_MAX(len);
@@ -28,6 +102,12 @@ static void roundtrip(const uint8_t *frame, size_t len, size_t cap)
 	size_t n = hdlc_encode(copy, len, enc, need);
 	if (n < len + 4 || n > need || enc[0] != HDLC_FLAG || enc[n - 1] != HDLC_FLAG)
 		BROKEN();
+	uint8_t *want = malloc(need);
+	if (!want)
+		goto out;
+	if (ref_encode(copy, len, want) != n || memcmp(want, enc, n) != 0)
+		BROKEN();
+	free(want);
 	/* One byte less room must fail, never overflow. */
 	if (hdlc_encode(copy, len, enc, n - 1) != 0)
 		BROKEN();
@@ -55,8 +135,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t cap = (size_t)data[0] * 4 + 2;
 	uint32_t rng = data[1] * 2654435761u + 1;
 	uint8_t *buf = malloc(cap);
-	if (!buf)
+	struct ref_dec ref = { .buf = malloc(cap), .cap = cap };
+	if (!buf || !ref.buf) {
+		free(buf);
+		free(ref.buf);
 		return 0;
+	}
+
+	/* The input itself as a frame: the encoder meets every byte value
+	 * without the fuzzer having to find a valid FCS first. */
+	size_t whole = size - 2 < cap - 2 ? size - 2 : cap - 2;
+	if (whole >= 2)
+		roundtrip(data + 2, whole, cap);
 
 	struct hdlc_decoder d;
 	hdlc_decoder_init(&d, buf, cap);
@@ -70,17 +160,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const uint8_t *frame;
 		size_t len;
 
+		const uint8_t *from = p;
 		while (hdlc_decode(&d, &p, stop, &frame, &len)) {
 			if (frame != buf || len < 2 || len + 2 > cap || p > stop)
+				BROKEN();
+			/* The reference ends the same frame on the same byte. */
+			size_t rlen = 0;
+			for (; from < p - 1; from++)
+				if (ref_byte(&ref, *from, &rlen))
+					BROKEN();
+			if (!ref_byte(&ref, *from++, &rlen) || rlen != len || memcmp(ref.buf, frame, len))
 				BROKEN();
 			seen++;
 			roundtrip(frame, len, cap);
 		}
 		if (p != stop || d.len > d.cap)
 			BROKEN();
+		for (size_t rlen; from < p; from++)
+			if (ref_byte(&ref, *from, &rlen))
+				BROKEN();
+		if (d.len != ref.n || d.escape != ref.esc || d.overflow != ref.ovf ||
+		    memcmp(d.buf, ref.buf, d.len))
+			BROKEN();
 	}
-	if (d.frames != seen)
+	if (d.frames != seen || d.frames != ref.frames || d.bad_fcs != ref.bad_fcs ||
+	    d.oversize != ref.oversize || d.runts != ref.runts || d.aborts != ref.aborts)
 		BROKEN();
 	free(buf);
+	free(ref.buf);
 	return 0;
 }

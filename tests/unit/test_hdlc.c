@@ -1,5 +1,6 @@
 /* test_hdlc.c - FCS-16, the HDLC encoder and the stream decoder. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "hdlc.h"
 #include "test.h"
@@ -439,6 +440,50 @@ static void roundtrip_all_lengths(void)
 	}
 }
 
+/* The codec handles eight bytes at a time: put each byte value at each
+ * position of a word, among plain bytes, and check the encoding byte for
+ * byte against the rule (escape below 0x20, 0x7d, 0x7e) and the decoding
+ * back. */
+static void every_byte_at_every_word_offset(void)
+{
+	uint8_t f[40], enc[HDLC_ENCODED_MAX(40)], want[HDLC_ENCODED_MAX(40)], buf[42];
+	int bad_enc = 0, bad_dec = 0;
+
+	for (int v = 0; v < 256; v++) {
+		for (size_t at = 0; at < 24; at++) {
+			memset(f, 'a', sizeof f);
+			f[at] = (uint8_t)v;
+			size_t n = hdlc_encode(f, sizeof f, enc, sizeof enc);
+			uint16_t fcs = fcs16(FCS16_INIT, f, sizeof f) ^ 0xffff;
+			uint8_t all[42];
+			memcpy(all, f, sizeof f);
+			all[40] = (uint8_t)fcs;
+			all[41] = (uint8_t)(fcs >> 8);
+			size_t o = 0;
+			want[o++] = 0x7e;
+			for (size_t i = 0; i < sizeof all; i++) {
+				if (all[i] < 0x20 || all[i] == 0x7d || all[i] == 0x7e) {
+					want[o++] = 0x7d;
+					want[o++] = all[i] ^ 0x20;
+				} else {
+					want[o++] = all[i];
+				}
+			}
+			want[o++] = 0x7e;
+			bad_enc += n != o || memcmp(enc, want, o) != 0;
+
+			struct hdlc_decoder d;
+			const uint8_t *in = enc, *frame = NULL;
+			size_t got = 0;
+			hdlc_decoder_init(&d, buf, sizeof buf);
+			bad_dec += hdlc_decode(&d, &in, enc + n, &frame, &got) != 1 || got != sizeof f ||
+				   memcmp(frame, f, sizeof f) != 0 || in != enc + n;
+		}
+	}
+	CHECK_INT(bad_enc, 0);
+	CHECK_INT(bad_dec, 0);
+}
+
 const struct test_case hdlc_tests[] = {
 	{ "fcs_table_matches_bitwise", fcs_table_matches_bitwise },
 	{ "fcs_check_values", fcs_check_values },
@@ -457,5 +502,6 @@ const struct test_case hdlc_tests[] = {
 	{ "decode_idle_flags_silent", decode_idle_flags_silent },
 	{ "decode_partial_kept_until_flag", decode_partial_kept_until_flag },
 	{ "roundtrip_all_lengths", roundtrip_all_lengths },
+	{ "every_byte_at_every_word_offset", every_byte_at_every_word_offset },
 	{ NULL, NULL },
 };
