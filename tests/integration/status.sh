@@ -60,6 +60,9 @@ expect_grep "text: the call IDs" "gateway pid [0-9]+, call ID [0-9]+, server's c
 expect_grep "text: the fifteen counters with the manual's names" \
 	'rx accepted [0-9]+, rx lost [0-9]+, rx under win [0-9]+, rx over win [0-9]+, rx buffered [0-9]+, rx OS errors [0-9]+, rx truncated [0-9]+, rx invalid [0-9]+, rx acks [0-9]+, tx sent [0-9]+, tx failed [0-9]+, tx short [0-9]+, tx acks [0-9]+, tx oversize [0-9]+, round trip [0-9]+ ms' \
 	"$WORK/status.txt"
+# what a person and a script see, for the log
+sed 's/^/#   /' "$WORK/status.txt"
+echo "#   --status --json, one tunnel: $r"
 
 # Any user may read it; the socket is open, the directory is not writable.
 expect_eq "permissions: the directory is root's and read-only to others" \
