@@ -31,8 +31,8 @@ diag_names() {
 verdict_is() {
 	expect_eq "$1: exit status $3" "$RC" "$3"
 	expect_grep "$1: verdict" "^verdict: $4" "$WORK/$2"
-	# the verdict and its advice as a person sees them, for the log
-	sed -n '/^verdict:/,$s/^/#   /p' "$WORK/$2"
+	# every step, the verdict and its advice as a person sees them, for the log
+	sed 's/^/#   /' "$WORK/$2"
 }
 
 nft_ok=false
