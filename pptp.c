@@ -386,7 +386,12 @@ int main(int argc, char **argv)
 		fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
 		if (o.sync) {
 			int ld = N_HDLC;
-			if (isatty(STDIN_FILENO) && ioctl(STDIN_FILENO, TIOCSETD, &ld) < 0) {
+			if (!isatty(STDIN_FILENO))
+				/* A pipe or stream socket may merge frames: only a
+				 * caller that writes one frame per datagram is safe. */
+				log_warn("--sync: stdin is not a terminal, so each read must bring "
+					 "exactly one PPP frame (pppd's pty option gives a terminal)");
+			else if (ioctl(STDIN_FILENO, TIOCSETD, &ld) < 0) {
 				log_err("--sync needs the n_hdlc line discipline to keep frames apart: "
 					"%s (try: modprobe n_hdlc)", strerror(errno));
 				goto out;

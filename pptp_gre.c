@@ -67,7 +67,12 @@ struct gateway {
 	uint64_t stop_deadline;
 	/* watchdog: GRE from the server while pppd sends */
 	uint64_t call_up_us, last_gre_us, tx_since_gre;
+	uint64_t tx_quiet_since_us;	/* pppd's first frame since the last GRE from the server */
 	bool watchdog_warned;
+	/* said once each (the counters keep the totals) */
+	bool said_gre_truncated, said_gre_invalid, said_gre_rx_error;
+	bool said_bad_fcs, said_runt, said_abort, said_sync_short;
+	uint64_t seen_bad_fcs, seen_runts, seen_aborts;
 	uint64_t next_summary_us;
 	uint64_t last_summary_accepted;
 	bool first_frame_from_pppd;
@@ -225,8 +230,17 @@ static void flush_outq(struct gateway *g)
 			g->outq_len = 0;
 			return;
 		}
-		if (g->sync && (size_t)w != n)
-			log_debug("short write of a sync frame to pppd (%zd of %zu bytes)", w, n);
+		if (g->sync && (size_t)w != n) {
+			/* A frame's tail cannot follow on its own: it is lost. */
+			g->gre.st.rx_pppd_dropped++;
+			if (!g->said_sync_short) {
+				g->said_sync_short = true;
+				log_warn("pppd took part of a sync frame (%zd of %zu bytes): the frame is "
+					 "lost; further ones are only counted, in \"rx pppd dropped\"", w, n);
+			}
+		}
+		if (!g->sync && w == 0)
+			return;	/* nothing taken: wait for POLLOUT again */
 		size_t used = g->sync ? skip + n : (size_t)w;
 		g->outq_head += used;
 		g->outq_len -= used;
@@ -304,6 +318,69 @@ static enum gre_send_result send_gre(void *ctx, const uint8_t *pkt, size_t len)
 	return GRE_SEND_OK;
 }
 
+/* Bad packets are counted; each kind is also said once, at warning level,
+ * so that a log shows what went wrong without one line per packet. */
+static void note_malformed(struct gateway *g, enum gre_rx_result kind, const char *what)
+{
+	bool *said = kind == GRE_RX_TRUNCATED ? &g->said_gre_truncated : &g->said_gre_invalid;
+
+	if (*said)
+		return;
+	*said = true;
+	log_warn("dropped a malformed GRE packet (%s); further ones are only counted, in \"rx %s\"",
+		 what, kind == GRE_RX_TRUNCATED ? "truncated" : "invalid");
+}
+
+static void note_rx_error(struct gateway *g, int err)
+{
+	g->gre.st.rx_errors++;
+	if (g->said_gre_rx_error) {
+		log_debug("GRE receive error: %s", strerror(err));
+		return;
+	}
+	g->said_gre_rx_error = true;
+	/* What the kernel made of an ICMP error about our GRE. */
+	const char *why = err == ENOPROTOOPT
+		? " (the server's host answered our GRE with ICMP protocol-unreachable: nothing "
+		  "there takes GRE, or a firewall rejects IP protocol 47)"
+		: err == EHOSTUNREACH || err == ENETUNREACH
+		? " (an ICMP unreachable came back for our GRE: a router on the path cannot reach "
+		  "the server)"
+		: err == EMSGSIZE ? " (a router on the path needs smaller packets: lower pppd's mtu)"
+		: "";
+	log_warn("GRE receive error: %s%s; further ones are only counted, in \"rx OS errors\"",
+		 strerror(err), why);
+}
+
+/* One frame from pppd went to the engine. */
+static void note_tx_frame(struct gateway *g, uint64_t now)
+{
+	if (g->tx_since_gre++ == 0)
+		g->tx_quiet_since_us = now;
+}
+
+/* Frames from pppd that the HDLC decoder threw away: said once per kind. */
+static void note_decoder_drops(struct gateway *g)
+{
+	static const char *const fix = "; further ones are only counted";
+	if (g->dec.bad_fcs != g->seen_bad_fcs && !g->said_bad_fcs) {
+		g->said_bad_fcs = true;
+		log_warn("dropped a frame from pppd with a bad FCS (the tty corrupts data, or "
+			 "pppd is in sync mode: then use --sync)%s", fix);
+	}
+	if (g->dec.runts != g->seen_runts && !g->said_runt) {
+		g->said_runt = true;
+		log_warn("dropped a frame from pppd shorter than 4 bytes%s", fix);
+	}
+	if (g->dec.aborts != g->seen_aborts && !g->said_abort) {
+		g->said_abort = true;
+		log_warn("dropped a frame that pppd aborted (0x7d 0x7e)%s", fix);
+	}
+	g->seen_bad_fcs = g->dec.bad_fcs;
+	g->seen_runts = g->dec.runts;
+	g->seen_aborts = g->dec.aborts;
+}
+
 static void gre_readable(struct gateway *g, uint64_t now)
 {
 	struct mmsghdr *msgs = g->rx_msgs;
@@ -312,23 +389,25 @@ static void gre_readable(struct gateway *g, uint64_t now)
 	for (int round = 0; round < 4; round++) {
 		int n = recvmmsg(g->p->gre_fd, msgs, RX_BATCH, MSG_DONTWAIT, NULL);
 		if (n < 0) {
-			if (errno != EAGAIN && errno != EINTR) {
-				g->gre.st.rx_errors++;
-				log_debug("GRE receive error: %s", strerror(errno));
-			}
+			if (errno != EAGAIN && errno != EINTR)
+				note_rx_error(g, errno);
 			return;
 		}
 		for (int i = 0; i < n; i++) {
 			const uint8_t *pkt = iov[i].iov_base;
 			size_t len = msgs[i].msg_len;
 			uint32_t src;
+			/* Bigger than the buffer means bigger than any frame
+			 * PPTP carries: not a packet we could have used. */
 			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
-				g->gre.st.rx_truncated++;
+				g->gre.st.rx_invalid++;
+				note_malformed(g, GRE_RX_INVALID, "larger than the largest PPP frame");
 				continue;
 			}
 			size_t off = ip4_gre_offset(pkt, len, &src);
 			if (!off) {
 				g->gre.st.rx_invalid++;
+				note_malformed(g, GRE_RX_INVALID, "not a well-formed IPv4 packet");
 				continue;
 			}
 			if (src != g->p->server)
@@ -340,6 +419,11 @@ static void gre_readable(struct gateway *g, uint64_t now)
 				g->watchdog_warned = false;
 				g->last_gre_us = now;
 				g->tx_since_gre = 0;
+				g->tx_quiet_since_us = 0;
+			} else if (r == GRE_RX_TRUNCATED) {
+				note_malformed(g, r, "shorter than its GRE header says");
+			} else if (r == GRE_RX_INVALID) {
+				note_malformed(g, r, "flags, version, protocol or length not PPTP's");
 			}
 		}
 		if (n < RX_BATCH)
@@ -387,7 +471,7 @@ static void ppp_readable(struct gateway *g, uint64_t now)
 		if (!g->net_seen)
 			note_frame(g, g->ppp_buf, (size_t)n);
 		gre_tx(&g->gre, g->ppp_buf, (size_t)n, now);
-		g->tx_since_gre++;
+		note_tx_frame(g, now);
 		return;
 	}
 	const uint8_t *in = g->ppp_buf, *end = g->ppp_buf + n, *frame;
@@ -397,10 +481,11 @@ static void ppp_readable(struct gateway *g, uint64_t now)
 		if (!g->net_seen)
 			note_frame(g, frame, flen);
 		gre_tx(&g->gre, frame, flen, now);
-		g->tx_since_gre++;
+		note_tx_frame(g, now);
 	}
 	/* A frame too big for the decoder is a frame we could not send. */
 	g->gre.st.tx_oversize += g->dec.oversize - oversize;
+	note_decoder_drops(g);
 }
 
 /* ---- call manager, signals, pppd ---- */
@@ -549,9 +634,11 @@ static void signals_readable(struct gateway *g, uint64_t now)
 	}
 }
 
+/* pppd has been sending for GATEWAY_GRE_WATCHDOG_US and nothing came back:
+ * the timer runs from its first frame since the last GRE from the server. */
 static void watchdog(struct gateway *g, uint64_t now)
 {
-	uint64_t since = g->last_gre_us ? g->last_gre_us : g->call_up_us;
+	uint64_t since = g->tx_quiet_since_us;
 
 	if (g->watchdog_warned || g->tx_since_gre == 0 || now < since + GATEWAY_GRE_WATCHDOG_US)
 		return;
@@ -559,14 +646,14 @@ static void watchdog(struct gateway *g, uint64_t now)
 	if (g->last_gre_us)
 		/* GRE did get through before: not a firewall, a server or path
 		 * that stopped sending. */
-		log_warn("no GRE packets from the server for %llu s while pppd sent %llu, after "
-			 "GRE had been arriving: the server stopped sending or the path drops them",
+		log_warn("no GRE packets from the server any more: it stopped sending, or the path "
+			 "now drops them (none for %llu s while pppd sent %llu frames)",
 			 (unsigned long long)((now - since) / 1000000u),
 			 (unsigned long long)g->tx_since_gre);
 	else
-		log_warn("no GRE packets from the server for %llu s while pppd sent %llu: IP "
-			 "protocol 47 is blocked by a firewall or NAT on the path (or the server could "
-			 "not start its pppd); pppd will report \"LCP: timeout sending "
+		log_warn("no GRE packets from the server: IP protocol 47 is blocked by a firewall or "
+			 "NAT on the path (none for %llu s while pppd sent %llu frames; or the server "
+			 "could not start its pppd); pppd will report \"LCP: timeout sending "
 			 "Config-Requests\"", (unsigned long long)((now - since) / 1000000u),
 			 (unsigned long long)g->tx_since_gre);
 }
@@ -574,11 +661,9 @@ static void watchdog(struct gateway *g, uint64_t now)
 static uint64_t next_deadline(const struct gateway *g)
 {
 	uint64_t t = gre_next_timeout(&g->gre);
-	if (!g->watchdog_warned && g->tx_since_gre) {
-		uint64_t since = g->last_gre_us ? g->last_gre_us : g->call_up_us;
-		if (since + GATEWAY_GRE_WATCHDOG_US < t)
-			t = since + GATEWAY_GRE_WATCHDOG_US;
-	}
+	if (!g->watchdog_warned && g->tx_since_gre &&
+	    g->tx_quiet_since_us + GATEWAY_GRE_WATCHDOG_US < t)
+		t = g->tx_quiet_since_us + GATEWAY_GRE_WATCHDOG_US;
 	if (g->stopping && g->stop_deadline && g->stop_deadline < t)
 		t = g->stop_deadline;
 	if (!g->running_told && g->p->pppd_running && g->call_up_us + GATEWAY_PPPD_SETTLE_US < t)

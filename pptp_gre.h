@@ -15,7 +15,7 @@
 /* Bytes queued for pppd before further payloads are dropped. */
 #define GATEWAY_OUTQ_MAX (256 * 1024)
 /* Verbose (--loglevel 2) statistics summary interval. */
-#define GATEWAY_SUMMARY_US (60 * 1000000ull)
+#define GATEWAY_SUMMARY_US (20 * 1000000ull)
 /* How long pppd gets to finish after we asked it to. */
 #define GATEWAY_PPPD_GRACE_US (5 * 1000000ull)
 
