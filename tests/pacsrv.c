@@ -41,6 +41,7 @@
 #define RX_BATCH 32		/* GRE packets per recvmmsg */
 #define TX_BATCH 64		/* GRE packets per sendmmsg */
 #define TX_ARENA (1u << 20)
+#define WINDOW_GRACE_US 20000	/* an ack this old has reached the client */
 #define SINK_CHECK_EVERY 64	/* --gre sink: check the content of one frame in this many */
 
 enum {
@@ -188,6 +189,12 @@ struct gre_call {
 	uint32_t rx_ack;	/* what we acknowledge */
 	uint32_t last_ack_sent;
 	bool ack_sent;
+	/* acks we sent and when, newest last: the client's window is judged
+	 * by the acks it can have seen (sent WINDOW_GRACE_US before) */
+	struct { uint32_t ack; uint64_t at; } ack_hist[32];
+	unsigned ack_hist_n;
+	uint32_t ack_evicted;	/* the newest ack pushed out of the history */
+	uint64_t ack_evicted_at;	/* 0: none */
 	bool peer_ack_any;
 	uint32_t peer_ack;
 	/* send side */
@@ -671,10 +678,35 @@ static size_t gre_build(uint8_t *pkt, uint16_t client_call, const uint32_t *seq_
 
 static void gre_note_ack_sent(struct gre_call *g)
 {
-	if (g->rx_any) {
-		g->last_ack_sent = g->rx_ack;
-		g->ack_sent = true;
+	if (!g->rx_any)
+		return;
+	g->last_ack_sent = g->rx_ack;
+	g->ack_sent = true;
+	unsigned n = g->ack_hist_n, cap = (unsigned)ARRAY_LEN(g->ack_hist);
+	if (n == cap) {
+		g->ack_evicted = g->ack_hist[0].ack;
+		g->ack_evicted_at = g->ack_hist[0].at;
+		memmove(g->ack_hist, g->ack_hist + 1, (cap - 1) * sizeof g->ack_hist[0]);
+		n--;
 	}
+	g->ack_hist[n].ack = g->rx_ack;
+	g->ack_hist[n].at = now_us();
+	g->ack_hist_n = n + 1;
+}
+
+/* The newest ack sent at least WINDOW_GRACE_US before now, if any. */
+static bool gre_ack_seen(const struct gre_call *g, uint64_t now, uint32_t *ack)
+{
+	for (unsigned i = g->ack_hist_n; i-- > 0;)
+		if (g->ack_hist[i].at + WINDOW_GRACE_US <= now) {
+			*ack = g->ack_hist[i].ack;
+			return true;
+		}
+	if (g->ack_evicted_at && g->ack_evicted_at + WINDOW_GRACE_US <= now) {
+		*ack = g->ack_evicted;
+		return true;
+	}
+	return false;
 }
 
 static void gre_send_pure_ack(struct conn *c, struct call *k)
@@ -1135,10 +1167,16 @@ static void gre_input(struct conn *c, const uint8_t *p, size_t n, uint64_t now)
 		g->rx_ack = seq;
 		g->rx_any = true;
 	}
-	/* our advertised receive window bounds what the client has unacked */
-	uint32_t base = g->ack_sent ? g->last_ack_sent + 1 : 0;
-	if (seq - base >= opt.window)
+	/* Our advertised receive window bounds what the client has unacked,
+	 * counted from an ack it has had time to see.  Before any ack the
+	 * client need not enforce it (pptp.8: some servers never ack). */
+	uint32_t seen;
+	if (gre_ack_seen(g, now, &seen) && seq - (seen + 1) >= opt.window) {
 		gs.window_exceeded++;
+		if (g_verbose)
+			say("GRE WINDOW_EXCEEDED call_id=%u seq=%u acked=%u window=%lu", call_id, seq,
+			    seen, opt.window);
+	}
 	if (opt.gre_pure_acks)
 		gre_send_pure_ack(c, k);
 	if (opt.gre == GRE_ECHO)

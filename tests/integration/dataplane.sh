@@ -12,7 +12,7 @@
 . "$(dirname "$0")/grelib.sh"
 
 STATS_RE='GRE statistics \(call [0-9]+/[0-9]+\): rx accepted [0-9]+, rx lost [0-9]+, rx under win [0-9]+, rx over win [0-9]+, rx buffered [0-9]+, rx OS errors [0-9]+, rx truncated [0-9]+, rx invalid [0-9]+, rx acks [0-9]+, tx sent [0-9]+, tx failed [0-9]+, tx short [0-9]+, tx acks [0-9]+, tx oversize [0-9]+, round trip [0-9]+ ms, rx pppd dropped [0-9]+, tx window dropped [0-9]+$'
-WATCHDOG_RE='warning: .*no GRE packets from the server .*IP protocol 47 is blocked by a firewall or NAT'
+WATCHDOG_RE='warning: .*no GRE packets from the server: IP protocol 47 is blocked by a firewall or NAT on the path'
 
 # The main server listens on its own address only: the watchdog case's
 # server uses the same port on another address, at the same time.
@@ -45,6 +45,14 @@ if pac_at wd_pac "$WD_IP" wd.pac --gre none; then
 		fi
 	) &
 	wd_watch=$!
+fi
+# S (beside the others, its own server address, 25 s): at --loglevel 2 a
+# statistics summary every 20 s while traffic flows, and no more.
+SM_IP=192.0.2.12
+sm_pac='' sm_cpid=''
+if pac_at sm_pac "$SM_IP" sm.pac; then
+	client_at "$SM_IP" sm.cli "--frames 100 --rate 4 --expect-echo --no-wait-link" --loglevel 2 &
+	sm_cpid=$!
 fi
 exit0() { expect_eq "$1: pptp exits 0" "$(child_exit "$C")" 0; }
 
@@ -276,6 +284,60 @@ num_is "slow pppd: gateway memory grew by at most the 256 KiB queue + 1 MiB (kB)
 	"$(sub "$r2" "$r0")" -le $((256 + 1024))
 check "slow pppd: no pptp process left" no_pptp_for "$SRV_IP"
 
+# 16. The server's receive window (4 here): once it has acked, we never
+#     have more than 4 packets unacknowledged, however fast pppd writes.
+run window "--window 4 --verbose" "--frames 300 --inflight 16 --expect-echo --no-wait-link"
+exit0 "server window 4"
+expect_grep "server window 4: every frame back in order" "^FAKEPPP RESULT ok" "$C"
+expect_grep "server window 4: the call announced it" "^SEND OCRP .* window=4$" "$P"
+num_is "server window 4: the server received all 300" "$(pac_detail "$P" rx_data)" -eq 300
+num_is "server window 4: never exceeded once acks flowed" "$(pac_detail "$P" window_exceeded)" -eq 0
+num_is "server window 4: nothing dropped for it (tx window dropped = 0)" \
+	"$(gstat "$C" "tx window dropped")" -eq 0
+
+# 17. The OS refuses our GRE (a local nftables rule drops it on output):
+#     every frame counts as tx failed, and the log says why, once.
+# 18. The server's host rejects our GRE with ICMP protocol-unreachable (no
+#     PPTP there any more): the connected raw socket reports the error on
+#     the next read: rx OS errors, and a warning that explains it, once.
+if $nft_ok; then
+	# Only towards this server: the S and W cases run meanwhile.
+	nft_drop "$NS_CLI" output "ip daddr $SRV_IP meta l4proto gre"
+	run txfail "" "--frames 20 --rate 50 --no-wait-link --hold 0.3"
+	nft_clear "$NS_CLI"
+	exit0 "GRE refused on output"
+	num_is "GRE refused on output: tx failed = 20" "$(gstat "$C" "tx failed")" -eq 20
+	num_is "GRE refused on output: tx sent = 0" "$(gstat "$C" "tx sent")" -eq 0
+	num_is "GRE refused on output: the server got none" "$(pac_detail "$P" rx_data)" -eq 0
+	expect_eq "GRE refused on output: said once, naming the firewall" \
+		"$(grep -c 'warning: .*sending GRE is not permitted: a local firewall' "$C")" 1
+
+	nft_rule "$NS_SRV" input ip daddr "$SRV_IP" meta l4proto gre reject with icmp type prot-unreachable
+	run rxerr "" "--frames 20 --rate 50 --no-wait-link --hold 0.3"
+	nft_clear "$NS_SRV"
+	exit0 "GRE answered with ICMP unreachable"
+	num_is "GRE answered with ICMP unreachable: rx OS errors > 0" "$(gstat "$C" "rx OS errors")" -gt 0
+	expect_eq "GRE answered with ICMP unreachable: said once, with the reason" \
+		"$(grep -c 'warning: .*GRE receive error: Protocol not available (the server.s host answered our GRE with ICMP protocol-unreachable' "$C")" 1
+	num_is "GRE answered with ICMP unreachable: the server took no GRE" "$(pac_detail "$P" rx_data)" -eq 0
+else
+	not_ok "nft is needed for the GRE error cases (tests/deps.sh installs nftables)"
+fi
+
+# S: the summary case ends.
+[ -n "$sm_cpid" ] && wait "$sm_cpid"
+[ -n "$sm_pac" ] && { kill "$sm_pac" 2>/dev/null; wait "$sm_pac" 2>/dev/null; }
+C=$WORK/sm.cli
+exit0 "--loglevel 2 summary"
+expect_grep "--loglevel 2 summary: all 100 frames echoed over 25 s" "^FAKEPPP RESULT ok" "$C"
+expect_eq "--loglevel 2 summary: one statistics line at debug level in 25 s (every 20 s)" \
+	"$(grep -cE "debug: .*$STATS_RE" "$C")" 1
+mid=$(grep -E "debug: .*GRE statistics" "$C" | head -n 1 | sed -n 's/.*rx accepted \([0-9]*\),.*/\1/p')
+num_is "--loglevel 2 summary: taken at 20 s (rx accepted >= 60)" "$mid" -ge 60
+num_is "--loglevel 2 summary: taken at 20 s (rx accepted <= 95)" "$mid" -le 95
+num_is "--loglevel 2 summary: no more lines with 4 frames a second than the 20 frames of the short run" \
+	"$(grep -c ' debug: ' "$C")" -le "$(( $(grep -c ' debug: ' "$WORK/verbose.cli") + 5 ))"
+
 # W: the watchdog case ends.
 [ -n "$wd_watch" ] && wait "$wd_watch"
 [ -n "$wd_cpid" ] && wait "$wd_cpid"
@@ -296,7 +358,7 @@ done
 num_is "GRE watchdog: not said in any run where GRE flowed" "$n_wd" -eq 0
 check "no pptp process left at all" no_pptp_left
 
-# 16. --sync needs the n_hdlc line discipline, which this kernel lacks.
+# 19. --sync needs the n_hdlc line discipline, which this kernel lacks.
 echo "# skip --sync: frame boundaries on the pty need n_hdlc (not in this kernel); see tests/e2e"
 
 finish

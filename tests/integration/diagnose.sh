@@ -35,15 +35,6 @@ verdict_is() {
 	sed 's/^/#   /' "$WORK/$2"
 }
 
-nft_ok=false
-command -v nft >/dev/null && in_cli nft list ruleset >/dev/null 2>&1 && nft_ok=true
-# nft_drop NS HOOK MATCH: a rule that drops matching packets in that namespace
-nft_drop() {
-	ip netns exec "$1" nft add table inet diag &&
-	ip netns exec "$1" nft add chain inet diag "$2" "{ type filter hook $2 priority 0; policy accept; }" &&
-	ip netns exec "$1" nft add rule inet diag "$2" $3 drop
-}
-nft_clear() { ip netns exec "$1" nft delete table inet diag 2>/dev/null; }
 
 # ---- local problems: usage, privileges
 

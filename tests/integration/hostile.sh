@@ -206,6 +206,10 @@ num_is "malformed GRE: rx invalid = 30 (version, protocol, flags)" "$(gstat "$C"
 num_is "malformed GRE: rx accepted = 100 (the good ones; not the wrong call ID)" "$(gstat "$C" "rx accepted")" -eq 100
 expect_grep "malformed GRE: nothing corrupt or duplicated reached pppd" \
 	"^FAKEPPP sent=100 received=100 bad=0 reordered=0 missing=0 dup=0 " "$C"
+expect_eq "malformed GRE: the first truncated packet said once, at warning level" \
+	"$(grep -c 'warning: .*dropped a malformed GRE packet (shorter than its GRE header says)' "$C")" 1
+expect_eq "malformed GRE: the first invalid packet said once, at warning level" \
+	"$(grep -c 'warning: .*dropped a malformed GRE packet (flags, version, protocol or length' "$C")" 1
 
 # GRE with our call ID and valid headers from a third host behind the
 # server (a third namespace routed through the server's): it arrives on the
@@ -365,6 +369,8 @@ num_is "bad FCS: the server got only the 90 good frames" "$(pac_detail "$P" rx_d
 num_is "bad FCS: tx sent = 90" "$(gstat "$C" "tx sent")" -eq 90
 num_is "oversize from pppd: tx oversize = 1" "$(gstat "$C" "tx oversize")" -eq 1
 expect_grep "bad FCS: the good frames came back in order" "^FAKEPPP RESULT ok" "$C"
+expect_eq "bad FCS: said once, at warning level (ten bad frames)" \
+	"$(grep -c 'warning: .*dropped a frame from pppd with a bad FCS' "$C")" 1
 
 # ---------------------------------------------------------------- the slow cases
 

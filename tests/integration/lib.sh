@@ -128,5 +128,23 @@ sockets_left() {
 	ls /run/pptp/ 2>/dev/null | grep -c "^$SRV_IP-n$(in_cli stat -L -c %i /proc/self/ns/net)$"
 }
 
+# nftables in the test namespaces (tests/deps.sh installs nft; the kernel
+# may still lack it): nft_ok, set below, says whether rules can be made.
+# nft_rule NS HOOK MATCH... VERDICT: one filter rule in that namespace
+nft_rule() {
+	local ns=$1 hook=$2; shift 2
+	ip netns exec "$ns" nft list table inet ptest >/dev/null 2>&1 ||
+		ip netns exec "$ns" nft add table inet ptest || return 1
+	ip netns exec "$ns" nft add chain inet ptest "$hook" \
+		"{ type filter hook $hook priority 0; policy accept; }" 2>/dev/null
+	ip netns exec "$ns" nft add rule inet ptest "$hook" "$@"
+}
+# nft_drop NS HOOK MATCH: drop matching packets in that namespace
+# shellcheck disable=SC2086
+nft_drop() { nft_rule "$1" "$2" $3 drop; }
+nft_clear() { ip netns exec "$1" nft delete table inet ptest 2>/dev/null; }
+
 trap ns_down EXIT
 ns_up
+nft_ok=false
+command -v nft >/dev/null && in_cli nft list ruleset >/dev/null 2>&1 && nft_ok=true
