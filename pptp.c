@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -193,8 +194,11 @@ static pid_t spawn_pppd(const struct pptp_options *o, const char *pppd, struct p
 }
 
 /* Fork into the background.  The parent waits for one byte: 0 means the
- * tunnel is up, anything else is the exit status to fail with. */
-static int detach(void)
+ * tunnel is up, anything else is the exit status to fail with.  Meanwhile
+ * it passes on the signals that stop a tunnel (its terminal's Ctrl-C does
+ * not reach the child, which has a session of its own): the child then
+ * stops dialling and reports how it ended. */
+static int detach(int sigfd)
 {
 	int p[2];
 
@@ -210,8 +214,24 @@ static int detach(void)
 	if (pid > 0) {
 		unsigned char st = PPTP_EXIT_FAILURE;
 		close(p[1]);
-		while (read(p[0], &st, 1) < 0 && errno == EINTR)
-			;
+		for (;;) {
+			struct pollfd pf[2] = { { .fd = p[0], .events = POLLIN },
+						{ .fd = sigfd, .events = POLLIN } };
+			if (poll(pf, sigfd >= 0 ? 2 : 1, -1) < 0) {
+				if (errno == EINTR)
+					continue;
+				break;
+			}
+			struct signalfd_siginfo si;
+			if (pf[1].revents && read(sigfd, &si, sizeof si) == sizeof si &&
+			    (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT || si.ssi_signo == SIGHUP))
+				kill(pid, (int)si.ssi_signo);
+			if (pf[0].revents) {
+				if (read(p[0], &st, 1) < 0 && errno == EINTR)
+					continue;
+				break;
+			}
+		}
 		_exit(st);
 	}
 	close(p[0]);
@@ -319,6 +339,15 @@ static void note_option_effects(const struct pptp_options *o)
 			 "servers)", o->test_type);
 	if (o->quirk)
 		log_info("quirk %s: %s", o->quirk->name, o->quirk->what);
+	if (o->nolaunchpppd && o->pppd_argc > 0) {
+		char list[256] = "";
+		for (int i = 0; i < o->pppd_argc; i++) {
+			size_t l = strlen(list);
+			snprintf(list + l, sizeof list - l, "%s%s", i ? " " : "", o->pppd_argv[i]);
+		}
+		log_warn("ignoring pppd options given with --nolaunchpppd (pppd is already running: "
+			 "put them in its own command line or peers file): %s", list);
+	}
 }
 
 int main(int argc, char **argv)
@@ -372,7 +401,7 @@ int main(int argc, char **argv)
 			log_err("pppd not found on PATH or in /usr/sbin: install the ppp package");
 			return PPTP_EXIT_PPPD;
 		}
-		if (!o.debug && (detach_fd = detach()) < 0)
+		if (!o.debug && (detach_fd = detach(sigfd)) < 0)
 			return PPTP_EXIT_FAILURE;
 	}
 	/* After detaching: the socket is named after the process that stays. */

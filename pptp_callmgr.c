@@ -660,7 +660,8 @@ static void add_host_route(struct callmgr *cm)
 		log_info("--rtmark: not adding a host route (policy routing decides the path)");
 		return;
 	}
-	if (route_host_add(cm->server, &cm->route, err, sizeof err) < 0) {
+	uint32_t src = cm->opt->have_localbind ? cm->opt->localbind : 0;
+	if (route_host_add(cm->server, src, &cm->route, err, sizeof err) < 0) {
 		log_warn("%s; continuing without a host route to the server", err);
 		return;
 	}

@@ -291,12 +291,9 @@ static enum pptp_parse_result check_combination(struct opt_ctx *c)
 			 "no --nolaunchpppd");
 		return PPTP_PARSE_ERROR;
 	}
-	if (o->nolaunchpppd && o->pppd_argc > 0) {
-		snprintf(c->err, c->errlen, "pppd option '%s' given with --nolaunchpppd: pppd is "
-			 "already running, so put its options in pppd's own command line or peers "
-			 "file", o->pppd_argv[0]);
-		return PPTP_PARSE_ERROR;
-	}
+	/* pppd options with --nolaunchpppd have no pppd to go to: the
+	 * classic client drops them, and peers files rely on that, so they
+	 * are kept here for the caller to warn about (not an error). */
 	return PPTP_PARSE_OK;
 }
 

@@ -348,14 +348,17 @@ static int nl_transact(struct nl *nl, struct nl_req *q, uint16_t want,
 	}
 }
 
-/* Ask the kernel how it would send a packet to server right now. */
-static int route_lookup(struct nl *nl, uint32_t server, struct route_answer *ans,
+/* Ask the kernel how it would send a packet to server right now, from src
+ * when it is not 0 (--localbind: source policy routing may pick another
+ * path for that address). */
+static int route_lookup(struct nl *nl, uint32_t server, uint32_t src, struct route_answer *ans,
 			char *ktext, size_t ktextlen)
 {
 	unsigned char msg[4096];	/* one route message: a few hundred bytes */
 	struct rtmsg rtm = {
 		.rtm_family = AF_INET,
 		.rtm_dst_len = 32,
+		.rtm_src_len = src ? 32 : 0,
 		/* Without this flag older kernels report table main whatever
 		 * table (policy routing) the route really came from. */
 		.rtm_flags = RTM_F_LOOKUP_TABLE,
@@ -369,6 +372,8 @@ static int route_lookup(struct nl *nl, uint32_t server, struct route_answer *ans
 
 	req_init(&q, RTM_GETROUTE, 0, &rtm);
 	req_u32(&q, RTA_DST, server);
+	if (src)
+		req_u32(&q, RTA_SRC, src);
 	ret = nl_transact(nl, &q, RTM_NEWROUTE, msg, sizeof msg, &len, ktext, ktextlen);
 	if (ret < 0)
 		return ret;
@@ -443,7 +448,7 @@ static void path_str(const struct host_route *r, char *out, size_t cap)
 /* On return r always describes the outcome, so route_host_remove is safe
  * on it even after a failure.  A server that is one of this machine's own
  * addresses needs no route: then 0 comes back with r->ifindex 0. */
-int route_host_add(uint32_t server, struct host_route *r, char *err, size_t errlen)
+int route_host_add(uint32_t server, uint32_t src, struct host_route *r, char *err, size_t errlen)
 {
 	struct nl nl = { .fd = -1 };
 	struct route_answer ans;
@@ -463,7 +468,7 @@ int route_host_add(uint32_t server, struct host_route *r, char *err, size_t errl
 		goto out;
 	}
 
-	ret = route_lookup(&nl, server, &ans, ktext, sizeof ktext);
+	ret = route_lookup(&nl, server, src, &ans, ktext, sizeof ktext);
 	if (ret < 0) {
 		kernel_note(note, sizeof note, ktext);
 		say(err, errlen, "cannot look up the route to %s: %s%s", dst, strerror(-ret), note);

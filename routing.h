@@ -21,12 +21,13 @@ struct host_route {
 	char ifname[16];
 };
 
-/* Look up the path to server (network order) and add the /32 host route.
+/* Look up the path to server (network order), as a packet from src would
+ * take it when src is not 0, and add the /32 host route.
  * Returns 0 when the route is in place (r->added says whether we made it or
  * found it there already) or none is needed because the server is one of
  * this machine's own addresses (then r->ifindex is 0); -errno on failure
  * with a sentence in err. */
-int route_host_add(uint32_t server, struct host_route *r, char *err, size_t errlen);
+int route_host_add(uint32_t server, uint32_t src, struct host_route *r, char *err, size_t errlen);
 
 /* Delete the route if route_host_add created it; safe to call twice. */
 int route_host_remove(struct host_route *r, char *err, size_t errlen);

@@ -81,7 +81,8 @@ stage asan make --no-print-directory asan
 stage clang make --no-print-directory clang-check
 
 parallel "routing:tests/integration/routing.sh build/route_tool" \
-	"tools:tests/integration/tools_selftest.sh"
+	"tools:tests/integration/tools_selftest.sh" \
+	"cli:tests/integration/cli.sh"
 parallel "ctrl:tests/integration/ctrl.sh" \
 	"lifecycle:tests/integration/lifecycle.sh"
 parallel "dataplane:tests/integration/dataplane.sh" \

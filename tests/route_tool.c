@@ -1,6 +1,6 @@
 /* route_tool.c - drive routing.c by hand for tests/integration/routing.sh.
  *
- *   route_tool add SERVER_IP
+ *   route_tool add SERVER_IP [SOURCE_IP]
  *
  * Pins the route to SERVER_IP, prints what it did, holds the route until
  * stdin reaches end of file or SIGTERM/SIGINT arrives, then removes it.
@@ -68,16 +68,19 @@ int main(int argc, char **argv)
 	char err[256], gw[INET_ADDRSTRLEN];
 	bool added;
 
-	if (argc != 3 || strcmp(argv[1], "add") != 0) {
-		fprintf(stderr, "usage: route_tool add SERVER_IP\n");
+	struct in_addr src = { 0 };
+
+	if (argc < 3 || argc > 4 || strcmp(argv[1], "add") != 0) {
+		fprintf(stderr, "usage: route_tool add SERVER_IP [SOURCE_IP]\n");
 		return 1;
 	}
-	if (inet_pton(AF_INET, argv[2], &server) != 1) {
-		fprintf(stderr, "route_tool: %s is not an IPv4 address\n", argv[2]);
+	if (inet_pton(AF_INET, argv[2], &server) != 1 ||
+	    (argc == 4 && inet_pton(AF_INET, argv[3], &src) != 1)) {
+		fprintf(stderr, "route_tool: %s is not an IPv4 address\n", argv[argc - 1]);
 		return 1;
 	}
 
-	if (route_host_add(server.s_addr, &r, err, sizeof err) < 0) {
+	if (route_host_add(server.s_addr, src.s_addr, &r, err, sizeof err) < 0) {
 		fprintf(stderr, "route_tool: %s\n", err);
 		return 1;
 	}

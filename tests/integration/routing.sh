@@ -67,7 +67,7 @@ start_tool() {
 	mkfifo "$TMP/fifo" || exit 2
 	: >"$TMP/out"
 	: >"$TMP/err"
-	ip netns exec "$NS" "$TOOL" add "$1" <"$TMP/fifo" >"$TMP/out" 2>"$TMP/err" &
+	ip netns exec "$NS" "$TOOL" add "$@" <"$TMP/fifo" >"$TMP/out" 2>"$TMP/err" &
 	TOOL_PID=$!
 	exec 3>"$TMP/fifo"
 	i=0
@@ -214,6 +214,27 @@ check "(h) ... and not into main" is_empty "$(host_route $S)"
 stop_tool
 check "(h) route_tool exits 0 and says removed" same "$TOOL_RC $(out | tail -n 1)" "0 removed"
 check "(h) $S/32 is gone from table 1000" is_empty "$(nsip route show table 1000 exact $S/32)"
+
+# (i) --localbind: a source policy rule sends our own address's packets
+#     another way; the route pinned must be that way, not main's
+S=192.0.2.60
+nsip link add veth2 type veth peer name veth3 netns "$PEER"
+nsip addr add 10.0.1.2/24 dev veth2
+nsip link set veth2 up
+ip -n "$PEER" addr add 10.0.1.1/24 dev veth3
+ip -n "$PEER" link set veth3 up
+nsip route add default via 10.0.1.1 dev veth2 table 1001
+nsip rule add from 10.0.1.2 lookup 1001 pref 90
+start_tool $S 10.0.1.2
+check "(i) from 10.0.1.2: route_tool reports the path of that source" same "$(out)" "added via 10.0.1.1 dev veth2"
+check "(i) $S/32 went into table 1001" contains "$(nsip route show table 1001 exact $S/32)" \
+	"$S via 10.0.1.1 dev veth2"
+stop_tool
+check "(i) route_tool exits 0 and says removed" same "$TOOL_RC $(out | tail -n 1)" "0 removed"
+start_tool $S
+check "(i) without a source: main's path" same "$(out)" "added via 10.0.0.1 dev veth0"
+stop_tool
+check "(i) nothing left in either table" is_empty "$(host_route $S)$(nsip route show table 1001 exact $S/32)"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,110 @@
+#!/bin/bash
+# cli.sh - the program as a user first meets it: --help, --version, every
+# option of the manual, usage errors and their exit status, pppd options
+# under --nolaunchpppd, --nohostroute, and `make install`.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/grelib.sh"
+
+# The options of the classic client's manual, and ours beyond it.
+CLASSIC="--phone --nolaunchpppd --quirks --debug --sync --timeout --nobuffer --idle-wait
+	--max-echo-wait --logstring --localbind --rtmark --nohostroute --loglevel --test-type
+	--test-rate --missing-window --version --help"
+OURS="--connect-timeout --diagnose --status --json"
+
+# 1. --help: exit 0, on stdout, every option named.
+"$PPTP" --help > "$WORK/help.out" 2> "$WORK/help.err"
+expect_eq "--help: exit status 0" "$?" 0
+expect_eq "--help: nothing on stderr" "$(wc -c < "$WORK/help.err")" 0
+missing=""
+for o in $CLASSIC $OURS; do grep -q -- "$o\b" "$WORK/help.out" || missing="$missing $o"; done
+expect_eq "--help: names every option" "${missing:-none}" none
+
+# 2. The manual page documents every option.
+MANWIDTH=200 man -l "$TOP/pptp.8" 2>/dev/null > "$WORK/man.txt"
+missing=""
+for o in $CLASSIC $OURS; do grep -q -- "$o\b" "$WORK/man.txt" || missing="$missing $o"; done
+expect_eq "pptp.8: documents every option" "${missing:-none}" none
+expect_grep "pptp.8: has an EXIT STATUS section" '^EXIT STATUS' "$WORK/man.txt"
+
+# 3. --version
+"$PPTP" --version > "$WORK/version.out" 2>&1
+expect_eq "--version: exit status 0" "$?" 0
+expect_grep "--version: says the version" '^pptp version [0-9]+\.[0-9]+\.[0-9]+$' "$WORK/version.out"
+
+# 4. Usage errors: exit status 2, the option named, a hint, nothing started.
+usage_case() {	# DESCRIPTION PATTERN ARGS...
+	local d=$1 pat=$2; shift 2
+	"$PPTP" "$@" > "$WORK/usage.out" 2> "$WORK/usage.err"
+	expect_eq "$d: exit status 2" "$?" 2
+	expect_grep "$d: says why" "$pat" "$WORK/usage.err"
+	expect_grep "$d: points at --help" "Try 'pptp --help'" "$WORK/usage.err"
+	expect_eq "$d: nothing on stdout" "$(wc -c < "$WORK/usage.out")" 0
+}
+usage_case "no arguments" "no server given" 
+usage_case "unknown option" "--frobnicate" $SRV_IP --frobnicate
+usage_case "--timeout out of range" "--timeout.*0\.01.*10" $SRV_IP --timeout 11
+usage_case "--loglevel out of range" "--loglevel.*0.*2" $SRV_IP --loglevel 3
+usage_case "--test-type out of range" "--test-type.*0.*3" $SRV_IP --test-type 4
+usage_case "--quirks unknown" "BEZEQ_ISRAEL" $SRV_IP --quirks ACME
+usage_case "--localbind not an address" "--localbind" $SRV_IP --localbind nowhere
+usage_case "--idle-wait not a number" "--idle-wait" $SRV_IP --idle-wait soon
+usage_case "an option without its value" "--phone" $SRV_IP --phone
+check "usage errors: no pptp process left" no_pptp_left
+
+# 5. A name that does not resolve: exit status 3, in words.
+in_cli "$PPTP" no-such-host.invalid --nolaunchpppd --debug < /dev/null > "$WORK/resolve.log" 2>&1
+expect_eq "unresolvable name: exit status 3" "$?" 3
+expect_grep "unresolvable name: said in words" "no-such-host\.invalid" "$WORK/resolve.log"
+
+# 6. pppd options with --nolaunchpppd go nowhere: a warning lists them,
+#    and the tunnel works as without them.
+start_pacsrv nl.pac
+client nl.cli "--frames 20 --expect-echo --no-wait-link" noauth debug
+expect_eq "--nolaunchpppd with pppd options: pptp exits 0" "$(child_exit "$WORK/nl.cli")" 0
+expect_grep "--nolaunchpppd with pppd options: frames went through" "^FAKEPPP RESULT ok" "$WORK/nl.cli"
+expect_grep "--nolaunchpppd with pppd options: a warning names them" \
+	'warning: .*ignoring pppd options given with --nolaunchpppd .*: noauth debug$' "$WORK/nl.cli"
+stop_pacsrv
+
+# 7. --nohostroute: no /32 towards the server, while without it there is
+#    one (the server sits behind a router, so a host route means something).
+in_srv ip addr add 198.18.0.1/32 dev lo
+in_srv sysctl -qw net.ipv4.ip_forward=1
+in_cli ip route add 198.18.0.0/24 via $SRV_IP
+host_route() { in_cli ip route show exact 198.18.0.1/32; }
+for mode in default nohostroute; do
+	args=""; [ $mode = nohostroute ] && args=--nohostroute
+	ip netns exec "$NS_SRV" "$PACSRV" --listen 198.18.0.1 --once --timeout 30 \
+		> "$WORK/hr-$mode.pac" 2>&1 &
+	hpac=$!
+	BG_PIDS="$BG_PIDS $hpac"
+	wait_for '^LISTEN' "$WORK/hr-$mode.pac" 3
+	in_cli timeout 60 "$FAKEPPP" --frames 40 --rate 20 --expect-echo --no-wait-link -- \
+		"$PPTP" 198.18.0.1 --nolaunchpppd --debug $args > "$WORK/hr-$mode.cli" 2>&1 &
+	hcli=$!
+	wait_for "tunnel to .* is up" "$WORK/hr-$mode.cli" 10
+	during=$(host_route)
+	wait "$hcli"
+	wait "$hpac" 2>/dev/null
+	after=$(host_route)
+	if [ $mode = default ]; then
+		check "host route: in place during the tunnel (via the router)" \
+			grep -q "198.18.0.1 via $SRV_IP" <<< "$during"
+	else
+		expect_eq "--nohostroute: no host route during the tunnel" "${during:-none}" none
+		expect_grep "--nohostroute: the tunnel works" "^FAKEPPP RESULT ok" "$WORK/hr-$mode.cli"
+	fi
+	expect_eq "host route ($mode): none left after exit" "${after:-none}" none
+done
+
+# 8. make install honours DESTDIR and PREFIX.
+dest=$WORK/dest
+make -C "$TOP" --no-print-directory install DESTDIR="$dest" PREFIX=/opt/pp > "$WORK/install.log" 2>&1
+expect_eq "make install: succeeds" "$?" 0
+check "make install: the program in PREFIX/sbin, mode 755" \
+	test "$(stat -c %a "$dest/opt/pp/sbin/pptp" 2>/dev/null)" = 755
+check "make install: the manual in PREFIX/share/man/man8, mode 644" \
+	test "$(stat -c %a "$dest/opt/pp/share/man/man8/pptp.8" 2>/dev/null)" = 644
+check "make install: the installed program runs" "$dest/opt/pp/sbin/pptp" --version
+
+finish
