@@ -97,7 +97,19 @@ for mode in default nohostroute; do
 	expect_eq "host route ($mode): none left after exit" "${after:-none}" none
 done
 
-# 8. make install honours DESTDIR and PREFIX.
+# 8. --localbind with a second address: the control connection and the GRE
+#    both leave from it (the test server takes GRE only from the address of
+#    the control connection, so every frame echoed proves the GRE source).
+in_cli ip addr add 192.0.2.3/24 dev "vc$SUF"
+start_pacsrv lb.pac --verbose
+client lb.cli "--frames 20 --expect-echo --no-wait-link" --localbind 192.0.2.3
+stop_pacsrv
+expect_eq "--localbind 192.0.2.3: pptp exits 0" "$(child_exit "$WORK/lb.cli")" 0
+expect_grep "--localbind 192.0.2.3: the control connection came from it" "^ACCEPT 192\.0\.2\.3:" "$WORK/lb.pac"
+expect_grep "--localbind 192.0.2.3: every frame echoed, so GRE came from it too" "^FAKEPPP RESULT ok" "$WORK/lb.cli"
+num_is "--localbind 192.0.2.3: no GRE from another address" "$(pac_detail "$WORK/lb.pac" rx_foreign)" -eq 0
+
+# 9. make install honours DESTDIR and PREFIX.
 dest=$WORK/dest
 make -C "$TOP" --no-print-directory install DESTDIR="$dest" PREFIX=/opt/pp > "$WORK/install.log" 2>&1
 expect_eq "make install: succeeds" "$?" 0
