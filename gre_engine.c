@@ -303,12 +303,30 @@ static void rx_ack(struct gre_session *s, uint32_t ack, uint64_t now)
 		tx_release_held(s, now, false);
 }
 
+/* Receive accounting.  From the first data packet on, every sequence
+ * number the receiver moves past is accounted for exactly once:
+ *
+ *   rx_expected - rx_first == rx_accepted + rx_empty + rx_lost + rx_jumped
+ *                                                           (modulo 2^32)
+ *
+ * taken in order (rx accepted, or rx_empty for an empty payload: nothing
+ * for pppd), given up (rx lost: never received, or received and held for
+ * reordering but dropped by a resync), or passed over by a resync without
+ * being received (rx_jumped: not counted as lost, since a jump may be
+ * billions; modulo 2^32, so a backward jump adds its negative distance).
+ * Packets dropped as rx under win or rx over win never move rx_expected;
+ * rx buffered counts arrivals ahead of order, which are then taken or lost
+ * like any other number, so it is not a term of the sum.  The fuzz target
+ * checks this after every step. */
+
 /* The packet we waited for: to pppd (unless empty), and an ack is due. */
 static void rx_take(struct gre_session *s, const uint8_t *payload, size_t len, uint64_t now)
 {
 	if (len) {
 		s->io.deliver(s->io.ctx, payload, len);
 		s->st.rx_accepted++;
+	} else {
+		s->rx_empty++;
 	}
 	s->rx_expected++;
 	s->rx_unacked++;
@@ -356,11 +374,20 @@ static void rx_over_window(struct gre_session *s, const struct gre_hdr *h,
 		return;
 	}
 	/* A steady stream far ahead: the peer really moved on.  What was
-	 * queued belongs to the old position and is dropped; the jump is not
-	 * counted as lost (it may be billions). */
-	gre_logf(s, L_WARNING, "sequence jumped from %" PRIu32 " to %" PRIu32 ": resynchronised",
-		 s->rx_expected, h->seq);
+	 * queued belongs to the old position: it will never reach pppd, so it
+	 * counts as lost.  The rest of the jump is not counted as lost (it may
+	 * be billions), only noted for the accounting. */
+	uint32_t dropped = (uint32_t)pqueue_count(&s->reorder);
+	if (dropped)
+		gre_logf(s, L_WARNING, "sequence jumped from %" PRIu32 " to %" PRIu32
+			 ": resynchronised, %" PRIu32 " packet%s held for reordering counted lost",
+			 s->rx_expected, h->seq, dropped, dropped == 1 ? "" : "s");
+	else
+		gre_logf(s, L_WARNING, "sequence jumped from %" PRIu32 " to %" PRIu32
+			 ": resynchronised", s->rx_expected, h->seq);
 	pqueue_clear(&s->reorder);
+	s->st.rx_lost += dropped;
+	s->rx_jumped += (uint32_t)(h->seq - s->rx_expected) - dropped;
 	s->overwin_streak = 0;
 	s->rx_expected = h->seq;
 	rx_take(s, payload, h->payload_len, now);
@@ -371,7 +398,7 @@ static void rx_data(struct gre_session *s, const struct gre_hdr *h, const uint8_
 {
 	if (!s->rx_started) {
 		s->rx_started = true;
-		s->rx_expected = h->seq;
+		s->rx_expected = s->rx_first = h->seq;
 	}
 	int32_t d = (int32_t)(h->seq - s->rx_expected);
 

@@ -180,6 +180,10 @@ struct gre_session {
 	uint32_t overwin_last;
 	struct pqueue reorder;
 	uint64_t gap_since_us;		/* when the current gap started waiting */
+	/* receive accounting (the invariant is at rx_take in gre_engine.c) */
+	uint32_t rx_first;		/* sequence number of the first data packet */
+	uint64_t rx_empty;		/* empty payloads taken in order: nothing for pppd */
+	uint32_t rx_jumped;		/* distance moved by resyncs, less what they counted lost */
 
 	uint8_t txbuf[GRE_HDR_MAX + PPTP_FRAME_MAX];
 };

@@ -319,6 +319,16 @@ static void check_delivered(const struct rig *r, const uint32_t *want, int n)
 		}
 }
 
+/* The receive accounting of gre_engine.c: every sequence number moved past
+ * is taken, lost, or passed over by a resync. */
+static void check_rx_accounting(const struct rig *r)
+{
+	const struct gre_session *s = &r->s;
+	CHECK_UINT((uint32_t)(s->rx_expected - s->rx_first),
+		   (uint32_t)(s->st.rx_accepted + s->rx_empty + s->st.rx_lost + s->rx_jumped));
+	CHECK_UINT(s->st.rx_accepted, (uint64_t)r->ndel);
+}
+
 /* Sequence numbers on the wire, in the order sent, from sent[from]. */
 static void check_wire_seqs(const struct rig *r, int from, const uint32_t *want, int n)
 {
@@ -347,6 +357,7 @@ static void rx_in_order(void)
 	CHECK_UINT(r->s.st.rx_accepted, 5);
 	CHECK_UINT(r->s.rx_expected, 5);
 	CHECK_UINT(r->s.st.rx_buffered + r->s.st.rx_lost + r->s.st.rx_underwin, 0);
+	check_rx_accounting(r);
 	rig_free(r);
 }
 
@@ -400,6 +411,7 @@ static void rx_gap_timeout_counts_lost(void)
 	rx(r, 1, T0 + 400000);
 	CHECK_UINT(r->s.st.rx_underwin, 1);
 	CHECK_INT(r->ndel, 3);
+	check_rx_accounting(r);
 	rig_free(r);
 }
 
@@ -421,6 +433,7 @@ static void rx_second_gap_waits_from_its_own_arrival(void)
 	check_delivered(r, want, 3);
 	CHECK_UINT(r->s.st.rx_lost, 3);
 	CHECK_UINT(gre_next_timeout(&r->s), T0 + 500000 + GRE_ACK_DELAY_US);
+	check_rx_accounting(r);
 	rig_free(r);
 }
 
@@ -436,6 +449,7 @@ static void rx_several_gaps_expire_in_one_tick(void)
 	check_delivered(r, want, 4);
 	CHECK_UINT(r->s.st.rx_lost, 4);	/* 1, 3, 5, 6 */
 	CHECK_UINT(pqueue_count(&r->s.reorder), 0);
+	check_rx_accounting(r);
 	rig_free(r);
 }
 
@@ -456,6 +470,7 @@ static void rx_nobuffer(void)
 	rx(r, 1, T0);
 	CHECK_UINT(r->s.st.rx_underwin, 1);
 	CHECK_INT(r->ndel, 2);
+	check_rx_accounting(r);
 	rig_free(r);
 }
 
@@ -473,6 +488,7 @@ static void rx_duplicates_under_window(void)
 	rx(r, 2, T0);
 	const uint32_t want[] = { 0, 1, 2, 3 };
 	check_delivered(r, want, 4);
+	check_rx_accounting(r);
 	rig_free(r);
 }
 
@@ -495,7 +511,7 @@ static void rx_resync_after_steady_jump(void)
 {
 	struct rig *r = rig();
 	rx(r, 0, T0);
-	rx(r, 5, T0);		/* queued: dropped by the resync */
+	rx(r, 5, T0);		/* queued: dropped by the resync, so lost */
 	rx(r, 100000, T0);
 	rx(r, 100001, T0);
 	CHECK_UINT(r->s.st.rx_overwin, 2);
@@ -505,14 +521,63 @@ static void rx_resync_after_steady_jump(void)
 	const uint32_t want[] = { 0, 100003, 100004 };
 	check_delivered(r, want, 2);
 	CHECK_UINT(r->s.st.rx_overwin, 2);
+	CHECK_UINT(r->s.st.rx_lost, 1);	/* 5; not the jump */
 	CHECK_UINT(r->s.rx_expected, 100004);
 	CHECK_UINT(pqueue_count(&r->s.reorder), 0);
 	CHECK_INT(r->nlog, 1);
 	CHECK_INT(r->log_level[0], L_WARNING);
-	CHECK_STR(r->log[0], "sequence jumped from 1 to 100003: resynchronised");
+	CHECK_STR(r->log[0], "sequence jumped from 1 to 100003: resynchronised, "
+		  "1 packet held for reordering counted lost");
+	check_rx_accounting(r);
 	rx(r, 100004, T0);
 	check_delivered(r, want, 3);
 	CHECK_INT(r->nlog, 1);
+	check_rx_accounting(r);
+	rig_free(r);
+
+	/* Nothing queued: nothing lost, and the log says no more. */
+	r = rig();
+	rx(r, 0, T0);
+	for (uint32_t i = 0; i < GRE_RESYNC_COUNT; i++)
+		rx(r, 0x70000000u + i, T0);
+	CHECK_UINT(r->s.rx_expected, 0x70000000u + GRE_RESYNC_COUNT);
+	CHECK_UINT(r->s.st.rx_lost, 0);
+	CHECK_INT(r->nlog, 1);
+	CHECK_STR(r->log[0], "sequence jumped from 1 to 1879048194: resynchronised");
+	check_rx_accounting(r);
+	rig_free(r);
+}
+
+static void rx_resync_counts_queued_as_lost(void)
+{
+	/* Eight packets wait for a gap when the peer jumps far ahead: the
+	 * resync drops them and they will never reach pppd, so they are rx
+	 * lost; the jump itself (over two billion here) is not counted. */
+	struct rig *r = rig();
+	rx(r, 10, T0);
+	for (uint32_t i = 12; i < 20; i++)
+		rx(r, i, T0 + i);
+	CHECK_UINT(pqueue_count(&r->s.reorder), 8);
+	CHECK_UINT(r->s.st.rx_buffered, 8);
+	struct gre_stats before = r->s.st;
+	uint32_t base = 11 + 0x7fff0000u;	/* far ahead */
+	for (uint32_t i = 0; i < GRE_RESYNC_COUNT; i++)
+		rx(r, base + i, T0 + 100);
+	CHECK_UINT(r->s.st.rx_overwin - before.rx_overwin, GRE_RESYNC_COUNT - 1);
+	CHECK_UINT(r->s.st.rx_lost - before.rx_lost, 8);
+	CHECK_UINT(pqueue_count(&r->s.reorder), 0);
+	const uint32_t want[] = { 10, base + GRE_RESYNC_COUNT - 1 };
+	check_delivered(r, want, 2);
+	CHECK_INT(r->nlog, 1);
+	CHECK_CONTAINS(r->log[0], "8 packets held for reordering counted lost");
+	check_rx_accounting(r);
+	/* Nothing of the old position comes back later: no gap timer (only
+	 * the ack due since the first packet), no delivery. */
+	CHECK_UINT(gre_next_timeout(&r->s), T0 + GRE_ACK_DELAY_US);
+	gre_tick(&r->s, T0 + 10 * 300000);
+	check_delivered(r, want, 2);
+	CHECK_UINT(r->s.st.rx_lost - before.rx_lost, 8);
+	check_rx_accounting(r);
 	rig_free(r);
 }
 
@@ -539,6 +604,7 @@ static void rx_no_resync_for_scattered_or_interrupted(void)
 	CHECK_INT(r->ndel, 2);
 	CHECK_INT(r->nlog, 0);
 	CHECK_UINT(r->s.rx_expected, 2);
+	check_rx_accounting(r);
 	rig_free(r);
 }
 
@@ -565,7 +631,9 @@ static void rx_wraps_at_2_32(void)
 	tx(r2, 0, T0 + 300000);
 	CHECK(r2->sent[r2->nsent - 1].h.has_ack);
 	CHECK_UINT(r2->sent[r2->nsent - 1].h.ack, 2);
+	check_rx_accounting(r2);
 	rig_free(r2);
+	check_rx_accounting(r);
 	rig_free(r);
 }
 
@@ -582,6 +650,7 @@ static void rx_zero_length_advances_sequence(void)
 	check_delivered(r, want, 1);
 	CHECK_UINT(r->s.st.rx_accepted, 1);
 	CHECK_UINT(r->s.rx_expected, 3);
+	check_rx_accounting(r);
 	rig_free(r);
 }
 
@@ -600,6 +669,7 @@ static void rx_queue_full_releases_gap(void)
 	CHECK_UINT(r->s.rx_expected, 3 + GRE_REORDER_MAX);
 	CHECK_UINT(pqueue_count(&r->s.reorder), 0);
 	CHECK_UINT(r->s.st.rx_buffered, GRE_REORDER_MAX + 1);
+	check_rx_accounting(r);
 	rig_free(r);
 
 	/* Full, and the newcomer falls inside the gap before the head. */
@@ -613,6 +683,7 @@ static void rx_queue_full_releases_gap(void)
 	check_delivered(r, want, 2);
 	CHECK_UINT(r->s.rx_expected, 6);
 	CHECK_UINT(pqueue_count(&r->s.reorder), GRE_REORDER_MAX);
+	check_rx_accounting(r);
 	rig_free(r);
 }
 
@@ -1307,6 +1378,7 @@ const struct test_case gre_tests[] = {
 	{ "rx_duplicates_under_window", rx_duplicates_under_window },
 	{ "rx_over_window", rx_over_window },
 	{ "rx_resync_after_steady_jump", rx_resync_after_steady_jump },
+	{ "rx_resync_counts_queued_as_lost", rx_resync_counts_queued_as_lost },
 	{ "rx_no_resync_for_scattered_or_interrupted", rx_no_resync_for_scattered_or_interrupted },
 	{ "rx_wraps_at_2_32", rx_wraps_at_2_32 },
 	{ "rx_zero_length_advances_sequence", rx_zero_length_advances_sequence },
