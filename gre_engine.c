@@ -359,36 +359,47 @@ static void rx_skip_to(struct gre_session *s, uint32_t target, uint64_t now)
 	rx_drain(s, now);
 }
 
-static void rx_over_window(struct gre_session *s, const struct gre_hdr *h,
-			   const uint8_t *payload, uint64_t now)
+/* A packet more than the missing window ahead of the number awaited (or
+ * behind it).  It is dropped and counted (rx over win, rx under win),
+ * unless it ends a run of GRE_RESYNC_COUNT such packets on the same side,
+ * each 1..RESYNC_NEAR after the one before, with no packet in order or in
+ * the window between them (duplicates do not break a run): then the peer's
+ * numbering really moved, ahead (it skipped) or back (its side restarted),
+ * and the receiver resynchronises to the new position. */
+static void rx_far(struct gre_session *s, const struct gre_hdr *h, const uint8_t *payload,
+		   uint64_t now, bool behind)
 {
-	uint32_t step = h->seq - s->overwin_last;
+	uint32_t step = h->seq - s->far_last;
 
-	if (s->overwin_streak && step >= 1 && step <= RESYNC_NEAR)
-		s->overwin_streak++;
+	if (s->far_streak && s->far_behind == behind && step >= 1 && step <= RESYNC_NEAR)
+		s->far_streak++;
 	else
-		s->overwin_streak = 1;
-	s->overwin_last = h->seq;
-	if (s->overwin_streak < GRE_RESYNC_COUNT) {
-		s->st.rx_overwin++;
+		s->far_streak = 1;
+	s->far_behind = behind;
+	s->far_last = h->seq;
+	if (s->far_streak < GRE_RESYNC_COUNT) {
+		if (behind)
+			s->st.rx_underwin++;
+		else
+			s->st.rx_overwin++;
 		return;
 	}
-	/* A steady stream far ahead: the peer really moved on.  What was
-	 * queued belongs to the old position: it will never reach pppd, so it
-	 * counts as lost.  The rest of the jump is not counted as lost (it may
-	 * be billions), only noted for the accounting. */
+	/* What was queued belongs to the old position: it will never reach
+	 * pppd, so it counts as lost.  The rest of the move is not counted as
+	 * lost (it may be billions), only noted for the accounting. */
 	uint32_t dropped = (uint32_t)pqueue_count(&s->reorder);
+	const char *how = behind ? "jumped back" : "jumped";
 	if (dropped)
-		gre_logf(s, L_WARNING, "sequence jumped from %" PRIu32 " to %" PRIu32
+		gre_logf(s, L_WARNING, "sequence %s from %" PRIu32 " to %" PRIu32
 			 ": resynchronised, %" PRIu32 " packet%s held for reordering counted lost",
-			 s->rx_expected, h->seq, dropped, dropped == 1 ? "" : "s");
+			 how, s->rx_expected, h->seq, dropped, dropped == 1 ? "" : "s");
 	else
-		gre_logf(s, L_WARNING, "sequence jumped from %" PRIu32 " to %" PRIu32
-			 ": resynchronised", s->rx_expected, h->seq);
+		gre_logf(s, L_WARNING, "sequence %s from %" PRIu32 " to %" PRIu32
+			 ": resynchronised", how, s->rx_expected, h->seq);
 	pqueue_clear(&s->reorder);
 	s->st.rx_lost += dropped;
 	s->rx_jumped += (uint32_t)(h->seq - s->rx_expected) - dropped;
-	s->overwin_streak = 0;
+	s->far_streak = 0;
 	s->rx_expected = h->seq;
 	rx_take(s, payload, h->payload_len, now);
 }
@@ -403,20 +414,25 @@ static void rx_data(struct gre_session *s, const struct gre_hdr *h, const uint8_
 	int32_t d = (int32_t)(h->seq - s->rx_expected);
 
 	if (d == 0) {
-		s->overwin_streak = 0;
+		s->far_streak = 0;
 		rx_take(s, payload, h->payload_len, now);
 		rx_drain(s, now);
 		return;
 	}
 	if (d < 0) {
-		s->st.rx_underwin++;
+		/* A duplicate or a late packet; or, far behind, maybe the peer
+		 * started counting again. */
+		if ((uint32_t)(s->rx_expected - h->seq) > s->cfg.missing_window)
+			rx_far(s, h, payload, now, true);
+		else
+			s->st.rx_underwin++;
 		return;
 	}
 	if ((uint32_t)d > s->cfg.missing_window) {
-		rx_over_window(s, h, payload, now);
+		rx_far(s, h, payload, now, false);
 		return;
 	}
-	s->overwin_streak = 0;
+	s->far_streak = 0;
 	if (s->cfg.nobuffer) {
 		s->st.rx_buffered++;
 		rx_skip_to(s, h->seq, now);

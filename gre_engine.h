@@ -42,8 +42,9 @@
  * held packet may wait for the rest before all are sent. */
 #define GRE_TEST_BURST 10
 #define GRE_TEST_HOLD_US 200000
-/* Consecutive packets beyond the missing window that make the receiver
- * resynchronise to the newest (the server really did skip ahead). */
+/* Consecutive packets beyond the missing window, ahead or behind, that make
+ * the receiver resynchronise to the newest (the server really did skip
+ * ahead, or started counting again). */
 #define GRE_RESYNC_COUNT 3
 
 /* ---- codec ---- */
@@ -176,8 +177,9 @@ struct gre_session {
 	bool ack_pending;		/* data arrived that no packet of ours acked yet */
 	uint64_t ack_pending_since_us;
 	unsigned rx_unacked;		/* data packets since the last ack we sent */
-	unsigned overwin_streak;	/* consecutive beyond-window packets */
-	uint32_t overwin_last;
+	unsigned far_streak;		/* consecutive packets beyond the missing window */
+	bool far_behind;		/* ... behind the number awaited, not ahead */
+	uint32_t far_last;		/* the last of them */
 	struct pqueue reorder;
 	uint64_t gap_since_us;		/* when the current gap started waiting */
 	/* receive accounting (the invariant is at rx_take in gre_engine.c) */

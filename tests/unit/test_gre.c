@@ -608,6 +608,102 @@ static void rx_no_resync_for_scattered_or_interrupted(void)
 	rig_free(r);
 }
 
+static void rx_resync_back_after_restart(void)
+{
+	/* The server's side restarted its numbering at 0 after 5000 packets;
+	 * two packets from before the restart were waiting for 5000. */
+	struct rig *r = rig();
+	for (uint32_t i = 0; i < 5000; i++)
+		rx(r, i, T0 + i);
+	rx(r, 5001, T0 + 5000);
+	rx(r, 5002, T0 + 5000);
+	CHECK_UINT(pqueue_count(&r->s.reorder), 2);
+	CHECK_INT(r->ndel, 5000);
+	rx(r, 0, T0 + 6000);
+	rx(r, 4998, T0 + 6000);		/* a late one from before: does not break the run */
+	rx(r, 1, T0 + 6000);
+	CHECK_INT(r->ndel, 5000);
+	CHECK_UINT(r->s.st.rx_underwin, 3);
+	CHECK_INT(r->nlog, 0);
+	rx(r, 2, T0 + 6000);		/* the third in a row: resynchronised */
+	CHECK_INT(r->ndel, 5001);
+	CHECK_UINT(r->del[MAXREC - 1], MAXREC - 1);	/* (only the first MAXREC are kept) */
+	CHECK_UINT(r->s.rx_expected, 3);
+	CHECK_INT(r->nlog, 1);
+	CHECK_INT(r->log_level[0], L_WARNING);
+	CHECK_STR(r->log[0], "sequence jumped back from 5000 to 2: resynchronised, "
+		  "2 packets held for reordering counted lost");
+	CHECK_UINT(r->s.st.rx_lost, 2);
+	CHECK_UINT(r->s.st.rx_underwin, 3);
+	CHECK_UINT(r->s.st.rx_overwin, 0);
+	CHECK_UINT(pqueue_count(&r->s.reorder), 0);
+	check_rx_accounting(r);
+	/* The tunnel lives on at the new position: in order, reordered,
+	 * acknowledged. */
+	rx(r, 3, T0 + 7000);
+	rx(r, 5, T0 + 7000);
+	rx(r, 4, T0 + 7000);
+	CHECK_INT(r->ndel, 5004);
+	CHECK_UINT(r->s.st.rx_accepted, 5004);
+	CHECK_UINT(r->s.st.rx_buffered, 3);
+	tx(r, 1000, T0 + 7000);
+	CHECK(r->sent[r->nsent - 1].h.has_ack);
+	CHECK_UINT(r->sent[r->nsent - 1].h.ack, 5);
+	/* ... and what is old there is old: a duplicate of 5. */
+	rx(r, 5, T0 + 7000);
+	CHECK_UINT(r->s.st.rx_underwin, 4);
+	CHECK_INT(r->ndel, 5004);
+	CHECK_INT(r->nlog, 1);
+	check_rx_accounting(r);
+	rig_free(r);
+}
+
+static void rx_no_back_resync_for_old_or_scattered(void)
+{
+	struct rig *r = rig();
+	for (uint32_t i = 0; i < 1000; i++)
+		rx(r, i, T0);
+	/* Duplicates and packets up to the missing window (300) behind, even
+	 * many in a row, each following the one before: dropped as old. */
+	rx(r, 999, T0);
+	rx(r, 999, T0);
+	rx(r, 998, T0);
+	for (uint32_t i = 700; i < 710; i++)
+		rx(r, i, T0);
+	CHECK_UINT(r->s.st.rx_underwin, 13);
+	/* Far behind, but not following each other. */
+	rx(r, 10, T0);
+	rx(r, 100, T0);
+	rx(r, 200, T0);
+	CHECK_UINT(r->s.st.rx_underwin, 16);
+	/* Two far behind, an in-order packet, two more: the run was broken. */
+	rx(r, 20, T0);
+	rx(r, 21, T0);
+	rx(r, 1000, T0);
+	rx(r, 22, T0);
+	rx(r, 23, T0);
+	/* Two far behind, one far ahead, one far behind: sides differ. */
+	rx(r, 60, T0);
+	rx(r, 61, T0);
+	rx(r, 100000, T0);
+	rx(r, 62, T0);
+	CHECK_UINT(r->s.st.rx_underwin, 23);
+	CHECK_UINT(r->s.st.rx_overwin, 1);
+	CHECK_INT(r->ndel, 1001);
+	CHECK_UINT(r->s.rx_expected, 1001);
+	CHECK_INT(r->nlog, 0);
+	/* Two far ahead, one far behind, one far ahead: no forward resync. */
+	rx(r, 200000, T0);
+	rx(r, 200001, T0);
+	rx(r, 40, T0);
+	rx(r, 200002, T0);
+	CHECK_UINT(r->s.st.rx_overwin, 4);
+	CHECK_INT(r->nlog, 0);
+	CHECK_UINT(r->s.rx_expected, 1001);
+	check_rx_accounting(r);
+	rig_free(r);
+}
+
 static void rx_wraps_at_2_32(void)
 {
 	struct rig *r = rig();
@@ -1380,6 +1476,8 @@ const struct test_case gre_tests[] = {
 	{ "rx_resync_after_steady_jump", rx_resync_after_steady_jump },
 	{ "rx_resync_counts_queued_as_lost", rx_resync_counts_queued_as_lost },
 	{ "rx_no_resync_for_scattered_or_interrupted", rx_no_resync_for_scattered_or_interrupted },
+	{ "rx_resync_back_after_restart", rx_resync_back_after_restart },
+	{ "rx_no_back_resync_for_old_or_scattered", rx_no_back_resync_for_old_or_scattered },
 	{ "rx_wraps_at_2_32", rx_wraps_at_2_32 },
 	{ "rx_zero_length_advances_sequence", rx_zero_length_advances_sequence },
 	{ "rx_queue_full_releases_gap", rx_queue_full_releases_gap },
