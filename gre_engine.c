@@ -567,10 +567,15 @@ void gre_tick(struct gre_session *s, uint64_t now_us)
 
 	if (s->hold_count && s->window_shut_since_us &&
 	    due(now_us, s->window_shut_since_us, GRE_WINDOW_STALL_US)) {
-		gre_logf(s, L_WARNING,
-			 "peer stopped acknowledging (window %u full for %u ms): sending %u held packets",
+		/* A peer that acks late does so all the time: warn once, then
+		 * only count (and log for debugging). */
+		s->st.tx_window_stalls++;
+		gre_logf(s, s->stall_warned ? L_DEBUG : L_WARNING,
+			 "peer stopped acknowledging (window %u full for %u ms): sending %u held packets%s",
 			 (unsigned)s->cfg.peer_window, (unsigned)(GRE_WINDOW_STALL_US / 1000),
-			 s->hold_count);
+			 s->hold_count, s->stall_warned ? "" :
+			 " (further stalls are counted as tx window stalls, logged at debug level)");
+		s->stall_warned = true;
 		/* Treat everything as acked, and stop enforcing until the peer
 		 * acks again: a peer whose acks stopped for good must not hold
 		 * us to one window per stall period. */
@@ -605,9 +610,11 @@ int gre_stats_format(const struct gre_stats *st, char *buf, size_t cap)
 			", rx truncated %" PRIu64 ", rx invalid %" PRIu64 ", rx acks %" PRIu64
 			", tx sent %" PRIu64 ", tx failed %" PRIu64 ", tx short %" PRIu64
 			", tx acks %" PRIu64 ", tx oversize %" PRIu64 ", round trip %" PRIu32 " ms"
-			", rx pppd dropped %" PRIu64 ", tx window dropped %" PRIu64,
+			", rx pppd dropped %" PRIu64 ", tx window dropped %" PRIu64
+			", tx window stalls %" PRIu64,
 			st->rx_accepted, st->rx_lost, st->rx_underwin, st->rx_overwin,
 			st->rx_buffered, st->rx_errors, st->rx_truncated, st->rx_invalid,
 			st->rx_acks, st->tx_sent, st->tx_failed, st->tx_short, st->tx_acks,
-			st->tx_oversize, st->rtt_ms, st->rx_pppd_dropped, st->tx_window_dropped);
+			st->tx_oversize, st->rtt_ms, st->rx_pppd_dropped, st->tx_window_dropped,
+			st->tx_window_stalls);
 }

@@ -119,6 +119,7 @@ struct gre_stats {
 	/* beyond the manual */
 	uint64_t rx_pppd_dropped;	/* payloads dropped because pppd did not read (gateway) */
 	uint64_t tx_window_dropped;	/* frames dropped while the peer's window stayed shut */
+	uint64_t tx_window_stalls;	/* times the window stayed shut GRE_WINDOW_STALL_US */
 };
 
 /* Results of the send callback. */
@@ -159,6 +160,7 @@ struct gre_session {
 	uint32_t peer_ack;		/* highest of our sequence numbers the peer acked */
 	bool peer_acked;		/* the peer has acked at least once */
 	uint64_t window_shut_since_us;	/* 0: window open */
+	bool stall_warned;		/* the first stall was logged as a warning */
 	struct { uint8_t *buf; size_t len; } hold[GRE_TX_HOLD_MAX];	/* frames waiting for the window */
 	unsigned hold_head, hold_count;
 	struct { uint32_t seq; uint64_t sent_us; } rtt_probe[64];	/* send times by seq % 64 */

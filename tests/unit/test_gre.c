@@ -197,6 +197,7 @@ struct rig {
 	size_t del_len[MAXREC];
 	int log_level[8];
 	char log[8][200];
+	int nlog_at[8];		/* all log lines, by level */
 	struct gre_session s;
 };
 
@@ -234,6 +235,9 @@ static void rig_deliver(void *ctx, const uint8_t *payload, size_t len)
 static void rig_log(void *ctx, int level, const char *msg)
 {
 	struct rig *r = ctx;
+	CHECK(level >= 0 && level < 8);
+	if (level >= 0 && level < 8)
+		r->nlog_at[level]++;
 	if (r->nlog < 8) {
 		r->log_level[r->nlog] = level;
 		snprintf(r->log[r->nlog], sizeof r->log[0], "%s", msg);
@@ -1113,7 +1117,10 @@ static void window_stall_releases(void)
 	check_wire_seqs(r, 0, want, 5);
 	CHECK_INT(r->nlog, 1);
 	CHECK_INT(r->log_level[0], L_WARNING);
-	CHECK_CONTAINS(r->log[0], "peer stopped acknowledging");
+	CHECK_STR(r->log[0], "peer stopped acknowledging (window 2 full for 1000 ms): sending 2 "
+		  "held packets (further stalls are counted as tx window stalls, logged at debug "
+		  "level)");
+	CHECK_UINT(r->s.st.tx_window_stalls, 1);
 	CHECK_UINT(r->s.window_shut_since_us, 0);
 	/* Not enforced again until the peer acks again. */
 	for (uint32_t i = 5; i < 10; i++)
@@ -1129,6 +1136,58 @@ static void window_stall_releases(void)
 	tx(r, 1011, T0 + 2 * GRE_WINDOW_STALL_US);
 	CHECK_INT(r->nsent, 11);
 	CHECK_UINT(r->s.hold_count, 1);
+	rig_free(r);
+}
+
+static void window_stall_warns_once(void)
+{
+	/* A peer with a window of 8 that acks everything every 1.2 s, while
+	 * pppd sends every 20 ms: the window shuts 160 ms after each ack and
+	 * stays shut past GRE_WINDOW_STALL_US, so every ack period stalls
+	 * once.  A minute of it: one warning, the rest counted (and logged at
+	 * debug level only). */
+	struct rig *r = rig_new();
+	r->cfg.peer_window = 8;
+	rig_start(r);
+	const uint64_t step = 20000, ack_every = 1200000, minute = 60000000;
+	uint64_t stalls_seen = 0;
+	uint32_t tag = 0;
+	for (uint64_t t = T0; t < T0 + minute; t += step) {
+		if ((t - T0) % ack_every == 0 && r->s.tx_next_seq)
+			rx_pure_ack(r, r->s.tx_next_seq - 1, t);
+		tx(r, tag++, t);
+		uint64_t before = r->s.st.tx_window_stalls;
+		gre_tick(&r->s, t);
+		stalls_seen += r->s.st.tx_window_stalls - before;
+	}
+	/* The window is enforced from the first ack (at 1.2 s) on: acks at
+	 * 1.2 s .. 58.8 s, each followed by a stall 1.16 s later. */
+	CHECK_UINT(r->s.st.tx_window_stalls, 49);
+	CHECK_UINT(stalls_seen, r->s.st.tx_window_stalls);
+	CHECK_INT(r->nlog_at[L_WARNING], 1);
+	CHECK_INT(r->nlog_at[L_DEBUG], (int)r->s.st.tx_window_stalls - 1);
+	CHECK_INT(r->nlog, (int)r->s.st.tx_window_stalls);
+	CHECK_INT(r->log_level[0], L_WARNING);
+	CHECK_CONTAINS(r->log[0], "counted as tx window stalls");
+	CHECK_INT(r->log_level[1], L_DEBUG);
+	CHECK_STR(r->log[1], "peer stopped acknowledging (window 8 full for 1000 ms): sending 51 "
+		  "held packets");
+	/* Nothing was dropped: every frame went out, in order. */
+	CHECK_UINT(r->s.st.tx_window_dropped, 0);
+	CHECK_UINT(r->s.st.tx_sent + r->s.hold_count, tag);
+	rig_free(r);
+
+	/* Per session: a new one warns again. */
+	r = rig_new();
+	r->cfg.peer_window = 1;
+	rig_start(r);
+	tx(r, 0, T0);
+	rx_pure_ack(r, 0, T0);
+	tx(r, 1, T0);
+	tx(r, 2, T0);
+	gre_tick(&r->s, T0 + GRE_WINDOW_STALL_US);
+	CHECK_INT(r->nlog_at[L_WARNING], 1);
+	CHECK_UINT(r->s.st.tx_window_stalls, 1);
 	rig_free(r);
 }
 
@@ -1348,11 +1407,13 @@ static unsigned stats_changed(const struct gre_stats *a, const struct gre_stats 
 	const uint64_t av[] = { a->rx_accepted, a->rx_lost, a->rx_underwin, a->rx_overwin,
 				a->rx_buffered, a->rx_errors, a->rx_truncated, a->rx_invalid,
 				a->rx_acks, a->tx_sent, a->tx_failed, a->tx_short, a->tx_acks,
-				a->tx_oversize, a->rtt_ms, a->rx_pppd_dropped, a->tx_window_dropped };
+				a->tx_oversize, a->rtt_ms, a->rx_pppd_dropped, a->tx_window_dropped,
+				a->tx_window_stalls };
 	const uint64_t bv[] = { b->rx_accepted, b->rx_lost, b->rx_underwin, b->rx_overwin,
 				b->rx_buffered, b->rx_errors, b->rx_truncated, b->rx_invalid,
 				b->rx_acks, b->tx_sent, b->tx_failed, b->tx_short, b->tx_acks,
-				b->tx_oversize, b->rtt_ms, b->rx_pppd_dropped, b->tx_window_dropped };
+				b->tx_oversize, b->rtt_ms, b->rx_pppd_dropped, b->tx_window_dropped,
+				b->tx_window_stalls };
 	unsigned m = 0;
 	for (unsigned i = 0; i < sizeof av / sizeof av[0]; i++)
 		if (av[i] != bv[i])
@@ -1361,7 +1422,7 @@ static unsigned stats_changed(const struct gre_stats *a, const struct gre_stats 
 }
 
 enum { RX_ACC, RX_LOST, RX_UNDER, RX_OVER, RX_BUF, RX_ERR, RX_TRUNC, RX_INV, RX_ACKS,
-       TX_SENT, TX_FAIL, TX_SHORT, TX_ACKS, TX_OVER, RTT, RX_PPPD, TX_WDROP };
+       TX_SENT, TX_FAIL, TX_SHORT, TX_ACKS, TX_OVER, RTT, RX_PPPD, TX_WDROP, TX_STALL };
 #define BIT(x) (1u << (x))
 
 static void every_counter_moves(void)
@@ -1414,13 +1475,13 @@ static void stats_format_text(void)
 		.rx_buffered = 5, .rx_errors = 6, .rx_truncated = 7, .rx_invalid = 8,
 		.rx_acks = 9, .tx_sent = 10, .tx_failed = 11, .tx_short = 12, .tx_acks = 13,
 		.tx_oversize = 14, .rtt_ms = 15, .rx_pppd_dropped = 16,
-		.tx_window_dropped = 18446744073709551615u,
+		.tx_window_dropped = 18446744073709551615u, .tx_window_stalls = 19,
 	};
 	const char *want = "rx accepted 1, rx lost 2, rx under win 3, rx over win 4, "
 			   "rx buffered 5, rx OS errors 6, rx truncated 7, rx invalid 8, "
 			   "rx acks 9, tx sent 10, tx failed 11, tx short 12, tx acks 13, "
 			   "tx oversize 14, round trip 15 ms, rx pppd dropped 16, "
-			   "tx window dropped 18446744073709551615";
+			   "tx window dropped 18446744073709551615, tx window stalls 19";
 	char buf[512];
 	CHECK_INT(gre_stats_format(&st, buf, sizeof buf), (int)strlen(want));
 	CHECK_STR(buf, want);
@@ -1496,6 +1557,7 @@ const struct test_case gre_tests[] = {
 	{ "window_enforced_and_opened_by_acks", window_enforced_and_opened_by_acks },
 	{ "window_hold_bounded", window_hold_bounded },
 	{ "window_stall_releases", window_stall_releases },
+	{ "window_stall_warns_once", window_stall_warns_once },
 	{ "window_wraps", window_wraps },
 	{ "test_type1_swaps_a_pair", test_type1_swaps_a_pair },
 	{ "test_type2_last_first_then_ascending", test_type2_last_first_then_ascending },
