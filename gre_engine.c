@@ -162,6 +162,35 @@ static void tx_pure_ack(struct gre_session *s, uint64_t now)
 	}
 }
 
+void gre_send_outcome(struct gre_session *s, const uint8_t *pkt, size_t len,
+		      enum gre_send_result r, uint64_t now_us)
+{
+	struct gre_hdr h;
+	const uint8_t *payload;
+
+	if (r == GRE_SEND_OK || gre_decode(pkt, len, &h, &payload) != GRE_DEC_OK ||
+	    h.call_id != s->cfg.peer_call_id || (!h.has_seq && !h.has_ack))
+		return;
+	/* Take back what the accepted send counted (data or pure ack). */
+	uint64_t *counted = h.has_seq ? &s->st.tx_sent : &s->st.tx_acks;
+	if (*counted)
+		(*counted)--;
+	count_send_failure(s, r);
+	if (h.has_seq) {
+		size_t i = h.seq % ARRAY_LEN(s->rtt_probe);
+		if (s->rtt_probe[i].seq == h.seq)
+			s->rtt_probe[i].sent_us = 0;
+	}
+	/* The ack it carried did not reach the peer.  A newer ack that went
+	 * out since covers it; an ack already pending will carry it.  (A later
+	 * packet may have carried the same ack out: then one pure ack too
+	 * many goes, which costs the peer nothing.) */
+	if (h.has_ack && h.ack == s->ack_sent && !s->ack_pending) {
+		s->ack_pending = true;
+		s->ack_pending_since_us = now_us;
+	}
+}
+
 /* Send what the current test held, in the test's order, and end the test.
  * Type 3: newest first, down to the oldest.  Types 1 and 2: the newest
  * first, then the others ascending (for type 1's pair, that is the swap). */

@@ -202,6 +202,18 @@ enum gre_rx_result gre_rx(struct gre_session *s, const uint8_t *pkt, size_t len,
 /* A PPP frame from pppd to send (address/control bytes as pppd wrote them). */
 void gre_tx(struct gre_session *s, const uint8_t *frame, size_t len, uint64_t now_us);
 
+/* A packet the send callback accepted (returned GRE_SEND_OK for) failed
+ * later after all, or went out short (r): a caller that batches sends says
+ * so with the whole packet as it was given.  The counters move (tx sent or
+ * tx acks down, tx failed or tx short up), the packet gives no round-trip
+ * sample, and if it carried the newest ack we sent, that ack is pending
+ * again, so a pure ack follows after GRE_ACK_DELAY_US unless data carries
+ * it first.  Nothing is sent or delivered here, so it may be called from
+ * inside the send callback (a full batch flushed to make room).  GRE_SEND_OK
+ * and packets that are not ours to send change nothing. */
+void gre_send_outcome(struct gre_session *s, const uint8_t *pkt, size_t len,
+		      enum gre_send_result r, uint64_t now_us);
+
 /* Timers: absolute µs of the next thing to do (UINT64_MAX: nothing), and
  * doing it: flush timed-out reorder gaps, send a due pure ack, release a
  * stalled window or a test hold. */

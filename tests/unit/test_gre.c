@@ -1012,6 +1012,134 @@ static void tx_send_results_counted(void)
 	rig_free(r);
 }
 
+/* What a caller that batches sends reports after the fact: the packet as
+ * the send callback got it (the rig keeps its first bytes, enough here). */
+static void outcome(struct rig *r, int i, enum gre_send_result res, uint64_t now)
+{
+	CHECK(r->sent[i].len <= sizeof r->sent[i].b);
+	gre_send_outcome(&r->s, r->sent[i].b, r->sent[i].len, res, now);
+}
+
+static void tx_outcome_failed_data_rearms_ack(void)
+{
+	struct rig *r = rig();
+	rx(r, 0, T0);
+	tx(r, 1000, T0 + 10);		/* accepted, carrying ack 0 */
+	CHECK(r->sent[0].h.has_ack && r->sent[0].h.ack == 0);
+	CHECK(!r->s.ack_pending);
+	CHECK_UINT(r->s.st.tx_sent, 1);
+	CHECK_UINT(gre_next_timeout(&r->s), UINT64_MAX);
+	/* The batch went to the kernel, which refused that packet. */
+	outcome(r, 0, GRE_SEND_FAILED, T0 + 100);
+	CHECK_UINT(r->s.st.tx_sent, 0);
+	CHECK_UINT(r->s.st.tx_failed, 1);
+	CHECK_UINT(r->s.st.tx_short, 0);
+	CHECK(r->s.ack_pending);
+	CHECK_UINT(gre_next_timeout(&r->s), T0 + 100 + GRE_ACK_DELAY_US);
+	gre_tick(&r->s, T0 + 99 + GRE_ACK_DELAY_US);
+	CHECK_INT(r->nsent, 1);
+	gre_tick(&r->s, T0 + 100 + GRE_ACK_DELAY_US);
+	CHECK_INT(r->nsent, 2);
+	const uint8_t want[] = { 0x20, 0x81, 0x88, 0x0b, 0x00, 0x00, 0x56, 0x78,
+				 0x00, 0x00, 0x00, 0x00 };
+	CHECK_UINT(r->sent[1].len, sizeof want);
+	CHECK_MEM(r->sent[1].b, want, sizeof want);
+	CHECK_UINT(r->s.st.tx_acks, 1);
+	CHECK(!r->s.ack_pending);
+	/* No round-trip sample from a packet that never left. */
+	rx_pure_ack(r, 0, T0 + 40000);
+	CHECK_UINT(r->s.st.rtt_ms, 0);
+	CHECK(r->s.peer_acked);
+	rig_free(r);
+
+	/* Went out short instead: tx short; data sent before the delay is
+	 * over carries the ack, so no pure ack is needed. */
+	r = rig();
+	rx(r, 7, T0);
+	tx(r, 1000, T0);
+	outcome(r, 0, GRE_SEND_SHORT, T0 + 1);
+	CHECK_UINT(r->s.st.tx_sent, 0);
+	CHECK_UINT(r->s.st.tx_short, 1);
+	CHECK_UINT(r->s.st.tx_failed, 0);
+	CHECK(r->s.ack_pending);
+	tx(r, 1001, T0 + 2);
+	CHECK(r->sent[1].h.has_ack && r->sent[1].h.ack == 7);
+	CHECK(!r->s.ack_pending);
+	CHECK_UINT(r->s.st.tx_sent, 1);
+	gre_tick(&r->s, T0 + 10 * GRE_ACK_DELAY_US);
+	CHECK_INT(r->nsent, 2);
+	CHECK_UINT(r->s.st.tx_acks, 0);
+	rig_free(r);
+}
+
+static void tx_outcome_failed_pure_ack_retried(void)
+{
+	struct rig *r = rig();
+	rx(r, 0, T0);
+	gre_tick(&r->s, T0 + GRE_ACK_DELAY_US);	/* a pure ack, accepted */
+	CHECK_UINT(r->s.st.tx_acks, 1);
+	CHECK(!r->s.ack_pending);
+	outcome(r, 0, GRE_SEND_FAILED, T0 + GRE_ACK_DELAY_US + 50);
+	CHECK_UINT(r->s.st.tx_acks, 0);
+	CHECK_UINT(r->s.st.tx_failed, 1);
+	CHECK_UINT(r->s.st.tx_sent, 0);
+	CHECK(r->s.ack_pending);
+	gre_tick(&r->s, T0 + 2 * GRE_ACK_DELAY_US + 50);
+	CHECK_INT(r->nsent, 2);
+	CHECK(!r->sent[1].h.has_seq && r->sent[1].h.ack == 0);
+	CHECK_UINT(r->s.st.tx_acks, 1);
+	/* Short for a 12-byte ack: counted all the same. */
+	outcome(r, 1, GRE_SEND_SHORT, T0 + 2 * GRE_ACK_DELAY_US + 60);
+	CHECK_UINT(r->s.st.tx_acks, 0);
+	CHECK_UINT(r->s.st.tx_short, 1);
+	CHECK(r->s.ack_pending);
+	rig_free(r);
+}
+
+static void tx_outcome_only_when_needed(void)
+{
+	/* The failed packet's ack was overtaken by a newer one that went out:
+	 * counters move, nothing is re-armed. */
+	struct rig *r = rig();
+	rx(r, 0, T0);
+	tx(r, 1000, T0);		/* ack 0 */
+	rx(r, 1, T0 + 10);
+	tx(r, 1001, T0 + 20);		/* ack 1 */
+	outcome(r, 0, GRE_SEND_FAILED, T0 + 30);
+	CHECK_UINT(r->s.st.tx_sent, 1);
+	CHECK_UINT(r->s.st.tx_failed, 1);
+	CHECK(!r->s.ack_pending);
+	CHECK_UINT(gre_next_timeout(&r->s), UINT64_MAX);
+	/* Newer data is already waiting for its ack: its timer is kept. */
+	rx(r, 2, T0 + 40);
+	outcome(r, 1, GRE_SEND_FAILED, T0 + 50);
+	CHECK(r->s.ack_pending);
+	CHECK_UINT(gre_next_timeout(&r->s), T0 + 40 + GRE_ACK_DELAY_US);
+	CHECK_UINT(r->s.st.tx_sent, 0);
+	CHECK_UINT(r->s.st.tx_failed, 2);
+	rig_free(r);
+
+	/* Sent before any data arrived: no ack in it, none to re-arm. */
+	r = rig();
+	tx(r, 1000, T0);
+	CHECK(!r->sent[0].h.has_ack);
+	outcome(r, 0, GRE_SEND_FAILED, T0 + 1);
+	CHECK_UINT(r->s.st.tx_failed, 1);
+	CHECK_UINT(r->s.st.tx_sent, 0);
+	CHECK(!r->s.ack_pending);
+	/* An OK outcome, or a packet that is not one of ours, changes nothing. */
+	tx(r, 1001, T0 + 2);
+	struct gre_stats before = r->s.st;
+	outcome(r, 1, GRE_SEND_OK, T0 + 3);
+	uint8_t other[GRE_HDR_MAX + 8];
+	memcpy(other, r->sent[1].b, r->sent[1].len);
+	put16(other + 6, PEER_CID + 1);
+	gre_send_outcome(&r->s, other, r->sent[1].len, GRE_SEND_FAILED, T0 + 3);
+	gre_send_outcome(&r->s, r->sent[1].b, 7, GRE_SEND_FAILED, T0 + 3);
+	CHECK_MEM(&r->s.st, &before, sizeof before);
+	rig_free(r);
+}
+
 static void tx_rtt_from_acks(void)
 {
 	struct rig *r = rig();
@@ -1552,6 +1680,9 @@ const struct test_case gre_tests[] = {
 	{ "tx_ack_for_unsent_ignored", tx_ack_for_unsent_ignored },
 	{ "tx_oversize", tx_oversize },
 	{ "tx_send_results_counted", tx_send_results_counted },
+	{ "tx_outcome_failed_data_rearms_ack", tx_outcome_failed_data_rearms_ack },
+	{ "tx_outcome_failed_pure_ack_retried", tx_outcome_failed_pure_ack_retried },
+	{ "tx_outcome_only_when_needed", tx_outcome_only_when_needed },
 	{ "tx_rtt_from_acks", tx_rtt_from_acks },
 	{ "window_not_enforced_before_first_ack", window_not_enforced_before_first_ack },
 	{ "window_enforced_and_opened_by_acks", window_enforced_and_opened_by_acks },
