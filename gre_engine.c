@@ -2,7 +2,8 @@
  *
  * The callbacks in struct gre_io must not call back into the same session
  * (the drain loops and the shared transmit buffer assume they are not
- * re-entered). */
+ * re-entered), except the send callback into gre_send_outcome, which only
+ * moves counters and the pending ack. */
 #include "gre_engine.h"
 
 #include <errno.h>
