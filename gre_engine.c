@@ -2,7 +2,8 @@
  *
  * The callbacks in struct gre_io must not call back into the same session
  * (the drain loops and the shared transmit buffer assume they are not
- * re-entered). */
+ * re-entered), except the send callback into gre_send_outcome, which only
+ * moves counters and the pending ack. */
 #include "gre_engine.h"
 
 #include <errno.h>
@@ -162,6 +163,35 @@ static void tx_pure_ack(struct gre_session *s, uint64_t now)
 	}
 }
 
+void gre_send_outcome(struct gre_session *s, const uint8_t *pkt, size_t len,
+		      enum gre_send_result r, uint64_t now_us)
+{
+	struct gre_hdr h;
+	const uint8_t *payload;
+
+	if (r == GRE_SEND_OK || gre_decode(pkt, len, &h, &payload) != GRE_DEC_OK ||
+	    h.call_id != s->cfg.peer_call_id || (!h.has_seq && !h.has_ack))
+		return;
+	/* Take back what the accepted send counted (data or pure ack). */
+	uint64_t *counted = h.has_seq ? &s->st.tx_sent : &s->st.tx_acks;
+	if (*counted)
+		(*counted)--;
+	count_send_failure(s, r);
+	if (h.has_seq) {
+		size_t i = h.seq % ARRAY_LEN(s->rtt_probe);
+		if (s->rtt_probe[i].seq == h.seq)
+			s->rtt_probe[i].sent_us = 0;
+	}
+	/* The ack it carried did not reach the peer.  A newer ack that went
+	 * out since covers it; an ack already pending will carry it.  (A later
+	 * packet may have carried the same ack out: then one pure ack too
+	 * many goes, which costs the peer nothing.) */
+	if (h.has_ack && h.ack == s->ack_sent && !s->ack_pending) {
+		s->ack_pending = true;
+		s->ack_pending_since_us = now_us;
+	}
+}
+
 /* Send what the current test held, in the test's order, and end the test.
  * Type 3: newest first, down to the oldest.  Types 1 and 2: the newest
  * first, then the others ascending (for type 1's pair, that is the swap). */
@@ -303,12 +333,30 @@ static void rx_ack(struct gre_session *s, uint32_t ack, uint64_t now)
 		tx_release_held(s, now, false);
 }
 
+/* Receive accounting.  From the first data packet on, every sequence
+ * number the receiver moves past is accounted for exactly once:
+ *
+ *   rx_expected - rx_first == rx_accepted + rx_empty + rx_lost + rx_jumped
+ *                                                           (modulo 2^32)
+ *
+ * taken in order (rx accepted, or rx_empty for an empty payload: nothing
+ * for pppd), given up (rx lost: never received, or received and held for
+ * reordering but dropped by a resync), or passed over by a resync without
+ * being received (rx_jumped: not counted as lost, since a jump may be
+ * billions; modulo 2^32, so a backward jump adds its negative distance).
+ * Packets dropped as rx under win or rx over win never move rx_expected;
+ * rx buffered counts arrivals ahead of order, which are then taken or lost
+ * like any other number, so it is not a term of the sum.  The fuzz target
+ * checks this after every step. */
+
 /* The packet we waited for: to pppd (unless empty), and an ack is due. */
 static void rx_take(struct gre_session *s, const uint8_t *payload, size_t len, uint64_t now)
 {
 	if (len) {
 		s->io.deliver(s->io.ctx, payload, len);
 		s->st.rx_accepted++;
+	} else {
+		s->rx_empty++;
 	}
 	s->rx_expected++;
 	s->rx_unacked++;
@@ -341,27 +389,47 @@ static void rx_skip_to(struct gre_session *s, uint32_t target, uint64_t now)
 	rx_drain(s, now);
 }
 
-static void rx_over_window(struct gre_session *s, const struct gre_hdr *h,
-			   const uint8_t *payload, uint64_t now)
+/* A packet more than the missing window ahead of the number awaited (or
+ * behind it).  It is dropped and counted (rx over win, rx under win),
+ * unless it ends a run of GRE_RESYNC_COUNT such packets on the same side,
+ * each 1..RESYNC_NEAR after the one before, with no packet in order or in
+ * the window between them (duplicates do not break a run): then the peer's
+ * numbering really moved, ahead (it skipped) or back (its side restarted),
+ * and the receiver resynchronises to the new position. */
+static void rx_far(struct gre_session *s, const struct gre_hdr *h, const uint8_t *payload,
+		   uint64_t now, bool behind)
 {
-	uint32_t step = h->seq - s->overwin_last;
+	uint32_t step = h->seq - s->far_last;
 
-	if (s->overwin_streak && step >= 1 && step <= RESYNC_NEAR)
-		s->overwin_streak++;
+	if (s->far_streak && s->far_behind == behind && step >= 1 && step <= RESYNC_NEAR)
+		s->far_streak++;
 	else
-		s->overwin_streak = 1;
-	s->overwin_last = h->seq;
-	if (s->overwin_streak < GRE_RESYNC_COUNT) {
-		s->st.rx_overwin++;
+		s->far_streak = 1;
+	s->far_behind = behind;
+	s->far_last = h->seq;
+	if (s->far_streak < GRE_RESYNC_COUNT) {
+		if (behind)
+			s->st.rx_underwin++;
+		else
+			s->st.rx_overwin++;
 		return;
 	}
-	/* A steady stream far ahead: the peer really moved on.  What was
-	 * queued belongs to the old position and is dropped; the jump is not
-	 * counted as lost (it may be billions). */
-	gre_logf(s, L_WARNING, "sequence jumped from %" PRIu32 " to %" PRIu32 ": resynchronised",
-		 s->rx_expected, h->seq);
+	/* What was queued belongs to the old position: it will never reach
+	 * pppd, so it counts as lost.  The rest of the move is not counted as
+	 * lost (it may be billions), only noted for the accounting. */
+	uint32_t dropped = (uint32_t)pqueue_count(&s->reorder);
+	const char *how = behind ? "jumped back" : "jumped";
+	if (dropped)
+		gre_logf(s, L_WARNING, "sequence %s from %" PRIu32 " to %" PRIu32
+			 ": resynchronised, %" PRIu32 " packet%s held for reordering counted lost",
+			 how, s->rx_expected, h->seq, dropped, dropped == 1 ? "" : "s");
+	else
+		gre_logf(s, L_WARNING, "sequence %s from %" PRIu32 " to %" PRIu32
+			 ": resynchronised", how, s->rx_expected, h->seq);
 	pqueue_clear(&s->reorder);
-	s->overwin_streak = 0;
+	s->st.rx_lost += dropped;
+	s->rx_jumped += (uint32_t)(h->seq - s->rx_expected) - dropped;
+	s->far_streak = 0;
 	s->rx_expected = h->seq;
 	rx_take(s, payload, h->payload_len, now);
 }
@@ -371,25 +439,30 @@ static void rx_data(struct gre_session *s, const struct gre_hdr *h, const uint8_
 {
 	if (!s->rx_started) {
 		s->rx_started = true;
-		s->rx_expected = h->seq;
+		s->rx_expected = s->rx_first = h->seq;
 	}
 	int32_t d = (int32_t)(h->seq - s->rx_expected);
 
 	if (d == 0) {
-		s->overwin_streak = 0;
+		s->far_streak = 0;
 		rx_take(s, payload, h->payload_len, now);
 		rx_drain(s, now);
 		return;
 	}
 	if (d < 0) {
-		s->st.rx_underwin++;
+		/* A duplicate or a late packet; or, far behind, maybe the peer
+		 * started counting again. */
+		if ((uint32_t)(s->rx_expected - h->seq) > s->cfg.missing_window)
+			rx_far(s, h, payload, now, true);
+		else
+			s->st.rx_underwin++;
 		return;
 	}
 	if ((uint32_t)d > s->cfg.missing_window) {
-		rx_over_window(s, h, payload, now);
+		rx_far(s, h, payload, now, false);
 		return;
 	}
-	s->overwin_streak = 0;
+	s->far_streak = 0;
 	if (s->cfg.nobuffer) {
 		s->st.rx_buffered++;
 		rx_skip_to(s, h->seq, now);
@@ -524,10 +597,15 @@ void gre_tick(struct gre_session *s, uint64_t now_us)
 
 	if (s->hold_count && s->window_shut_since_us &&
 	    due(now_us, s->window_shut_since_us, GRE_WINDOW_STALL_US)) {
-		gre_logf(s, L_WARNING,
-			 "peer stopped acknowledging (window %u full for %u ms): sending %u held packets",
+		/* A peer that acks late does so all the time: warn once, then
+		 * only count (and log for debugging). */
+		s->st.tx_window_stalls++;
+		gre_logf(s, s->stall_warned ? L_DEBUG : L_WARNING,
+			 "peer stopped acknowledging (window %u full for %u ms): sending %u held packets%s",
 			 (unsigned)s->cfg.peer_window, (unsigned)(GRE_WINDOW_STALL_US / 1000),
-			 s->hold_count);
+			 s->hold_count, s->stall_warned ? "" :
+			 " (further stalls are counted as tx window stalls, logged at debug level)");
+		s->stall_warned = true;
 		/* Treat everything as acked, and stop enforcing until the peer
 		 * acks again: a peer whose acks stopped for good must not hold
 		 * us to one window per stall period. */
@@ -562,9 +640,11 @@ int gre_stats_format(const struct gre_stats *st, char *buf, size_t cap)
 			", rx truncated %" PRIu64 ", rx invalid %" PRIu64 ", rx acks %" PRIu64
 			", tx sent %" PRIu64 ", tx failed %" PRIu64 ", tx short %" PRIu64
 			", tx acks %" PRIu64 ", tx oversize %" PRIu64 ", round trip %" PRIu32 " ms"
-			", rx pppd dropped %" PRIu64 ", tx window dropped %" PRIu64,
+			", rx pppd dropped %" PRIu64 ", tx window dropped %" PRIu64
+			", tx window stalls %" PRIu64,
 			st->rx_accepted, st->rx_lost, st->rx_underwin, st->rx_overwin,
 			st->rx_buffered, st->rx_errors, st->rx_truncated, st->rx_invalid,
 			st->rx_acks, st->tx_sent, st->tx_failed, st->tx_short, st->tx_acks,
-			st->tx_oversize, st->rtt_ms, st->rx_pppd_dropped, st->tx_window_dropped);
+			st->tx_oversize, st->rtt_ms, st->rx_pppd_dropped, st->tx_window_dropped,
+			st->tx_window_stalls);
 }

@@ -42,8 +42,9 @@
  * held packet may wait for the rest before all are sent. */
 #define GRE_TEST_BURST 10
 #define GRE_TEST_HOLD_US 200000
-/* Consecutive packets beyond the missing window that make the receiver
- * resynchronise to the newest (the server really did skip ahead). */
+/* Consecutive packets beyond the missing window, ahead or behind, that make
+ * the receiver resynchronise to the newest (the server really did skip
+ * ahead, or started counting again). */
 #define GRE_RESYNC_COUNT 3
 
 /* ---- codec ---- */
@@ -118,6 +119,7 @@ struct gre_stats {
 	/* beyond the manual */
 	uint64_t rx_pppd_dropped;	/* payloads dropped because pppd did not read (gateway) */
 	uint64_t tx_window_dropped;	/* frames dropped while the peer's window stayed shut */
+	uint64_t tx_window_stalls;	/* times the window stayed shut GRE_WINDOW_STALL_US */
 };
 
 /* Results of the send callback. */
@@ -158,6 +160,7 @@ struct gre_session {
 	uint32_t peer_ack;		/* highest of our sequence numbers the peer acked */
 	bool peer_acked;		/* the peer has acked at least once */
 	uint64_t window_shut_since_us;	/* 0: window open */
+	bool stall_warned;		/* the first stall was logged as a warning */
 	struct { uint8_t *buf; size_t len; } hold[GRE_TX_HOLD_MAX];	/* frames waiting for the window */
 	unsigned hold_head, hold_count;
 	struct { uint32_t seq; uint64_t sent_us; } rtt_probe[64];	/* send times by seq % 64 */
@@ -176,10 +179,15 @@ struct gre_session {
 	bool ack_pending;		/* data arrived that no packet of ours acked yet */
 	uint64_t ack_pending_since_us;
 	unsigned rx_unacked;		/* data packets since the last ack we sent */
-	unsigned overwin_streak;	/* consecutive beyond-window packets */
-	uint32_t overwin_last;
+	unsigned far_streak;		/* consecutive packets beyond the missing window */
+	bool far_behind;		/* ... behind the number awaited, not ahead */
+	uint32_t far_last;		/* the last of them */
 	struct pqueue reorder;
 	uint64_t gap_since_us;		/* when the current gap started waiting */
+	/* receive accounting (the invariant is at rx_take in gre_engine.c) */
+	uint32_t rx_first;		/* sequence number of the first data packet */
+	uint64_t rx_empty;		/* empty payloads taken in order: nothing for pppd */
+	uint32_t rx_jumped;		/* distance moved by resyncs, less what they counted lost */
 
 	uint8_t txbuf[GRE_HDR_MAX + PPTP_FRAME_MAX];
 };
@@ -193,6 +201,18 @@ enum gre_rx_result gre_rx(struct gre_session *s, const uint8_t *pkt, size_t len,
 
 /* A PPP frame from pppd to send (address/control bytes as pppd wrote them). */
 void gre_tx(struct gre_session *s, const uint8_t *frame, size_t len, uint64_t now_us);
+
+/* A packet the send callback accepted (returned GRE_SEND_OK for) failed
+ * later after all, or went out short (r): a caller that batches sends says
+ * so with the whole packet as it was given.  The counters move (tx sent or
+ * tx acks down, tx failed or tx short up), the packet gives no round-trip
+ * sample, and if it carried the newest ack we sent, that ack is pending
+ * again, so a pure ack follows after GRE_ACK_DELAY_US unless data carries
+ * it first.  Nothing is sent or delivered here, so it may be called from
+ * inside the send callback (a full batch flushed to make room).  GRE_SEND_OK
+ * and packets that are not ours to send change nothing. */
+void gre_send_outcome(struct gre_session *s, const uint8_t *pkt, size_t len,
+		      enum gre_send_result r, uint64_t now_us);
 
 /* Timers: absolute µs of the next thing to do (UINT64_MAX: nothing), and
  * doing it: flush timed-out reorder gaps, send a due pure ack, release a

@@ -260,19 +260,15 @@ static void note_send_error(struct gateway *g, int err)
 	}
 }
 
-/* The engine counted a batched packet as sent when it was queued; the
- * kernel refused it (failed) or took part of it (short): correct that. */
+/* The engine took a batched packet as sent when it was queued; the kernel
+ * refused it (failed) or took part of it (short): the engine corrects its
+ * counters and, if the packet carried its newest ack, sends that again.
+ * The clock is read here because a full batch is flushed from inside the
+ * send callback, which is given no time. */
 static void uncount_sent(struct gateway *g, const struct iovec *iov, bool short_write)
 {
-	const uint8_t *pkt = iov->iov_base;
-	if (iov->iov_len && (pkt[0] & GRE_FLAG_S))
-		g->gre.st.tx_sent--;
-	else
-		g->gre.st.tx_acks--;
-	if (short_write)
-		g->gre.st.tx_short++;
-	else
-		g->gre.st.tx_failed++;
+	gre_send_outcome(&g->gre, iov->iov_base, iov->iov_len,
+			 short_write ? GRE_SEND_SHORT : GRE_SEND_FAILED, now_us());
 }
 
 /* Send the batch with as few system calls as the kernel allows. */

@@ -33,7 +33,7 @@ static const struct {
 	C(rx_invalid, "rx invalid"), C(rx_acks, "rx acks"), C(tx_sent, "tx sent"),
 	C(tx_failed, "tx failed"), C(tx_short, "tx short"), C(tx_acks, "tx acks"),
 	C(tx_oversize, "tx oversize"), C(rx_pppd_dropped, "rx pppd dropped"),
-	C(tx_window_dropped, "tx window dropped"),
+	C(tx_window_dropped, "tx window dropped"), C(tx_window_stalls, "tx window stalls"),
 #undef C
 };
 

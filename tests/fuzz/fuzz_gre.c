@@ -4,7 +4,8 @@
  * its first bytes configure a session and the rest is a script: raw
  * packets, packets built around the session's own sequence numbers (so the
  * reorder, window and resync paths are reached), frames to send, clock
- * steps, ticks and flushes.  Invariants are checked with __builtin_trap. */
+ * steps, ticks, flushes, and sends reported failed after being accepted.
+ * Invariants are checked with __builtin_trap. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,6 +30,10 @@ struct fz {
 	unsigned sends;
 	bool last_failed;	/* the last send was made to fail */
 	uint64_t delivered;
+	uint64_t stall_logs, stall_warnings;
+	/* the last packet the send callback accepted, until reported back */
+	uint8_t *accepted;
+	size_t accepted_len;
 };
 
 static uint8_t take8(struct fz *f) { return f->p < f->end ? *f->p++ : 0; }
@@ -57,6 +62,8 @@ static enum gre_send_result fz_send(void *ctx, const uint8_t *pkt, size_t len)
 	f->last_failed = f->fail_mask >> (n % 8) & 1;
 	if (f->last_failed)
 		return n & 8 ? GRE_SEND_SHORT : GRE_SEND_FAILED;
+	memcpy(f->accepted, pkt, len);
+	f->accepted_len = len;
 	return GRE_SEND_OK;
 }
 
@@ -70,9 +77,21 @@ static void fz_deliver(void *ctx, const uint8_t *payload, size_t len)
 
 static void fz_log(void *ctx, int level, const char *msg)
 {
-	(void)ctx;
-	if (level != L_WARNING || !msg[0])
+	struct fz *f = ctx;
+	bool stall = strstr(msg, "peer stopped acknowledging") != NULL;
+
+	if (!msg[0] || (level != L_WARNING && level != L_DEBUG))
 		BROKEN();
+	if (stall) {
+		f->stall_logs++;
+		/* Warned once per session; the rest at debug level only. */
+		if (level == L_WARNING && ++f->stall_warnings > 1)
+			BROKEN();
+		if (level == L_DEBUG && f->stall_warnings != 1)
+			BROKEN();
+	} else if (level != L_WARNING) {
+		BROKEN();
+	}
 }
 
 static void check_codec(const uint8_t *p, size_t n)
@@ -102,6 +121,20 @@ static void check_session(const struct gre_session *s, const struct fz *f)
 	    s->test_held_count > GRE_TEST_BURST)
 		BROKEN();
 	if (s->st.rx_accepted != f->delivered)
+		BROKEN();
+	/* The receive accounting of gre_engine.c: every sequence number moved
+	 * past is taken, lost, or passed over by a resync. */
+	if (s->rx_started &&
+	    (uint32_t)(s->rx_expected - s->rx_first) !=
+	    (uint32_t)(s->st.rx_accepted + s->rx_empty + s->st.rx_lost + s->rx_jumped))
+		BROKEN();
+	if (!s->rx_started && (s->st.rx_accepted || s->rx_empty || s->st.rx_lost || s->rx_jumped))
+		BROKEN();
+	/* Every send is counted once: as sent (data or pure ack), failed or
+	 * short, also after a failure reported later. */
+	if (s->st.tx_sent + s->st.tx_acks + s->st.tx_failed + s->st.tx_short != f->sends)
+		BROKEN();
+	if (s->st.tx_window_stalls != f->stall_logs)
 		BROKEN();
 	/* Queued entries are ahead of what we wait for, in strict order. */
 	for (const struct pqueue_entry *e = q->head; e; e = e->next, n++) {
@@ -146,14 +179,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			     .log = fz_log, .log_ctx = &f };
 	struct gre_session *s = malloc(sizeof *s);
 	uint8_t *pkt = malloc(GRE_HDR_MAX + PPTP_FRAME_MAX + 2);
-	if (!s || !pkt || gre_session_init(s, &cfg, &io)) {
+	f.accepted = malloc(GRE_HDR_MAX + PPTP_FRAME_MAX);
+	if (!s || !pkt || !f.accepted || gre_session_init(s, &cfg, &io)) {
 		free(s);
 		free(pkt);
+		free(f.accepted);
 		return 0;
 	}
 
 	while (f.p < f.end) {
 		uint8_t op = take8(&f);
+		if (op >= 0xf0) {
+			/* A batching caller: the last accepted packet failed after
+			 * all, or went out short (reported once). */
+			if (!f.accepted_len)
+				continue;
+			struct gre_hdr h;
+			const uint8_t *payload;
+			if (gre_decode(f.accepted, f.accepted_len, &h, &payload) != GRE_DEC_OK)
+				BROKEN();
+			bool newest = h.has_ack && h.ack == s->ack_sent;
+			gre_send_outcome(s, f.accepted, f.accepted_len,
+					 op & 1 ? GRE_SEND_SHORT : GRE_SEND_FAILED, f.now);
+			f.accepted_len = 0;
+			/* The newest ack did not leave: it is pending again. */
+			if (newest && !s->ack_pending)
+				BROKEN();
+			check_session(s, &f);
+			continue;
+		}
 		switch (op % 8) {
 		case 0: {	/* raw bytes as a packet */
 			size_t len = take8(&f);
@@ -232,5 +286,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gre_session_free(s);
 	free(s);
 	free(pkt);
+	free(f.accepted);
 	return 0;
 }

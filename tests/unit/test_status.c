@@ -29,12 +29,16 @@ static void record_round_trip(void)
 	t.st.tx_oversize = 14;
 	t.st.rx_pppd_dropped = 15;
 	t.st.tx_window_dropped = 16;
+	t.st.tx_window_stalls = 18;
 	t.st.rtt_ms = 17;
 	size_t n = status_format(&t, buf, sizeof buf);
 	CHECK(n > 0 && n < sizeof buf);
 	CHECK_CONTAINS(buf, "pptp-status 1\npid 4242\n");
 	CHECK_CONTAINS(buf, "state connected\n");
 	CHECK_CONTAINS(buf, "rx_underwin 3\n");
+	/* The extras after the manual's counters, then the round trip. */
+	CHECK_CONTAINS(buf, "tx_oversize 14\nrx_pppd_dropped 15\ntx_window_dropped 16\n"
+		       "tx_window_stalls 18\nround_trip_ms 17\nend\n");
 	CHECK_INT(status_parse(buf, &r), 0);
 	CHECK_INT(r.pid, 4242);
 	CHECK_INT(r.pppd_pid, 4250);
@@ -47,6 +51,7 @@ static void record_round_trip(void)
 	CHECK_UINT(r.call_id, 41320);
 	CHECK_UINT(r.peer_call_id, 16384);
 	CHECK_MEM(&r.st, &t.st, sizeof t.st);
+	CHECK_UINT(r.st.tx_window_stalls, 18);
 }
 
 static void record_rejects(void)
