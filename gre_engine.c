@@ -340,8 +340,7 @@ static void rx_ack(struct gre_session *s, uint32_t ack, uint64_t now)
  *                                                           (modulo 2^32)
  *
  * taken in order (rx accepted, or rx_empty for an empty payload: nothing
- * for pppd), given up (rx lost: never received, or received and held for
- * reordering but dropped by a resync), or passed over by a resync without
+ * for pppd), given up (rx lost: never received), or passed over by a resync without
  * being received (rx_jumped: not counted as lost, since a jump may be
  * billions; modulo 2^32, so a backward jump adds its negative distance).
  * Packets dropped as rx under win or rx over win never move rx_expected;
@@ -414,21 +413,22 @@ static void rx_far(struct gre_session *s, const struct gre_hdr *h, const uint8_t
 			s->st.rx_overwin++;
 		return;
 	}
-	/* What was queued belongs to the old position: it will never reach
-	 * pppd, so it counts as lost.  The rest of the move is not counted as
-	 * lost (it may be billions), only noted for the accounting. */
-	uint32_t dropped = (uint32_t)pqueue_count(&s->reorder);
+	/* What was queued came from the old position and arrived intact: it
+	 * goes to pppd first, in order, its gaps given up as a gap timeout
+	 * would.  The move itself is not counted as lost (it may be
+	 * billions), only noted for the accounting. */
+	uint32_t from = s->rx_expected, passed = (uint32_t)pqueue_count(&s->reorder);
+	while (pqueue_count(&s->reorder))
+		rx_skip_to(s, pqueue_head(&s->reorder)->seq, now);
 	const char *how = behind ? "jumped back" : "jumped";
-	if (dropped)
+	if (passed)
 		gre_logf(s, L_WARNING, "sequence %s from %" PRIu32 " to %" PRIu32
-			 ": resynchronised, %" PRIu32 " packet%s held for reordering counted lost",
-			 how, s->rx_expected, h->seq, dropped, dropped == 1 ? "" : "s");
+			 ": resynchronised, after passing on the %" PRIu32 " packet%s held for "
+			 "reordering", how, from, h->seq, passed, passed == 1 ? "" : "s");
 	else
 		gre_logf(s, L_WARNING, "sequence %s from %" PRIu32 " to %" PRIu32
-			 ": resynchronised", how, s->rx_expected, h->seq);
-	pqueue_clear(&s->reorder);
-	s->st.rx_lost += dropped;
-	s->rx_jumped += (uint32_t)(h->seq - s->rx_expected) - dropped;
+			 ": resynchronised", how, from, h->seq);
+	s->rx_jumped += (uint32_t)(h->seq - s->rx_expected);
 	s->far_streak = 0;
 	s->rx_expected = h->seq;
 	rx_take(s, payload, h->payload_len, now);
