@@ -22,9 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -55,6 +57,8 @@ struct callmgr {
 	char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char lock_path[sizeof(((struct sockaddr_un *)0)->sun_path) + 8];
 	int lock_fd, listen_fd, tcp_fd, sig_fd;
+	dev_t sock_dev;			/* the socket file we bound (sock_ino 0: none) */
+	ino_t sock_ino;
 	bool tcp_connecting, conn_started, stopping;
 	uint64_t connect_deadline, first_client_deadline;
 	struct pptp_conn conn;
@@ -493,6 +497,28 @@ static void tcp_readable(struct callmgr *cm, uint64_t now)
 
 /* ---- lifetime ---- */
 
+/* Remove path only while it still names the file (dev, ino) this process
+ * made: a name that now belongs to another call manager stays. */
+static void unlink_if_same(const char *path, dev_t dev, ino_t ino, const char *what)
+{
+	struct stat st;
+
+	if (!ino || lstat(path, &st) < 0)
+		return;
+	if (st.st_dev != dev || st.st_ino != ino) {
+		log_warn("%s is no longer our %s (another call manager's?): leaving it", path,
+			 what);
+		return;
+	}
+	unlink(path);
+}
+
+static void unlink_sock_if_ours(struct callmgr *cm)
+{
+	unlink_if_same(cm->sock_path, cm->sock_dev, cm->sock_ino, "socket");
+	cm->sock_ino = 0;
+}
+
 static void begin_stop(struct callmgr *cm, const char *why, uint64_t now)
 {
 	if (cm->stopping)
@@ -500,7 +526,7 @@ static void begin_stop(struct callmgr *cm, const char *why, uint64_t now)
 	cm->stopping = true;
 	log_info("stopping the control connection: %s", why);
 	/* New gateways must not find a call manager that is going away. */
-	unlink(cm->sock_path);
+	unlink_sock_if_ours(cm);
 	if (cm->conn_started && !pptp_conn_is_closed(&cm->conn))
 		pptp_conn_stop(&cm->conn, now);
 }
@@ -631,14 +657,13 @@ static void cleanup(struct callmgr *cm)
 	if (cm->route.added && route_host_remove(&cm->route, err, sizeof err) < 0)
 		log_warn("%s", err);
 	if (cm->listen_fd >= 0) {
-		/* Only remove the name if it is still ours. */
-		struct stat a, b;
-		if (fstat(cm->listen_fd, &a) == 0 && stat(cm->sock_path, &b) == 0)
-			unlink(cm->sock_path);
+		unlink_sock_if_ours(cm);
 		close(cm->listen_fd);
 	}
 	if (cm->lock_fd >= 0) {
-		unlink(cm->lock_path);
+		struct stat st;
+		if (fstat(cm->lock_fd, &st) == 0)
+			unlink_if_same(cm->lock_path, st.st_dev, st.st_ino, "lock file");
 		close(cm->lock_fd);
 	}
 	if (cm->tcp_fd >= 0)
@@ -734,6 +759,13 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 		log_err("cannot listen on %s: %s", cm->sock_path, strerror(errno));
 		goto report;
 	}
+	/* The file bind() made: fstat() of the socket would describe the
+	 * socket, not its name.  We hold the lock, so nobody else made it. */
+	struct stat sst;
+	if (lstat(cm->sock_path, &sst) == 0) {
+		cm->sock_dev = sst.st_dev;
+		cm->sock_ino = sst.st_ino;
+	}
 	uint64_t now = now_us();
 	cm->first_client_deadline = now + (uint64_t)CALLMGR_FIRST_CLIENT_S * 1000000u;
 	add_host_route(cm);
@@ -766,6 +798,48 @@ report:
 	return rc;
 }
 
+static int close_range_call(unsigned lo, unsigned hi)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+	return close_range(lo, hi, 0);
+#elif defined(SYS_close_range)
+	return (int)syscall(SYS_close_range, lo, hi, 0);
+#else
+	(void)lo;
+	(void)hi;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* Close descriptors lo..hi; where close_range(2) is missing (before Linux
+ * 5.9), one by one up to the descriptor limit. */
+static void close_fds(unsigned lo, unsigned hi)
+{
+	if (lo > hi || close_range_call(lo, hi) == 0)
+		return;
+	struct rlimit rl;
+	unsigned max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+		rl.rlim_cur < 1048576 ? (unsigned)rl.rlim_cur : 1048576;
+	for (unsigned fd = lo; fd <= hi && fd < max; fd++)
+		close((int)fd);
+}
+
+/* Every descriptor above stderr except keep.  syslog's own is closed and
+ * reopened properly around it (see log_suspend). */
+static void close_fds_except(int keep)
+{
+	unsigned first = STDERR_FILENO + 1;
+
+	log_suspend();
+	if (keep >= (int)first) {
+		close_fds(first, (unsigned)keep - 1);
+		first = (unsigned)keep + 1;
+	}
+	close_fds(first, ~0u);
+	log_resume();
+}
+
 /* Start a call manager, detached from us (double fork: it must outlive
  * this tunnel and must never become our zombie).  Returns the readiness
  * byte it sent: CM_READY, CM_BUSY, or CM_FAILED with *exit_code. */
@@ -792,9 +866,7 @@ static char spawn_callmgr(const struct pptp_options *o, uint32_t server, int *ex
 			setsid();
 		/* Keep only what we need: the gateway's descriptors (pty, GRE,
 		 * signalfd) must not live on in a process that outlives it. */
-		for (int fd = STDERR_FILENO + 1; fd < 1024; fd++)
-			if (fd != p[1])
-				close(fd);
+		close_fds_except(p[1]);
 		pid_t pid2 = fork();
 		if (pid2 != 0) {
 			close(p[1]);

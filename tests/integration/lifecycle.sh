@@ -258,6 +258,44 @@ expect_grep "stale socket: replaced, and said so (not as an error)" \
 	'notice: .*replaced the stale socket of a call manager that died' "$WORK/s.log"
 stop_pacsrv
 
+# On a machine with syslog (/dev/log) the call manager keeps its lock: the
+# descriptors it closes at start must not include syslog's, or syslog later
+# closes the lock file in its place, and a second call manager could take
+# the same name.
+syslog_start
+ino=$(in_cli stat -L -c %i /proc/self/ns/net)
+sock=/run/pptp/$SRV_IP-n$ino lock=/run/pptp/$SRV_IP-n$ino.lock
+start_pacsrv pac11.log
+in_cli "${DEVLOG[@]}" timeout 60 "$FAKEPPP" --frames 150 --rate 50 --expect-echo -- \
+	"$PPTP" $SRV_IP --nolaunchpppd --debug > "$WORK/sl.log" 2>&1 &
+lp=$!
+wait_for 'tunnel to .* is up' "$WORK/sl.log" 10
+sleep 0.5
+check "with /dev/log: syslog has the call manager's lines" grep -q 'callmgr: call established' \
+	"$WORK/syslog"
+check "with /dev/log: the lock file is there" test -f "$lock"
+check "with /dev/log: the call manager holds its lock (flock -n fails)" \
+	sh -c "! flock -n -E 99 '$lock' true"
+holder=$(sed -n "s/^[0-9]*: FLOCK *ADVISORY *WRITE \([0-9]*\) [0-9a-f]*:[0-9a-f]*:$(stat -c %i "$lock") .*/\1/p" /proc/locks)
+check "with /dev/log: /proc/locks names a pptp process of ours as the holder (${holder:-none})" \
+	sh -c "[ -n '$holder' ] && tr '\\0' ' ' < /proc/$holder/cmdline | grep -q '^$PPTP '"
+# Another call manager takes the name over (as after a hand-over): the
+# first must leave the new socket and lock file alone when it exits.
+rm -f "$sock" "$lock"
+socat UNIX-LISTEN:"$sock",type=5,fork /dev/null > /dev/null 2>&1 &
+sp=$!
+: > "$lock"
+for _ in $(seq 1 40); do [ -S "$sock" ] && break; sleep 0.05; done
+wait $lp
+expect_eq "name taken over: the tunnel still ends well" "$(child_exit "$WORK/sl.log")" 0
+sleep 0.5
+check "name taken over: the newer socket is left in place" test -S "$sock"
+check "name taken over: the newer lock file is left in place" test -f "$lock"
+expect_grep "name taken over: said so" 'is no longer our socket.*leaving it' "$WORK/sl.log"
+kill $sp 2>/dev/null; wait $sp 2>/dev/null
+rm -f "$sock" "$lock"
+stop_pacsrv
+
 # The run directory must not be open to other users.
 chmod 0777 /run/pptp
 client r.log "--frames 1"
