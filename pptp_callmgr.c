@@ -61,6 +61,7 @@ struct callmgr {
 	ino_t sock_ino;
 	bool tcp_connecting, conn_started, stopping;
 	uint64_t connect_deadline, first_client_deadline;
+	uint64_t conn_up_us;		/* when SCCRP said yes; 0 before */
 	struct pptp_conn conn;
 	struct cm_client clients[PPTP_MAX_CALLS];
 	int nclients;
@@ -326,7 +327,9 @@ static void handle_events(struct callmgr *cm, uint64_t now)
 
 		switch (ev.type) {
 		case PPTP_EV_CONN_UP:
-			break;	/* the engine logged it, with the server's details */
+			/* The engine logged it, with the server's details. */
+			cm->conn_up_us = now;
+			break;
 		case PPTP_EV_CALL_UP:
 			if (!cl) {
 				/* Its gateway left while the call was being placed. */
@@ -544,6 +547,34 @@ static void shutdown_signal(struct callmgr *cm, int sig, uint64_t now)
 	begin_stop(cm, text, now);
 }
 
+/* SIGUSR1: what the control connection is doing, in one line. */
+static void log_status(const struct callmgr *cm, uint64_t now)
+{
+	char state[CM_TEXT_MAX + 16], server[2 * PPTP_STR_LEN + 32] = "";
+
+	if (cm->tcp_connecting)
+		str_copy(state, "connecting", sizeof state);
+	else if (cm->down_exit >= 0)
+		snprintf(state, sizeof state, "down (%s)", cm->down_text);
+	else if (!cm->conn_started)
+		str_copy(state, "not connected", sizeof state);
+	else if (cm->conn.state == PPTP_CONN_ESTABLISHED && cm->conn_up_us)
+		snprintf(state, sizeof state, "ESTABLISHED for %llu s",
+			 (unsigned long long)((now - cm->conn_up_us) / 1000000u));
+	else
+		str_copy(state, pptp_conn_state_name(cm->conn.state), sizeof state);
+	if (cm->conn_up_us) {
+		char host[PPTP_STR_LEN + 1], vendor[PPTP_STR_LEN + 1];
+		str_printable(host, sizeof host, cm->conn.server.hostname, PPTP_STR_LEN);
+		str_printable(vendor, sizeof vendor, cm->conn.server.vendor, PPTP_STR_LEN);
+		snprintf(server, sizeof server, " (server \"%s\", vendor \"%s\")", host, vendor);
+	}
+	log_notice("status: control connection to %s:%d %s%s, %d call(s), %d gateway(s), "
+		   "keepalive after %u s idle, echo wait %u s", cm->server_str, PPTP_PORT, state,
+		   server, cm->conn_started ? pptp_conn_active_calls(&cm->conn) : 0, cm->nclients,
+		   cm->opt->idle_wait_s, cm->opt->max_echo_wait_s);
+}
+
 /* Done when every gateway has had its answer and the TCP connection is
  * closed.  Until the first gateway arrives we stay, even after a failed
  * connect: it must hear why (the loop gives up at first_client_deadline). */
@@ -603,8 +634,10 @@ static int callmgr_loop(struct callmgr *cm)
 		if (pfd[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			while (read(cm->sig_fd, &si, sizeof si) == sizeof si) {
-				if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT ||
-				    si.ssi_signo == SIGHUP)
+				if (si.ssi_signo == SIGUSR1)
+					log_status(cm, now);
+				else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT ||
+					 si.ssi_signo == SIGHUP)
 					shutdown_signal(cm, (int)si.ssi_signo, now);
 			}
 		}
@@ -742,11 +775,16 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 		log_notice("replaced the stale socket of a call manager that died: %s",
 			   cm->sock_path);
 
+	/* SIGUSR1 asks the gateway for its statistics, and the call manager
+	 * shares its command line: pkill -USR1 -f reaches both, and it must
+	 * not end the tunnel.  SIGUSR2 means nothing to us. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGUSR2, SIG_IGN);
 	cm->sig_fd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
 
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };

@@ -185,6 +185,26 @@ expect_grep "SIGUSR1: statistics at notice level with the manual's names" \
 	'notice: .*GRE statistics \(call [0-9]+/16384\): rx accepted [0-9]+, rx lost [0-9]+, rx under win [0-9]+, rx over win [0-9]+, rx buffered [0-9]+, rx OS errors [0-9]+, rx truncated [0-9]+, rx invalid [0-9]+, rx acks [0-9]+, tx sent [0-9]+, tx failed [0-9]+, tx short [0-9]+, tx acks [0-9]+, tx oversize [0-9]+, round trip [0-9]+ ms' \
 	"$WORK/l7.log"
 check "SIGUSR1: the gateway keeps running" kill -0 "$gw"
+# The call manager has the same command line (pkill -USR1 -f reaches it
+# too): it answers with a line about its control connection.
+kill -USR1 "$cm"
+wait_for 'callmgr: status: ' "$WORK/l7.log" 5
+expect_grep "SIGUSR1 to the call manager: its status at notice level" \
+	"notice: .*callmgr: status: control connection to $SRV_IP:1723 ESTABLISHED for [0-9]+ s \\(server \"pacsrv\", vendor \"pptp-test\"\\), 1 call\\(s\\), 1 gateway\\(s\\)" \
+	"$WORK/l7.log"
+kill -USR2 "$cm" "$gw"
+sleep 0.5
+check "SIGUSR1, SIGUSR2: the call manager keeps running" kill -0 "$cm"
+check "SIGUSR2: the gateway keeps running" kill -0 "$gw"
+check "SIGUSR1, SIGUSR2: the call manager's socket is still there" \
+	test -S "/run/pptp/$SRV_IP-n$(in_cli stat -L -c %i /proc/self/ns/net)"
+rx_acc() { grep 'GRE statistics' "$WORK/l7.log" | tail -n 1 | sed -n 's/.*rx accepted \([0-9]*\),.*/\1/p'; }
+a=$(rx_acc) n=$(grep -c 'GRE statistics' "$WORK/l7.log")
+sleep 1
+kill -USR1 "$gw"
+for _ in $(seq 1 100); do [ "$(grep -c 'GRE statistics' "$WORK/l7.log")" -gt "$n" ] && break; sleep 0.05; done
+b=$(rx_acc)
+check "SIGUSR1, SIGUSR2: frames still flow (rx accepted $a, then $b)" test "${b:-0}" -gt "${a:-0}"
 sigign() { awk '/^SigIgn/ {print $2}' /proc/$1/status; }
 # Bit 13 (SIGPIPE) of the ignored-signals mask: 0x1000.
 check "SIGPIPE is ignored by the gateway" test $(( 0x$(sigign "$gw") & 0x1000 )) -ne 0
