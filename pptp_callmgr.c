@@ -18,6 +18,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@
 #include <unistd.h>
 
 #include "pptp_ctrl.h"
+#include "pptp_quirks.h"
 #include "privileges.h"
 #include "routing.h"
 #include "sockutil.h"
@@ -74,10 +76,27 @@ struct callmgr {
 
 /* ---- names and paths ---- */
 
+static void name_add(char *buf, size_t cap, const char *fmt, ...) PPTP_PRINTF(3, 4);
+static void name_add(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n + 1 >= cap)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, cap - n, fmt, ap);
+	va_end(ap);
+}
+
+/* The socket's name says which control connection it leads to: the
+ * server, and every option that shapes that connection (where it differs
+ * from the default), so that a pptp asking for other settings gets a call
+ * manager, and a control connection, of its own. */
 static int socket_name(const struct pptp_options *o, uint32_t server, char *sock, size_t scap,
 		       char *lock, size_t lcap)
 {
-	char srv[INET_ADDRSTRLEN], bind[INET_ADDRSTRLEN + 3] = "", mark[16] = "";
+	char srv[INET_ADDRSTRLEN], opts[128] = "";
 	struct stat st;
 	struct in_addr a = { .s_addr = server };
 
@@ -86,14 +105,24 @@ static int socket_name(const struct pptp_options *o, uint32_t server, char *sock
 		struct in_addr b = { .s_addr = o->localbind };
 		char bs[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, &b, bs, sizeof bs);
-		snprintf(bind, sizeof bind, "-b%s", bs);
+		name_add(opts, sizeof opts, "-b%s", bs);
 	}
 	if (o->have_rtmark)
-		snprintf(mark, sizeof mark, "-m%u", o->rtmark);
+		name_add(opts, sizeof opts, "-m%u", o->rtmark);
+	if (o->idle_wait_s != PPTP_DEFAULT_IDLE_WAIT)
+		name_add(opts, sizeof opts, "-i%u", o->idle_wait_s);
+	if (o->max_echo_wait_s != PPTP_DEFAULT_MAX_ECHO_WAIT)
+		name_add(opts, sizeof opts, "-e%u", o->max_echo_wait_s);
+	if (o->connect_timeout_s != PPTP_DEFAULT_CONNECT_TIMEOUT)
+		name_add(opts, sizeof opts, "-t%u", o->connect_timeout_s);
+	if (o->quirk)
+		name_add(opts, sizeof opts, "-q%s", o->quirk->name);
+	if (o->nohostroute)
+		name_add(opts, sizeof opts, "-R");
 	/* The file system is shared between network namespaces but a TCP
 	 * connection is not: the namespace is part of the name. */
 	unsigned long ns = stat("/proc/self/ns/net", &st) == 0 ? (unsigned long)st.st_ino : 0;
-	int n = snprintf(sock, scap, PPTP_RUN_DIR "/%s%s%s-n%lu", srv, bind, mark, ns);
+	int n = snprintf(sock, scap, PPTP_RUN_DIR "/%s%s-n%lu", srv, opts, ns);
 	if (n < 0 || (size_t)n >= scap)
 		return -ENAMETOOLONG;
 	n = snprintf(lock, lcap, "%s.lock", sock);

@@ -248,6 +248,39 @@ expect_eq "two tunnels: one control connection" "$(grep -c '^ACCEPT' "$WORK/pac8
 expect_eq "two tunnels: two calls on it" "$(grep -c '^RECV OCRQ' "$WORK/pac8.log")" 2
 expect_eq "two tunnels: the server saw no protocol error" "$pac_rc" 0
 
+# Options that shape the control connection (--idle-wait here): a pptp
+# asking for other values gets a control connection of its own, with its
+# settings; one asking for the same values shares it.  The server takes
+# any number of control connections (no --once).
+ip netns exec "$NS_SRV" "$PACSRV" --timeout 60 > "$WORK/pac8b.log" 2>&1 &
+PAC_PID=$!
+BG_PIDS="$BG_PIDS $PAC_PID"
+wait_for LISTEN "$WORK/pac8b.log" 5
+client k1.log "--frames 200 --expect-echo --rate 40 --hold 1" &
+c1=$!
+wait_for 'tunnel to .* is up' "$WORK/k1.log" 10
+client k2.log "--frames 20 --expect-echo --hold 4" --idle-wait 1 &
+c2=$!
+wait_for 'tunnel to .* is up' "$WORK/k2.log" 10
+expect_no_grep "other --idle-wait: not the running call manager" 'using the running call manager' \
+	"$WORK/k2.log"
+ino=$(in_cli stat -L -c %i /proc/self/ns/net)
+expect_eq "other --idle-wait: a call manager socket each" \
+	"$(ls /run/pptp/ | grep -cE "^$SRV_IP-(i1-)?n$ino\$")" 2
+client k3.log "--frames 10 --expect-echo" --idle-wait 1
+expect_eq "same --idle-wait again: the call works" "$(child_exit "$WORK/k3.log")" 0
+expect_grep "same --idle-wait again: it uses the running call manager" \
+	'using the running call manager' "$WORK/k3.log"
+wait $c1 $c2
+expect_eq "other --idle-wait: the first tunnel succeeds" "$(child_exit "$WORK/k1.log")" 0
+expect_eq "other --idle-wait: the second tunnel succeeds" "$(child_exit "$WORK/k2.log")" 0
+sleep 0.3
+kill "$PAC_PID"; wait "$PAC_PID"; pac_rc=$?
+expect_eq "other --idle-wait: two control connections" "$(grep -c '^ACCEPT' "$WORK/pac8b.log")" 2
+expect_eq "other --idle-wait: three calls on them" "$(grep -c '^RECV OCRQ' "$WORK/pac8b.log")" 3
+expect_grep "other --idle-wait: its keepalive runs after 1 s of silence" '^RECV ECHORQ' "$WORK/pac8b.log"
+expect_eq "other --idle-wait: the server saw no protocol error" "$pac_rc" 0
+
 # A server that takes one call only: the second is refused in words, the
 # first is unharmed.
 start_pacsrv pac9.log --fault refuse-second-call
