@@ -69,6 +69,8 @@ struct callmgr {
 	int nclients;
 	bool had_client;
 	struct host_route route;
+	int route_fd;			/* the shared route file (see route_share_open) */
+	bool route_pptp;		/* the route is one a call manager added */
 	char hostname[PPTP_STR_LEN + 1];
 	int down_exit;			/* set once the control connection is over */
 	char down_text[CM_TEXT_MAX];
@@ -89,6 +91,15 @@ static void name_add(char *buf, size_t cap, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The file system is shared between network namespaces but a TCP
+ * connection or a route is not: the namespace is part of every name. */
+static unsigned long netns_id(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/net", &st) == 0 ? (unsigned long)st.st_ino : 0;
+}
+
 /* The socket's name says which control connection it leads to: the
  * server, and every option that shapes that connection (where it differs
  * from the default), so that a pptp asking for other settings gets a call
@@ -97,7 +108,6 @@ static int socket_name(const struct pptp_options *o, uint32_t server, char *sock
 		       char *lock, size_t lcap)
 {
 	char srv[INET_ADDRSTRLEN], opts[128] = "";
-	struct stat st;
 	struct in_addr a = { .s_addr = server };
 
 	inet_ntop(AF_INET, &a, srv, sizeof srv);
@@ -119,10 +129,7 @@ static int socket_name(const struct pptp_options *o, uint32_t server, char *sock
 		name_add(opts, sizeof opts, "-q%s", o->quirk->name);
 	if (o->nohostroute)
 		name_add(opts, sizeof opts, "-R");
-	/* The file system is shared between network namespaces but a TCP
-	 * connection is not: the namespace is part of the name. */
-	unsigned long ns = stat("/proc/self/ns/net", &st) == 0 ? (unsigned long)st.st_ino : 0;
-	int n = snprintf(sock, scap, PPTP_RUN_DIR "/%s%s-n%lu", srv, opts, ns);
+	int n = snprintf(sock, scap, PPTP_RUN_DIR "/%s%s-n%lu", srv, opts, netns_id());
 	if (n < 0 || (size_t)n >= scap)
 		return -ENAMETOOLONG;
 	n = snprintf(lock, lcap, "%s.lock", sock);
@@ -712,16 +719,171 @@ static int callmgr_loop(struct callmgr *cm)
 	return cm->down_exit > 0 ? cm->down_exit : PPTP_EXIT_OK;
 }
 
-static void cleanup(struct callmgr *cm)
+/* ---- the host route, shared ----
+ *
+ * Every call manager for one server in one network namespace needs the
+ * same host route (other options give other call managers): the first adds
+ * it, and it must stay until the last has gone.  They share the file
+ * PPTP_RUN_DIR/ADDR-nNS.route, with OFD locks (per open file, released when
+ * the process dies): each user holds a read lock on byte 1 for as long as it
+ * runs; a write lock on byte 0 is held around adding and removing; and
+ * whoever can then turn its read lock on byte 1 into a write lock is the
+ * last user.  The file describes the route when a call manager added it,
+ * and is empty when the route was someone else's. */
+
+static int ofd_lock(int fd, short type, off_t start, bool wait)
+{
+	struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = start, .l_len = 1 };
+	int r;
+
+	while ((r = fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl)) < 0 && errno == EINTR)
+		;
+	return r < 0 ? -errno : 0;
+}
+
+/* Open the route file with byte 0 locked: the fd, or -errno.  The last
+ * user unlinks the file; whoever opened it just before retries. */
+static int route_share_open(const char *path)
+{
+	for (int tries = 0; tries < 5; tries++) {
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return -errno;
+		int r = ofd_lock(fd, F_WRLCK, 0, true);
+		struct stat a, b;
+		if (r == 0 && fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev)
+			return fd;
+		close(fd);
+		if (r < 0)
+			return r;
+	}
+	return -EAGAIN;
+}
+
+/* The route the file describes, if any (r->added set then). */
+static bool route_share_read(int fd, uint32_t server, struct host_route *r)
+{
+	char buf[128];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	unsigned dst, gw, table;
+	int ifindex;
+
+	memset(r, 0, sizeof *r);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	if (sscanf(buf, "%x %x %d %u %15s", &dst, &gw, &ifindex, &table, r->ifname) != 5 ||
+	    dst != server || ifindex <= 0)
+		return false;
+	r->dst = dst;
+	r->gateway = gw;
+	r->ifindex = ifindex;
+	r->table = table;
+	r->added = true;
+	return true;
+}
+
+static void route_share_write(int fd, const struct host_route *r)
+{
+	char buf[128];
+	int n = snprintf(buf, sizeof buf, "%08x %08x %d %u %s\n", (unsigned)r->dst,
+			 (unsigned)r->gateway, r->ifindex, (unsigned)r->table, r->ifname);
+
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
+		log_warn("cannot record the host route for other call managers: %s",
+			 strerror(errno));
+}
+
+static void add_host_route(struct callmgr *cm)
+{
+	char err[256], path[sizeof cm->sock_path];
+
+	if (cm->opt->nohostroute)
+		return;
+	if (cm->opt->have_rtmark) {
+		log_info("--rtmark: not adding a host route (policy routing decides the path)");
+		return;
+	}
+	snprintf(path, sizeof path, PPTP_RUN_DIR "/%s-n%lu.route", cm->server_str, netns_id());
+	int fd = route_share_open(path), e = 0;
+	/* Byte 1 is only ever write-locked under the lock on byte 0, which we
+	 * hold: this fails only when locks do not work at all. */
+	if (fd < 0 || (e = ofd_lock(fd, F_RDLCK, 1, false)) < 0) {
+		log_warn("cannot lock %s (%s): the host route is not shared with other call "
+			 "managers for this server", path, strerror(fd < 0 ? -fd : -e));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	cm->route_fd = fd;
+	int r = route_host_add(cm->server, &cm->route, err, sizeof err);
+	struct host_route shared;
+	if (r < 0) {
+		log_warn("%s; continuing without a host route to the server", err);
+	} else if (cm->route.added) {
+		cm->route_pptp = true;
+		if (cm->route_fd >= 0)
+			route_share_write(cm->route_fd, &cm->route);
+		log_info("added host route to %s via %s%s dev %s", cm->server_str,
+			 cm->route.gateway ? inet_ntoa((struct in_addr){ cm->route.gateway }) : "",
+			 cm->route.gateway ? "" : "(on-link)", cm->route.ifname);
+	} else if (cm->route_fd >= 0 && cm->route.ifindex &&
+		   route_share_read(cm->route_fd, cm->server, &shared)) {
+		cm->route_pptp = true;
+		log_info("the host route to %s was added by another call manager for this "
+			 "server: it stays until the last of us exits", cm->server_str);
+	} else if (err[0]) {
+		log_info("%s", err);
+	}
+	if (cm->route_fd >= 0)
+		ofd_lock(cm->route_fd, F_UNLCK, 0, false);
+}
+
+/* At exit: the last user of a route a call manager added removes it. */
+static void remove_host_route(struct callmgr *cm)
 {
 	char err[200];
+	struct host_route shared;
 
-	if (cm->route.added && route_host_remove(&cm->route, err, sizeof err) < 0)
-		log_warn("%s", err);
+	if (cm->route_fd < 0) {
+		if (cm->route.added && route_host_remove(&cm->route, err, sizeof err) < 0)
+			log_warn("%s", err);
+		return;
+	}
+	int e = ofd_lock(cm->route_fd, F_WRLCK, 0, true);
+	if (e < 0) {
+		log_warn("cannot lock the shared host route file: %s; leaving the route",
+			 strerror(-e));
+	} else if (ofd_lock(cm->route_fd, F_WRLCK, 1, false) < 0) {
+		if (cm->route_pptp)
+			log_info("leaving the host route to %s in place: another call manager for "
+				 "this server still uses it", cm->server_str);
+	} else {
+		if (route_share_read(cm->route_fd, cm->server, &shared)) {
+			if (route_host_remove(&shared, err, sizeof err) < 0)
+				log_warn("%s", err);
+			else
+				log_info("removed the host route to %s", cm->server_str);
+		}
+		char path[sizeof cm->sock_path];
+		snprintf(path, sizeof path, PPTP_RUN_DIR "/%s-n%lu.route", cm->server_str,
+			 netns_id());
+		unlink(path);
+	}
+	close(cm->route_fd);
+	cm->route_fd = -1;
+	cm->route.added = false;
+}
+
+static void cleanup(struct callmgr *cm)
+{
 	if (cm->listen_fd >= 0) {
 		unlink_sock_if_ours(cm);
 		close(cm->listen_fd);
 	}
+	/* After the socket is gone: no new gateway finds us without a route. */
+	remove_host_route(cm);
 	if (cm->lock_fd >= 0) {
 		struct stat st;
 		if (fstat(cm->lock_fd, &st) == 0)
@@ -737,27 +899,6 @@ static void cleanup(struct callmgr *cm)
 			close(cm->clients[i].fd);
 }
 
-static void add_host_route(struct callmgr *cm)
-{
-	char err[256];
-
-	if (cm->opt->nohostroute)
-		return;
-	if (cm->opt->have_rtmark) {
-		log_info("--rtmark: not adding a host route (policy routing decides the path)");
-		return;
-	}
-	if (route_host_add(cm->server, &cm->route, err, sizeof err) < 0) {
-		log_warn("%s; continuing without a host route to the server", err);
-		return;
-	}
-	if (cm->route.added)
-		log_info("added host route to %s via %s%s dev %s", cm->server_str,
-			 cm->route.gateway ? inet_ntoa((struct in_addr){ cm->route.gateway }) : "",
-			 cm->route.gateway ? "" : "(on-link)", cm->route.ifname);
-	else if (err[0])
-		log_info("%s", err);
-}
 
 /* The body of the call manager process.  ready is the write end of the
  * readiness pipe to whoever started us. */
@@ -775,7 +916,7 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 	log_set_role("callmgr");
 	cm->opt = o;
 	cm->server = server;
-	cm->lock_fd = cm->listen_fd = cm->tcp_fd = cm->sig_fd = -1;
+	cm->lock_fd = cm->listen_fd = cm->tcp_fd = cm->sig_fd = cm->route_fd = -1;
 	cm->down_exit = -1;
 	for (int i = 0; i < PPTP_MAX_CALLS; i++)
 		cm->clients[i].fd = -1;
@@ -842,7 +983,7 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 	 * needs a privilege. */
 	char perr[200];
 	int keep[] = { CAP_NET_ADMIN };
-	if (privileges_limit(keep, cm->route.added ? 1 : 0, perr, sizeof perr) < 0)
+	if (privileges_limit(keep, cm->route_pptp ? 1 : 0, perr, sizeof perr) < 0)
 		log_warn("%s", perr);
 	char ok = CM_READY;
 	if (write(ready, &ok, 1) != 1)

@@ -67,7 +67,8 @@ ns_down() {
 		for p in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
 		ip netns del "$n" 2>/dev/null
 	done
-	[ -n "$ino" ] && rm -f /run/pptp/*-n"$ino" /run/pptp/*-n"$ino".lock 2>/dev/null
+	[ -n "$ino" ] && rm -f /run/pptp/*-n"$ino" /run/pptp/*-n"$ino".lock \
+		/run/pptp/*-n"$ino".route 2>/dev/null
 	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
 }
 

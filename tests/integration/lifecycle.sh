@@ -281,6 +281,32 @@ expect_eq "other --idle-wait: three calls on them" "$(grep -c '^RECV OCRQ' "$WOR
 expect_grep "other --idle-wait: its keepalive runs after 1 s of silence" '^RECV ECHORQ' "$WORK/pac8b.log"
 expect_eq "other --idle-wait: the server saw no protocol error" "$pac_rc" 0
 
+# Call managers for one server share its host route: it stays until the
+# last of them exits, whichever one added it.
+ip netns exec "$NS_SRV" "$PACSRV" --timeout 60 > "$WORK/pac8c.log" 2>&1 &
+PAC_PID=$!
+BG_PIDS="$BG_PIDS $PAC_PID"
+wait_for LISTEN "$WORK/pac8c.log" 5
+client h1.log "--frames 20 --expect-echo --hold 2" &
+c1=$!
+wait_for 'tunnel to .* is up' "$WORK/h1.log" 10
+client h2.log "--frames 250 --expect-echo --rate 50" --idle-wait 30 &
+c2=$!
+wait_for 'tunnel to .* is up' "$WORK/h2.log" 10
+expect_grep "shared host route: the second call manager knows whose it is" \
+	'host route to 192.0.2.1 was added by another call manager' "$WORK/h2.log"
+wait $c1
+expect_grep "shared host route: the first to exit leaves it, and says why" \
+	'leaving the host route to 192.0.2.1 in place: another call manager' "$WORK/h1.log"
+check "shared host route: still in place for the tunnel that remains" \
+	grep -q "^$SRV_IP dev vc$SUF proto static" <(in_cli ip route show $SRV_IP)
+wait $c2
+expect_eq "shared host route: the remaining tunnel succeeds" "$(child_exit "$WORK/h2.log")" 0
+check "shared host route: removed by the last call manager" test -z "$(in_cli ip route show $SRV_IP)"
+check "shared host route: its file is gone too" \
+	test ! -e "/run/pptp/$SRV_IP-n$(in_cli stat -L -c %i /proc/self/ns/net).route"
+kill "$PAC_PID"; wait "$PAC_PID"
+
 # A server that takes one call only: the second is refused in words, the
 # first is unharmed.
 start_pacsrv pac9.log --fault refuse-second-call
