@@ -991,8 +991,8 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 	close(ready);
 	ready = -1;
 	rc = callmgr_loop(cm);
-	log_info("call manager exits");
 	cleanup(cm);
+	log_info("call manager exits");
 	free(cm);
 	return rc;
 
