@@ -437,6 +437,9 @@ static void start_conn(struct callmgr *cm, uint64_t now)
 		.sccrp_timeout_ms = cm->connect_deadline > now + 1500000u
 			? (uint32_t)((cm->connect_deadline - now + 500000u) / 1000000u) * 1000u
 			: 1000u,
+		/* Placing the call is part of bringing the tunnel up: an OCRQ
+		 * unanswered for --connect-timeout is given up like an SCCRQ. */
+		.ocrp_timeout_ms = cm->opt->connect_timeout_s * 1000u,
 		.first_call_id = (uint16_t)(1 + (getpid() ^ (uint32_t)now) % 0xfffe),
 		.quirk = cm->opt->quirk,
 		.log = log_engine,
