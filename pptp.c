@@ -166,6 +166,7 @@ static pid_t spawn_pppd(const struct pptp_options *o, const char *pppd, struct p
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
+		signal(SIGUSR2, SIG_DFL);
 		setsid();
 		execv(pppd, argv);
 		int e = errno;
@@ -269,6 +270,9 @@ static int setup_signals(void)
 	sigset_t s;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* SIGUSR2 means nothing to pptp: a stray one (pkill -USR2 -f ...)
+	 * must not end the tunnel.  pppd gets the default back. */
+	signal(SIGUSR2, SIG_IGN);
 	sigemptyset(&s);
 	sigaddset(&s, SIGTERM);
 	sigaddset(&s, SIGINT);

@@ -18,19 +18,23 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "pptp_ctrl.h"
+#include "pptp_quirks.h"
 #include "privileges.h"
 #include "routing.h"
 #include "sockutil.h"
@@ -55,13 +59,18 @@ struct callmgr {
 	char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char lock_path[sizeof(((struct sockaddr_un *)0)->sun_path) + 8];
 	int lock_fd, listen_fd, tcp_fd, sig_fd;
+	dev_t sock_dev;			/* the socket file we bound (sock_ino 0: none) */
+	ino_t sock_ino;
 	bool tcp_connecting, conn_started, stopping;
 	uint64_t connect_deadline, first_client_deadline;
+	uint64_t conn_up_us;		/* when SCCRP said yes; 0 before */
 	struct pptp_conn conn;
 	struct cm_client clients[PPTP_MAX_CALLS];
 	int nclients;
 	bool had_client;
 	struct host_route route;
+	int route_fd;			/* the shared route file (see route_share_open) */
+	bool route_pptp;		/* the route is one a call manager added */
 	char hostname[PPTP_STR_LEN + 1];
 	int down_exit;			/* set once the control connection is over */
 	char down_text[CM_TEXT_MAX];
@@ -69,11 +78,36 @@ struct callmgr {
 
 /* ---- names and paths ---- */
 
+static void name_add(char *buf, size_t cap, const char *fmt, ...) PPTP_PRINTF(3, 4);
+static void name_add(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n + 1 >= cap)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, cap - n, fmt, ap);
+	va_end(ap);
+}
+
+/* The file system is shared between network namespaces but a TCP
+ * connection or a route is not: the namespace is part of every name. */
+static unsigned long netns_id(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/net", &st) == 0 ? (unsigned long)st.st_ino : 0;
+}
+
+/* The socket's name says which control connection it leads to: the
+ * server, and every option that shapes that connection (where it differs
+ * from the default), so that a pptp asking for other settings gets a call
+ * manager, and a control connection, of its own. */
 static int socket_name(const struct pptp_options *o, uint32_t server, char *sock, size_t scap,
 		       char *lock, size_t lcap)
 {
-	char srv[INET_ADDRSTRLEN], bind[INET_ADDRSTRLEN + 3] = "", mark[16] = "";
-	struct stat st;
+	char srv[INET_ADDRSTRLEN], opts[128] = "";
 	struct in_addr a = { .s_addr = server };
 
 	inet_ntop(AF_INET, &a, srv, sizeof srv);
@@ -81,14 +115,21 @@ static int socket_name(const struct pptp_options *o, uint32_t server, char *sock
 		struct in_addr b = { .s_addr = o->localbind };
 		char bs[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, &b, bs, sizeof bs);
-		snprintf(bind, sizeof bind, "-b%s", bs);
+		name_add(opts, sizeof opts, "-b%s", bs);
 	}
 	if (o->have_rtmark)
-		snprintf(mark, sizeof mark, "-m%u", o->rtmark);
-	/* The file system is shared between network namespaces but a TCP
-	 * connection is not: the namespace is part of the name. */
-	unsigned long ns = stat("/proc/self/ns/net", &st) == 0 ? (unsigned long)st.st_ino : 0;
-	int n = snprintf(sock, scap, PPTP_RUN_DIR "/%s%s%s-n%lu", srv, bind, mark, ns);
+		name_add(opts, sizeof opts, "-m%u", o->rtmark);
+	if (o->idle_wait_s != PPTP_DEFAULT_IDLE_WAIT)
+		name_add(opts, sizeof opts, "-i%u", o->idle_wait_s);
+	if (o->max_echo_wait_s != PPTP_DEFAULT_MAX_ECHO_WAIT)
+		name_add(opts, sizeof opts, "-e%u", o->max_echo_wait_s);
+	if (o->connect_timeout_s != PPTP_DEFAULT_CONNECT_TIMEOUT)
+		name_add(opts, sizeof opts, "-t%u", o->connect_timeout_s);
+	if (o->quirk)
+		name_add(opts, sizeof opts, "-q%s", o->quirk->name);
+	if (o->nohostroute)
+		name_add(opts, sizeof opts, "-R");
+	int n = snprintf(sock, scap, PPTP_RUN_DIR "/%s%s-n%lu", srv, opts, netns_id());
 	if (n < 0 || (size_t)n >= scap)
 		return -ENAMETOOLONG;
 	n = snprintf(lock, lcap, "%s.lock", sock);
@@ -322,7 +363,9 @@ static void handle_events(struct callmgr *cm, uint64_t now)
 
 		switch (ev.type) {
 		case PPTP_EV_CONN_UP:
-			break;	/* the engine logged it, with the server's details */
+			/* The engine logged it, with the server's details. */
+			cm->conn_up_us = now;
+			break;
 		case PPTP_EV_CALL_UP:
 			if (!cl) {
 				/* Its gateway left while the call was being placed. */
@@ -394,6 +437,9 @@ static void start_conn(struct callmgr *cm, uint64_t now)
 		.sccrp_timeout_ms = cm->connect_deadline > now + 1500000u
 			? (uint32_t)((cm->connect_deadline - now + 500000u) / 1000000u) * 1000u
 			: 1000u,
+		/* Placing the call is part of bringing the tunnel up: an OCRQ
+		 * unanswered for --connect-timeout is given up like an SCCRQ. */
+		.ocrp_timeout_ms = cm->opt->connect_timeout_s * 1000u,
 		.first_call_id = (uint16_t)(1 + (getpid() ^ (uint32_t)now) % 0xfffe),
 		.quirk = cm->opt->quirk,
 		.log = log_engine,
@@ -493,6 +539,28 @@ static void tcp_readable(struct callmgr *cm, uint64_t now)
 
 /* ---- lifetime ---- */
 
+/* Remove path only while it still names the file (dev, ino) this process
+ * made: a name that now belongs to another call manager stays. */
+static void unlink_if_same(const char *path, dev_t dev, ino_t ino, const char *what)
+{
+	struct stat st;
+
+	if (!ino || lstat(path, &st) < 0)
+		return;
+	if (st.st_dev != dev || st.st_ino != ino) {
+		log_warn("%s is no longer our %s (another call manager's?): leaving it", path,
+			 what);
+		return;
+	}
+	unlink(path);
+}
+
+static void unlink_sock_if_ours(struct callmgr *cm)
+{
+	unlink_if_same(cm->sock_path, cm->sock_dev, cm->sock_ino, "socket");
+	cm->sock_ino = 0;
+}
+
 static void begin_stop(struct callmgr *cm, const char *why, uint64_t now)
 {
 	if (cm->stopping)
@@ -500,7 +568,7 @@ static void begin_stop(struct callmgr *cm, const char *why, uint64_t now)
 	cm->stopping = true;
 	log_info("stopping the control connection: %s", why);
 	/* New gateways must not find a call manager that is going away. */
-	unlink(cm->sock_path);
+	unlink_sock_if_ours(cm);
 	if (cm->conn_started && !pptp_conn_is_closed(&cm->conn))
 		pptp_conn_stop(&cm->conn, now);
 }
@@ -516,6 +584,34 @@ static void shutdown_signal(struct callmgr *cm, int sig, uint64_t now)
 		if (cm->clients[i].fd >= 0)
 			client_end(cm, &cm->clients[i], PPTP_EXIT_OK, text, now);
 	begin_stop(cm, text, now);
+}
+
+/* SIGUSR1: what the control connection is doing, in one line. */
+static void log_status(const struct callmgr *cm, uint64_t now)
+{
+	char state[CM_TEXT_MAX + 16], server[2 * PPTP_STR_LEN + 32] = "";
+
+	if (cm->tcp_connecting)
+		str_copy(state, "connecting", sizeof state);
+	else if (cm->down_exit >= 0)
+		snprintf(state, sizeof state, "down (%s)", cm->down_text);
+	else if (!cm->conn_started)
+		str_copy(state, "not connected", sizeof state);
+	else if (cm->conn.state == PPTP_CONN_ESTABLISHED && cm->conn_up_us)
+		snprintf(state, sizeof state, "ESTABLISHED for %llu s",
+			 (unsigned long long)((now - cm->conn_up_us) / 1000000u));
+	else
+		str_copy(state, pptp_conn_state_name(cm->conn.state), sizeof state);
+	if (cm->conn_up_us) {
+		char host[PPTP_STR_LEN + 1], vendor[PPTP_STR_LEN + 1];
+		str_printable(host, sizeof host, cm->conn.server.hostname, PPTP_STR_LEN);
+		str_printable(vendor, sizeof vendor, cm->conn.server.vendor, PPTP_STR_LEN);
+		snprintf(server, sizeof server, " (server \"%s\", vendor \"%s\")", host, vendor);
+	}
+	log_notice("status: control connection to %s:%d %s%s, %d call(s), %d gateway(s), "
+		   "keepalive after %u s idle, echo wait %u s", cm->server_str, PPTP_PORT, state,
+		   server, cm->conn_started ? pptp_conn_active_calls(&cm->conn) : 0, cm->nclients,
+		   cm->opt->idle_wait_s, cm->opt->max_echo_wait_s);
 }
 
 /* Done when every gateway has had its answer and the TCP connection is
@@ -577,8 +673,10 @@ static int callmgr_loop(struct callmgr *cm)
 		if (pfd[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			while (read(cm->sig_fd, &si, sizeof si) == sizeof si) {
-				if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT ||
-				    si.ssi_signo == SIGHUP)
+				if (si.ssi_signo == SIGUSR1)
+					log_status(cm, now);
+				else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT ||
+					 si.ssi_signo == SIGHUP)
 					shutdown_signal(cm, (int)si.ssi_signo, now);
 			}
 		}
@@ -624,21 +722,176 @@ static int callmgr_loop(struct callmgr *cm)
 	return cm->down_exit > 0 ? cm->down_exit : PPTP_EXIT_OK;
 }
 
-static void cleanup(struct callmgr *cm)
+/* ---- the host route, shared ----
+ *
+ * Every call manager for one server in one network namespace needs the
+ * same host route (other options give other call managers): the first adds
+ * it, and it must stay until the last has gone.  They share the file
+ * PPTP_RUN_DIR/ADDR-nNS.route, with OFD locks (per open file, released when
+ * the process dies): each user holds a read lock on byte 1 for as long as it
+ * runs; a write lock on byte 0 is held around adding and removing; and
+ * whoever can then turn its read lock on byte 1 into a write lock is the
+ * last user.  The file describes the route when a call manager added it,
+ * and is empty when the route was someone else's. */
+
+static int ofd_lock(int fd, short type, off_t start, bool wait)
+{
+	struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = start, .l_len = 1 };
+	int r;
+
+	while ((r = fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl)) < 0 && errno == EINTR)
+		;
+	return r < 0 ? -errno : 0;
+}
+
+/* Open the route file with byte 0 locked: the fd, or -errno.  The last
+ * user unlinks the file; whoever opened it just before retries. */
+static int route_share_open(const char *path)
+{
+	for (int tries = 0; tries < 5; tries++) {
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return -errno;
+		int r = ofd_lock(fd, F_WRLCK, 0, true);
+		struct stat a, b;
+		if (r == 0 && fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev)
+			return fd;
+		close(fd);
+		if (r < 0)
+			return r;
+	}
+	return -EAGAIN;
+}
+
+/* The route the file describes, if any (r->added set then). */
+static bool route_share_read(int fd, uint32_t server, struct host_route *r)
+{
+	char buf[128];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	unsigned dst, gw, table;
+	int ifindex;
+
+	memset(r, 0, sizeof *r);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	if (sscanf(buf, "%x %x %d %u %15s", &dst, &gw, &ifindex, &table, r->ifname) != 5 ||
+	    dst != server || ifindex <= 0)
+		return false;
+	r->dst = dst;
+	r->gateway = gw;
+	r->ifindex = ifindex;
+	r->table = table;
+	r->added = true;
+	return true;
+}
+
+static void route_share_write(int fd, const struct host_route *r)
+{
+	char buf[128];
+	int n = snprintf(buf, sizeof buf, "%08x %08x %d %u %s\n", (unsigned)r->dst,
+			 (unsigned)r->gateway, r->ifindex, (unsigned)r->table, r->ifname);
+
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
+		log_warn("cannot record the host route for other call managers: %s",
+			 strerror(errno));
+}
+
+static void add_host_route(struct callmgr *cm)
+{
+	char err[256], path[sizeof cm->sock_path];
+
+	if (cm->opt->nohostroute)
+		return;
+	if (cm->opt->have_rtmark) {
+		log_info("--rtmark: not adding a host route (policy routing decides the path)");
+		return;
+	}
+	snprintf(path, sizeof path, PPTP_RUN_DIR "/%s-n%lu.route", cm->server_str, netns_id());
+	int fd = route_share_open(path), e = 0;
+	/* Byte 1 is only ever write-locked under the lock on byte 0, which we
+	 * hold: this fails only when locks do not work at all. */
+	if (fd < 0 || (e = ofd_lock(fd, F_RDLCK, 1, false)) < 0) {
+		log_warn("cannot lock %s (%s): the host route is not shared with other call "
+			 "managers for this server", path, strerror(fd < 0 ? -fd : -e));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	cm->route_fd = fd;
+	uint32_t src = cm->opt->have_localbind ? cm->opt->localbind : 0;
+	int r = route_host_add(cm->server, src, &cm->route, err, sizeof err);
+	struct host_route shared;
+	if (r < 0) {
+		log_warn("%s; continuing without a host route to the server", err);
+	} else if (cm->route.added) {
+		cm->route_pptp = true;
+		if (cm->route_fd >= 0)
+			route_share_write(cm->route_fd, &cm->route);
+		log_info("added host route to %s via %s%s dev %s", cm->server_str,
+			 cm->route.gateway ? inet_ntoa((struct in_addr){ cm->route.gateway }) : "",
+			 cm->route.gateway ? "" : "(on-link)", cm->route.ifname);
+	} else if (cm->route_fd >= 0 && cm->route.ifindex &&
+		   route_share_read(cm->route_fd, cm->server, &shared)) {
+		cm->route_pptp = true;
+		log_info("the host route to %s was added by another call manager for this "
+			 "server: it stays until the last of us exits", cm->server_str);
+	} else if (err[0]) {
+		log_info("%s", err);
+	}
+	if (cm->route_fd >= 0)
+		ofd_lock(cm->route_fd, F_UNLCK, 0, false);
+}
+
+/* At exit: the last user of a route a call manager added removes it. */
+static void remove_host_route(struct callmgr *cm)
 {
 	char err[200];
+	struct host_route shared;
 
-	if (cm->route.added && route_host_remove(&cm->route, err, sizeof err) < 0)
-		log_warn("%s", err);
+	if (cm->route_fd < 0) {
+		if (cm->route.added && route_host_remove(&cm->route, err, sizeof err) < 0)
+			log_warn("%s", err);
+		return;
+	}
+	int e = ofd_lock(cm->route_fd, F_WRLCK, 0, true);
+	if (e < 0) {
+		log_warn("cannot lock the shared host route file: %s; leaving the route",
+			 strerror(-e));
+	} else if (ofd_lock(cm->route_fd, F_WRLCK, 1, false) < 0) {
+		if (cm->route_pptp)
+			log_info("leaving the host route to %s in place: another call manager for "
+				 "this server still uses it", cm->server_str);
+	} else {
+		if (route_share_read(cm->route_fd, cm->server, &shared)) {
+			if (route_host_remove(&shared, err, sizeof err) < 0)
+				log_warn("%s", err);
+			else
+				log_info("removed the host route to %s", cm->server_str);
+		}
+		char path[sizeof cm->sock_path];
+		snprintf(path, sizeof path, PPTP_RUN_DIR "/%s-n%lu.route", cm->server_str,
+			 netns_id());
+		unlink(path);
+	}
+	close(cm->route_fd);
+	cm->route_fd = -1;
+	cm->route.added = false;
+}
+
+static void cleanup(struct callmgr *cm)
+{
 	if (cm->listen_fd >= 0) {
-		/* Only remove the name if it is still ours. */
-		struct stat a, b;
-		if (fstat(cm->listen_fd, &a) == 0 && stat(cm->sock_path, &b) == 0)
-			unlink(cm->sock_path);
+		unlink_sock_if_ours(cm);
 		close(cm->listen_fd);
 	}
+	/* After the socket is gone: no new gateway finds us without a route. */
+	remove_host_route(cm);
 	if (cm->lock_fd >= 0) {
-		unlink(cm->lock_path);
+		struct stat st;
+		if (fstat(cm->lock_fd, &st) == 0)
+			unlink_if_same(cm->lock_path, st.st_dev, st.st_ino, "lock file");
 		close(cm->lock_fd);
 	}
 	if (cm->tcp_fd >= 0)
@@ -650,28 +903,6 @@ static void cleanup(struct callmgr *cm)
 			close(cm->clients[i].fd);
 }
 
-static void add_host_route(struct callmgr *cm)
-{
-	char err[256];
-
-	if (cm->opt->nohostroute)
-		return;
-	if (cm->opt->have_rtmark) {
-		log_info("--rtmark: not adding a host route (policy routing decides the path)");
-		return;
-	}
-	uint32_t src = cm->opt->have_localbind ? cm->opt->localbind : 0;
-	if (route_host_add(cm->server, src, &cm->route, err, sizeof err) < 0) {
-		log_warn("%s; continuing without a host route to the server", err);
-		return;
-	}
-	if (cm->route.added)
-		log_info("added host route to %s via %s%s dev %s", cm->server_str,
-			 cm->route.gateway ? inet_ntoa((struct in_addr){ cm->route.gateway }) : "",
-			 cm->route.gateway ? "" : "(on-link)", cm->route.ifname);
-	else if (err[0])
-		log_info("%s", err);
-}
 
 /* The body of the call manager process.  ready is the write end of the
  * readiness pipe to whoever started us. */
@@ -689,7 +920,7 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 	log_set_role("callmgr");
 	cm->opt = o;
 	cm->server = server;
-	cm->lock_fd = cm->listen_fd = cm->tcp_fd = cm->sig_fd = -1;
+	cm->lock_fd = cm->listen_fd = cm->tcp_fd = cm->sig_fd = cm->route_fd = -1;
 	cm->down_exit = -1;
 	for (int i = 0; i < PPTP_MAX_CALLS; i++)
 		cm->clients[i].fd = -1;
@@ -718,11 +949,16 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 		log_notice("replaced the stale socket of a call manager that died: %s",
 			   cm->sock_path);
 
+	/* SIGUSR1 asks the gateway for its statistics, and the call manager
+	 * shares its command line: pkill -USR1 -f reaches both, and it must
+	 * not end the tunnel.  SIGUSR2 means nothing to us. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGUSR2, SIG_IGN);
 	cm->sig_fd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
 
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -735,6 +971,13 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 		log_err("cannot listen on %s: %s", cm->sock_path, strerror(errno));
 		goto report;
 	}
+	/* The file bind() made: fstat() of the socket would describe the
+	 * socket, not its name.  We hold the lock, so nobody else made it. */
+	struct stat sst;
+	if (lstat(cm->sock_path, &sst) == 0) {
+		cm->sock_dev = sst.st_dev;
+		cm->sock_ino = sst.st_ino;
+	}
 	uint64_t now = now_us();
 	cm->first_client_deadline = now + (uint64_t)CALLMGR_FIRST_CLIENT_S * 1000000u;
 	add_host_route(cm);
@@ -744,7 +987,7 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 	 * needs a privilege. */
 	char perr[200];
 	int keep[] = { CAP_NET_ADMIN };
-	if (privileges_limit(keep, cm->route.added ? 1 : 0, perr, sizeof perr) < 0)
+	if (privileges_limit(keep, cm->route_pptp ? 1 : 0, perr, sizeof perr) < 0)
 		log_warn("%s", perr);
 	char ok = CM_READY;
 	if (write(ready, &ok, 1) != 1)
@@ -752,8 +995,8 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 	close(ready);
 	ready = -1;
 	rc = callmgr_loop(cm);
-	log_info("call manager exits");
 	cleanup(cm);
+	log_info("call manager exits");
 	free(cm);
 	return rc;
 
@@ -765,6 +1008,48 @@ report:
 		free(cm);
 	}
 	return rc;
+}
+
+static int close_range_call(unsigned lo, unsigned hi)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+	return close_range(lo, hi, 0);
+#elif defined(SYS_close_range)
+	return (int)syscall(SYS_close_range, lo, hi, 0);
+#else
+	(void)lo;
+	(void)hi;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* Close descriptors lo..hi; where close_range(2) is missing (before Linux
+ * 5.9), one by one up to the descriptor limit. */
+static void close_fds(unsigned lo, unsigned hi)
+{
+	if (lo > hi || close_range_call(lo, hi) == 0)
+		return;
+	struct rlimit rl;
+	unsigned max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+		rl.rlim_cur < 1048576 ? (unsigned)rl.rlim_cur : 1048576;
+	for (unsigned fd = lo; fd <= hi && fd < max; fd++)
+		close((int)fd);
+}
+
+/* Every descriptor above stderr except keep.  syslog's own is closed and
+ * reopened properly around it (see log_suspend). */
+static void close_fds_except(int keep)
+{
+	unsigned first = STDERR_FILENO + 1;
+
+	log_suspend();
+	if (keep >= (int)first) {
+		close_fds(first, (unsigned)keep - 1);
+		first = (unsigned)keep + 1;
+	}
+	close_fds(first, ~0u);
+	log_resume();
 }
 
 /* Start a call manager, detached from us (double fork: it must outlive
@@ -793,9 +1078,7 @@ static char spawn_callmgr(const struct pptp_options *o, uint32_t server, int *ex
 			setsid();
 		/* Keep only what we need: the gateway's descriptors (pty, GRE,
 		 * signalfd) must not live on in a process that outlives it. */
-		for (int fd = STDERR_FILENO + 1; fd < 1024; fd++)
-			if (fd != p[1])
-				close(fd);
+		close_fds_except(p[1]);
 		pid_t pid2 = fork();
 		if (pid2 != 0) {
 			close(p[1]);

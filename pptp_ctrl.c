@@ -749,7 +749,7 @@ static bool send_OCRQ(struct pptp_conn *c, int idx, uint64_t now)
 	if (c->cfg.quirk && c->cfg.quirk->ocrq)
 		c->cfg.quirk->ocrq(r);
 	call->state = PPTP_CALL_WAIT_OCRP;
-	call->deadline_us = after_ms(now, PPTP_OCRP_TIMEOUT_MS);
+	call->deadline_us = after_ms(now, c->cfg.ocrp_timeout_ms);
 	conn_log(c, L_INFO, "calling: call ID %u, serial %u, phone \"%s\"", r->call_id, r->serial,
 		 r->phone);
 	return send_msg(c, &m);
@@ -1169,6 +1169,8 @@ void pptp_conn_init(struct pptp_conn *c, const struct pptp_conn_config *cfg, uin
 	if (!c->cfg.sccrp_timeout_ms)
 		c->cfg.sccrp_timeout_ms = PPTP_SCCRP_TIMEOUT_MS;
 	c->state_deadline_us = after_ms(now_us, c->cfg.sccrp_timeout_ms);
+	if (!c->cfg.ocrp_timeout_ms)
+		c->cfg.ocrp_timeout_ms = PPTP_OCRP_TIMEOUT_MS;
 	c->last_rx_us = now_us;
 	c->echo_next_id = 1;
 	c->next_call_id = c->cfg.first_call_id ? c->cfg.first_call_id : 1;
@@ -1276,7 +1278,7 @@ void pptp_conn_tick(struct pptp_conn *c, uint64_t now_us)
 			continue;
 		if (call->state == PPTP_CALL_WAIT_OCRP) {
 			/* Tell the server too, in case the reply is merely late. */
-			secs_str(secs, sizeof secs, PPTP_OCRP_TIMEOUT_MS);
+			secs_str(secs, sizeof secs, c->cfg.ocrp_timeout_ms);
 			if (send_CCR(c, call->call_id))
 				call_end(c, i, PPTP_CALL_NO_REPLY, 0, 0, 0,
 					 "no Outgoing-Call-Reply from the server within %s", secs);

@@ -202,7 +202,7 @@ struct pptp_quirk;	/* pptp_quirks.h */
 
 /* Timers the RFC leaves to the implementation (milliseconds). */
 #define PPTP_SCCRP_TIMEOUT_MS 30000	/* waiting for Start-Control-Connection-Reply */
-#define PPTP_OCRP_TIMEOUT_MS 60000	/* waiting for Outgoing-Call-Reply */
+#define PPTP_OCRP_TIMEOUT_MS 60000	/* waiting for Outgoing-Call-Reply, by default */
 #define PPTP_CDN_TIMEOUT_MS 10000	/* waiting for Call-Disconnect-Notify after our clear */
 #define PPTP_STOPCCRP_TIMEOUT_MS 5000	/* waiting for Stop-Control-Connection-Reply */
 
@@ -213,6 +213,7 @@ struct pptp_conn_config {
 	uint32_t idle_wait_ms;		/* silence before an Echo-Request (--idle-wait) */
 	uint32_t max_echo_wait_ms;	/* wait for its Echo-Reply (--max-echo-wait) */
 	uint32_t sccrp_timeout_ms;	/* wait for SCCRP; 0: PPTP_SCCRP_TIMEOUT_MS */
+	uint32_t ocrp_timeout_ms;	/* wait for each OCRP; 0: PPTP_OCRP_TIMEOUT_MS */
 	uint16_t first_call_id;		/* our call IDs count up from here (never 0) */
 	const struct pptp_quirk *quirk;	/* NULL: none */
 	pptp_log_fn log;		/* NULL: silent */
@@ -250,7 +251,7 @@ enum pptp_conn_down {
 enum pptp_call_down {
 	PPTP_CALL_CLEARED = 1,	/* we cleared it (pptp_conn_call_close) */
 	PPTP_CALL_REFUSED,	/* OCRP result was not "connected" */
-	PPTP_CALL_NO_REPLY,	/* no OCRP within PPTP_OCRP_TIMEOUT_MS */
+	PPTP_CALL_NO_REPLY,	/* no OCRP within cfg.ocrp_timeout_ms */
 	PPTP_CALL_DISCONNECTED,	/* the server sent Call-Disconnect-Notify */
 	PPTP_CALL_CONN_LOST,	/* the control connection went down under it */
 };

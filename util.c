@@ -15,7 +15,8 @@ static struct {
 	int max_level;
 	bool to_stderr;
 	bool opened;
-} lg = { "anon", "anon", L_INFO, true, false };
+	bool suspended;		/* closelog()ed by log_suspend */
+} lg = { "anon", "anon", L_INFO, true, false, false };
 
 static void log_rebuild_prefix(const char *role)
 {
@@ -37,6 +38,27 @@ void log_init(const char *logstring, int loglevel, bool to_stderr)
 	}
 }
 
+/* syslog keeps a descriptor of its own (LOG_NDELAY opens it at once).  A
+ * process that closes every descriptor it did not open itself must let
+ * syslog close its own first: closed behind its back, the number is reused
+ * by the next open(), and the first failed send makes syslog close that
+ * file (whatever it now is) to reconnect. */
+void log_suspend(void)
+{
+	if (!lg.opened || lg.suspended)
+		return;
+	closelog();
+	lg.suspended = true;
+}
+
+void log_resume(void)
+{
+	if (!lg.suspended)
+		return;
+	openlog("pptp", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	lg.suspended = false;
+}
+
 void log_set_role(const char *role) { log_rebuild_prefix(role); }
 void log_set_stderr(bool on) { lg.to_stderr = on; }
 bool log_wants(int level) { return level <= lg.max_level; }
@@ -48,7 +70,7 @@ void log_vmsg(int level, const char *fmt, va_list ap)
 	if (!log_wants(level))
 		return;
 	vsnprintf(line, sizeof line, fmt, ap);
-	if (lg.opened)
+	if (lg.opened && !lg.suspended)
 		syslog(LOG_DAEMON | level, "%s: %s", lg.prefix, line);
 	if (lg.to_stderr) {
 		/* One write per line so the processes' lines do not interleave. */

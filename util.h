@@ -52,6 +52,10 @@ void log_fn_printf(pptp_log_fn fn, void *ctx, int level, const char *fmt, ...) P
  * "gateway", ...). */
 void log_init(const char *logstring, int loglevel, bool to_stderr);
 void log_set_role(const char *role);
+/* Close syslog's descriptor before closing descriptors wholesale (lines
+ * logged meanwhile go to stderr only); log_resume opens it again. */
+void log_suspend(void);
+void log_resume(void);
 void log_set_stderr(bool on);
 bool log_wants(int level);
 void log_msg(int level, const char *fmt, ...) PPTP_PRINTF(2, 3);

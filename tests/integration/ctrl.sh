@@ -98,6 +98,32 @@ expect_grep "failover: the tunnel names the address it took" 'tunnel to 192.0.2.
 wait "$PAC_PID"
 in_srv ip addr del 192.0.2.3/24 dev "vs$SUF"
 
+# 6c. The first address is black-holed (its packets vanish, as in 5b: a
+# /32 through the server, which does not forward), not refusing: with
+# --connect-timeout 2 it is given up after 2 s and the second one works.
+in_srv sysctl -qw net.ipv4.ip_forward=0
+in_cli ip route add 192.0.2.3/32 via $SRV_IP
+printf '192.0.2.3 multi.pptp.test\n%s multi.pptp.test\n' $SRV_IP > "$WORK/hosts"
+start_pacsrv pac6bh.log --listen $SRV_IP
+t0=$(date +%s%N)
+in_cli unshare -m sh -c "mount --bind '$WORK/hosts' /etc/hosts &&
+	exec timeout 60 '$FAKEPPP' --frames 10 --expect-echo -- '$PPTP' multi.pptp.test \
+	--nolaunchpppd --debug --connect-timeout 2" > "$WORK/c6bh.log" 2>&1 &
+cp=$!
+wait_for 'tunnel to 192.0.2.1 is up' "$WORK/c6bh.log" 10
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+wait $cp
+expect_eq "failover past a dead address: the tunnel comes up on the second" \
+	"$(child_exit "$WORK/c6bh.log")" 0
+check "failover past a dead address: up after --connect-timeout, within 3.5 s ($ms ms)" \
+	test "$ms" -ge 1900 -a "$ms" -le 3500
+expect_grep "failover past a dead address: the first address's failure is logged" \
+	'no answer from 192.0.2.3 on TCP port 1723 within 2 s' "$WORK/c6bh.log"
+expect_grep "failover past a dead address: then the next address" \
+	'192.0.2.3 did not accept a control connection: trying the next address' "$WORK/c6bh.log"
+wait "$PAC_PID"
+in_cli ip route del 192.0.2.3/32 via $SRV_IP
+
 # A refused call is not a reason to try another address.
 printf '%s multi.pptp.test\n192.0.2.51 multi.pptp.test\n' $SRV_IP > "$WORK/hosts"
 start_pacsrv pac6c.log --fault refuse-call=4

@@ -67,7 +67,8 @@ ns_down() {
 		for p in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
 		ip netns del "$n" 2>/dev/null
 	done
-	[ -n "$ino" ] && rm -f /run/pptp/*-n"$ino" /run/pptp/*-n"$ino".lock 2>/dev/null
+	[ -n "$ino" ] && rm -f /run/pptp/*-n"$ino" /run/pptp/*-n"$ino".lock \
+		/run/pptp/*-n"$ino".route 2>/dev/null
 	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
 }
 
@@ -143,6 +144,33 @@ nft_rule() {
 # shellcheck disable=SC2086
 nft_drop() { nft_rule "$1" "$2" $3 drop; }
 nft_clear() { ip netns exec "$1" nft delete table inet ptest 2>/dev/null; }
+# A machine with a syslog daemon: syslog_start listens on a datagram socket
+# (what arrives lands in $WORK/syslog, datagrams without newlines), and
+# "${DEVLOG[@]}" CMD... runs CMD in a private mount namespace whose /dev is
+# a copy of the real one plus "log", that socket.  (/dev/log is missing on
+# this test machine, and glibc's syslog behaves differently without it.)
+DEVLOG_SH='sock=$1 real=$2; shift 2
+mkdir -p "$real" && mount --rbind /dev "$real" && mount -t tmpfs -o mode=755 devlog /dev ||
+	exit 125
+for f in "$real"/* "$real"/.[!.]*; do
+	[ -e "$f" ] || [ -L "$f" ] || continue
+	n=/dev/${f##*/}
+	# ptmx finds its devpts through the directory it is in: a node of its own.
+	if [ "$n" = /dev/ptmx ]; then mknod -m 666 "$n" c 5 2
+	elif [ -L "$f" ]; then cp -P "$f" "$n"
+	elif [ -d "$f" ]; then mkdir "$n" && mount --rbind "$f" "$n"
+	else touch "$n" && mount --bind "$f" "$n"; fi || exit 125
+done
+touch /dev/log && mount --bind "$sock" /dev/log || exit 125
+exec "$@"'
+DEVLOG=(unshare -m sh -c "$DEVLOG_SH" devlog "$WORK/syslog.sock" "$WORK/realdev")
+syslog_start() {
+	socat -u UNIX-RECV:"$WORK/syslog.sock" OPEN:"$WORK/syslog",creat,append > /dev/null 2>&1 &
+	SYSLOG_PID=$!
+	BG_PIDS="$BG_PIDS $SYSLOG_PID"
+	for _ in $(seq 1 40); do [ -S "$WORK/syslog.sock" ] && return 0; sleep 0.05; done
+	echo "the syslog listener did not start"; return 1
+}
 
 trap ns_down EXIT
 ns_up

@@ -185,6 +185,26 @@ expect_grep "SIGUSR1: statistics at notice level with the manual's names" \
 	'notice: .*GRE statistics \(call [0-9]+/16384\): rx accepted [0-9]+, rx lost [0-9]+, rx under win [0-9]+, rx over win [0-9]+, rx buffered [0-9]+, rx OS errors [0-9]+, rx truncated [0-9]+, rx invalid [0-9]+, rx acks [0-9]+, tx sent [0-9]+, tx failed [0-9]+, tx short [0-9]+, tx acks [0-9]+, tx oversize [0-9]+, round trip [0-9]+ ms' \
 	"$WORK/l7.log"
 check "SIGUSR1: the gateway keeps running" kill -0 "$gw"
+# The call manager has the same command line (pkill -USR1 -f reaches it
+# too): it answers with a line about its control connection.
+kill -USR1 "$cm"
+wait_for 'callmgr: status: ' "$WORK/l7.log" 5
+expect_grep "SIGUSR1 to the call manager: its status at notice level" \
+	"notice: .*callmgr: status: control connection to $SRV_IP:1723 ESTABLISHED for [0-9]+ s \\(server \"pacsrv\", vendor \"pptp-test\"\\), 1 call\\(s\\), 1 gateway\\(s\\)" \
+	"$WORK/l7.log"
+kill -USR2 "$cm" "$gw"
+sleep 0.5
+check "SIGUSR1, SIGUSR2: the call manager keeps running" kill -0 "$cm"
+check "SIGUSR2: the gateway keeps running" kill -0 "$gw"
+check "SIGUSR1, SIGUSR2: the call manager's socket is still there" \
+	test -S "/run/pptp/$SRV_IP-n$(in_cli stat -L -c %i /proc/self/ns/net)"
+rx_acc() { grep 'GRE statistics' "$WORK/l7.log" | tail -n 1 | sed -n 's/.*rx accepted \([0-9]*\),.*/\1/p'; }
+a=$(rx_acc) n=$(grep -c 'GRE statistics' "$WORK/l7.log")
+sleep 1
+kill -USR1 "$gw"
+for _ in $(seq 1 100); do [ "$(grep -c 'GRE statistics' "$WORK/l7.log")" -gt "$n" ] && break; sleep 0.05; done
+b=$(rx_acc)
+check "SIGUSR1, SIGUSR2: frames still flow (rx accepted $a, then $b)" test "${b:-0}" -gt "${a:-0}"
 sigign() { awk '/^SigIgn/ {print $2}' /proc/$1/status; }
 # Bit 13 (SIGPIPE) of the ignored-signals mask: 0x1000.
 check "SIGPIPE is ignored by the gateway" test $(( 0x$(sigign "$gw") & 0x1000 )) -ne 0
@@ -228,6 +248,65 @@ expect_eq "two tunnels: one control connection" "$(grep -c '^ACCEPT' "$WORK/pac8
 expect_eq "two tunnels: two calls on it" "$(grep -c '^RECV OCRQ' "$WORK/pac8.log")" 2
 expect_eq "two tunnels: the server saw no protocol error" "$pac_rc" 0
 
+# Options that shape the control connection (--idle-wait here): a pptp
+# asking for other values gets a control connection of its own, with its
+# settings; one asking for the same values shares it.  The server takes
+# any number of control connections (no --once).
+ip netns exec "$NS_SRV" "$PACSRV" --timeout 60 > "$WORK/pac8b.log" 2>&1 &
+PAC_PID=$!
+BG_PIDS="$BG_PIDS $PAC_PID"
+wait_for LISTEN "$WORK/pac8b.log" 5
+client k1.log "--frames 200 --expect-echo --rate 40 --hold 1" &
+c1=$!
+wait_for 'tunnel to .* is up' "$WORK/k1.log" 10
+client k2.log "--frames 20 --expect-echo --hold 4" --idle-wait 1 &
+c2=$!
+wait_for 'tunnel to .* is up' "$WORK/k2.log" 10
+expect_no_grep "other --idle-wait: not the running call manager" 'using the running call manager' \
+	"$WORK/k2.log"
+ino=$(in_cli stat -L -c %i /proc/self/ns/net)
+expect_eq "other --idle-wait: a call manager socket each" \
+	"$(ls /run/pptp/ | grep -cE "^$SRV_IP-(i1-)?n$ino\$")" 2
+client k3.log "--frames 10 --expect-echo" --idle-wait 1
+expect_eq "same --idle-wait again: the call works" "$(child_exit "$WORK/k3.log")" 0
+expect_grep "same --idle-wait again: it uses the running call manager" \
+	'using the running call manager' "$WORK/k3.log"
+wait $c1 $c2
+expect_eq "other --idle-wait: the first tunnel succeeds" "$(child_exit "$WORK/k1.log")" 0
+expect_eq "other --idle-wait: the second tunnel succeeds" "$(child_exit "$WORK/k2.log")" 0
+sleep 0.3
+kill "$PAC_PID"; wait "$PAC_PID"; pac_rc=$?
+expect_eq "other --idle-wait: two control connections" "$(grep -c '^ACCEPT' "$WORK/pac8b.log")" 2
+expect_eq "other --idle-wait: three calls on them" "$(grep -c '^RECV OCRQ' "$WORK/pac8b.log")" 3
+expect_grep "other --idle-wait: its keepalive runs after 1 s of silence" '^RECV ECHORQ' "$WORK/pac8b.log"
+expect_eq "other --idle-wait: the server saw no protocol error" "$pac_rc" 0
+
+# Call managers for one server share its host route: it stays until the
+# last of them exits, whichever one added it.
+ip netns exec "$NS_SRV" "$PACSRV" --timeout 60 > "$WORK/pac8c.log" 2>&1 &
+PAC_PID=$!
+BG_PIDS="$BG_PIDS $PAC_PID"
+wait_for LISTEN "$WORK/pac8c.log" 5
+client h1.log "--frames 20 --expect-echo --hold 2" &
+c1=$!
+wait_for 'tunnel to .* is up' "$WORK/h1.log" 10
+client h2.log "--frames 250 --expect-echo --rate 50" --idle-wait 30 &
+c2=$!
+wait_for 'tunnel to .* is up' "$WORK/h2.log" 10
+expect_grep "shared host route: the second call manager knows whose it is" \
+	'host route to 192.0.2.1 was added by another call manager' "$WORK/h2.log"
+wait $c1
+expect_grep "shared host route: the first to exit leaves it, and says why" \
+	'leaving the host route to 192.0.2.1 in place: another call manager' "$WORK/h1.log"
+check "shared host route: still in place for the tunnel that remains" \
+	grep -q "^$SRV_IP dev vc$SUF proto static" <(in_cli ip route show $SRV_IP)
+wait $c2
+expect_eq "shared host route: the remaining tunnel succeeds" "$(child_exit "$WORK/h2.log")" 0
+check "shared host route: removed by the last call manager" test -z "$(in_cli ip route show $SRV_IP)"
+check "shared host route: its file is gone too" \
+	test ! -e "/run/pptp/$SRV_IP-n$(in_cli stat -L -c %i /proc/self/ns/net).route"
+kill "$PAC_PID"; wait "$PAC_PID"
+
 # A server that takes one call only: the second is refused in words, the
 # first is unharmed.
 start_pacsrv pac9.log --fault refuse-second-call
@@ -256,6 +335,44 @@ client s.log "--frames 10 --expect-echo"
 expect_eq "stale socket: the tunnel works" "$(child_exit "$WORK/s.log")" 0
 expect_grep "stale socket: replaced, and said so (not as an error)" \
 	'notice: .*replaced the stale socket of a call manager that died' "$WORK/s.log"
+stop_pacsrv
+
+# On a machine with syslog (/dev/log) the call manager keeps its lock: the
+# descriptors it closes at start must not include syslog's, or syslog later
+# closes the lock file in its place, and a second call manager could take
+# the same name.
+syslog_start
+ino=$(in_cli stat -L -c %i /proc/self/ns/net)
+sock=/run/pptp/$SRV_IP-n$ino lock=/run/pptp/$SRV_IP-n$ino.lock
+start_pacsrv pac11.log
+in_cli "${DEVLOG[@]}" timeout 60 "$FAKEPPP" --frames 150 --rate 50 --expect-echo -- \
+	"$PPTP" $SRV_IP --nolaunchpppd --debug > "$WORK/sl.log" 2>&1 &
+lp=$!
+wait_for 'tunnel to .* is up' "$WORK/sl.log" 10
+sleep 0.5
+check "with /dev/log: syslog has the call manager's lines" grep -q 'callmgr: call established' \
+	"$WORK/syslog"
+check "with /dev/log: the lock file is there" test -f "$lock"
+check "with /dev/log: the call manager holds its lock (flock -n fails)" \
+	sh -c "! flock -n -E 99 '$lock' true"
+holder=$(sed -n "s/^[0-9]*: FLOCK *ADVISORY *WRITE \([0-9]*\) [0-9a-f]*:[0-9a-f]*:$(stat -c %i "$lock") .*/\1/p" /proc/locks)
+check "with /dev/log: /proc/locks names a pptp process of ours as the holder (${holder:-none})" \
+	sh -c "[ -n '$holder' ] && tr '\\0' ' ' < /proc/$holder/cmdline | grep -q '^$PPTP '"
+# Another call manager takes the name over (as after a hand-over): the
+# first must leave the new socket and lock file alone when it exits.
+rm -f "$sock" "$lock"
+socat UNIX-LISTEN:"$sock",type=5,fork /dev/null > /dev/null 2>&1 &
+sp=$!
+: > "$lock"
+for _ in $(seq 1 40); do [ -S "$sock" ] && break; sleep 0.05; done
+wait $lp
+expect_eq "name taken over: the tunnel still ends well" "$(child_exit "$WORK/sl.log")" 0
+sleep 0.5
+check "name taken over: the newer socket is left in place" test -S "$sock"
+check "name taken over: the newer lock file is left in place" test -f "$lock"
+expect_grep "name taken over: said so" 'is no longer our socket.*leaving it' "$WORK/sl.log"
+kill $sp 2>/dev/null; wait $sp 2>/dev/null
+rm -f "$sock" "$lock"
 stop_pacsrv
 
 # The run directory must not be open to other users.

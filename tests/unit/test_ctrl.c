@@ -1464,6 +1464,26 @@ static void test_ocrp_timeout(void)
 	feed(&c, m, mk_ocrp(m, 0x20, id, 1, 0, 0, 8), t + 61 * SEC);
 	CHECK_LOG("which is not ours", L_WARNING);
 	expect_no_ev(&c);
+
+	/* --connect-timeout bounds the wait; an OCRP for another call ID is
+	 * ignored and does not end it early or extend it. */
+	cfg.ocrp_timeout_ms = 2500;
+	start(&c, &cfg);
+	h = open_call(&c, &id, t);
+	CHECK_UINT(pptp_conn_next_timeout(&c), t + 2500 * MS);
+	feed(&c, m, mk_ocrp(m, 0x20, (uint16_t)(id ^ 0x5555), 1, 0, 0, 8), t + SEC);
+	CHECK_LOG("which is not ours", L_WARNING);
+	expect_no_ev(&c);
+	expect_no_out(&c);
+	CHECK_UINT(pptp_conn_next_timeout(&c), t + 2500 * MS);
+	pptp_conn_tick(&c, t + 2500 * MS - 1);
+	expect_no_ev(&c);
+	pptp_conn_tick(&c, t + 2500 * MS);
+	expect_ev(&c, &ev, PPTP_EV_CALL_DOWN, PPTP_CALL_NO_REPLY);
+	CHECK_INT(ev.call, h);
+	CHECK_CONTAINS(ev.text, "no Outgoing-Call-Reply from the server within 2.5 s");
+	expect_out(&c, m, PPTP_CCR);
+	CHECK_UINT(get16(m + 12), id);
 }
 
 static void test_sccrp_timeout(void)
