@@ -57,12 +57,7 @@ fp_main() { sed -n "s/^FAKEPPP sent=.*\b$2=\([0-9]*\).*/\1/p" "$1" | tail -n 1; 
 # pptp processes in the client namespace [for server ADDR]: the gateway is
 # the one whose parent is fakeppp (it plays pppd); the call manager is the
 # other one (it keeps the command line of the pptp that started it).
-_pptp_pids() {
-	local p
-	for p in $(ip netns pids "$NS_CLI" 2>/dev/null); do
-		tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q "^$PPTP ${1:+$1 }" && echo "$p"
-	done
-}
+_pptp_pids() { _pptp_live "$@"; }
 _parent_comm() { cat "/proc/$(awk '{print $4}' "/proc/$1/stat" 2>/dev/null)/comm" 2>/dev/null; }
 # gateway_pid [ADDR], callmgr_pid [ADDR]: ADDR defaults to $SRV_IP
 gateway_pid() {
@@ -99,12 +94,10 @@ peer_call_id() { sed -n 's/^CALL UP call_id=[0-9]* peer_call_id=\([0-9]*\).*/\1/
 ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # no_pptp_for ADDR [SLEEP]: no pptp for server ADDR left in the client
-# namespace (other servers' tunnels may run meanwhile).
+# namespace (other servers' tunnels may run meanwhile), and no pptp zombie.
 no_pptp_for() {
-	local p left=""
 	sleep "${2:-0.3}"
-	for p in $(_pptp_pids "$1"); do left="$left $p"; done
-	[ -z "$left" ]
+	no_pptp_of "$1"
 }
 
 # pac_at VAR ADDR LOGNAME ARGS...: another pacsrv, on ADDR (added to the

@@ -114,13 +114,58 @@ wait_for() {
 	return 1
 }
 
-# No pptp process may be left in the client namespace.
+# _pptp_live [ADDR]: live pptp processes in the client namespace [for
+# server ADDR], by their command line.
+_pptp_live() {
+	local p
+	for p in $(ip netns pids "$NS_CLI" 2>/dev/null); do
+		{ tr '\0' ' ' < "/proc/$p/cmdline"; } 2>/dev/null | grep -q "^$PPTP ${1:+$1 }" && echo "$p"
+	done
+}
+
+# _pptp_zombies: pptp processes that exited and that nobody reaped, among
+# the children of the client namespace's processes and of this script.  A
+# zombie has no command line and no namespace any more (ip netns pids does
+# not list it): it is found by its parent, its name and its state.
+_pptp_zombies() {
+	local parents f line comm rest name
+	name=${PPTP##*/}
+	name=${name:0:15}
+	parents=" $$ $(ip netns pids "$NS_CLI" 2>/dev/null | tr '\n' ' ') "
+	for f in /proc/[0-9]*/stat; do
+		{ read -r line < "$f"; } 2>/dev/null || continue
+		comm=${line#*(}; comm=${comm%)*}
+		rest=${line##*) }
+		# shellcheck disable=SC2086
+		set -- $rest
+		[ "$1" = Z ] && [ "$comm" = "$name" ] && [[ "$parents" == *" $2 "* ]] &&
+			echo "${f//[^0-9]/}"
+	done
+}
+
+# no_pptp_of [ADDR]: nothing of pptp left [for server ADDR]: no live
+# process, no zombie (of any server: a zombie no longer says which).  Each
+# one left is named on a "#" line.
+no_pptp_of() {
+	local p z left=""
+	for p in $(_pptp_live "$@"); do left="$left $p"; done
+	# One being reaped this very moment is not a leak: a zombie counts
+	# when it is still there a second later.
+	z=$(_pptp_zombies)
+	[ -n "$z" ] && { sleep 1; z=$(echo "$z" | grep -Fxf <(_pptp_zombies)); }
+	for p in $z; do
+		echo "# pptp zombie: pid $p, parent $(awk '/^PPid:/ {print $2}' "/proc/$p/status" 2>/dev/null)"
+		left="$left $p"
+	done
+	[ -z "$left" ] && return 0
+	echo "# pptp left:$left"
+	return 1
+}
+
+# No pptp process may be left in the client namespace (after SLEEP s).
 no_pptp_left() {
-	local left
 	sleep "${1:-0.3}"
-	left=$(for p in $(ip netns pids "$NS_CLI" 2>/dev/null); do
-		tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q "^$PPTP " && echo "$p"; done)
-	[ -z "$left" ]
+	no_pptp_of
 }
 
 # How many call manager sockets of the client namespace exist (0 or 1).
