@@ -24,7 +24,7 @@ LDLIBS   :=
 
 # Pure code: protocol engines, codecs, the command line (unit tested, fuzzed).
 CORE     := util pptp_options pptp_ctrl pptp_quirks orckit_quirks hdlc pqueue gre_engine \
-            callmgr_proto
+            callmgr_proto lcp_probe
 # The edges: sockets, processes, signals, netlink.
 EDGE     := pptp_callmgr pptp_gre routing sockutil privileges status diagnose
 CORE_O   := $(CORE:%=$(B)/%.o)
