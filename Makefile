@@ -35,7 +35,7 @@ UNIT_O   := $(UNIT_SRC:%.c=$(B)/%.o)
 FUZZERS  := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all check unit asan clang-check fuzz fuzz-build bench install uninstall clean deps
+.PHONY: all check unit asan clang-check fuzz fuzz-build fuzz-seeds bench install uninstall clean deps
 
 all: pptp
 
@@ -103,6 +103,14 @@ $(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_O)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d -o $@ $< $(FUZZ_O)
 
 fuzz-build: $(FUZZERS:%=$(FZ)/%)
+
+# The seed corpora of the status, call manager message and LCP probe
+# targets, written by the project's own encoders.
+$(B)/mkseeds: $(B)/tests/fuzz/mkseeds.o $(CORE_O) $(B)/status.o
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+fuzz-seeds: $(B)/mkseeds
+	$(B)/mkseeds tests/fuzz/corpus
 
 # FUZZ_JOBS targets at once (default: one per CPU); FUZZ_RUNS=N runs each
 # for N executions instead of FUZZ_SECONDS.
