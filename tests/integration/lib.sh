@@ -93,7 +93,8 @@ sanitizer_reports() {
 		sleep 0.1
 	done
 	for f in "$WORK"/*; do
-		[ -f "$f" ] && [ -s "$f" ] || continue
+		[ -f "$f" ] || continue
+		[ -s "$f" ] || continue
 		case ${f##*/} in
 		asan.*|ubsan.*)
 			not_ok "sanitizer report: $f"
