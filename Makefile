@@ -4,7 +4,8 @@
 #   make check           install test dependencies if missing, run every test
 #   make install         DESTDIR, PREFIX honoured
 #   make unit            unit tests only;  make asan: unit tests under ASan/UBSan
-#   make fuzz            libFuzzer targets, FUZZ_SECONDS each (default 60)
+#   make fuzz            libFuzzer targets, FUZZ_SECONDS each (default 60), or
+#                        FUZZ_RUNS executions each; FUZZ_JOBS at once
 #   make bench           throughput and memory against the reference client
 #   make clean
 
@@ -24,7 +25,7 @@ LDLIBS   :=
 
 # Pure code: protocol engines, codecs, the command line (unit tested, fuzzed).
 CORE     := util pptp_options pptp_ctrl pptp_quirks orckit_quirks hdlc pqueue gre_engine \
-            callmgr_proto
+            callmgr_proto lcp_probe
 # The edges: sockets, processes, signals, netlink.
 EDGE     := pptp_callmgr pptp_gre routing sockutil privileges status diagnose
 CORE_O   := $(CORE:%=$(B)/%.o)
@@ -34,7 +35,7 @@ UNIT_O   := $(UNIT_SRC:%.c=$(B)/%.o)
 FUZZERS  := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all check unit asan clang-check fuzz fuzz-build bench install uninstall clean deps
+.PHONY: all check unit asan clang-check fuzz fuzz-build fuzz-seeds bench install uninstall clean deps
 
 all: pptp
 
@@ -83,17 +84,38 @@ clang-check:
 	$(MAKE) --no-print-directory B=build/clang CC=clang build/clang/pptp build/clang/unit_tests \
 	  build/clang/pacsrv build/clang/fakeppp
 
-# libFuzzer targets (clang): every parser.  FUZZ_SECONDS per target.
-fuzz-build:
-	@mkdir -p build/fuzz
-	@for f in $(FUZZERS); do \
-	  clang -std=c11 -D_GNU_SOURCE -DPPTP_RELEASE='"$(VERSION)"' -I. -g -O1 $(WARN) \
-	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	    -o build/fuzz/$$f tests/fuzz/$$f.c $(CORE:%=%.c) || exit 1; \
-	done
+# libFuzzer targets (clang): every parser.  FUZZ_SECONDS per target.  Each
+# is its tests/fuzz/fuzz_NAME.c linked with the pure code and status.c (an
+# edge file, but its record parser is pure; the rest of it links with libc),
+# compiled once for all of them.
+FZ        := build/fuzz
+FUZZ_SRC  := $(CORE:%=%.c) status.c
+FUZZ_O    := $(FUZZ_SRC:%.c=$(FZ)/obj/%.o)
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DPPTP_RELEASE='"$(VERSION)"' -I. -g -O1 $(WARN) \
+	      -fsanitize=address,undefined -fno-sanitize-recover=all
 
+$(FZ)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_O)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d -o $@ $< $(FUZZ_O)
+
+fuzz-build: $(FUZZERS:%=$(FZ)/%)
+
+# The seed corpora of the status, call manager message and LCP probe
+# targets, written by the project's own encoders.
+$(B)/mkseeds: $(B)/tests/fuzz/mkseeds.o $(CORE_O) $(B)/status.o
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+fuzz-seeds: $(B)/mkseeds
+	$(B)/mkseeds tests/fuzz/corpus
+
+# FUZZ_JOBS targets at once (default: one per CPU); FUZZ_RUNS=N runs each
+# for N executions instead of FUZZ_SECONDS.
 fuzz: fuzz-build
-	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
+	FUZZ_JOBS='$(FUZZ_JOBS)' FUZZ_RUNS='$(FUZZ_RUNS)' tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 deps:
 	tests/deps.sh

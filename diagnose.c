@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "gre_engine.h"
+#include "lcp_probe.h"
 #include "pptp_ctrl.h"
 #include "pptp_gre.h"
 #include "sockutil.h"
@@ -340,66 +341,6 @@ static void tcp_read(struct diag *d, uint64_t now)
 	}
 }
 
-static const char *lcp_code_name(unsigned code)
-{
-	static const char *const names[] = {
-		NULL, "Configure-Request", "Configure-Ack", "Configure-Nak", "Configure-Reject",
-		"Terminate-Request", "Terminate-Ack", "Code-Reject", "Protocol-Reject",
-		"Echo-Request", "Echo-Reply", "Discard-Request",
-	};
-	return code < ARRAY_LEN(names) && names[code] ? names[code] : NULL;
-}
-
-/* Say what a GRE payload from the server is, and whether it shows that our
- * Configure-Request reached the server.  Every read is checked against n:
- * this is the server's data. */
-static bool describe_payload(const struct gre_probe *pr, const uint8_t *p, size_t n, char *out,
-			     size_t cap)
-{
-	if (n == 0) {
-		snprintf(out, cap, "an acknowledgment without data");
-		return false;
-	}
-	if (n == sizeof pr->frame && memcmp(p, pr->frame, n) == 0) {
-		snprintf(out, cap, "our own LCP Configure-Request, sent straight back");
-		return true;
-	}
-	size_t i = 0;
-	if (n >= 2 && p[0] == 0xff && p[1] == 0x03)
-		i = 2;
-	unsigned proto;
-	if (i < n && (p[i] & 1)) {
-		proto = p[i];	/* protocol field compressed to one byte */
-		i += 1;
-	} else if (n - i >= 2) {
-		proto = get16(p + i);
-		i += 2;
-	} else {
-		snprintf(out, cap, "a PPP frame too short to carry a protocol (%zu bytes)", n);
-		return false;
-	}
-	if (proto != LCP_PROTO) {
-		snprintf(out, cap, "a PPP frame of protocol 0x%04x", proto);
-		return false;
-	}
-	if (n - i < 4 || get16(p + i + 2) < 4 || get16(p + i + 2) > n - i) {
-		snprintf(out, cap, "a malformed LCP packet (%zu bytes)", n - i);
-		return false;
-	}
-	unsigned code = p[i], id = p[i + 1];
-	const char *name = lcp_code_name(code);
-	bool answer = id == pr->lcp_id && code >= 2 && code <= 4;
-	if (!name)
-		snprintf(out, cap, "an LCP packet with unknown code %u", code);
-	else if (answer)
-		snprintf(out, cap, "an LCP %s answering ours", name);
-	else if (code == 1)
-		snprintf(out, cap, "an LCP Configure-Request from the server's PPP");
-	else
-		snprintf(out, cap, "an LCP %s", name);
-	return answer;
-}
-
 /* Read what the GRE socket holds.  True when a well-formed packet for our
  * call arrived; anything else (other calls, other tunnels to the same
  * server, malformed packets) is ignored. */
@@ -422,7 +363,8 @@ static bool gre_read(struct diag *d, uint64_t now)
 		    h.call_id != pr->call_id || (h.payload_len && !h.has_seq))
 			continue;
 		char what[120];
-		bool answers = describe_payload(pr, payload, h.payload_len, what, sizeof what);
+		bool answers = lcp_probe_describe(payload, h.payload_len, pr->frame, sizeof pr->frame,
+						  pr->lcp_id, what, sizeof what);
 		if (!pr->rx++) {
 			pr->first_rx_us = now;
 			str_copy(pr->first_what, what, sizeof pr->first_what);

@@ -55,18 +55,19 @@ const char *tunnel_state_name(enum tunnel_state s)
 
 size_t status_format(const struct tunnel_status *t, char *buf, size_t cap)
 {
-	char name[sizeof t->server_name], logs[sizeof t->logstring];
+	char addr[sizeof t->server], name[sizeof t->server_name], logs[sizeof t->logstring];
 	size_t o = 0;
 	int n;
 
 	/* Values are single words or printable strings: no line breaks. */
+	str_printable(addr, sizeof addr, t->server, sizeof t->server);
 	str_printable(name, sizeof name, t->server_name, sizeof t->server_name);
 	str_printable(logs, sizeof logs, t->logstring, sizeof t->logstring);
 	n = snprintf(buf, cap,
 		     STATUS_MAGIC "\npid %d\npppd_pid %d\nserver %s\nserver_name %s\nlogstring %s\n"
 		     "state %s\nstarted %" PRId64 "\nsince %" PRId64 "\ncall_id %u\n"
 		     "peer_call_id %u\n",
-		     (int)t->pid, (int)t->pppd_pid, t->server, name, logs,
+		     (int)t->pid, (int)t->pppd_pid, addr, name, logs,
 		     tunnel_state_name(t->state), t->started, t->since, t->call_id,
 		     t->peer_call_id);
 	if (n < 0 || (size_t)n >= cap)
@@ -94,6 +95,28 @@ static int parse_i64(const char *v, int64_t *out)
 		return -1;
 	*out = x;
 	return 0;
+}
+
+/* The counters are unsigned 64-bit: all of that range, and no sign. */
+static int parse_u64(const char *v, uint64_t *out)
+{
+	char *end;
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	unsigned long long x = strtoull(v, &end, 10);
+	if (*end || errno)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+static int counter_index(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_LEN(counters); i++)
+		if (!strcmp(key, counters[i].key))
+			return (int)i;
+	return -1;
 }
 
 int status_parse(const char *text, struct tunnel_status *t)
@@ -124,17 +147,24 @@ int status_parse(const char *text, struct tunnel_status *t)
 			return -1;
 		*v++ = '\0';
 		int64_t x = 0;
+		uint64_t u = 0;
 		bool num = parse_i64(v, &x) == 0;
+		int c = counter_index(line);
+		/* Whoever wrote the record, what it says is printed on a
+		 * terminal: control characters become '?'. */
 		if (!strcmp(line, "server"))
-			str_copy(t->server, v, sizeof t->server);
+			str_printable(t->server, sizeof t->server, v, strlen(v));
 		else if (!strcmp(line, "server_name"))
-			str_copy(t->server_name, v, sizeof t->server_name);
+			str_printable(t->server_name, sizeof t->server_name, v, strlen(v));
 		else if (!strcmp(line, "logstring"))
-			str_copy(t->logstring, v, sizeof t->logstring);
+			str_printable(t->logstring, sizeof t->logstring, v, strlen(v));
 		else if (!strcmp(line, "state")) {
 			for (int s = TUNNEL_DIALING; s <= TUNNEL_TERMINATED; s++)
 				if (!strcmp(v, tunnel_state_name(s)))
 					t->state = s;
+		} else if (c >= 0) {
+			if (parse_u64(v, &u) == 0)
+				*counter(&t->st, (size_t)c) = u;
 		} else if (!num) {
 			continue;	/* a newer field we do not know */
 		} else if (!strcmp(line, "pid")) {
@@ -151,10 +181,6 @@ int status_parse(const char *text, struct tunnel_status *t)
 			t->peer_call_id = (uint16_t)x;
 		} else if (!strcmp(line, "round_trip_ms")) {
 			t->st.rtt_ms = (uint32_t)x;
-		} else {
-			for (size_t i = 0; i < ARRAY_LEN(counters); i++)
-				if (!strcmp(line, counters[i].key))
-					*counter(&t->st, i) = (uint64_t)x;
 		}
 	}
 	return ended && t->pid > 0 ? 0 : -1;

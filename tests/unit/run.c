@@ -14,7 +14,7 @@
 #define SUITE(n) extern const struct test_case n[] __attribute__((weak));
 SUITE(util_tests) SUITE(ctrl_tests) SUITE(quirks_tests) SUITE(hdlc_tests)
 SUITE(pqueue_tests) SUITE(gre_tests) SUITE(options_tests) SUITE(callmgr_proto_tests)
-SUITE(status_tests)
+SUITE(status_tests) SUITE(lcp_probe_tests)
 
 static const struct {
 	const char *name;
@@ -29,6 +29,7 @@ static const struct {
 	{ "options", options_tests },
 	{ "callmgr_proto", callmgr_proto_tests },
 	{ "status", status_tests },
+	{ "lcp_probe", lcp_probe_tests },
 };
 
 static int failures;

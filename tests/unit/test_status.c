@@ -81,6 +81,35 @@ static void record_rejects(void)
 	CHECK_STR(r.server_name, "evil?state connected");
 }
 
+/* What the fuzz target found: counters are unsigned 64-bit on both sides,
+ * and strings read back are as safe to print as the ones written. */
+static void record_values(void)
+{
+	struct tunnel_status t = { .pid = 7 }, r;
+	char buf[STATUS_RECORD_MAX];
+
+	t.st.rx_accepted = UINT64_MAX;
+	t.st.tx_sent = (uint64_t)INT64_MAX + 1;
+	strcpy(t.server, "192.0.2.1\x1b[2J");
+	status_format(&t, buf, sizeof buf);
+	CHECK_CONTAINS(buf, "rx_accepted 18446744073709551615\n");
+	CHECK_CONTAINS(buf, "server 192.0.2.1?[2J\n");
+	CHECK_INT(status_parse(buf, &r), 0);
+	CHECK(r.st.rx_accepted == UINT64_MAX);
+	CHECK(r.st.tx_sent == (uint64_t)INT64_MAX + 1);
+	CHECK_STR(r.server, "192.0.2.1?[2J");
+	/* A sign, or a number beyond 64 bits, is no counter value. */
+	CHECK_INT(status_parse("pptp-status 1\npid 9\nrx_lost -3\ntx_acks +4\n"
+			       "rx_acks 18446744073709551616\nend\n", &r), 0);
+	CHECK(r.st.rx_lost == 0 && r.st.tx_acks == 0 && r.st.rx_acks == 0);
+	/* Control characters in a record someone else wrote become '?'. */
+	CHECK_INT(status_parse("pptp-status 1\npid 9\nserver a\x1b]0;x\x07\n"
+			       "server_name b\rc\nlogstring \x7f\nend\n", &r), 0);
+	CHECK_STR(r.server, "a?]0;x?");
+	CHECK_STR(r.server_name, "b?c");
+	CHECK_STR(r.logstring, "?");
+}
+
 static void ppp_classifier(void)
 {
 	static const uint8_t ip[] = { 0xff, 0x03, 0x00, 0x21, 0x45 };
@@ -107,6 +136,7 @@ static void ppp_classifier(void)
 const struct test_case status_tests[] = {
 	{ "record_round_trip", record_round_trip },
 	{ "record_rejects", record_rejects },
+	{ "record_values", record_values },
 	{ "ppp_classifier", ppp_classifier },
 	{ NULL, NULL },
 };

@@ -1,0 +1,68 @@
+/* lcp_probe.c - what a PPP frame from the server says about our LCP probe. */
+#include "lcp_probe.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+#define PPP_PROTO_LCP 0xC021
+
+static const char *lcp_code_name(unsigned code)
+{
+	static const char *const names[] = {
+		NULL, "Configure-Request", "Configure-Ack", "Configure-Nak", "Configure-Reject",
+		"Terminate-Request", "Terminate-Ack", "Code-Reject", "Protocol-Reject",
+		"Echo-Request", "Echo-Reply", "Discard-Request",
+	};
+	return code < ARRAY_LEN(names) && names[code] ? names[code] : NULL;
+}
+
+bool lcp_probe_describe(const uint8_t *p, size_t n, const uint8_t *ours, size_t ours_len,
+			uint8_t our_id, char *out, size_t cap)
+{
+	if (n == 0) {
+		snprintf(out, cap, "an acknowledgment without data");
+		return false;
+	}
+	if (n == ours_len && memcmp(p, ours, n) == 0) {
+		snprintf(out, cap, "our own LCP Configure-Request, sent straight back");
+		return true;
+	}
+	size_t i = 0;
+	if (n >= 2 && p[0] == 0xff && p[1] == 0x03)
+		i = 2;
+	unsigned proto;
+	if (i < n && (p[i] & 1)) {
+		proto = p[i];	/* protocol field compressed to one byte */
+		i += 1;
+	} else if (n - i >= 2) {
+		proto = get16(p + i);
+		i += 2;
+	} else {
+		snprintf(out, cap, "a PPP frame too short to carry a protocol (%zu bytes)", n);
+		return false;
+	}
+	if (proto != PPP_PROTO_LCP) {
+		snprintf(out, cap, "a PPP frame of protocol 0x%04x", proto);
+		return false;
+	}
+	/* Code, identifier, and a length that covers those four bytes and
+	 * fits in what arrived. */
+	if (n - i < 4 || get16(p + i + 2) < 4 || get16(p + i + 2) > n - i) {
+		snprintf(out, cap, "a malformed LCP packet (%zu bytes)", n - i);
+		return false;
+	}
+	unsigned code = p[i], id = p[i + 1];
+	const char *name = lcp_code_name(code);
+	bool answer = id == our_id && code >= 2 && code <= 4;
+	if (!name)
+		snprintf(out, cap, "an LCP packet with unknown code %u", code);
+	else if (answer)
+		snprintf(out, cap, "an LCP %s answering ours", name);
+	else if (code == 1)
+		snprintf(out, cap, "an LCP Configure-Request from the server's PPP");
+	else
+		snprintf(out, cap, "an LCP %s", name);
+	return answer;
+}

@@ -1,0 +1,21 @@
+/* lcp_probe.h - what --diagnose makes of a PPP frame the server sent it in
+ * GRE while its LCP Configure-Request probe runs (step 5/6).
+ *
+ * Pure: bytes in, words out.  The bytes are the server's (anyone's who can
+ * send GRE for our call), so every read is checked against their length. */
+#ifndef PPTP_LCP_PROBE_H
+#define PPTP_LCP_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Say what the frame p (n bytes, a GRE payload: address/control and the
+ * protocol field possibly compressed) is, into out (always terminated when
+ * cap > 0).  True when it shows that our Configure-Request (ours, ours_len
+ * bytes, identifier our_id) reached the server: ours sent straight back, or
+ * a Configure-Ack, -Nak or -Reject with our identifier. */
+bool lcp_probe_describe(const uint8_t *p, size_t n, const uint8_t *ours, size_t ours_len,
+			uint8_t our_id, char *out, size_t cap);
+
+#endif
