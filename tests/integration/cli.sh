@@ -1,7 +1,8 @@
 #!/bin/bash
 # cli.sh - the program as a user first meets it: --help, --version, every
 # option of the manual, usage errors and their exit status, pppd options
-# under --nolaunchpppd, --nohostroute, and `make install`.
+# under --nolaunchpppd, --nohostroute, --localbind, Ctrl-C while a background
+# start is dialling, and `make install`.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/grelib.sh"
 
@@ -109,7 +110,41 @@ expect_grep "--localbind 192.0.2.3: the control connection came from it" "^ACCEP
 expect_grep "--localbind 192.0.2.3: every frame echoed, so GRE came from it too" "^FAKEPPP RESULT ok" "$WORK/lb.cli"
 num_is "--localbind 192.0.2.3: no GRE from another address" "$(pac_detail "$WORK/lb.pac" rx_foreign)" -eq 0
 
-# 9. make install honours DESTDIR and PREFIX.
+# 9. Ctrl-C while a background start is still dialling (the server's
+#    address black-holed: SYNs vanish): the foreground process passes the
+#    signal on to the one dialling, which stops at once, says so, and
+#    leaves nothing behind, instead of waiting out --connect-timeout.
+#    Background mode logs only to syslog: a private /dev/log catches it.
+mkdir -p "$WORK/bin"
+ln -sf "$FAKEPPP" "$WORK/bin/pppd"
+syslog_start
+in_cli ip route add 203.0.113.0/24 via $SRV_IP
+in_srv sysctl -qw net.ipv4.ip_forward=1
+if $nft_ok && nft_drop "$NS_SRV" prerouting "ip daddr 203.0.113.9"; then
+	# Not through in_cli: a backgrounded function is a subshell, and
+	# the signal must reach pptp itself (every wrapper here execs).
+	ip netns exec "$NS_CLI" "${DEVLOG[@]}" env PATH="$WORK/bin:$PATH" "$PPTP" 203.0.113.9 \
+		--connect-timeout 20 > "$WORK/bg.log" 2>&1 &
+	fg=$!
+	wait_for "connecting to 203\.0\.113\.9|calling|trying" "$WORK/syslog" 5
+	sleep 1
+	t0=$(ms_now)
+	kill -INT "$fg"
+	wait "$fg"
+	st=$?
+	t1=$(ms_now)
+	nft_clear "$NS_SRV"
+	num_is "Ctrl-C while dialling in the background: the command ends within 3 s (ms)" \
+		"$((t1 - t0))" -lt 3000
+	expect_eq "Ctrl-C while dialling in the background: exit status 0 (stopped by the user)" "$st" 0
+	expect_grep "Ctrl-C while dialling in the background: the dialling process says it was interrupted" \
+		'interrupted while the call was being placed' "$WORK/syslog"
+	check "Ctrl-C while dialling in the background: no pptp process left" no_pptp_left 1
+else
+	not_ok "nft is needed to black-hole an address (tests/deps.sh installs nftables)"
+fi
+
+# 10. make install honours DESTDIR and PREFIX.
 dest=$WORK/dest
 make -C "$TOP" --no-print-directory install DESTDIR="$dest" PREFIX=/opt/pp > "$WORK/install.log" 2>&1
 expect_eq "make install: succeeds" "$?" 0
