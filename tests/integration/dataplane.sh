@@ -51,7 +51,7 @@ fi
 SM_IP=192.0.2.12
 sm_pac='' sm_cpid=''
 if pac_at sm_pac "$SM_IP" sm.pac; then
-	client_at "$SM_IP" sm.cli "--frames 100 --rate 4 --expect-echo --no-wait-link" --loglevel 2 &
+	client_at "$SM_IP" sm.cli "--frames 100 --rate 4 --expect-echo --no-wait-link --echo-timeout 5" --loglevel 2 &
 	sm_cpid=$!
 fi
 exit0() { expect_eq "$1: pptp exits 0" "$(child_exit "$C")" 0; }

@@ -146,11 +146,24 @@ signal_case() {
 	check "$name: no pppd left" test -z "$(pppd_pid)"
 	if [ "$who" = callmgr ] && [ "$sig" = KILL ]; then
 		# A killed call manager says nothing; its TCP connection closes,
-		# and its host route stays (documented): remove it for what follows.
+		# and its host route stays (documented), recorded for the next
+		# call manager for this server, which takes it over.
 		wait_for 'PEER EOF' "$WORK/pac-$name.log" 5
 		expect_grep "$name: the server saw the control connection close" 'PEER EOF' \
 			"$WORK/pac-$name.log"
-		in_cli ip route del $SRV_IP/32 2>/dev/null
+		local rec
+		rec=/run/pptp/$SRV_IP-n$(in_cli stat -L -c %i /proc/self/ns/net).route
+		check "$name: the host route it left is still there" test -n "$(in_cli ip route show $SRV_IP/32)"
+		check "$name: ... and recorded" test -e "$rec"
+		stop_pacsrv
+		start_pacsrv "pac-$name-next.log"
+		client "$name-next.log" "--frames 5 --expect-echo"
+		expect_eq "$name: the next tunnel works" "$(child_exit "$WORK/$name-next.log")" 0
+		expect_grep "$name: the next call manager takes the route over" \
+			'host route to .* was added by another call manager|taking over the host route' \
+			"$WORK/$name-next.log"
+		check "$name: ... and removes it at exit" test -z "$(in_cli ip route show $SRV_IP/32)"
+		check "$name: ... with its record" test ! -e "$rec"
 	else
 		wait_for 'RECV CCR' "$WORK/pac-$name.log" 5
 		expect_grep "$name: the server heard the call cleared" 'RECV CCR' "$WORK/pac-$name.log"
