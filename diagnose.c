@@ -309,37 +309,10 @@ enum wait_result { W_EVENT, W_GRE, W_TIMEOUT, W_INTERRUPTED, W_ERROR };
 
 static void tcp_flush(struct diag *d, uint64_t now)
 {
-	const uint8_t *p;
-	size_t n;
-
-	while (d->tcp_fd >= 0 && (n = pptp_conn_pending(&d->conn, &p))) {
-		ssize_t w = send(d->tcp_fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (w < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return;
-			pptp_conn_transport_closed(&d->conn, errno, now);
-			return;
-		}
-		pptp_conn_consume(&d->conn, (size_t)w);
-	}
+	if (d->tcp_fd >= 0)
+		conn_socket_flush(&d->conn, d->tcp_fd, now);
 }
 
-static void tcp_read(struct diag *d, uint64_t now)
-{
-	uint8_t buf[4096];
-
-	for (int rounds = 0; rounds < 16; rounds++) {
-		ssize_t n = recv(d->tcp_fd, buf, sizeof buf, MSG_DONTWAIT);
-		if (n > 0) {
-			pptp_conn_input(&d->conn, buf, (size_t)n, now);
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		pptp_conn_transport_closed(&d->conn, n < 0 ? errno : 0, now);
-		return;
-	}
-}
 
 /* Read what the GRE socket holds.  True when a well-formed packet for our
  * call arrived; anything else (other calls, other tunnels to the same
@@ -429,7 +402,7 @@ static enum wait_result pump(struct diag *d, uint64_t deadline, bool watch_gre,
 		}
 		now = now_us();
 		if (tcp_at >= 0 && (pfd[tcp_at].revents & (POLLIN | POLLHUP | POLLERR)))
-			tcp_read(d, now);
+			conn_socket_read(&d->conn, d->tcp_fd, now);
 		bool got_gre = gre_at >= 0 && (pfd[gre_at].revents & POLLIN) && gre_read(d, now);
 		if (!pptp_conn_is_closed(&d->conn))
 			pptp_conn_tick(&d->conn, now);

@@ -423,19 +423,8 @@ static void handle_events(struct callmgr *cm, uint64_t now)
 
 static void flush_tcp(struct callmgr *cm, uint64_t now)
 {
-	const uint8_t *p;
-	size_t n;
-
-	while (cm->tcp_fd >= 0 && !cm->tcp_connecting && (n = pptp_conn_pending(&cm->conn, &p))) {
-		ssize_t w = send(cm->tcp_fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (w < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return;
-			pptp_conn_transport_closed(&cm->conn, errno, now);
-			return;
-		}
-		pptp_conn_consume(&cm->conn, (size_t)w);
-	}
+	if (cm->tcp_fd >= 0 && !cm->tcp_connecting)
+		conn_socket_flush(&cm->conn, cm->tcp_fd, now);
 }
 
 static void start_conn(struct callmgr *cm, uint64_t now)
@@ -534,22 +523,6 @@ static int tcp_start(struct callmgr *cm, uint64_t now)
 	return 0;
 }
 
-static void tcp_readable(struct callmgr *cm, uint64_t now)
-{
-	uint8_t buf[4096];
-
-	for (int rounds = 0; rounds < 16; rounds++) {
-		ssize_t n = recv(cm->tcp_fd, buf, sizeof buf, MSG_DONTWAIT);
-		if (n > 0) {
-			pptp_conn_input(&cm->conn, buf, (size_t)n, now);
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		pptp_conn_transport_closed(&cm->conn, n < 0 ? errno : 0, now);
-		return;
-	}
-}
 
 /* ---- lifetime ---- */
 
@@ -703,7 +676,7 @@ static int callmgr_loop(struct callmgr *cm)
 				if (cm->tcp_connecting)
 					tcp_connected(cm, now);
 				else if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
-					tcp_readable(cm, now);
+					conn_socket_read(&cm->conn, cm->tcp_fd, now);
 			} else if (i >= first_cl) {
 				struct cm_client *cl = &cm->clients[cl_at[i]];
 				if (cl->fd == pfd[i].fd)

@@ -1,4 +1,5 @@
-/* sockutil.c - --localbind and --rtmark on our sockets. */
+/* sockutil.c - --localbind and --rtmark on our sockets; the control
+ * connection's socket fed to and drained from its engine. */
 #include "sockutil.h"
 
 #include <arpa/inet.h>
@@ -64,4 +65,38 @@ int connect_error_is_reachability(int err)
 {
 	return err == ECONNREFUSED || err == ETIMEDOUT || err == ENETUNREACH ||
 	       err == EHOSTUNREACH || err == EACCES || err == EPERM;
+}
+
+void conn_socket_read(struct pptp_conn *c, int fd, uint64_t now)
+{
+	uint8_t buf[4096];
+
+	for (int rounds = 0; rounds < 16; rounds++) {
+		ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n > 0) {
+			pptp_conn_input(c, buf, (size_t)n, now);
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		pptp_conn_transport_closed(c, n < 0 ? errno : 0, now);
+		return;
+	}
+}
+
+void conn_socket_flush(struct pptp_conn *c, int fd, uint64_t now)
+{
+	const uint8_t *p;
+	size_t n;
+
+	while ((n = pptp_conn_pending(c, &p))) {
+		ssize_t w = send(fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			pptp_conn_transport_closed(c, errno, now);
+			return;
+		}
+		pptp_conn_consume(c, (size_t)w);
+	}
 }

@@ -17,25 +17,11 @@
 #include <string.h>
 
 #include "callmgr_proto.h"
+#include "fuzzcheck.h"
 
-/* An invariant failed: say which line before the trap. */
-#define BROKEN() do { fprintf(stderr, "%s:%d: invariant broken\n", __FILE__, __LINE__); \
-	__builtin_trap(); } while (0)
 
 /* version, type, pid, window, framing, ok, exit code, four 16-bit IDs */
 #define FIXED_LEN (2 + 4 + 2 + 4 + 1 + 1 + 8)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void check_string(const char *s, size_t cap)
-{
-	size_t n = strnlen(s, cap);
-	if (n == cap)
-		BROKEN();
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
-			BROKEN();
-}
 
 /* The same message: every field, strings up to their terminator. */
 static bool same(const struct cm_msg *a, const struct cm_msg *b)

@@ -16,8 +16,7 @@
 #include "pptp_ctrl.h"
 #include "pptp_quirks.h"
 #include "util.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzzcheck.h"
 
 #define HDR 8
 #define ENSURE(c) do { if (!(c)) __builtin_trap(); } while (0)

@@ -13,15 +13,11 @@
 #include <string.h>
 
 #include "gre_engine.h"
+#include "fuzzcheck.h"
 
 #define OUR_CID 0x1234
 #define PEER_CID 0x5678
 
-/* An invariant failed: say which line before the trap. */
-#define BROKEN() do { fprintf(stderr, "%s:%d: invariant broken\n", __FILE__, __LINE__); \
-	__builtin_trap(); } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct fz {
 	const uint8_t *p, *end;

@@ -13,12 +13,8 @@
 #include <string.h>
 
 #include "hdlc.h"
+#include "fuzzcheck.h"
 
-/* An invariant failed: say which line before the trap. */
-#define BROKEN() do { fprintf(stderr, "%s:%d: invariant broken\n", __FILE__, __LINE__); \
-	__builtin_trap(); } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The reference decoder: one byte at a time. */
 struct ref_dec {

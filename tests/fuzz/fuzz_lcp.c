@@ -16,16 +16,12 @@
 
 #include "lcp_probe.h"
 #include "util.h"
+#include "fuzzcheck.h"
 
-/* An invariant failed: say which line before the trap. */
-#define BROKEN() do { fprintf(stderr, "%s:%d: invariant broken\n", __FILE__, __LINE__); \
-	__builtin_trap(); } while (0)
 
 #define HDR 6
 #define PROBE_LEN 14
 #define ROOMY 120	/* what diagnose.c gives it */
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -8,10 +8,9 @@
 #include <string.h>
 
 #include "pptp_options.h"
+#include "fuzzcheck.h"
 
 #define MAX_ARGS 64
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

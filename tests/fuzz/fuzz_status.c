@@ -19,22 +19,8 @@
 #include <string.h>
 
 #include "status.h"
+#include "fuzzcheck.h"
 
-/* An invariant failed: say which line before the trap. */
-#define BROKEN() do { fprintf(stderr, "%s:%d: invariant broken\n", __FILE__, __LINE__); \
-	__builtin_trap(); } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void check_string(const char *s, size_t cap)
-{
-	size_t n = strnlen(s, cap);
-	if (n == cap)
-		BROKEN();
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
-			BROKEN();
-}
 
 static void check_parsed(const struct tunnel_status *t)
 {
