@@ -487,8 +487,8 @@ static void every_byte_at_every_word_offset(void)
 
 /* ---- the wide paths ----
  * The codec works sixteen bytes at a time (eight in the portable build),
- * with a different path for the last bytes of an input and for an output
- * buffer near full.  The checks below
+ * with a different path for the last bytes of an input, for an output
+ * buffer near full, and for the FCS of longer frames.  The checks below
  * compare it with the rules done one byte at a time, for every length
  * around the block sizes, at every alignment, with every kind of byte at
  * every place, and with the input cut anywhere. */
@@ -533,6 +533,40 @@ static size_t ref_encode(const uint8_t *f, size_t n, uint8_t *out)
 	}
 	out[o++] = 0x7e;
 	return o;
+}
+
+static void fcs_every_length_and_alignment(void)
+{
+	uint8_t data[16 + 600];
+	int bad = 0;
+	rnd_state = 1;
+	fill_random(data, sizeof data);
+	/* Every length up to well past the carry-less path's 32-byte start
+	 * and its 16-byte steps, at every alignment, from several values. */
+	static const uint16_t init[] = { FCS16_INIT, 0x0000, 0x1234, 0x8408 };
+	for (size_t k = 0; k < sizeof init / sizeof init[0]; k++)
+		for (size_t off = 0; off < 16; off++)
+			for (size_t n = 0; n <= 600; n++)
+				bad += fcs16(init[k], data + off, n) != fcs_bitwise(init[k], data + off, n);
+	CHECK_INT(bad, 0);
+	/* Long frames, and bytes that are all ones or all zeros. */
+	static uint8_t big[16386];
+	fill_random(big, sizeof big);
+	CHECK_UINT(fcs16(FCS16_INIT, big, sizeof big), fcs_bitwise(FCS16_INIT, big, sizeof big));
+	memset(big, 0xff, 4099);
+	CHECK_UINT(fcs16(FCS16_INIT, big, 4099), fcs_bitwise(FCS16_INIT, big, 4099));
+	memset(big, 0, 4099);
+	CHECK_UINT(fcs16(0, big, 4099), 0);
+	CHECK_UINT(fcs16(FCS16_INIT, big, 4099), fcs_bitwise(FCS16_INIT, big, 4099));
+	/* A frame followed by its FCS leaves the good remainder, long or short. */
+	for (size_t n = 1; n <= 300; n++) {
+		fill_random(big, n);
+		uint16_t f = fcs16(FCS16_INIT, big, n) ^ 0xffff;
+		big[n] = (uint8_t)f;
+		big[n + 1] = (uint8_t)(f >> 8);
+		bad += fcs16(FCS16_INIT, big, n + 2) != FCS16_GOOD;
+	}
+	CHECK_INT(bad, 0);
 }
 
 /* Encode n bytes at input alignment ia into an output of exactly cap bytes
@@ -827,6 +861,7 @@ const struct test_case hdlc_tests[] = {
 	{ "decode_partial_kept_until_flag", decode_partial_kept_until_flag },
 	{ "roundtrip_all_lengths", roundtrip_all_lengths },
 	{ "every_byte_at_every_word_offset", every_byte_at_every_word_offset },
+	{ "fcs_every_length_and_alignment", fcs_every_length_and_alignment },
 	{ "encode_every_length_and_alignment", encode_every_length_and_alignment },
 	{ "encode_every_capacity", encode_every_capacity },
 	{ "decode_every_length_and_alignment", decode_every_length_and_alignment },
