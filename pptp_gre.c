@@ -75,6 +75,11 @@ struct gateway {
 	int64_t state_since;		/* unix time the status state last changed */
 	bool running_told;		/* pppd_running was called */
 	char server_str[INET_ADDRSTRLEN];
+	/* poll's descriptor set, kept from one pass to the next and rebuilt
+	 * only when what it watches changes (poll rewrites every revents) */
+	struct pollfd pfd[6];
+	int nfds, gre_at, cm_at, ppp_in_at, ppp_out_at, st_at;
+	unsigned pollset_for;		/* pollset_key() it was built for */
 };
 
 const char *pppd_exit_str(int status)
@@ -588,6 +593,45 @@ static uint64_t next_deadline(const struct gateway *g)
 	return t;
 }
 
+/* What the poll set depends on: the call manager still there, pppd's side
+ * open, output waiting for pppd.  Never 0, so a zeroed gateway has none. */
+static unsigned pollset_key(const struct gateway *g)
+{
+	return 8u | (unsigned)g->cm_ended | (unsigned)g->ppp_closed << 1 | (unsigned)(g->outq_len != 0) << 2;
+}
+
+static void pollset_build(struct gateway *g)
+{
+	const struct gateway_params *p = g->p;
+	struct pollfd *pfd = g->pfd;
+	int n = 0;
+
+	g->cm_at = g->ppp_in_at = g->ppp_out_at = g->st_at = -1;
+	pfd[n++] = (struct pollfd){ .fd = p->sig_fd, .events = POLLIN };
+	g->gre_at = n;
+	pfd[n++] = (struct pollfd){ .fd = p->gre_fd, .events = POLLIN };
+	if (!g->cm_ended) {
+		g->cm_at = n;
+		pfd[n++] = (struct pollfd){ .fd = p->cm_fd, .events = POLLIN };
+	}
+	if (!g->ppp_closed) {
+		short out = g->outq_len ? POLLOUT : 0;
+		g->ppp_in_at = n;
+		pfd[n++] = (struct pollfd){ .fd = p->ppp_in,
+					    .events = (short)(POLLIN | (p->ppp_in == p->ppp_out ? out : 0)) };
+		if (p->ppp_in != p->ppp_out && out) {
+			g->ppp_out_at = n;
+			pfd[n++] = (struct pollfd){ .fd = p->ppp_out, .events = POLLOUT };
+		}
+	}
+	if (p->status_fd >= 0) {
+		g->st_at = n;
+		pfd[n++] = (struct pollfd){ .fd = p->status_fd, .events = POLLIN };
+	}
+	g->nfds = n;
+	g->pollset_for = pollset_key(g);
+}
+
 static int gateway_setup(struct gateway *g, const struct gateway_params *p)
 {
 	const struct pptp_options *o = p->opt;
@@ -656,33 +700,14 @@ int gateway_run(const struct gateway_params *p)
 	g->next_summary_us = now + GATEWAY_SUMMARY_US;
 
 	while (!g->done) {
-		struct pollfd pfd[6];
-		int n = 0, gre_at, cm_at = -1, ppp_in_at = -1, ppp_out_at = -1, st_at = -1;
-
-		pfd[n++] = (struct pollfd){ .fd = p->sig_fd, .events = POLLIN };
-		gre_at = n;
-		pfd[n++] = (struct pollfd){ .fd = p->gre_fd, .events = POLLIN };
-		if (!g->cm_ended) {
-			cm_at = n;
-			pfd[n++] = (struct pollfd){ .fd = p->cm_fd, .events = POLLIN };
-		}
-		if (!g->ppp_closed) {
-			short out = g->outq_len ? POLLOUT : 0;
-			ppp_in_at = n;
-			pfd[n++] = (struct pollfd){ .fd = p->ppp_in,
-						    .events = (short)(POLLIN | (p->ppp_in == p->ppp_out ? out : 0)) };
-			if (p->ppp_in != p->ppp_out && out) {
-				ppp_out_at = n;
-				pfd[n++] = (struct pollfd){ .fd = p->ppp_out, .events = POLLOUT };
-			}
-		}
-		if (p->status_fd >= 0) {
-			st_at = n;
-			pfd[n++] = (struct pollfd){ .fd = p->status_fd, .events = POLLIN };
-		}
+		if (pollset_key(g) != g->pollset_for)
+			pollset_build(g);
+		const struct pollfd *pfd = g->pfd;
+		int gre_at = g->gre_at, cm_at = g->cm_at, ppp_in_at = g->ppp_in_at, ppp_out_at = g->ppp_out_at,
+		    st_at = g->st_at;
 		uint64_t dl = next_deadline(g);
 		int timeout = dl == UINT64_MAX ? -1 : dl <= now ? 0 : (int)((dl - now + 999) / 1000);
-		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR) {
+		if (poll(g->pfd, (nfds_t)g->nfds, timeout) < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
 			g->exit_code = PPTP_EXIT_FAILURE;
 			break;
