@@ -588,7 +588,7 @@ static uint64_t next_deadline(const struct gateway *g)
 		t = g->stop_deadline;
 	if (!g->running_told && g->p->pppd_running && g->call_up_us + GATEWAY_PPPD_SETTLE_US < t)
 		t = g->call_up_us + GATEWAY_PPPD_SETTLE_US;
-	if (log_wants(L_DEBUG) && g->next_summary_us < t)
+	if (g->next_summary_us < t)
 		t = g->next_summary_us;
 	return t;
 }
@@ -697,7 +697,9 @@ int gateway_run(const struct gateway_params *p)
 	uint64_t now = now_us();
 	g->call_up_us = now;
 	g->state_since = (int64_t)time(NULL);
-	g->next_summary_us = now + GATEWAY_SUMMARY_US;
+	/* The periodic statistics line is logged at debug level only: below
+	 * it, its timer is never due and costs the loop nothing. */
+	g->next_summary_us = log_wants(L_DEBUG) ? now + GATEWAY_SUMMARY_US : UINT64_MAX;
 
 	while (!g->done) {
 		if (pollset_key(g) != g->pollset_for)
@@ -740,7 +742,7 @@ int gateway_run(const struct gateway_params *p)
 			kill(p->pppd_pid, SIGKILL);
 			g->stop_deadline = 0;
 		}
-		if (log_wants(L_DEBUG) && now >= g->next_summary_us) {
+		if (now >= g->next_summary_us) {
 			if (g->gre.st.rx_accepted != g->last_summary_accepted)
 				dump_stats(g, L_DEBUG);
 			g->last_summary_accepted = g->gre.st.rx_accepted;
