@@ -73,7 +73,7 @@ struct gateway {
 	bool first_frame_from_pppd;
 	bool net_seen;			/* a network-layer PPP frame crossed: connected */
 	int64_t state_since;		/* unix time the status state last changed */
-	bool running_told;		/* pppd_running was called */
+	bool running_told;		/* pppd_running was called, or there is none */
 	char server_str[INET_ADDRSTRLEN];
 	/* poll's descriptor set, kept from one pass to the next and rebuilt
 	 * only when what it watches changes (poll rewrites every revents) */
@@ -586,7 +586,7 @@ static uint64_t next_deadline(const struct gateway *g)
 	}
 	if (g->stopping && g->stop_deadline && g->stop_deadline < t)
 		t = g->stop_deadline;
-	if (!g->running_told && g->p->pppd_running && g->call_up_us + GATEWAY_PPPD_SETTLE_US < t)
+	if (!g->running_told && g->call_up_us + GATEWAY_PPPD_SETTLE_US < t)
 		t = g->call_up_us + GATEWAY_PPPD_SETTLE_US;
 	if (g->next_summary_us < t)
 		t = g->next_summary_us;
@@ -700,6 +700,8 @@ int gateway_run(const struct gateway_params *p)
 	/* The periodic statistics line is logged at debug level only: below
 	 * it, its timer is never due and costs the loop nothing. */
 	g->next_summary_us = log_wants(L_DEBUG) ? now + GATEWAY_SUMMARY_US : UINT64_MAX;
+	/* Nobody to tell that pppd runs (no detaching parent): no settle timer. */
+	g->running_told = !p->pppd_running;
 
 	while (!g->done) {
 		if (pollset_key(g) != g->pollset_for)
