@@ -615,7 +615,9 @@ int hdlc_decode(struct hdlc_decoder *d, const uint8_t **in, const uint8_t *end,
 	while (p < end) {
 		if (!esc) {
 #if HDLC_SSE2
-			if (cap - n >= 32) {
+			/* A flag (every frame starts with one) goes straight
+			 * to the byte loop. */
+			if (cap - n >= 32 && *p != HDLC_FLAG) {
 				p = sse2_unescape(*in, p, end, buf, &n, cap);
 				if (p == end)
 					break;
