@@ -455,17 +455,29 @@ static uint16_t fcs16_table(uint16_t fcs, const uint8_t *p, size_t n)
  * place, and A x^128 mod P can stand in for it: the CRC only depends on
  * the message modulo P.  Split A = a_hi x^64 + a_lo: a_hi x^192 + a_lo x^128
  * is two carry-less products, by x^192 mod P and x^128 mod P, of at most
- * 80 bits, XORed into the next block.  At the end one block is left, and
- * the table finishes it and the bytes after it.  Bits are reflected (the
- * first bit of the message is bit 0 of the first byte, the highest power
- * of x): the product of two reflected 64-bit numbers comes out one bit
- * short of reflected, so the constants are x^191 and x^127 mod P, each
- * bit-reversed into 64 bits; the unit tests check the result against the
- * bit-by-bit CRC for every length and offset.  n must be at least 16. */
+ * 80 bits, XORed into the next block.  Bits are reflected (the first bit
+ * of the message is bit 0 of the first byte, the highest power of x): the
+ * product of two reflected 64-bit numbers comes out one bit short of
+ * reflected, so each constant is taken one power of x lower (x^191 mod P
+ * for x^192), bit-reversed into 64 bits.  The unit tests check the result
+ * against the bit-by-bit CRC for every length and alignment.
+ *
+ * The last block X is then reduced: its first 8 bytes folded into the
+ * last 8 (by x^63 mod P, for x^64), the first 4 of the 10 bytes left into
+ * the last 6 (by x^47 mod P), and the 48 bits T left give X x^16 mod P by
+ * Barrett's method: the quotient Q = floor(T mu / x^48) with
+ * mu = floor(x^64 / P) is exact for polynomials, and the remainder is the
+ * low 16 bits of Q P.  (mu is taken times x^15 so that Q comes out in the
+ * low half of the product, aligned for the next one.)  The bytes after the
+ * last block go through the table.  n must be at least 16. */
 __attribute__((target("pclmul"))) static uint16_t fcs16_clmul(uint16_t fcs, const uint8_t *p, size_t n)
 {
 	const __m128i k = _mm_set_epi64x((long long)0x7eea000000000000ull,	/* x^127 mod P = 0x577e */
 					 (long long)0xa95d000000000000ull);	/* x^191 mod P = 0xba95 */
+	const __m128i kr = _mm_set_epi64x((long long)0x1cbb000000000000ull,	/* x^47 mod P = 0xdd38 */
+					  (long long)0x042b000000000000ull);	/* x^63 mod P = 0xd420 */
+	const __m128i b = _mm_set_epi64x((long long)0x8408800000000000ull,	/* P = 0x11021 */
+					 (long long)0x0001040b1c581911ull);	/* mu x^15, mu = 0x111303471a041 */
 	/* The running FCS folds into the first two bytes, as in the table. */
 	__m128i x = _mm_xor_si128(_mm_loadu_si128((const __m128i *)p), _mm_cvtsi32_si128(fcs));
 
@@ -473,16 +485,22 @@ __attribute__((target("pclmul"))) static uint16_t fcs16_clmul(uint16_t fcs, cons
 		__m128i lo = _mm_clmulepi64_si128(x, k, 0x00), hi = _mm_clmulepi64_si128(x, k, 0x11);
 		x = _mm_xor_si128(_mm_xor_si128(lo, hi), _mm_loadu_si128((const __m128i *)p));
 	}
-	uint8_t last[16];
-	_mm_storeu_si128((__m128i *)last, x);
-	return fcs16_table(fcs16_table(0, last, sizeof last), p, n);
+	/* 16 bytes -> 10 -> 6 (the high 6 bytes of the register) */
+	x = _mm_xor_si128(_mm_clmulepi64_si128(x, kr, 0x00), _mm_unpackhi_epi64(_mm_setzero_si128(), x));
+	x = _mm_xor_si128(_mm_clmulepi64_si128(_mm_srli_si128(x, 2), kr, 0x10),
+			  _mm_and_si128(x, _mm_set_epi64x((long long)0xffffffffffff0000ull, 0)));
+	/* Q from T, then the low 16 bits of Q P: bits 111..126 of the product */
+	__m128i q = _mm_clmulepi64_si128(x, b, 0x01);
+	__m128i r = _mm_clmulepi64_si128(q, b, 0x10);
+	fcs = (uint16_t)((uint64_t)_mm_cvtsi128_si64(_mm_srli_si128(r, 8)) >> 47);
+	return fcs16_table(fcs, p, n);
 }
 #endif
 
 uint16_t fcs16(uint16_t fcs, const uint8_t *p, size_t n)
 {
 #if HDLC_CLMUL
-	if (n >= 32 && __builtin_cpu_supports("pclmul"))
+	if (n >= 16 && __builtin_cpu_supports("pclmul"))
 		return fcs16_clmul(fcs, p, n);
 #endif
 	return fcs16_table(fcs, p, n);

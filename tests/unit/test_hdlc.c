@@ -541,7 +541,7 @@ static void fcs_every_length_and_alignment(void)
 	int bad = 0;
 	rnd_state = 1;
 	fill_random(data, sizeof data);
-	/* Every length up to well past the carry-less path's 32-byte start
+	/* Every length up to well past the carry-less path's 16-byte start
 	 * and its 16-byte steps, at every alignment, from several values. */
 	static const uint16_t init[] = { FCS16_INIT, 0x0000, 0x1234, 0x8408 };
 	for (size_t k = 0; k < sizeof init / sizeof init[0]; k++)
