@@ -576,9 +576,9 @@ static void watchdog(struct gateway *g, uint64_t now)
 			 (unsigned long long)g->tx_since_gre);
 }
 
-static uint64_t next_deadline(const struct gateway *g)
+/* The first of the loop's deadlines, given t, the GRE engine's. */
+static uint64_t next_deadline(const struct gateway *g, uint64_t t)
 {
-	uint64_t t = gre_next_timeout(&g->gre);
 	if (!g->watchdog_warned && g->tx_since_gre) {
 		uint64_t since = g->last_gre_us ? g->last_gre_us : g->call_up_us;
 		if (since + GATEWAY_GRE_WATCHDOG_US < t)
@@ -709,7 +709,7 @@ int gateway_run(const struct gateway_params *p)
 		const struct pollfd *pfd = g->pfd;
 		int gre_at = g->gre_at, cm_at = g->cm_at, ppp_in_at = g->ppp_in_at, ppp_out_at = g->ppp_out_at,
 		    st_at = g->st_at;
-		uint64_t dl = next_deadline(g);
+		uint64_t gre_dl = gre_next_timeout(&g->gre), dl = next_deadline(g, gre_dl);
 		int timeout = dl == UINT64_MAX ? -1 : dl <= now ? 0 : (int)((dl - now + 999) / 1000);
 		if (poll(g->pfd, (nfds_t)g->nfds, timeout) < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
@@ -729,7 +729,12 @@ int gateway_run(const struct gateway_params *p)
 			ppp_readable(g, now);
 		if (ppp_out_at >= 0 && (pfd[ppp_out_at].revents & (POLLHUP | POLLERR)))
 			pppd_hung_up(g, "pppd closed its side");
-		gre_tick(&g->gre, now);
+		/* Every timer a handler starts lies ahead of now (the engine's
+		 * delays are all positive): if none was due before this pass,
+		 * none is now.  (Were one missed, the deadline would be past and
+		 * the next poll would not wait: the next pass would run it.) */
+		if (now >= gre_dl)
+			gre_tick(&g->gre, now);
 		if (g->tx_n)
 			flush_tx(g);
 		if (g->outq_len && !g->ppp_closed)
