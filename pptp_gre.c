@@ -59,6 +59,7 @@ struct gateway {
 	uint8_t *tx_arena;
 	size_t tx_used;
 	unsigned tx_n;
+	/* sendmmsg's vectors, set up once: the kernel only writes msg_len */
 	struct mmsghdr tx_msgs[TX_BATCH];
 	struct iovec tx_iov[TX_BATCH];
 	int pppd_status;		/* wait status */
@@ -301,10 +302,7 @@ static enum gre_send_result send_gre(void *ctx, const uint8_t *pkt, size_t len)
 		flush_tx(g);
 	uint8_t *dst = g->tx_arena + g->tx_used;
 	memcpy(dst, pkt, len);
-	g->tx_iov[g->tx_n] = (struct iovec){ dst, len };
-	g->tx_msgs[g->tx_n] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &g->tx_iov[g->tx_n],
-							     .msg_iovlen = 1 } };
-	g->tx_n++;
+	g->tx_iov[g->tx_n++] = (struct iovec){ dst, len };
 	g->tx_used += len;
 	return GRE_SEND_OK;
 }
@@ -665,6 +663,8 @@ static int gateway_setup(struct gateway *g, const struct gateway_params *p)
 		g->rx_iov[i] = (struct iovec){ g->rx_bufs + (size_t)i * RX_BUF, RX_BUF };
 		g->rx_msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &g->rx_iov[i], .msg_iovlen = 1 } };
 	}
+	for (int i = 0; i < TX_BATCH; i++)
+		g->tx_msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &g->tx_iov[i], .msg_iovlen = 1 } };
 	hdlc_decoder_init(&g->dec, g->frame_buf, PPTP_FRAME_MAX + 2);
 	return gre_session_init(&g->gre, &cfg, &io);
 }
