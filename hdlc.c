@@ -1,14 +1,35 @@
 /* hdlc.c - RFC 1662 async framing: FCS-16, encoder, stream decoder.
  *
  * Both directions run for every PPP frame on the data path: the FCS is
- * table driven, four bytes a step, and the encoder and decoder look at
- * eight bytes at a time, handling bytes one by one only around an escape
- * or a flag. */
+ * table driven, four bytes a step, or folded sixteen bytes a step by
+ * carry-less multiplication where the processor has it; the encoder and
+ * decoder look at sixteen bytes at a time with SSE2 (every x86-64 has it),
+ * or eight at a time in portable C elsewhere (and with -DHDLC_NO_SIMD,
+ * which the unit tests use to check that code too).  Random payload,
+ * which is what encrypted PPP carries, has a byte to escape in every
+ * eight, so the cost of each escape counts as much as the scan. */
 #include "hdlc.h"
 
 #include <string.h>
 
-/* ---- eight bytes at a time ----
+#if defined(__SSE2__) && !defined(HDLC_NO_SIMD)
+#define HDLC_SSE2 1
+#include <emmintrin.h>
+#else
+#define HDLC_SSE2 0
+#endif
+
+/* The FCS by carry-less multiplication, on the x86-64 processors that
+ * have it (PCLMULQDQ, since 2010), asked at run time. */
+#if HDLC_SSE2 && defined(__x86_64__) && defined(__GNUC__)
+#define HDLC_CLMUL 1
+#include <wmmintrin.h>
+#else
+#define HDLC_CLMUL 0
+#endif
+
+#if !HDLC_SSE2
+/* ---- eight bytes at a time (portable) ----
  * Each mask has the high bit of every byte that matches set, and nothing
  * else: exact, with no carry from one byte into the next, so the first
  * marked byte can be located. */
@@ -58,6 +79,216 @@ static inline size_t first_marked(uint64_t m)
 	return (size_t)__builtin_ctzll(m) >> 3;
 #endif
 }
+#endif /* !HDLC_SSE2 */
+
+#if HDLC_SSE2
+/* ---- sixteen bytes at a time (SSE2) ----
+ * A block is loaded and stored whole, unconditionally, and a mask says
+ * where its specials are.  Each escape then costs one more load and store:
+ * the rest of the block again, one byte further on (encoding) or back
+ * (decoding), so the bytes after it land where they belong.  The wide
+ * stores run ahead of the bytes that count, which is why callers keep
+ * room beyond them; the last bytes of an input come from a zero-padded
+ * copy, so no load reads past the input either. */
+static inline __m128i load128(const uint8_t *p)
+{
+	return _mm_loadu_si128((const __m128i *)p);
+}
+
+static inline void store128(uint8_t *p, __m128i v)
+{
+	_mm_storeu_si128((__m128i *)p, v);
+}
+
+/* Masks of the bytes equal to the flag and to the escape. */
+static inline uint64_t sse2_flags(__m128i v)
+{
+	return (uint64_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)HDLC_FLAG)));
+}
+
+static inline uint64_t sse2_escapes(__m128i v)
+{
+	return (uint64_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)HDLC_ESC)));
+}
+
+/* 0x20 in the first byte: XORed into the byte after an escape. */
+static inline __m128i sse2_xor_first(void)
+{
+	return _mm_cvtsi32_si128(HDLC_XOR);
+}
+
+/* The len (at most 48) bytes at p into a zeroed copy t, which has 16
+ * bytes of slack before it, with loads only inside [start, p + len). */
+static inline void sse2_pad_copy(uint8_t *t, const uint8_t *start, const uint8_t *p, size_t len)
+{
+	const uint8_t *end = p + len;
+	const __m128i z = _mm_setzero_si128();
+
+	store128(t, z);
+	store128(t + 16, z);
+	store128(t + 32, z);
+	if (end - start >= 16) {
+		/* The last 16 bytes of the input end where the copy ends (the
+		 * slack takes what falls before t); a longer copy gets its
+		 * first 16 too. */
+		store128(t + len - 16, load128(end - 16));
+		if (len > 16)
+			store128(t, load128(p));
+	} else if (len) {
+		memcpy(t, p, len);
+	}
+}
+
+/* Escape the c (1..16) bytes at q into w; returns the bytes written.  Reads
+ * up to q + c + 15, writes up to w + 2c + 15. */
+static inline size_t sse2_escape_block(const uint8_t *q, unsigned c, uint8_t *w)
+{
+	__m128i v = load128(q);
+	store128(w, v);
+	__m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);	/* below 0x20 */
+	__m128i fe = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)HDLC_FLAG)),
+				  _mm_cmpeq_epi8(v, _mm_set1_epi8((char)HDLC_ESC)));
+	uint64_t m = (uint64_t)_mm_movemask_epi8(_mm_or_si128(ctl, fe));
+	uint8_t *o = w;
+
+	if (c < 16)
+		m &= 0xffffu >> (16 - c);
+	while (m) {
+		size_t k = (size_t)__builtin_ctzll(m);
+		/* q[k] needs escaping: the escape, then from q[k] on again,
+		 * one byte further, with q[k] XORed. */
+		o[k] = HDLC_ESC;
+		store128(o + k + 1, _mm_xor_si128(load128(q + k), sse2_xor_first()));
+		o++;
+		m &= m - 1;
+	}
+	return (size_t)(o - w) + c;
+}
+
+/* Escape frame[i, n) into out from o while whole blocks fit: their loads
+ * inside the frame, their stores inside limit.  Returns the new o. */
+static size_t sse2_escape_blocks(const uint8_t *frame, size_t n, size_t *ip, uint8_t *out, size_t o, size_t limit)
+{
+	size_t i = *ip;
+
+	/* A block takes at most 32 bytes of output and its stores reach 47
+	 * past o: so many blocks need no check each. */
+	while (n - i >= 31 && limit - o >= 48) {
+		size_t blocks = (n - i - 31) / 16 + 1, room = (limit - o - 48) / 32 + 1;
+		for (size_t b = blocks < room ? blocks : room; b; b--) {
+			o += sse2_escape_block(frame + i, 16, out + o);
+			i += 16;
+		}
+	}
+	*ip = i;
+	return o;
+}
+
+/* The last r = n - i (at most 30) bytes of the frame and its two FCS bytes,
+ * escaped at out + o from a padded copy.  Writes up to out + o + 2(r + 2) + 15. */
+static size_t sse2_escape_tail(const uint8_t *frame, size_t n, size_t i, const uint8_t fcs[2], uint8_t *out,
+			       size_t o)
+{
+	uint8_t pad[16 + 48];
+	uint8_t *t = pad + 16;
+	size_t r = n - i, len = r + 2;
+
+	sse2_pad_copy(t, frame, frame + i, r);
+	t[r] = fcs[0];
+	t[r + 1] = fcs[1];
+	o += sse2_escape_block(t, len < 16 ? (unsigned)len : 16, out + o);
+	if (len > 16)
+		o += sse2_escape_block(t + 16, (unsigned)(len - 16), out + o);
+	return o;
+}
+
+/* Decode the c (1..16) bytes at q into *wp: plain bytes copied, escapes
+ * undone, up to the first byte the byte-at-a-time code must see: a flag,
+ * an escape followed by a flag (an abort) or by another escape (0x7d sent
+ * escaped: rare, and it would make the mask ambiguous), or an escape as
+ * the c-th byte (its byte is not in the block).  Returns the bytes of q
+ * consumed and moves *wp past the bytes decoded.  Reads up to q + c + 15,
+ * writes up to *wp + c + 15. */
+static inline unsigned sse2_unescape_block(const uint8_t *q, unsigned c, uint8_t **wp)
+{
+	__m128i v = load128(q);
+	uint8_t *w = *wp;
+	store128(w, v);
+	uint64_t mf = sse2_flags(v);
+	uint64_t m = mf | sse2_escapes(v);
+
+	if (c < 16)
+		m &= 0xffffu >> (16 - c);
+	if (!m) {
+		*wp = w + c;
+		return c;
+	}
+	/* Below the first stop, every marked byte is an escape whose byte
+	 * (right behind it) is plain: undo them in any order. */
+	uint64_t stop = (mf | m >> 1 | 1u << (c - 1)) & m, e = m;
+	unsigned used = c;
+	if (stop) {
+		used = (unsigned)__builtin_ctzll(stop);
+		e &= (stop & -stop) - 1;
+	}
+	while (e) {
+		size_t k = (size_t)__builtin_ctzll(e);
+		/* The rest of the block one byte back over the escape, its
+		 * byte XORed back. */
+		store128(w + k, _mm_xor_si128(load128(q + k + 1), sse2_xor_first()));
+		w--;
+		e &= e - 1;
+	}
+	*wp = w + used;
+	return used;
+}
+
+/* Decode from p into buf + *np until a flag, an abort, an escape that ends
+ * the input, the end, or too little room in buf (cap) for the wide stores.
+ * start is where the input begins (loads stay inside [start, end)).
+ * Returns where it stopped. */
+static const uint8_t *sse2_unescape(const uint8_t *start, const uint8_t *p, const uint8_t *end, uint8_t *buf,
+				    size_t *np, size_t cap)
+{
+	uint8_t *w = buf + *np;
+
+	/* Whole blocks while 32 bytes are left to read and 32 to write: the
+	 * output never runs ahead of the input, so the last block start
+	 * allowed by both is known from here. */
+	if (end - p >= 32 && cap - *np >= 32) {
+		size_t by_in = (size_t)(end - p) - 32, by_out = cap - *np - 32;
+		const uint8_t *last = p + (by_in < by_out ? by_in : by_out);
+		while (p <= last) {
+			unsigned k = sse2_unescape_block(p, 16, &w);
+			p += k;
+			/* A block that stopped at its last byte (an escape whose
+			 * byte is in the next block, mostly) starts the next one
+			 * there; one that stopped sooner hands over. */
+			if (k < 15)
+				goto out;
+		}
+	}
+	size_t left = (size_t)(end - p);
+	if (left && left < 32 && cap - (size_t)(w - buf) >= left + 16) {
+		uint8_t pad[16 + 48];
+		uint8_t *t = pad + 16;
+		const uint8_t *q = t, *qend = t + left;
+
+		sse2_pad_copy(t, start, p, left);
+		while (q < qend) {
+			unsigned c = qend - q < 16 ? (unsigned)(qend - q) : 16;
+			unsigned k = sse2_unescape_block(q, c, &w);
+			q += k;
+			if (k < c && k < 15)
+				break;
+		}
+		p += q - t;
+	}
+out:
+	*np = (size_t)(w - buf);
+	return p;
+}
+#endif /* HDLC_SSE2 */
 
 /* Slicing-by-4 tables for the reflected CRC-16, polynomial 0x8408:
  * fcs16_tab[0][i] is the CRC of the byte i, fcs16_tab[k][i] that of i
@@ -204,7 +435,7 @@ static const uint16_t fcs16_tab[4][256] = {
 	},
 };
 
-uint16_t fcs16(uint16_t fcs, const uint8_t *p, size_t n)
+static uint16_t fcs16_table(uint16_t fcs, const uint8_t *p, size_t n)
 {
 	for (; n >= 4; p += 4, n -= 4) {
 		/* The 16-bit FCS folds into the first two of the four bytes. */
@@ -215,6 +446,64 @@ uint16_t fcs16(uint16_t fcs, const uint8_t *p, size_t n)
 	while (n--)
 		fcs = (uint16_t)((fcs >> 8) ^ fcs16_tab[0][(fcs ^ *p++) & 0xff]);
 	return fcs;
+}
+
+#if HDLC_CLMUL
+/* Folding, sixteen bytes a step.  As polynomials over GF(2) (the CRC is
+ * the message times x^16 modulo P = x^16 + x^12 + x^5 + 1), a 128-bit
+ * block A followed by 128 more bits is worth A x^128 at the next block's
+ * place, and A x^128 mod P can stand in for it: the CRC only depends on
+ * the message modulo P.  Split A = a_hi x^64 + a_lo: a_hi x^192 + a_lo x^128
+ * is two carry-less products, by x^192 mod P and x^128 mod P, of at most
+ * 80 bits, XORed into the next block.  Bits are reflected (the first bit
+ * of the message is bit 0 of the first byte, the highest power of x): the
+ * product of two reflected 64-bit numbers comes out one bit short of
+ * reflected, so each constant is taken one power of x lower (x^191 mod P
+ * for x^192), bit-reversed into 64 bits.  The unit tests check the result
+ * against the bit-by-bit CRC for every length and alignment.
+ *
+ * The last block X is then reduced: its first 8 bytes folded into the
+ * last 8 (by x^63 mod P, for x^64), the first 4 of the 10 bytes left into
+ * the last 6 (by x^47 mod P), and the 48 bits T left give X x^16 mod P by
+ * Barrett's method: the quotient Q = floor(T mu / x^48) with
+ * mu = floor(x^64 / P) is exact for polynomials, and the remainder is the
+ * low 16 bits of Q P.  (mu is taken times x^15 so that Q comes out in the
+ * low half of the product, aligned for the next one.)  The bytes after the
+ * last block go through the table.  n must be at least 16. */
+__attribute__((target("pclmul"))) static uint16_t fcs16_clmul(uint16_t fcs, const uint8_t *p, size_t n)
+{
+	const __m128i k = _mm_set_epi64x((long long)0x7eea000000000000ull,	/* x^127 mod P = 0x577e */
+					 (long long)0xa95d000000000000ull);	/* x^191 mod P = 0xba95 */
+	const __m128i kr = _mm_set_epi64x((long long)0x1cbb000000000000ull,	/* x^47 mod P = 0xdd38 */
+					  (long long)0x042b000000000000ull);	/* x^63 mod P = 0xd420 */
+	const __m128i b = _mm_set_epi64x((long long)0x8408800000000000ull,	/* P = 0x11021 */
+					 (long long)0x0001040b1c581911ull);	/* mu x^15, mu = 0x111303471a041 */
+	/* The running FCS folds into the first two bytes, as in the table. */
+	__m128i x = _mm_xor_si128(_mm_loadu_si128((const __m128i *)p), _mm_cvtsi32_si128(fcs));
+
+	for (p += 16, n -= 16; n >= 16; p += 16, n -= 16) {
+		__m128i lo = _mm_clmulepi64_si128(x, k, 0x00), hi = _mm_clmulepi64_si128(x, k, 0x11);
+		x = _mm_xor_si128(_mm_xor_si128(lo, hi), _mm_loadu_si128((const __m128i *)p));
+	}
+	/* 16 bytes -> 10 -> 6 (the high 6 bytes of the register) */
+	x = _mm_xor_si128(_mm_clmulepi64_si128(x, kr, 0x00), _mm_unpackhi_epi64(_mm_setzero_si128(), x));
+	x = _mm_xor_si128(_mm_clmulepi64_si128(_mm_srli_si128(x, 2), kr, 0x10),
+			  _mm_and_si128(x, _mm_set_epi64x((long long)0xffffffffffff0000ull, 0)));
+	/* Q from T, then the low 16 bits of Q P: bits 111..126 of the product */
+	__m128i q = _mm_clmulepi64_si128(x, b, 0x01);
+	__m128i r = _mm_clmulepi64_si128(q, b, 0x10);
+	fcs = (uint16_t)((uint64_t)_mm_cvtsi128_si64(_mm_srli_si128(r, 8)) >> 47);
+	return fcs16_table(fcs, p, n);
+}
+#endif
+
+uint16_t fcs16(uint16_t fcs, const uint8_t *p, size_t n)
+{
+#if HDLC_CLMUL
+	if (n >= 16 && __builtin_cpu_supports("pclmul"))
+		return fcs16_clmul(fcs, p, n);
+#endif
+	return fcs16_table(fcs, p, n);
 }
 
 /* Bytes the ACCM pppd starts with asks us to escape, plus flag and escape. */
@@ -233,6 +522,7 @@ static size_t hdlc_escape(const uint8_t *in, size_t n, uint8_t *out, size_t o, s
 	size_t i = 0;
 
 	while (i < n) {
+#if !HDLC_SSE2
 		while (n - i >= 8 && limit - o >= 8) {
 			uint64_t w = load64(in + i);
 			uint64_t m = to_escape(w);
@@ -253,6 +543,7 @@ static size_t hdlc_escape(const uint8_t *in, size_t n, uint8_t *out, size_t o, s
 		}
 		if (i == n)
 			break;
+#endif
 		uint8_t b = in[i++];
 		if (hdlc_needs_escape(b)) {
 			if (limit - o < 2)
@@ -279,7 +570,19 @@ size_t hdlc_encode(const uint8_t *frame, size_t n, uint8_t *out, size_t cap)
 	const uint8_t tail[2] = { (uint8_t)fcs, (uint8_t)(fcs >> 8) };	/* low byte first */
 
 	out[0] = HDLC_FLAG;
-	size_t o = hdlc_escape(frame, n, out, 1, limit);
+	size_t i = 0, o = 1;
+#if HDLC_SSE2
+	/* Whole blocks while their loads stay in the frame and their stores
+	 * in cap; then the rest and the FCS together.  Only a cap near the
+	 * exact size leaves anything to the byte-at-a-time code. */
+	o = sse2_escape_blocks(frame, n, &i, out, o, limit);
+	if (n - i < 31 && limit - o >= 2 * (n - i + 2) + 14) {
+		o = sse2_escape_tail(frame, n, i, tail, out, o);
+		out[o++] = HDLC_FLAG;
+		return o;
+	}
+#endif
+	o = hdlc_escape(frame + i, n - i, out, o, limit);
 	if (o)
 		o = hdlc_escape(tail, 2, out, o, limit);
 	if (!o)
@@ -329,6 +632,15 @@ int hdlc_decode(struct hdlc_decoder *d, const uint8_t **in, const uint8_t *end,
 
 	while (p < end) {
 		if (!esc) {
+#if HDLC_SSE2
+			/* A flag (every frame starts with one) goes straight
+			 * to the byte loop. */
+			if (cap - n >= 32 && *p != HDLC_FLAG) {
+				p = sse2_unescape(*in, p, end, buf, &n, cap);
+				if (p == end)
+					break;
+			}
+#else
 			/* Plain bytes eight at a time: a word with no flag and no
 			 * escape is copied whole, else the part before the first. */
 			while (end - p >= 8 && cap - n >= 8) {
@@ -353,6 +665,7 @@ int hdlc_decode(struct hdlc_decoder *d, const uint8_t **in, const uint8_t *end,
 			}
 			if (p == end)
 				break;
+#endif
 		}
 		uint8_t b = *p;
 		p++;

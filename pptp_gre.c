@@ -59,6 +59,7 @@ struct gateway {
 	uint8_t *tx_arena;
 	size_t tx_used;
 	unsigned tx_n;
+	/* sendmmsg's vectors, set up once: the kernel only writes msg_len */
 	struct mmsghdr tx_msgs[TX_BATCH];
 	struct iovec tx_iov[TX_BATCH];
 	int pppd_status;		/* wait status */
@@ -78,8 +79,13 @@ struct gateway {
 	bool first_frame_from_pppd;
 	bool net_seen;			/* a network-layer PPP frame crossed: connected */
 	int64_t state_since;		/* unix time the status state last changed */
-	bool running_told;		/* pppd_running was called */
+	bool running_told;		/* pppd_running was called, or there is none */
 	char server_str[INET_ADDRSTRLEN];
+	/* poll's descriptor set, kept from one pass to the next and rebuilt
+	 * only when what it watches changes (poll rewrites every revents) */
+	struct pollfd pfd[6];
+	int nfds, gre_at, cm_at, ppp_in_at, ppp_out_at, st_at;
+	unsigned pollset_for;		/* pollset_key() it was built for */
 };
 
 const char *pppd_exit_str(int status)
@@ -306,10 +312,7 @@ static enum gre_send_result send_gre(void *ctx, const uint8_t *pkt, size_t len)
 		flush_tx(g);
 	uint8_t *dst = g->tx_arena + g->tx_used;
 	memcpy(dst, pkt, len);
-	g->tx_iov[g->tx_n] = (struct iovec){ dst, len };
-	g->tx_msgs[g->tx_n] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &g->tx_iov[g->tx_n],
-							     .msg_iovlen = 1 } };
-	g->tx_n++;
+	g->tx_iov[g->tx_n++] = (struct iovec){ dst, len };
 	g->tx_used += len;
 	return GRE_SEND_OK;
 }
@@ -654,19 +657,58 @@ static void watchdog(struct gateway *g, uint64_t now)
 			 (unsigned long long)g->tx_since_gre);
 }
 
-static uint64_t next_deadline(const struct gateway *g)
+/* The first of the loop's deadlines, given t, the GRE engine's. */
+static uint64_t next_deadline(const struct gateway *g, uint64_t t)
 {
-	uint64_t t = gre_next_timeout(&g->gre);
 	if (!g->watchdog_warned && g->tx_since_gre &&
 	    g->tx_quiet_since_us + GATEWAY_GRE_WATCHDOG_US < t)
 		t = g->tx_quiet_since_us + GATEWAY_GRE_WATCHDOG_US;
 	if (g->stopping && g->stop_deadline && g->stop_deadline < t)
 		t = g->stop_deadline;
-	if (!g->running_told && g->p->pppd_running && g->call_up_us + GATEWAY_PPPD_SETTLE_US < t)
+	if (!g->running_told && g->call_up_us + GATEWAY_PPPD_SETTLE_US < t)
 		t = g->call_up_us + GATEWAY_PPPD_SETTLE_US;
-	if (log_wants(L_DEBUG) && g->next_summary_us < t)
+	if (g->next_summary_us < t)
 		t = g->next_summary_us;
 	return t;
+}
+
+/* What the poll set depends on: the call manager still there, pppd's side
+ * open, output waiting for pppd.  Never 0, so a zeroed gateway has none. */
+static unsigned pollset_key(const struct gateway *g)
+{
+	return 8u | (unsigned)g->cm_ended | (unsigned)g->ppp_closed << 1 | (unsigned)(g->outq_len != 0) << 2;
+}
+
+static void pollset_build(struct gateway *g)
+{
+	const struct gateway_params *p = g->p;
+	struct pollfd *pfd = g->pfd;
+	int n = 0;
+
+	g->cm_at = g->ppp_in_at = g->ppp_out_at = g->st_at = -1;
+	pfd[n++] = (struct pollfd){ .fd = p->sig_fd, .events = POLLIN };
+	g->gre_at = n;
+	pfd[n++] = (struct pollfd){ .fd = p->gre_fd, .events = POLLIN };
+	if (!g->cm_ended) {
+		g->cm_at = n;
+		pfd[n++] = (struct pollfd){ .fd = p->cm_fd, .events = POLLIN };
+	}
+	if (!g->ppp_closed) {
+		short out = g->outq_len ? POLLOUT : 0;
+		g->ppp_in_at = n;
+		pfd[n++] = (struct pollfd){ .fd = p->ppp_in,
+					    .events = (short)(POLLIN | (p->ppp_in == p->ppp_out ? out : 0)) };
+		if (p->ppp_in != p->ppp_out && out) {
+			g->ppp_out_at = n;
+			pfd[n++] = (struct pollfd){ .fd = p->ppp_out, .events = POLLOUT };
+		}
+	}
+	if (p->status_fd >= 0) {
+		g->st_at = n;
+		pfd[n++] = (struct pollfd){ .fd = p->status_fd, .events = POLLIN };
+	}
+	g->nfds = n;
+	g->pollset_for = pollset_key(g);
 }
 
 static int gateway_setup(struct gateway *g, const struct gateway_params *p)
@@ -702,6 +744,8 @@ static int gateway_setup(struct gateway *g, const struct gateway_params *p)
 		g->rx_iov[i] = (struct iovec){ g->rx_bufs + (size_t)i * RX_BUF, RX_BUF };
 		g->rx_msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &g->rx_iov[i], .msg_iovlen = 1 } };
 	}
+	for (int i = 0; i < TX_BATCH; i++)
+		g->tx_msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &g->tx_iov[i], .msg_iovlen = 1 } };
 	hdlc_decoder_init(&g->dec, g->frame_buf, PPTP_FRAME_MAX + 2);
 	return gre_session_init(&g->gre, &cfg, &io);
 }
@@ -734,36 +778,21 @@ int gateway_run(const struct gateway_params *p)
 	uint64_t now = now_us();
 	g->call_up_us = now;
 	g->state_since = (int64_t)time(NULL);
-	g->next_summary_us = now + GATEWAY_SUMMARY_US;
+	/* The periodic statistics line is logged at debug level only: below
+	 * it, its timer is never due and costs the loop nothing. */
+	g->next_summary_us = log_wants(L_DEBUG) ? now + GATEWAY_SUMMARY_US : UINT64_MAX;
+	/* Nobody to tell that pppd runs (no detaching parent): no settle timer. */
+	g->running_told = !p->pppd_running;
 
 	while (!g->done) {
-		struct pollfd pfd[6];
-		int n = 0, gre_at, cm_at = -1, ppp_in_at = -1, ppp_out_at = -1, st_at = -1;
-
-		pfd[n++] = (struct pollfd){ .fd = p->sig_fd, .events = POLLIN };
-		gre_at = n;
-		pfd[n++] = (struct pollfd){ .fd = p->gre_fd, .events = POLLIN };
-		if (!g->cm_ended) {
-			cm_at = n;
-			pfd[n++] = (struct pollfd){ .fd = p->cm_fd, .events = POLLIN };
-		}
-		if (!g->ppp_closed) {
-			short out = g->outq_len ? POLLOUT : 0;
-			ppp_in_at = n;
-			pfd[n++] = (struct pollfd){ .fd = p->ppp_in,
-						    .events = (short)(POLLIN | (p->ppp_in == p->ppp_out ? out : 0)) };
-			if (p->ppp_in != p->ppp_out && out) {
-				ppp_out_at = n;
-				pfd[n++] = (struct pollfd){ .fd = p->ppp_out, .events = POLLOUT };
-			}
-		}
-		if (p->status_fd >= 0) {
-			st_at = n;
-			pfd[n++] = (struct pollfd){ .fd = p->status_fd, .events = POLLIN };
-		}
-		uint64_t dl = next_deadline(g);
+		if (pollset_key(g) != g->pollset_for)
+			pollset_build(g);
+		const struct pollfd *pfd = g->pfd;
+		int gre_at = g->gre_at, cm_at = g->cm_at, ppp_in_at = g->ppp_in_at, ppp_out_at = g->ppp_out_at,
+		    st_at = g->st_at;
+		uint64_t gre_dl = gre_next_timeout(&g->gre), dl = next_deadline(g, gre_dl);
 		int timeout = dl == UINT64_MAX ? -1 : dl <= now ? 0 : (int)((dl - now + 999) / 1000);
-		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR) {
+		if (poll(g->pfd, (nfds_t)g->nfds, timeout) < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
 			g->exit_code = PPTP_EXIT_FAILURE;
 			break;
@@ -781,7 +810,12 @@ int gateway_run(const struct gateway_params *p)
 			ppp_readable(g, now);
 		if (ppp_out_at >= 0 && (pfd[ppp_out_at].revents & (POLLHUP | POLLERR)))
 			pppd_hung_up(g, "pppd closed its side");
-		gre_tick(&g->gre, now);
+		/* Every timer a handler starts lies ahead of now (the engine's
+		 * delays are all positive): if none was due before this pass,
+		 * none is now.  (Were one missed, the deadline would be past and
+		 * the next poll would not wait: the next pass would run it.) */
+		if (now >= gre_dl)
+			gre_tick(&g->gre, now);
 		if (g->tx_n)
 			flush_tx(g);
 		if (g->outq_len && !g->ppp_closed)
@@ -796,7 +830,7 @@ int gateway_run(const struct gateway_params *p)
 			kill(p->pppd_pid, SIGKILL);
 			g->stop_deadline = 0;
 		}
-		if (log_wants(L_DEBUG) && now >= g->next_summary_us) {
+		if (now >= g->next_summary_us) {
 			if (g->gre.st.rx_accepted != g->last_summary_accepted)
 				dump_stats(g, L_DEBUG);
 			g->last_summary_accepted = g->gre.st.rx_accepted;

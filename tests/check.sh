@@ -72,9 +72,10 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
-stage build make --no-print-directory all build/unit_tests build/pacsrv build/fakeppp \
-	build/pnsprobe build/route_tool build/gresend
+stage build make --no-print-directory all build/unit_tests build/unit_tests_portable build/pacsrv \
+	build/fakeppp build/pnsprobe build/route_tool build/gresend
 stage unit build/unit_tests
+stage unit-portable build/unit_tests_portable hdlc/
 stage manpage sh -c 'MANWIDTH=80 man -l --warnings pptp.8 2>&1 >/dev/null | tee /dev/stderr | \
 	grep -q . && exit 1; man -l pptp.8 | grep -q "EXIT STATUS"'
 stage asan make --no-print-directory asan

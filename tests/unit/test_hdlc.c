@@ -440,25 +440,26 @@ static void roundtrip_all_lengths(void)
 	}
 }
 
-/* The codec handles eight bytes at a time: put each byte value at each
- * position of a word, among plain bytes, and check the encoding byte for
- * byte against the rule (escape below 0x20, 0x7d, 0x7e) and the decoding
- * back. */
+/* The codec handles sixteen (or eight) bytes at a time: put each byte
+ * value at each position of a 64-byte frame (every place in a block, in
+ * the whole blocks and in the last ones), among plain bytes, and check the
+ * encoding byte for byte against the rule (escape below 0x20, 0x7d, 0x7e)
+ * and the decoding back. */
 static void every_byte_at_every_word_offset(void)
 {
-	uint8_t f[40], enc[HDLC_ENCODED_MAX(40)], want[HDLC_ENCODED_MAX(40)], buf[42];
+	uint8_t f[64], enc[HDLC_ENCODED_MAX(64)], want[HDLC_ENCODED_MAX(64)], buf[66];
 	int bad_enc = 0, bad_dec = 0;
 
 	for (int v = 0; v < 256; v++) {
-		for (size_t at = 0; at < 24; at++) {
+		for (size_t at = 0; at < sizeof f; at++) {
 			memset(f, 'a', sizeof f);
 			f[at] = (uint8_t)v;
 			size_t n = hdlc_encode(f, sizeof f, enc, sizeof enc);
 			uint16_t fcs = fcs16(FCS16_INIT, f, sizeof f) ^ 0xffff;
-			uint8_t all[42];
+			uint8_t all[sizeof f + 2];
 			memcpy(all, f, sizeof f);
-			all[40] = (uint8_t)fcs;
-			all[41] = (uint8_t)(fcs >> 8);
+			all[sizeof f] = (uint8_t)fcs;
+			all[sizeof f + 1] = (uint8_t)(fcs >> 8);
 			size_t o = 0;
 			want[o++] = 0x7e;
 			for (size_t i = 0; i < sizeof all; i++) {
@@ -484,6 +485,363 @@ static void every_byte_at_every_word_offset(void)
 	CHECK_INT(bad_dec, 0);
 }
 
+/* ---- the wide paths ----
+ * The codec works sixteen bytes at a time (eight in the portable build),
+ * with a different path for the last bytes of an input, for an output
+ * buffer near full, and for the FCS of longer frames.  The checks below
+ * compare it with the rules done one byte at a time, for every length
+ * around the block sizes, at every alignment, with every kind of byte at
+ * every place, and with the input cut anywhere. */
+
+/* Deterministic pseudo-random bytes; one in about eight is one to escape,
+ * as in encrypted payload. */
+static uint32_t rnd_state;
+static uint32_t rnd(void)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return rnd_state >> 8;
+}
+
+static void fill_random(uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)rnd();
+}
+
+/* Bytes that are mostly special: flags, escapes, control bytes, 0x5d
+ * (0x7d escaped), plain bytes in between. */
+static void fill_special(uint8_t *p, size_t n)
+{
+	static const uint8_t pick[] = { 0x7e, 0x7d, 0x7d, 0x00, 0x1f, 0x20, 0x5d, 0x5e, 0x41, 0xff };
+	for (size_t i = 0; i < n; i++)
+		p[i] = pick[rnd() % sizeof pick];
+}
+
+/* The encoding by the rules, one byte at a time. */
+static size_t ref_encode(const uint8_t *f, size_t n, uint8_t *out)
+{
+	uint16_t fcs = fcs_bitwise(FCS16_INIT, f, n) ^ 0xffff;
+	size_t o = 0;
+	out[o++] = 0x7e;
+	for (size_t i = 0; i < n + 2; i++) {
+		uint8_t b = i < n ? f[i] : (uint8_t)(fcs >> (8 * (i - n)));
+		if (b < 0x20 || b == 0x7d || b == 0x7e) {
+			out[o++] = 0x7d;
+			b ^= 0x20;
+		}
+		out[o++] = b;
+	}
+	out[o++] = 0x7e;
+	return o;
+}
+
+static void fcs_every_length_and_alignment(void)
+{
+	uint8_t data[16 + 600];
+	int bad = 0;
+	rnd_state = 1;
+	fill_random(data, sizeof data);
+	/* Every length up to well past the carry-less path's 16-byte start
+	 * and its 16-byte steps, at every alignment, from several values. */
+	static const uint16_t init[] = { FCS16_INIT, 0x0000, 0x1234, 0x8408 };
+	for (size_t k = 0; k < sizeof init / sizeof init[0]; k++)
+		for (size_t off = 0; off < 16; off++)
+			for (size_t n = 0; n <= 600; n++)
+				bad += fcs16(init[k], data + off, n) != fcs_bitwise(init[k], data + off, n);
+	CHECK_INT(bad, 0);
+	/* Long frames, and bytes that are all ones or all zeros. */
+	static uint8_t big[16386];
+	fill_random(big, sizeof big);
+	CHECK_UINT(fcs16(FCS16_INIT, big, sizeof big), fcs_bitwise(FCS16_INIT, big, sizeof big));
+	memset(big, 0xff, 4099);
+	CHECK_UINT(fcs16(FCS16_INIT, big, 4099), fcs_bitwise(FCS16_INIT, big, 4099));
+	memset(big, 0, 4099);
+	CHECK_UINT(fcs16(0, big, 4099), 0);
+	CHECK_UINT(fcs16(FCS16_INIT, big, 4099), fcs_bitwise(FCS16_INIT, big, 4099));
+	/* A frame followed by its FCS leaves the good remainder, long or short. */
+	for (size_t n = 1; n <= 300; n++) {
+		fill_random(big, n);
+		uint16_t f = fcs16(FCS16_INIT, big, n) ^ 0xffff;
+		big[n] = (uint8_t)f;
+		big[n + 1] = (uint8_t)(f >> 8);
+		bad += fcs16(FCS16_INIT, big, n + 2) != FCS16_GOOD;
+	}
+	CHECK_INT(bad, 0);
+}
+
+/* Encode n bytes at input alignment ia into an output of exactly cap bytes
+ * at alignment oa (heap blocks of exactly that size: AddressSanitizer sees
+ * any byte read or written past them); compare with the rules. */
+static int encode_matches(const uint8_t *f, size_t n, size_t ia, size_t oa, size_t cap)
+{
+	uint8_t *in = malloc(ia + n ? ia + n : 1), *out = malloc(oa + cap ? oa + cap : 1);
+	uint8_t want[HDLC_ENCODED_MAX(300)];
+	int bad = 0;
+	if (!in || !out) {
+		free(in);
+		free(out);
+		return 1;
+	}
+	memcpy(in + ia, f, n);
+	size_t need = ref_encode(f, n, want);
+	size_t got = hdlc_encode(in + ia, n, out + oa, cap);
+	if (need <= cap)
+		bad = got != need || memcmp(out + oa, want, need) != 0;
+	else
+		bad = got != 0;
+	free(in);
+	free(out);
+	return bad;
+}
+
+static void encode_every_length_and_alignment(void)
+{
+	uint8_t f[300];
+	int bad = 0;
+	rnd_state = 2;
+	for (size_t n = 0; n <= 300; n++) {
+		for (int kind = 0; kind < 4; kind++) {
+			if (kind == 0)
+				fill_random(f, n);
+			else if (kind == 1)
+				fill_special(f, n);
+			else
+				memset(f, kind == 2 ? 0x41 : 0x7e, n);	/* none, or all, to escape */
+			for (size_t ia = 0; ia < 16; ia += n < 80 ? 1 : 5)
+				for (size_t oa = 0; oa < 16; oa += n < 80 ? 3 : 7)
+					bad += encode_matches(f, n, ia, oa, HDLC_ENCODED_MAX(n));
+		}
+	}
+	CHECK_INT(bad, 0);
+}
+
+/* Every capacity from too small to more than enough: the exact need
+ * works, one byte less fails, nothing is written past cap. */
+static void encode_every_capacity(void)
+{
+	uint8_t f[120], out[HDLC_ENCODED_MAX(120) + 64], want[HDLC_ENCODED_MAX(120)];
+	int bad = 0;
+	rnd_state = 3;
+	for (size_t n = 0; n <= 120; n++) {
+		if (n % 3 == 0)
+			fill_special(f, n);
+		else
+			fill_random(f, n);
+		size_t need = ref_encode(f, n, want);
+		for (size_t cap = need > 40 ? need - 40 : 0; cap <= need + 40; cap++) {
+			memset(out, 0xaa, sizeof out);
+			size_t got = hdlc_encode(f, n, out, cap);
+			if (cap < need) {
+				bad += got != 0;
+			} else {
+				bad += got != need || memcmp(out, want, need) != 0;
+			}
+			for (size_t i = cap; i < sizeof out; i++)
+				bad += out[i] != 0xaa;
+		}
+		/* On the heap, exactly cap bytes, for AddressSanitizer. */
+		bad += encode_matches(f, n, 1, 0, need);
+		bad += encode_matches(f, n, 0, 1, need - 1);
+	}
+	CHECK_INT(bad, 0);
+}
+
+/* The decoder by the rules, one byte at a time, counting as hdlc.h says. */
+struct ref_dec {
+	uint8_t buf[400];
+	size_t cap, n;
+	bool esc, ovf;
+	uint64_t frames, bad_fcs, oversize, runts, aborts;
+	size_t last_len;
+	uint8_t last[400];
+};
+
+static bool ref_byte(struct ref_dec *r, uint8_t b)
+{
+	if (b == 0x7e) {
+		bool ok = false;
+		if (r->esc)
+			r->aborts++;
+		else if (r->ovf)
+			r->oversize++;
+		else if (r->n == 0)
+			;
+		else if (r->n < 4)
+			r->runts++;
+		else if (fcs_bitwise(FCS16_INIT, r->buf, r->n) != FCS16_GOOD)
+			r->bad_fcs++;
+		else {
+			r->frames++;
+			r->last_len = r->n - 2;
+			memcpy(r->last, r->buf, r->n - 2);
+			ok = true;
+		}
+		r->n = 0;
+		r->esc = r->ovf = false;
+		return ok;
+	}
+	if (b == 0x7d && !r->esc) {
+		r->esc = true;
+		return false;
+	}
+	if (r->esc) {
+		b ^= 0x20;
+		r->esc = false;
+	}
+	if (r->n < r->cap)
+		r->buf[r->n++] = b;
+	else
+		r->ovf = true;
+	return false;
+}
+
+/* Feed s[0, n) in chunks (sizes from chunk(), each chunk copied to a heap
+ * block of exactly its size at alignment al) to a decoder with a frame
+ * buffer of cap bytes (on the heap, exactly), and to the rules; every
+ * frame, counter and the state between chunks must agree.  Returns the
+ * number of disagreements. */
+static int decode_agrees(const uint8_t *s, size_t n, size_t cap, size_t al, size_t (*chunk)(size_t at))
+{
+	uint8_t *buf = malloc(cap);
+	struct ref_dec *r = calloc(1, sizeof *r);
+	struct hdlc_decoder d;
+	int bad = 0;
+	if (!buf || !r) {
+		free(buf);
+		free(r);
+		return 1;
+	}
+	r->cap = cap;
+	hdlc_decoder_init(&d, buf, cap);
+	for (size_t at = 0; at < n;) {
+		size_t c = chunk(at);
+		if (c > n - at)
+			c = n - at;
+		uint8_t *blk = malloc(al + c);
+		if (!blk) {
+			bad++;
+			break;
+		}
+		memcpy(blk + al, s + at, c);
+		const uint8_t *in = blk + al, *end = blk + al + c, *frame, *from = in;
+		size_t len;
+		while (hdlc_decode(&d, &in, end, &frame, &len)) {
+			/* the rules end the same frame on the same byte */
+			bool ended = false;
+			while (from < in) {
+				ended = ref_byte(r, *from++);
+				bad += ended && from != in;
+			}
+			bad += !ended || len != r->last_len || memcmp(frame, r->last, len) != 0 || frame != buf;
+		}
+		bad += in != end;
+		while (from < end)
+			bad += ref_byte(r, *from++);	/* no frame may end unseen */
+		bad += d.len != r->n || d.escape != r->esc || d.overflow != r->ovf || memcmp(d.buf, r->buf, d.len) != 0;
+		free(blk);
+		at += c;
+	}
+	bad += d.frames != r->frames || d.bad_fcs != r->bad_fcs || d.oversize != r->oversize ||
+	       d.runts != r->runts || d.aborts != r->aborts;
+	free(buf);
+	free(r);
+	return bad;
+}
+
+static size_t chunk_all(size_t at) { (void)at; return SIZE_MAX; }
+static size_t chunk_one(size_t at) { (void)at; return 1; }
+static size_t chunk_random(size_t at) { (void)at; return 1 + rnd() % 70; }
+static size_t cut_at;
+static size_t chunk_cut(size_t at) { return at < cut_at ? cut_at - at : SIZE_MAX; }
+
+/* A stream of frames of the given lengths (random or special content),
+ * some with escapes that were not needed (0x5d sent as 7d 7d). */
+static size_t make_stream(uint8_t *s, const size_t *lens, size_t nlens, bool special)
+{
+	size_t o = 0;
+	uint8_t f[300];
+	for (size_t k = 0; k < nlens; k++) {
+		if (special)
+			fill_special(f, lens[k]);
+		else
+			fill_random(f, lens[k]);
+		size_t e = ref_encode(f, lens[k], s + o);
+		/* Escape a few plain bytes too, which any sender may (not 0x5e:
+		 * 7d 7e is the abort sequence). */
+		for (size_t i = o + 1; i + 1 < o + e; i++) {
+			if (s[i] != 0x7d && s[i] != 0x7e && s[i] != 0x5e && s[i - 1] != 0x7d && rnd() % 16 == 0) {
+				memmove(s + i + 1, s + i, o + e - i);
+				s[i + 1] = s[i] ^ 0x20;
+				s[i] = 0x7d;
+				e++;
+			}
+		}
+		o += e - 1;	/* frames share their flags */
+	}
+	return o + 1;
+}
+
+static void decode_every_length_and_alignment(void)
+{
+	uint8_t s[2 * 300 + 200];
+	int bad = 0;
+	rnd_state = 4;
+	for (size_t n = 0; n <= 300; n++) {
+		size_t lens[1] = { n };
+		size_t sl = make_stream(s, lens, 1, n % 4 == 3);
+		for (size_t al = 0; al < 16; al += n < 80 ? 1 : 5) {
+			bad += decode_agrees(s, sl, n + 2, al, chunk_all);	/* exactly enough room */
+			bad += decode_agrees(s, sl, 400, al, chunk_all);
+		}
+		/* and with room for less than the frame */
+		if (n > 2)
+			bad += decode_agrees(s, sl, n + 1, 3, chunk_all);
+	}
+	CHECK_INT(bad, 0);
+}
+
+static void decode_long_stream_cut_everywhere(void)
+{
+	static const size_t lens[] = { 64, 1, 15, 16, 17, 31, 32, 33, 47, 48, 0, 100, 2, 250, 5 };
+	uint8_t s[4000];
+	int bad = 0;
+	rnd_state = 5;
+	for (int special = 0; special < 2; special++) {
+		size_t n = make_stream(s, lens, sizeof lens / sizeof lens[0], special);
+		for (cut_at = 0; cut_at <= n; cut_at++)
+			bad += decode_agrees(s, n, 302, cut_at % 16, chunk_cut);
+		bad += decode_agrees(s, n, 302, 0, chunk_one);
+		for (int k = 0; k < 50; k++)
+			bad += decode_agrees(s, n, k % 2 ? 302 : 40 + (size_t)k, (size_t)k % 16, chunk_random);
+	}
+	CHECK_INT(bad, 0);
+}
+
+/* A flag, an abort (7d 7e), 7d 7d, a lone escape or a control byte at each
+ * place of a stream of plain bytes, alone and two at a time: where the
+ * decoder's wide path must stop or go on. */
+static void decode_special_at_every_place(void)
+{
+	static const uint8_t seq[][2] = {
+		{ 0x7e, 0 }, { 0x7d, 0x7e }, { 0x7d, 0x7d }, { 0x7d, 0x5e }, { 0x7d, 0x20 }, { 0x00, 0 }, { 0x7d, 0 },
+	};
+	static const size_t seqlen[] = { 1, 2, 2, 2, 2, 1, 1 };
+	uint8_t s[80];
+	int bad = 0;
+	for (size_t a = 0; a < 7; a++)
+		for (size_t b = 0; b < 7; b++)
+			for (size_t pa = 0; pa < 64; pa++)
+				for (size_t pb = pa; pb < 64; pb += pa < 40 ? 7 : 1) {
+					memset(s, 0x41, sizeof s);
+					s[0] = 0x7e;
+					memcpy(s + 1 + pa, seq[a], seqlen[a]);
+					memcpy(s + 1 + pb + 2, seq[b], seqlen[b]);
+					bad += decode_agrees(s, sizeof s, 302, pa % 16, chunk_all);
+					bad += decode_agrees(s, 1 + pb + 2 + seqlen[b], 302, 0, chunk_all);
+				}
+	CHECK_INT(bad, 0);
+}
+
 const struct test_case hdlc_tests[] = {
 	{ "fcs_table_matches_bitwise", fcs_table_matches_bitwise },
 	{ "fcs_check_values", fcs_check_values },
@@ -503,5 +861,11 @@ const struct test_case hdlc_tests[] = {
 	{ "decode_partial_kept_until_flag", decode_partial_kept_until_flag },
 	{ "roundtrip_all_lengths", roundtrip_all_lengths },
 	{ "every_byte_at_every_word_offset", every_byte_at_every_word_offset },
+	{ "fcs_every_length_and_alignment", fcs_every_length_and_alignment },
+	{ "encode_every_length_and_alignment", encode_every_length_and_alignment },
+	{ "encode_every_capacity", encode_every_capacity },
+	{ "decode_every_length_and_alignment", decode_every_length_and_alignment },
+	{ "decode_long_stream_cut_everywhere", decode_long_stream_cut_everywhere },
+	{ "decode_special_at_every_place", decode_special_at_every_place },
 	{ NULL, NULL },
 };
