@@ -240,8 +240,8 @@ workload() {
 		# shellcheck disable=SC2059
 		re=$(printf "$txre" $k)
 		sent=$(kv "$RUN.$tx" "$re" sent)
-		if [ "$HUNG" = 1 ] && [ -z "$sent" ]; then
-			NSTEPS=$k	# the client had gone before this step began
+		if [ "$HUNG" = 1 ] && { [ -z "$sent" ] || [ "$sent" = 0 ]; }; then
+			NSTEPS=$k	# the client had gone before this step began (or as it did)
 			break
 		fi
 		# shellcheck disable=SC2059
