@@ -3,9 +3,10 @@
  * data[0] sizes the decoder's buffer (allocated exactly, so AddressSanitizer
  * sees any write past it); data[1] seeds the chunk sizes the rest is fed
  * in.  Every frame returned is encoded again and must decode back to the
- * same bytes.  A plain byte-at-a-time decoder and encoder, written from the
- * rules in hdlc.h, run alongside: the codec (which works eight bytes at a
- * time) must agree with them on every byte, frame and counter. */
+ * same bytes.  A plain byte-at-a-time decoder (tests/hdlcref.h, shared with
+ * the unit tests) and encoder run alongside: the codec (which works sixteen
+ * or eight bytes at a time) must agree with them on every byte, frame and
+ * counter. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,53 +15,7 @@
 
 #include "hdlc.h"
 #include "fuzzcheck.h"
-
-
-/* The reference decoder: one byte at a time. */
-struct ref_dec {
-	uint8_t *buf;
-	size_t cap, n;
-	bool esc, ovf;
-	uint64_t frames, bad_fcs, oversize, runts, aborts;
-};
-
-static bool ref_byte(struct ref_dec *r, uint8_t b, size_t *len)
-{
-	if (b == HDLC_FLAG) {
-		bool ok = false;
-		if (r->esc)
-			r->aborts++;
-		else if (r->ovf)
-			r->oversize++;
-		else if (r->n == 0)
-			;
-		else if (r->n < 4)
-			r->runts++;
-		else if (fcs16(FCS16_INIT, r->buf, r->n) != FCS16_GOOD)
-			r->bad_fcs++;
-		else {
-			r->frames++;
-			*len = r->n - 2;
-			ok = true;
-		}
-		r->n = 0;
-		r->esc = r->ovf = false;
-		return ok;
-	}
-	if (b == HDLC_ESC && !r->esc) {
-		r->esc = true;
-		return false;
-	}
-	if (r->esc) {
-		b ^= HDLC_XOR;
-		r->esc = false;
-	}
-	if (r->n < r->cap)
-		r->buf[r->n++] = b;
-	else
-		r->ovf = true;
-	return false;
-}
+#include "../hdlcref.h"
 
 /* The reference encoder: one byte at a time. */
 static size_t ref_put(uint8_t *out, size_t o, uint8_t b)
@@ -131,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t cap = (size_t)data[0] * 4 + 2;
 	uint32_t rng = data[1] * 2654435761u + 1;
 	uint8_t *buf = malloc(cap);
-	struct ref_dec ref = { .buf = malloc(cap), .cap = cap };
+	struct hdlc_ref ref = { .buf = malloc(cap), .cap = cap, .fcs = fcs16 };
 	if (!buf || !ref.buf) {
 		free(buf);
 		free(ref.buf);
@@ -163,9 +118,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* The reference ends the same frame on the same byte. */
 			size_t rlen = 0;
 			for (; from < p - 1; from++)
-				if (ref_byte(&ref, *from, &rlen))
+				if (hdlc_ref_byte(&ref, *from, &rlen))
 					BROKEN();
-			if (!ref_byte(&ref, *from++, &rlen) || rlen != len || memcmp(ref.buf, frame, len))
+			if (!hdlc_ref_byte(&ref, *from++, &rlen) || rlen != len || memcmp(ref.buf, frame, len))
 				BROKEN();
 			seen++;
 			roundtrip(frame, len, cap);
@@ -173,7 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (p != stop || d.len > d.cap)
 			BROKEN();
 		for (size_t rlen; from < p; from++)
-			if (ref_byte(&ref, *from, &rlen))
+			if (hdlc_ref_byte(&ref, *from, &rlen))
 				BROKEN();
 		if (d.len != ref.n || d.escape != ref.esc || d.overflow != ref.ovf ||
 		    memcmp(d.buf, ref.buf, d.len))

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hdlc.h"
+#include "../hdlcref.h"
 #include "test.h"
 
 /* The CRC the slow way, one bit at a time, to check the table against. */
@@ -646,53 +647,22 @@ static void encode_every_capacity(void)
 	CHECK_INT(bad, 0);
 }
 
-/* The decoder by the rules, one byte at a time, counting as hdlc.h says. */
+/* The decoder by the rules (tests/hdlcref.h), keeping the last good frame. */
 struct ref_dec {
+	struct hdlc_ref h;
 	uint8_t buf[400];
-	size_t cap, n;
-	bool esc, ovf;
-	uint64_t frames, bad_fcs, oversize, runts, aborts;
 	size_t last_len;
 	uint8_t last[400];
 };
 
 static bool ref_byte(struct ref_dec *r, uint8_t b)
 {
-	if (b == 0x7e) {
-		bool ok = false;
-		if (r->esc)
-			r->aborts++;
-		else if (r->ovf)
-			r->oversize++;
-		else if (r->n == 0)
-			;
-		else if (r->n < 4)
-			r->runts++;
-		else if (fcs_bitwise(FCS16_INIT, r->buf, r->n) != FCS16_GOOD)
-			r->bad_fcs++;
-		else {
-			r->frames++;
-			r->last_len = r->n - 2;
-			memcpy(r->last, r->buf, r->n - 2);
-			ok = true;
-		}
-		r->n = 0;
-		r->esc = r->ovf = false;
-		return ok;
-	}
-	if (b == 0x7d && !r->esc) {
-		r->esc = true;
+	size_t len;
+	if (!hdlc_ref_byte(&r->h, b, &len))
 		return false;
-	}
-	if (r->esc) {
-		b ^= 0x20;
-		r->esc = false;
-	}
-	if (r->n < r->cap)
-		r->buf[r->n++] = b;
-	else
-		r->ovf = true;
-	return false;
+	r->last_len = len;
+	memcpy(r->last, r->buf, len);
+	return true;
 }
 
 /* Feed s[0, n) in chunks (sizes from chunk(), each chunk copied to a heap
@@ -711,7 +681,7 @@ static int decode_agrees(const uint8_t *s, size_t n, size_t cap, size_t al, size
 		free(r);
 		return 1;
 	}
-	r->cap = cap;
+	r->h = (struct hdlc_ref){ .buf = r->buf, .cap = cap, .fcs = fcs_bitwise };
 	hdlc_decoder_init(&d, buf, cap);
 	for (size_t at = 0; at < n;) {
 		size_t c = chunk(at);
@@ -737,12 +707,13 @@ static int decode_agrees(const uint8_t *s, size_t n, size_t cap, size_t al, size
 		bad += in != end;
 		while (from < end)
 			bad += ref_byte(r, *from++);	/* no frame may end unseen */
-		bad += d.len != r->n || d.escape != r->esc || d.overflow != r->ovf || memcmp(d.buf, r->buf, d.len) != 0;
+		bad += d.len != r->h.n || d.escape != r->h.esc || d.overflow != r->h.ovf ||
+		       memcmp(d.buf, r->buf, d.len) != 0;
 		free(blk);
 		at += c;
 	}
-	bad += d.frames != r->frames || d.bad_fcs != r->bad_fcs || d.oversize != r->oversize ||
-	       d.runts != r->runts || d.aborts != r->aborts;
+	bad += d.frames != r->h.frames || d.bad_fcs != r->h.bad_fcs || d.oversize != r->h.oversize ||
+	       d.runts != r->h.runts || d.aborts != r->h.aborts;
 	free(buf);
 	free(r);
 	return bad;
