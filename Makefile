@@ -103,7 +103,8 @@ FZ        := build/fuzz
 FUZZ_SRC  := $(CORE:%=%.c) status.c
 FUZZ_O    := $(FUZZ_SRC:%.c=$(FZ)/obj/%.o)
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DPPTP_RELEASE='"$(VERSION)"' -I. -g -O1 $(WARN) \
-	      -fsanitize=address,undefined -fno-sanitize-recover=all
+	      -fsanitize=address,undefined -fno-sanitize-recover=all \
+	      -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt
 
 $(FZ)/obj/%.o: %.c
 	@mkdir -p $(@D)
