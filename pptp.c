@@ -301,7 +301,7 @@ static void serve_dialing(void *ctx)
 /* Get the call placed: connect to (or start) the call manager and ask.
  * A call manager that is just going away is retried with a new one. */
 static int place_call(const struct pptp_options *o, uint32_t server, int sigfd, int *cm_fd,
-		      struct cm_msg *res, struct dialing *st)
+		      struct cm_msg *res, struct dialing *st, int fail_level)
 {
 	struct cm_msg open = { .type = CM_CALL_OPEN, .pid = (uint32_t)getpid(),
 			       .window = GRE_RECV_WINDOW,
@@ -323,7 +323,9 @@ static int place_call(const struct pptp_options *o, uint32_t server, int sigfd, 
 			return PPTP_EXIT_OK;
 		}
 		if (r != -ECONNRESET) {
-			log_err("%s", res->text);
+			log_msg(res->exit_code == PPTP_EXIT_CONNECT ||
+				res->exit_code == PPTP_EXIT_CTRL_REFUSED ? fail_level : L_ERR,
+				"%s", res->text);
 			return res->exit_code ? res->exit_code : PPTP_EXIT_FAILURE;
 		}
 		log_info("%s: trying again", res->text);
@@ -440,14 +442,18 @@ int main(int argc, char **argv)
 		str_copy(dialing.t.server, server_str, sizeof dialing.t.server);
 		if (naddrs > 1)
 			log_notice("trying %s (address %d of %d)", server_str, i + 1, naddrs);
+		/* What makes us try the next address is a warning while one
+		 * is left; the last one's failure is the error. */
+		int fail_level = i + 1 < naddrs ? L_WARNING : L_ERR;
 		gre_fd = gre_socket_open(&o, server, err, sizeof err);
 		if (gre_fd < 0) {
-			log_err("%s", err);
+			log_msg(gre_fd < -1 && connect_error_is_reachability(-gre_fd) ? fail_level : L_ERR,
+				"%s", err);
 			rc = gre_fd < -1 && connect_error_is_reachability(-gre_fd)
 				? PPTP_EXIT_CONNECT : PPTP_EXIT_FAILURE;
 			gre_fd = -1;
 		} else {
-			rc = place_call(&o, server, sigfd, &cm_fd, &call, &dialing);
+			rc = place_call(&o, server, sigfd, &cm_fd, &call, &dialing, fail_level);
 		}
 		if (rc == PPTP_EXIT_OK || i + 1 == naddrs ||
 		    (rc != PPTP_EXIT_CONNECT && rc != PPTP_EXIT_CTRL_REFUSED))

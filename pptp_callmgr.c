@@ -464,7 +464,9 @@ static void connect_failed(struct callmgr *cm, int err, uint64_t now)
 	char text[CM_TEXT_MAX];
 
 	connect_error_words(err, cm->server_str, (int)cm->opt->connect_timeout_s, text, sizeof text);
-	log_err("%s", text);
+	/* A warning here: each waiting pptp reports it as its own outcome,
+	 * an error when it has no other address of the server left to try. */
+	log_warn("%s", text);
 	cm->down_exit = PPTP_EXIT_CONNECT;
 	str_copy(cm->down_text, text, sizeof cm->down_text);
 	for (int i = 0; i < PPTP_MAX_CALLS; i++)

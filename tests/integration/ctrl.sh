@@ -50,6 +50,8 @@ client c4.log "--frames 1"
 expect_eq "connection refused: exit status 4" "$(child_exit "$WORK/c4.log")" 4
 expect_grep "connection refused: said what it means" \
 	'connection refused by 192.0.2.1: nothing accepts PPTP on TCP port 1723' "$WORK/c4.log"
+expect_eq "connection refused: one error-level line says it (the call manager's is a warning)" \
+	"$(grep -c ' error: .*connection refused by 192.0.2.1' "$WORK/c4.log")" 1
 check "connection refused: no pptp process left" no_pptp_left
 
 # 5. No route at all.
@@ -95,6 +97,8 @@ expect_grep "failover: the first failure is logged" \
 expect_grep "failover: then the next address" \
 	'192.0.2.3 did not accept a control connection: trying the next address' "$WORK/c6b.log"
 expect_grep "failover: the tunnel names the address it took" 'tunnel to 192.0.2.1 is up' "$WORK/c6b.log"
+expect_no_grep "failover: the refusal it got past is a warning, not an error" ' error: ' "$WORK/c6b.log"
+expect_grep "failover: ... said at warning level" 'warning: .*connection refused by 192.0.2.3' "$WORK/c6b.log"
 wait "$PAC_PID"
 in_srv ip addr del 192.0.2.3/24 dev "vs$SUF"
 
@@ -121,6 +125,8 @@ expect_grep "failover past a dead address: the first address's failure is logged
 	'no answer from 192.0.2.3 on TCP port 1723 within 2 s' "$WORK/c6bh.log"
 expect_grep "failover past a dead address: then the next address" \
 	'192.0.2.3 did not accept a control connection: trying the next address' "$WORK/c6bh.log"
+expect_no_grep "failover past a dead address: no error-level line (the tunnel came up)" ' error: ' \
+	"$WORK/c6bh.log"
 wait "$PAC_PID"
 in_cli ip route del 192.0.2.3/32 via $SRV_IP
 
