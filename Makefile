@@ -115,6 +115,9 @@ $(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_O)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d -o $@ $< $(FUZZ_O)
 
 fuzz-build: $(FUZZERS:%=$(FZ)/%)
+# Only pattern rules name these objects: without this, make deletes them
+# after each build as intermediates and the next build compiles them again.
+.SECONDARY: $(FUZZ_O)
 
 # The seed corpora of the status, call manager message and LCP probe
 # targets, written by the project's own encoders.

@@ -570,6 +570,12 @@ void gre_session_free(struct gre_session *s)
 	s->test_held_count = 0;
 }
 
+unsigned gre_reorder_held(const struct gre_session *s, uint32_t *waiting_for)
+{
+	*waiting_for = s->rx_expected;
+	return pqueue_count(&s->reorder);
+}
+
 uint64_t gre_next_timeout(const struct gre_session *s)
 {
 	uint64_t t = UINT64_MAX, d;

@@ -196,6 +196,11 @@ struct gre_session {
 int gre_session_init(struct gre_session *s, const struct gre_config *cfg, const struct gre_io *io);
 void gre_session_free(struct gre_session *s);
 
+/* Packets held for reordering, behind *waiting_for (the number that has
+ * not come): at the end of a tunnel these are freed, never passed on, and
+ * the gateway says how many. */
+unsigned gre_reorder_held(const struct gre_session *s, uint32_t *waiting_for);
+
 /* A GRE packet arrived (IP header already removed). */
 enum gre_rx_result gre_rx(struct gre_session *s, const uint8_t *pkt, size_t len, uint64_t now_us);
 

@@ -845,6 +845,12 @@ int gateway_run(const struct gateway_params *p)
 	}
 	gre_flush(&g->gre, now_us());
 	flush_tx(g);
+	uint32_t gap;
+	unsigned held = gre_reorder_held(&g->gre, &gap);
+	if (held)
+		log_info("the tunnel ended with %u packet%s from the server held for reordering "
+			 "behind sequence number %u, which never came: not passed to pppd",
+			 held, held == 1 ? "" : "s", gap);
 	dump_stats(g, L_INFO);
 	rc = g->exit_code < 0 ? PPTP_EXIT_OK : g->exit_code;
 	gateway_teardown(g);

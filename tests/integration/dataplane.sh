@@ -113,6 +113,16 @@ num_is "loss: fakeppp misses exactly the 10 dropped frames" "$(fp_main "$C" miss
 num_is "loss: rx lost = 9 (each dropped packet followed by another)" "$(gstat "$C" "rx lost")" -eq 9
 num_is "loss: rx accepted = 90" "$(gstat "$C" "rx accepted")" -eq 90
 
+# 4b. The tunnel ends while packets wait for a lost one (--timeout 10 has
+#     not run out): they are never passed to pppd, and the log says so.
+run held "--gre-drop 10" "--frames 20 --expect-echo --no-wait-link --max-missing 11 --echo-timeout 1" --timeout 10
+exit0 "held at the end"
+num_is "held at the end: the server dropped 2 (the 10th and the 20th)" "$(pac_detail "$P" tx_dropped)" -eq 2
+num_is "held at the end: fakeppp saw the 9 before the gap only" "$(fp_main "$C" missing)" -eq 11
+num_is "held at the end: rx buffered = 9" "$(gstat "$C" "rx buffered")" -eq 9
+expect_grep "held at the end: the 9 discarded packets are said, with the number they waited for" \
+	'info: .*the tunnel ended with 9 packets from the server held for reordering behind sequence number [0-9]+, which never came: not passed to pppd' "$C"
+
 # 5. --nobuffer: what comes early goes at once, the late one is dropped.
 run nobuf "--gre-reorder 5" "--frames 100 --expect-echo --no-wait-link --max-missing 20 --echo-timeout 0.5" --nobuffer
 exit0 "--nobuffer"

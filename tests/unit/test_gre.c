@@ -586,6 +586,27 @@ static void rx_resync_passes_on_queued(void)
 	rig_free(r);
 }
 
+static void rx_reorder_held_at_end(void)
+{
+	/* What is still waiting for a gap when the tunnel ends is reported
+	 * with the number it waits for; once the gap fills, nothing is. */
+	struct rig *r = rig();
+	uint32_t gap = 0;
+	CHECK_UINT(gre_reorder_held(&r->s, &gap), 0);
+	rx(r, 0, T0);
+	for (uint32_t i = 2; i < 7; i++)
+		rx(r, i, T0 + i);
+	CHECK_UINT(gre_reorder_held(&r->s, &gap), 5);
+	CHECK_UINT(gap, 1);
+	rx(r, 1, T0 + 10);
+	CHECK_UINT(gre_reorder_held(&r->s, &gap), 0);
+	CHECK_UINT(gap, 7);
+	const uint32_t want[] = { 0, 1, 2, 3, 4, 5, 6 };
+	check_delivered(r, want, 7);
+	check_rx_accounting(r);
+	rig_free(r);
+}
+
 static void rx_no_resync_for_scattered_or_interrupted(void)
 {
 	struct rig *r = rig();
@@ -1677,6 +1698,7 @@ const struct test_case gre_tests[] = {
 	{ "rx_over_window", rx_over_window },
 	{ "rx_resync_after_steady_jump", rx_resync_after_steady_jump },
 	{ "rx_resync_passes_on_queued", rx_resync_passes_on_queued },
+	{ "rx_reorder_held_at_end", rx_reorder_held_at_end },
 	{ "rx_no_resync_for_scattered_or_interrupted", rx_no_resync_for_scattered_or_interrupted },
 	{ "rx_resync_back_after_restart", rx_resync_back_after_restart },
 	{ "rx_no_back_resync_for_old_or_scattered", rx_no_back_resync_for_old_or_scattered },
