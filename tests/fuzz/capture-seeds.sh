@@ -26,11 +26,13 @@ done
 [ -r "$pcap" ] || { echo "capture-seeds: cannot read $pcap" >&2; exit 2; }
 
 unhex() { perl -ne 'chomp; print pack("H*", $_)'; }
-# frames FILTER: one line of hex per matching frame, link layer included
-frames() { tshark -r "$pcap" -Y "$1" -T json -x 2>/dev/null | jq -r '.[]._source.layers.frame_raw[0]'; }
-# The link layer before the IP header: Ethernet (14) or Linux cooked (16).
-link=$(tshark -r "$pcap" -c 1 -T fields -e frame.protocols 2>/dev/null)
-case $link in sll:*) skip=32;; *) skip=28;; esac
+# from LAYER FILTER: for each matching frame, one line of hex: the frame
+# from where tshark's dissector put LAYER (ip, gre, ppp) to its end, so no
+# header length is worked out here.
+from() {
+	tshark -r "$pcap" -Y "$2" -T json -x 2>/dev/null |
+		jq -r --arg l "$1_raw" '.[]._source.layers | .frame_raw[0][(.[$l][1] * 2):]'
+}
 n_written=0
 put() { unhex <<< "$2" > "$1"; n_written=$((n_written + 1)); echo "capture-seeds: $1 ($(stat -c %s "$1") bytes)"; }
 
@@ -50,47 +52,29 @@ if [ -n "$stream" ]; then
 fi
 
 # --- GRE
-mapfile -t gre < <(frames "ip.src == $srv && gre && gre.proto == 0x880b" | head -n 40)
-if [ ${#gre[@]} -gt 0 ]; then
-	data='' ackonly=''
-	for h in "${gre[@]}"; do
-		ip=${h:$skip}
-		ihl=$(( (0x${ip:1:1}) * 8 ))	# IHL in hex digits
-		flags=${ip:$ihl:2}
-		# S bit (0x10 of the first byte): data; otherwise ack only
-		if (( 0x$flags & 0x10 )); then [ -n "$data" ] || data=$ip
-		else [ -n "$ackonly" ] || ackonly=$ip; fi
-	done
-	[ -z "$data" ] || put "$out/gre/capture_ip_data" "$data"
-	[ -z "$ackonly" ] || put "$out/gre/capture_ip_ack" "$ackonly"
-	# The script: config (no test type, window 3, ours 7, missing window
-	# 64, --timeout 100 ms, no send failures), then op 0 (raw packet, up to
-	# 255 bytes) with the call ID bytes made the target's 0x1234, op 3 (1 ms
-	# passes) between packets.
-	script=0003074064000000
-	for h in "${gre[@]:0:16}"; do
-		ip=${h:$skip}
-		ihl=$(( (0x${ip:1:1}) * 8 ))
-		g=${ip:$ihl}
-		g=${g:0:12}1234${g:16}
-		len=$(( ${#g} / 2 ))
-		[ "$len" -le 255 ] || continue
-		script+=$(printf '00%02x%s03fa02' "$len" "$g")
-	done
-	put "$out/gre/capture_script" "$script"
-fi
+gre_filter="ip.src == $srv && gre && gre.proto == 0x880b"
+data=$(from ip "$gre_filter && gre.flags.sequence_number == 1" | head -n 1)
+ackonly=$(from ip "$gre_filter && gre.flags.sequence_number == 0" | head -n 1)
+[ -z "$data" ] || put "$out/gre/capture_ip_data" "$data"
+[ -z "$ackonly" ] || put "$out/gre/capture_ip_ack" "$ackonly"
+# The script: config (no test type, window 3, ours 7, missing window 64,
+# --timeout 100 ms, no send failures), then op 0 (raw packet, up to 255
+# bytes) with the call ID bytes made the target's 0x1234, op 3 (1 ms
+# passes) between packets.
+script=''
+for g in $(from gre "$gre_filter" | head -n 16); do
+	g=${g:0:12}1234${g:16}
+	len=$(( ${#g} / 2 ))
+	[ "$len" -le 255 ] || continue
+	script+=$(printf '00%02x%s03fa02' "$len" "$g")
+done
+[ -z "$script" ] || put "$out/gre/capture_script" "0003074064000000$script"
 
-# --- LCP frames, as --diagnose's probe receives them
+# --- LCP frames, as --diagnose's probe receives them: identifier 1, text
+# buffer 120, our magic number 0x01020304, then the PPP frame
 i=0
-for h in $(frames "ip.src == $srv && gre && lcp" | head -n 3); do
-	ip=${h:$skip}
-	ihl=$(( (0x${ip:1:1}) * 8 ))
-	g=${ip:$ihl}
-	# GRE header: 8 bytes, 4 more with S, 4 more with A
-	f=$((0x${g:0:2})) a=$((0x${g:2:2}))
-	glen=$(( 8 + (f & 0x10 ? 4 : 0) + (a & 0x80 ? 4 : 0) ))
-	# identifier 1, text buffer 120, our magic number 0x01020304
-	put "$out/lcp/capture_$i" "017801020304${g:$((2 * glen))}"
+for f in $(from ppp "ip.src == $srv && gre && lcp" | head -n 3); do
+	put "$out/lcp/capture_$i" "017801020304$f"
 	i=$((i + 1))
 done
 echo "capture-seeds: $n_written seeds from $pcap"
