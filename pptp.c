@@ -10,14 +10,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -32,6 +30,7 @@
 #include "pptp_gre.h"
 #include "pptp_options.h"
 #include "privileges.h"
+#include "proc.h"
 #include "pptp_quirks.h"
 #include "sockutil.h"
 #include "status.h"
@@ -138,7 +137,7 @@ static int open_pty(struct pty *t, bool sync)
 static pid_t spawn_pppd(const struct pptp_options *o, const char *pppd, struct pty *t)
 {
 	char *argv[PPTP_MAX_PPPD_ARGS + 8];
-	int argc = 0, p[2];
+	int argc = 0, rfd;
 
 	argv[argc++] = "pppd";
 	argv[argc++] = t->slave_path;
@@ -150,38 +149,25 @@ static pid_t spawn_pppd(const struct pptp_options *o, const char *pppd, struct p
 		argv[argc++] = o->pppd_argv[i];
 	argv[argc] = NULL;
 
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		log_err("pipe: %s", strerror(errno));
-		return -1;
-	}
-	pid_t pid = fork();
+	pid_t pid = proc_fork(&rfd);
 	if (pid < 0) {
-		log_err("cannot start pppd: fork: %s", strerror(errno));
-		close(p[0]);
-		close(p[1]);
+		log_err("cannot start pppd: %s", strerror((int)-pid));
 		return -1;
 	}
 	if (pid == 0) {
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGUSR2, SIG_DFL);
+		proc_signals_reset();
 		setsid();
 		execv(pppd, argv);
-		int e = errno;
-		if (write(p[1], &e, sizeof e) < 0)
-			_exit(127);
+		/* Reached only when the exec failed; a successful exec closes the
+		 * pipe (close-on-exec) without a message. */
+		proc_ready_send(&rfd, &(struct proc_ready){ .state = PROC_FAILED,
+							    .exit_status = PPTP_EXIT_PPPD,
+							    .err = errno });
 		_exit(127);
 	}
-	close(p[1]);
-	int e = 0;
-	ssize_t n;
-	while ((n = read(p[0], &e, sizeof e)) < 0 && errno == EINTR)
-		;
-	close(p[0]);
-	if (n == sizeof e) {
-		log_err("cannot start %s: %s", pppd, strerror(e));
+	struct proc_ready r;
+	if (proc_ready_wait(rfd, -1, NULL, NULL, &r) == 0) {
+		log_err("cannot start %s: %s", pppd, strerror(r.err));
 		waitpid(pid, NULL, 0);
 		return -1;
 	}
@@ -194,61 +180,42 @@ static pid_t spawn_pppd(const struct pptp_options *o, const char *pppd, struct p
 	return pid;
 }
 
-/* Fork into the background.  The parent waits for one byte: 0 means the
- * tunnel is up, anything else is the exit status to fail with.  Meanwhile
- * it passes on the signals that stop a tunnel (its terminal's Ctrl-C does
- * not reach the child, which has a session of its own): the child then
- * stops dialling and reports how it ended. */
+/* Fork into the background.  The parent waits for the readiness message
+ * (PROC_READY: the tunnel is up; PROC_FAILED: the exit status to fail
+ * with).  Meanwhile it passes on the signals that stop a tunnel (its
+ * terminal's Ctrl-C does not reach the child, which has a session of its
+ * own): the child then stops dialling and reports how it ended. */
+static void forward_stop(int signo, void *ctx)
+{
+	kill(*(pid_t *)ctx, signo);
+}
+
 static int detach(int sigfd)
 {
-	int p[2];
+	int fd;
+	pid_t pid = proc_fork(&fd);
 
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		log_err("pipe: %s", strerror(errno));
-		return -1;
-	}
-	pid_t pid = fork();
 	if (pid < 0) {
-		log_err("fork: %s", strerror(errno));
+		log_err("fork: %s", strerror((int)-pid));
 		return -1;
 	}
 	if (pid > 0) {
-		unsigned char st = PPTP_EXIT_FAILURE;
-		close(p[1]);
-		for (;;) {
-			struct pollfd pf[2] = { { .fd = p[0], .events = POLLIN },
-						{ .fd = sigfd, .events = POLLIN } };
-			if (poll(pf, sigfd >= 0 ? 2 : 1, -1) < 0) {
-				if (errno == EINTR)
-					continue;
-				break;
-			}
-			struct signalfd_siginfo si;
-			if (pf[1].revents && read(sigfd, &si, sizeof si) == sizeof si &&
-			    (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT || si.ssi_signo == SIGHUP))
-				kill(pid, (int)si.ssi_signo);
-			if (pf[0].revents) {
-				if (read(p[0], &st, 1) < 0 && errno == EINTR)
-					continue;
-				break;
-			}
-		}
-		_exit(st);
+		struct proc_ready r;
+		if (proc_ready_wait(fd, sigfd, forward_stop, &pid, &r) < 0)
+			_exit(PPTP_EXIT_FAILURE);
+		_exit(r.state == PROC_READY ? PPTP_EXIT_OK : r.exit_status);
 	}
-	close(p[0]);
 	setsid();
-	return p[1];
+	return fd;
 }
 
 static void detach_done(int *fd, int status)
 {
 	if (*fd < 0)
 		return;
-	unsigned char b = (unsigned char)status;
-	if (write(*fd, &b, 1) != 1)
-		log_debug("the foreground process is gone");
-	close(*fd);
-	*fd = -1;
+	proc_ready_send(fd, &(struct proc_ready){
+		.state = status == PPTP_EXIT_OK ? PROC_READY : PROC_FAILED,
+		.exit_status = (uint8_t)status });
 	if (status == 0) {
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (null >= 0) {
@@ -263,27 +230,6 @@ static void detach_done(int *fd, int status)
 static void pppd_running(void *ctx)
 {
 	detach_done(ctx, PPTP_EXIT_OK);
-}
-
-static int setup_signals(void)
-{
-	sigset_t s;
-
-	signal(SIGPIPE, SIG_IGN);
-	/* SIGUSR2 means nothing to pptp: a stray one (pkill -USR2 -f ...)
-	 * must not end the tunnel.  pppd gets the default back. */
-	signal(SIGUSR2, SIG_IGN);
-	sigemptyset(&s);
-	sigaddset(&s, SIGTERM);
-	sigaddset(&s, SIGINT);
-	sigaddset(&s, SIGHUP);
-	sigaddset(&s, SIGUSR1);
-	sigaddset(&s, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &s, NULL);
-	int fd = signalfd(-1, &s, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (fd < 0)
-		log_err("signalfd: %s", strerror(errno));
-	return fd;
 }
 
 /* What --status shows while the call is being placed. */
@@ -394,9 +340,11 @@ int main(int argc, char **argv)
 	log_notice("pptp %s starting: server %s%s", PPTP_RELEASE, o.server,
 		   o.nolaunchpppd ? ", PPP on stdin/stdout" : "");
 
-	int sigfd = setup_signals();
-	if (sigfd < 0)
+	int sigfd = proc_signals_open(PROC_SIG_STOP | PROC_SIG_USR1 | PROC_SIG_CHLD);
+	if (sigfd < 0) {
+		log_err("signalfd: %s", strerror(-sigfd));
 		return PPTP_EXIT_FAILURE;
+	}
 	char status_path[108];
 	struct dialing dialing = { .fd = -1, .t = { .pid = getpid(), .state = TUNNEL_DIALING } };
 	dialing.t.started = dialing.t.since = (int64_t)time(NULL);

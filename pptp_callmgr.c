@@ -23,11 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/resource.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -36,6 +33,7 @@
 #include "pptp_ctrl.h"
 #include "pptp_quirks.h"
 #include "privileges.h"
+#include "proc.h"
 #include "routing.h"
 #include "sockutil.h"
 #include "util.h"
@@ -53,10 +51,6 @@
 #ifdef CM_LEAK_CHECK
 #include <sanitizer/lsan_interface.h>
 #endif
-
-#define CM_READY 'R'	/* readiness pipe: listening */
-#define CM_BUSY 'B'	/* another call manager holds the lock */
-#define CM_FAILED 'F'	/* followed by an exit code byte */
 
 struct cm_client {
 	int fd;			/* -1: free slot */
@@ -660,13 +654,12 @@ static int callmgr_loop(struct callmgr *cm)
 		now = now_us();
 
 		if (pfd[0].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			while (read(cm->sig_fd, &si, sizeof si) == sizeof si) {
-				if (si.ssi_signo == SIGUSR1)
+			int sig;
+			while ((sig = proc_signal_next(cm->sig_fd)) != 0) {
+				if (sig == SIGUSR1)
 					log_status(cm, now);
-				else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT ||
-					 si.ssi_signo == SIGHUP)
-					shutdown_signal(cm, (int)si.ssi_signo, now);
+				else if (proc_sig_is_stop(sig))
+					shutdown_signal(cm, sig, now);
 			}
 		}
 		for (int i = 1; i < n; i++) {
@@ -898,9 +891,7 @@ static void cleanup(struct callmgr *cm)
 static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready)
 {
 	struct callmgr *cm = calloc(1, sizeof *cm);
-	sigset_t sigs;
 	int rc = PPTP_EXIT_FAILURE;
-	char fail[2] = { CM_FAILED, PPTP_EXIT_FAILURE };
 
 	if (!cm) {
 		log_err("out of memory");
@@ -924,9 +915,7 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 	cm->lock_fd = take_lock(cm->lock_path);
 	if (cm->lock_fd < 0) {
 		if (cm->lock_fd == -EWOULDBLOCK || cm->lock_fd == -EAGAIN) {
-			char b = CM_BUSY;
-			if (write(ready, &b, 1) != 1)
-				log_debug("readiness pipe closed");
+			proc_ready_send(&ready, &(struct proc_ready){ .state = PROC_BUSY });
 			free(cm);
 			return PPTP_EXIT_OK;
 		}
@@ -940,15 +929,12 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 
 	/* SIGUSR1 asks the gateway for its statistics, and the call manager
 	 * shares its command line: pkill -USR1 -f reaches both, and it must
-	 * not end the tunnel.  SIGUSR2 means nothing to us. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGUSR2, SIG_IGN);
-	cm->sig_fd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+	 * not end the tunnel. */
+	cm->sig_fd = proc_signals_open(PROC_SIG_STOP | PROC_SIG_USR1);
+	if (cm->sig_fd < 0) {
+		log_err("signalfd: %s", strerror(-cm->sig_fd));
+		goto report;
+	}
 
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	str_copy(sun.sun_path, cm->sock_path, sizeof sun.sun_path);
@@ -956,7 +942,7 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 	mode_t old = umask(0077);
 	int br = cm->listen_fd < 0 ? -1 : bind(cm->listen_fd, (struct sockaddr *)&sun, sizeof sun);
 	umask(old);
-	if (cm->sig_fd < 0 || br < 0 || listen(cm->listen_fd, 16) < 0) {
+	if (br < 0 || listen(cm->listen_fd, 16) < 0) {
 		log_err("cannot listen on %s: %s", cm->sock_path, strerror(errno));
 		goto report;
 	}
@@ -978,11 +964,7 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 	int keep[] = { CAP_NET_ADMIN };
 	if (privileges_limit(keep, cm->route_pptp ? 1 : 0, perr, sizeof perr) < 0)
 		log_warn("%s", perr);
-	char ok = CM_READY;
-	if (write(ready, &ok, 1) != 1)
-		log_debug("readiness pipe closed");
-	close(ready);
-	ready = -1;
+	proc_ready_send(&ready, &(struct proc_ready){ .state = PROC_READY });
 	rc = callmgr_loop(cm);
 	cleanup(cm);
 	log_info("call manager exits");
@@ -990,8 +972,8 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 	return rc;
 
 report:
-	if (ready >= 0 && write(ready, fail, 2) != 2)
-		log_debug("readiness pipe closed");
+	proc_ready_send(&ready, &(struct proc_ready){ .state = PROC_FAILED,
+						      .exit_status = PPTP_EXIT_FAILURE });
 	if (cm) {
 		cleanup(cm);
 		free(cm);
@@ -999,78 +981,28 @@ report:
 	return rc;
 }
 
-static int close_range_call(unsigned lo, unsigned hi)
-{
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-	return close_range(lo, hi, 0);
-#elif defined(SYS_close_range)
-	return (int)syscall(SYS_close_range, lo, hi, 0);
-#else
-	(void)lo;
-	(void)hi;
-	errno = ENOSYS;
-	return -1;
-#endif
-}
-
-/* Close descriptors lo..hi; where close_range(2) is missing (before Linux
- * 5.9), one by one up to the descriptor limit. */
-static void close_fds(unsigned lo, unsigned hi)
-{
-	if (lo > hi || close_range_call(lo, hi) == 0)
-		return;
-	struct rlimit rl;
-	unsigned max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-		rl.rlim_cur < 1048576 ? (unsigned)rl.rlim_cur : 1048576;
-	for (unsigned fd = lo; fd <= hi && fd < max; fd++)
-		close((int)fd);
-}
-
-/* Every descriptor above stderr except keep.  syslog's own is closed and
- * reopened properly around it (see log_suspend). */
-static void close_fds_except(int keep)
-{
-	unsigned first = STDERR_FILENO + 1;
-
-	log_suspend();
-	if (keep >= (int)first) {
-		close_fds(first, (unsigned)keep - 1);
-		first = (unsigned)keep + 1;
-	}
-	close_fds(first, ~0u);
-	log_resume();
-}
-
 /* Start a call manager, detached from us (double fork: it must outlive
- * this tunnel and must never become our zombie).  Returns the readiness
- * byte it sent: CM_READY, CM_BUSY, or CM_FAILED with *exit_code. */
-static char spawn_callmgr(const struct pptp_options *o, uint32_t server, int *exit_code)
+ * this tunnel and must never become our zombie).  Returns the state it
+ * reported: PROC_READY, PROC_BUSY, or PROC_FAILED with *exit_code. */
+static int spawn_callmgr(const struct pptp_options *o, uint32_t server, int *exit_code)
 {
-	int p[2];
+	int fd;
+	pid_t pid = proc_fork(&fd);
 
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		log_err("pipe: %s", strerror(errno));
-		*exit_code = PPTP_EXIT_FAILURE;
-		return CM_FAILED;
-	}
-	pid_t pid = fork();
 	if (pid < 0) {
-		log_err("fork: %s", strerror(errno));
-		close(p[0]);
-		close(p[1]);
+		log_err("fork: %s", strerror((int)-pid));
 		*exit_code = PPTP_EXIT_FAILURE;
-		return CM_FAILED;
+		return PROC_FAILED;
 	}
 	if (pid == 0) {
-		close(p[0]);
 		if (!o->debug)
 			setsid();
 		/* Keep only what we need: the gateway's descriptors (pty, GRE,
 		 * signalfd) must not live on in a process that outlives it. */
-		close_fds_except(p[1]);
+		proc_close_fds_except(fd);
 		pid_t pid2 = fork();
 		if (pid2 != 0) {
-			close(p[1]);
+			close(fd);
 			_exit(pid2 < 0 ? 1 : 0);
 		}
 		/* The call manager: stdin/stdout may be pppd's pty, which must
@@ -1086,30 +1018,26 @@ static char spawn_callmgr(const struct pptp_options *o, uint32_t server, int *ex
 			if (null > STDERR_FILENO)
 				close(null);
 		}
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		int rc = callmgr_main(o, server, p[1]);
+		proc_signals_reset();
+		int rc = callmgr_main(o, server, fd);
 #ifdef CM_LEAK_CHECK
 		__lsan_do_leak_check();
 #endif
 		_exit(rc);
 	}
-	close(p[1]);
 	int st;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
-	char b[2] = { 0, 0 };
-	ssize_t n;
-	while ((n = read(p[0], b, 2)) < 0 && errno == EINTR)
-		;
-	close(p[0]);
-	if (n >= 1 && (b[0] == CM_READY || b[0] == CM_BUSY))
-		return b[0];
-	*exit_code = n == 2 && b[0] == CM_FAILED ? b[1] : PPTP_EXIT_FAILURE;
-	if (n <= 0)
+	struct proc_ready r;
+	if (proc_ready_wait(fd, -1, NULL, NULL, &r) < 0) {
 		log_err("the call manager died while starting");
-	return CM_FAILED;
+		*exit_code = PPTP_EXIT_FAILURE;
+		return PROC_FAILED;
+	}
+	if (r.state == PROC_READY || r.state == PROC_BUSY)
+		return r.state;
+	*exit_code = r.state == PROC_FAILED ? r.exit_status : PPTP_EXIT_FAILURE;
+	return PROC_FAILED;
 }
 
 int callmgr_connect(const struct pptp_options *o, uint32_t server, int *exit_code)
@@ -1148,10 +1076,10 @@ int callmgr_connect(const struct pptp_options *o, uint32_t server, int *exit_cod
 			return -1;
 		}
 		if (!spawned) {
-			char r = spawn_callmgr(o, server, exit_code);
-			if (r == CM_FAILED)
+			int r = spawn_callmgr(o, server, exit_code);
+			if (r == PROC_FAILED)
 				return -1;
-			spawned = r == CM_READY;
+			spawned = r == PROC_READY;
 			if (spawned)
 				continue;
 		}
@@ -1187,10 +1115,9 @@ int callmgr_open_call(int fd, int sigfd, int other_fd, void (*on_other)(void *ct
 		if (p[1].revents & POLLIN) {
 			/* Only a request to stop interrupts; SIGCHLD of the call
 			 * manager's first fork and SIGUSR1 do not. */
-			struct signalfd_siginfo si;
-			while (read(sigfd, &si, sizeof si) == sizeof si)
-				if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT ||
-				    si.ssi_signo == SIGHUP)
+			int sig;
+			while ((sig = proc_signal_next(sigfd)) != 0)
+				if (proc_sig_is_stop(sig))
 					return -EINTR;
 		}
 		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,6 +25,7 @@
 #include "gre_engine.h"
 #include "hdlc.h"
 #include "pptp_callmgr.h"
+#include "proc.h"
 #include "sockutil.h"
 #include "status.h"
 #include "util.h"
@@ -611,24 +611,17 @@ static void begin_stop(struct gateway *g, const char *why, uint64_t now)
 
 static void signals_readable(struct gateway *g, uint64_t now)
 {
-	struct signalfd_siginfo si;
+	int sig;
 
-	while (read(g->p->sig_fd, &si, sizeof si) == sizeof si) {
-		switch (si.ssi_signo) {
-		case SIGUSR1:
+	while ((sig = proc_signal_next(g->p->sig_fd)) != 0) {
+		if (sig == SIGUSR1) {
 			dump_stats(g, L_NOTICE);
-			break;
-		case SIGCHLD:
+		} else if (sig == SIGCHLD) {
 			reap_pppd(g, now);
-			break;
-		case SIGTERM:
-		case SIGINT:
-		case SIGHUP: {
+		} else if (proc_sig_is_stop(sig)) {
 			char why[64];
-			snprintf(why, sizeof why, "signal %s", sigabbrev_np((int)si.ssi_signo));
+			snprintf(why, sizeof why, "signal %s", sigabbrev_np(sig));
 			begin_stop(g, why, now);
-			break;
-		}
 		}
 	}
 }

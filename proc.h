@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* proc.h - processes and signals, in one place for every process of pptp.
+ *
+ * Signals: each process blocks the signals it handles and reads them from
+ * a signalfd, so a poll loop sees them like any descriptor and none is lost
+ * between a check and a wait.  SIGTERM, SIGINT and SIGHUP stop a process;
+ * SIGUSR1 asks for statistics; SIGPIPE and SIGUSR2 are ignored.
+ *
+ * Fork with readiness: a child tells its parent how its start went with one
+ * message on a pipe (struct proc_ready).  A pipe closed without a message
+ * means the child is gone (or, after an exec, that the exec succeeded). */
+#ifndef PPTP_PROC_H
+#define PPTP_PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Which signals a process reads from its signalfd. */
+enum {
+	PROC_SIG_STOP = 1,	/* SIGTERM, SIGINT, SIGHUP */
+	PROC_SIG_USR1 = 2,	/* SIGUSR1: statistics or status */
+	PROC_SIG_CHLD = 4,	/* SIGCHLD: a child (pppd) ended */
+};
+
+/* Ignore SIGPIPE and SIGUSR2, block the signals named by `which` and
+ * return a non-blocking signalfd for them; -errno on failure. */
+int proc_signals_open(unsigned which);
+/* Whether signo asks the process to stop. */
+bool proc_sig_is_stop(int signo);
+/* The next pending signal on a signalfd, or 0 when none is waiting. */
+int proc_signal_next(int sigfd);
+/* For a child about to run something else (pppd, the call manager):
+ * nothing blocked, default dispositions for what we ignored. */
+void proc_signals_reset(void);
+
+/* The one message a child sends its parent about its start. */
+enum proc_ready_state {
+	PROC_READY = 'R',	/* up and running */
+	PROC_BUSY = 'B',	/* another process already does the job */
+	PROC_FAILED = 'F',	/* could not start: exit_status, err */
+};
+
+struct proc_ready {
+	uint8_t state;		/* enum proc_ready_state */
+	uint8_t exit_status;	/* PROC_FAILED: the exit status to report */
+	int32_t err;		/* PROC_FAILED: an errno, or 0 */
+};
+
+/* fork() with a readiness pipe.  In the parent: the child's pid, and *fd
+ * the read end.  In the child: 0, and *fd the write end.  -errno when the
+ * pipe or the fork fails.  Both ends are close-on-exec. */
+pid_t proc_fork(int *fd);
+/* Child: send r, close *fd and set it to -1 (nothing when already -1). */
+void proc_ready_send(int *fd, const struct proc_ready *r);
+/* Parent: wait for the child's message on fd, then close fd.  Returns 0
+ * with *r filled; -EPIPE when the pipe closed without one.  While waiting,
+ * stop signals read from sigfd (if >= 0) are handed to on_stop. */
+int proc_ready_wait(int fd, int sigfd, void (*on_stop)(int signo, void *ctx), void *ctx,
+		    struct proc_ready *r);
+
+/* Close every descriptor above stderr except keep (-1: none), syslog's
+ * included (it is reopened). */
+void proc_close_fds_except(int keep);
+
+#endif
