@@ -14,9 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "exitstatus.h"
 #include "pptp_ctrl.h"
 
-#define CM_PROTO_VERSION 1
+#define CM_PROTO_VERSION 2
 #define CM_TEXT_MAX 200
 
 enum cm_msg_type {
@@ -34,12 +35,12 @@ struct cm_msg {
 	char phone[PPTP_STR_LEN + 1];
 	/* CM_CALL_RESULT, CM_CALL_GONE */
 	bool ok;		/* RESULT: the call is established */
-	uint8_t exit_code;	/* enum pptp_exit to end with when !ok / GONE */
+	struct pptp_reason reason;	/* why not (!ok), or why it ended (GONE) */
 	uint16_t call_id, peer_call_id, peer_window, peer_delay;
 	char text[CM_TEXT_MAX];	/* in words, for the log */
 };
 
-#define CM_WIRE_LEN (2 + 4 + 2 + 4 + 1 + 1 + 8 + PPTP_STR_LEN + CM_TEXT_MAX)
+#define CM_WIRE_LEN (2 + 4 + 2 + 4 + 1 + 8 + 8 + PPTP_STR_LEN + CM_TEXT_MAX)
 
 /* Encode into buf (at least CM_WIRE_LEN bytes); returns the length. */
 size_t cm_msg_encode(const struct cm_msg *m, uint8_t *buf);

@@ -269,10 +269,10 @@ static int place_call(const struct pptp_options *o, uint32_t server, int sigfd, 
 			return PPTP_EXIT_OK;
 		}
 		if (r != -ECONNRESET) {
-			log_msg(res->exit_code == PPTP_EXIT_CONNECT ||
-				res->exit_code == PPTP_EXIT_CTRL_REFUSED ? fail_level : L_ERR,
-				"%s", res->text);
-			return res->exit_code ? res->exit_code : PPTP_EXIT_FAILURE;
+			int rc = pptp_exit_for_reason(&res->reason);
+			log_msg(rc == PPTP_EXIT_CONNECT || rc == PPTP_EXIT_CTRL_REFUSED
+				? fail_level : L_ERR, "%s", res->text);
+			return rc ? rc : PPTP_EXIT_FAILURE;
 		}
 		log_info("%s: trying again", res->text);
 	}

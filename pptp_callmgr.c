@@ -80,7 +80,8 @@ struct callmgr {
 	int route_fd;			/* the shared route file (see route_share_open) */
 	bool route_pptp;		/* the route is one a call manager added */
 	char hostname[PPTP_STR_LEN + 1];
-	int down_exit;			/* set once the control connection is over */
+	bool down;			/* the control connection is over: down_reason says why */
+	struct pptp_reason down_reason;
 	char down_text[CM_TEXT_MAX];
 };
 
@@ -249,11 +250,10 @@ static struct cm_client *client_by_call(struct callmgr *cm, int call)
 }
 
 /* Tell a client its call failed or ended, then forget it. */
-static void client_end(struct callmgr *cm, struct cm_client *cl, int exit_code, const char *text,
-		       uint64_t now)
+static void client_end(struct callmgr *cm, struct cm_client *cl, const struct pptp_reason *why,
+		       const char *text, uint64_t now)
 {
-	struct cm_msg m = { .type = cl->answered ? CM_CALL_GONE : CM_CALL_RESULT,
-			    .exit_code = (uint8_t)exit_code };
+	struct cm_msg m = { .type = cl->answered ? CM_CALL_GONE : CM_CALL_RESULT, .reason = *why };
 	str_copy(m.text, text, sizeof m.text);
 	client_send(cm, cl, &m);
 	cl->call = -1;
@@ -272,8 +272,10 @@ static void open_call(struct callmgr *cm, struct cm_client *cl, uint64_t now)
 			 ? "too many calls on this control connection" :
 			 "the control connection is shutting down");
 		log_warn("call for gateway pid %u not placed: %s", cl->open.pid, text);
-		client_end(cm, cl, h == -ENOSPC ? PPTP_EXIT_FAILURE : PPTP_EXIT_SERVER_ENDED, text,
-			   now);
+		struct pptp_reason why = { .cause = h == -ENOSPC ? CAUSE_TOO_MANY_CALLS
+								 : CAUSE_CONN_CLOSING,
+					   .ctrl_was_up = true };
+		client_end(cm, cl, &why, text, now);
 		return;
 	}
 	cl->call = h;
@@ -307,8 +309,8 @@ static void client_readable(struct callmgr *cm, struct cm_client *cl, uint64_t n
 	cl->open = m;
 	log_info("gateway pid %u asks for a call%s%s", m.pid, m.phone[0] ? " to phone " : "",
 		 m.phone);
-	if (cm->down_exit >= 0)
-		client_end(cm, cl, cm->down_exit, cm->down_text, now);
+	if (cm->down)
+		client_end(cm, cl, &cm->down_reason, cm->down_text, now);
 	else if (cm->conn_started)
 		open_call(cm, cl, now);
 	/* else: placed once the control connection starts */
@@ -347,21 +349,6 @@ static void accept_clients(struct callmgr *cm)
 
 /* ---- the control connection ---- */
 
-static int exit_for_conn_down(int reason, bool was_up)
-{
-	switch (reason) {
-	case PPTP_DOWN_STOPPED: return PPTP_EXIT_OK;
-	case PPTP_DOWN_REFUSED:
-	case PPTP_DOWN_NO_REPLY: return PPTP_EXIT_CTRL_REFUSED;
-	case PPTP_DOWN_ECHO_TIMEOUT: return PPTP_EXIT_KEEPALIVE;
-	/* Before SCCRP said yes, whatever went wrong is a control connection
-	 * the server did not accept. */
-	case PPTP_DOWN_CLOSED:
-	case PPTP_DOWN_PROTOCOL: return was_up ? PPTP_EXIT_SERVER_ENDED : PPTP_EXIT_CTRL_REFUSED;
-	default: return PPTP_EXIT_SERVER_ENDED;
-	}
-}
-
 static void handle_events(struct callmgr *cm, uint64_t now)
 {
 	struct pptp_event ev;
@@ -399,16 +386,24 @@ static void handle_events(struct callmgr *cm, uint64_t now)
 				cl->call = -2;
 				break;
 			}
-			client_end(cm, cl, ev.reason == PPTP_CALL_DISCONNECTED
-				   ? PPTP_EXIT_SERVER_ENDED : PPTP_EXIT_CALL_REFUSED, ev.text, now);
+			{
+				struct pptp_reason why = {
+					.cause = pptp_cause_for_call_down(ev.reason),
+					.ctrl_was_up = true, .result = ev.result, .error = ev.error };
+				client_end(cm, cl, &why, ev.text, now);
+			}
 			break;
 		case PPTP_EV_CONN_DOWN: {
 			bool was_up = cm->conn.server.result == PPTP_SCCRP_OK;
-			cm->down_exit = exit_for_conn_down(ev.reason, was_up);
+			cm->down = true;
+			cm->down_reason = (struct pptp_reason){
+				.cause = pptp_cause_for_conn_down(ev.reason), .ctrl_was_up = was_up,
+				.result = ev.result, .error = ev.error };
 			str_copy(cm->down_text, ev.text, sizeof cm->down_text);
 			for (int i = 0; i < PPTP_MAX_CALLS; i++)
 				if (cm->clients[i].fd >= 0 && cm->clients[i].opened)
-					client_end(cm, &cm->clients[i], cm->down_exit, ev.text, now);
+					client_end(cm, &cm->clients[i], &cm->down_reason, ev.text,
+						   now);
 			break;
 		}
 		}
@@ -461,11 +456,12 @@ static void connect_failed(struct callmgr *cm, int err, uint64_t now)
 	/* A warning here: each waiting pptp reports it as its own outcome,
 	 * an error when it has no other address of the server left to try. */
 	log_warn("%s", text);
-	cm->down_exit = PPTP_EXIT_CONNECT;
+	cm->down = true;
+	cm->down_reason = (struct pptp_reason){ .cause = CAUSE_CONNECT, .err = err };
 	str_copy(cm->down_text, text, sizeof cm->down_text);
 	for (int i = 0; i < PPTP_MAX_CALLS; i++)
 		if (cm->clients[i].fd >= 0 && cm->clients[i].opened)
-			client_end(cm, &cm->clients[i], cm->down_exit, text, now);
+			client_end(cm, &cm->clients[i], &cm->down_reason, text, now);
 	if (cm->tcp_fd >= 0)
 		close(cm->tcp_fd);
 	cm->tcp_fd = -1;
@@ -563,9 +559,10 @@ static void shutdown_signal(struct callmgr *cm, int sig, uint64_t now)
 	snprintf(text, sizeof text, "the call manager was stopped by signal %s", sigabbrev_np(sig));
 	log_notice("%s: clearing %d call(s)", text,
 		   cm->conn_started ? pptp_conn_active_calls(&cm->conn) : 0);
+	struct pptp_reason why = { .cause = CAUSE_STOPPED };
 	for (int i = 0; i < PPTP_MAX_CALLS; i++)
 		if (cm->clients[i].fd >= 0)
-			client_end(cm, &cm->clients[i], PPTP_EXIT_OK, text, now);
+			client_end(cm, &cm->clients[i], &why, text, now);
 	begin_stop(cm, text, now);
 }
 
@@ -576,7 +573,7 @@ static void log_status(const struct callmgr *cm, uint64_t now)
 
 	if (cm->tcp_connecting)
 		str_copy(state, "connecting", sizeof state);
-	else if (cm->down_exit >= 0)
+	else if (cm->down)
 		snprintf(state, sizeof state, "down (%s)", cm->down_text);
 	else if (!cm->conn_started)
 		str_copy(state, "not connected", sizeof state);
@@ -701,7 +698,7 @@ static int callmgr_loop(struct callmgr *cm)
 			}
 		}
 	}
-	return cm->down_exit > 0 ? cm->down_exit : PPTP_EXIT_OK;
+	return cm->down ? pptp_exit_for_reason(&cm->down_reason) : PPTP_EXIT_OK;
 }
 
 /* ---- the host route, shared ----
@@ -901,7 +898,6 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 	cm->opt = o;
 	cm->server = server;
 	cm->lock_fd = cm->listen_fd = cm->tcp_fd = cm->sig_fd = cm->route_fd = -1;
-	cm->down_exit = -1;
 	for (int i = 0; i < PPTP_MAX_CALLS; i++)
 		cm->clients[i].fd = -1;
 	inet_ntop(AF_INET, &(struct in_addr){ server }, cm->server_str, sizeof cm->server_str);
@@ -1096,7 +1092,7 @@ int callmgr_open_call(int fd, int sigfd, int other_fd, void (*on_other)(void *ct
 	size_t n = cm_msg_encode(open, buf);
 
 	memset(res, 0, sizeof *res);
-	res->exit_code = PPTP_EXIT_FAILURE;
+	res->reason.cause = CAUSE_LOCAL;
 	if (send(fd, buf, n, MSG_NOSIGNAL) != (ssize_t)n) {
 		snprintf(res->text, sizeof res->text, "cannot talk to the call manager: %s",
 			 strerror(errno));
@@ -1133,7 +1129,7 @@ int callmgr_open_call(int fd, int sigfd, int other_fd, void (*on_other)(void *ct
 		if (cm_msg_decode(buf, (size_t)r, res) || res->type != CM_CALL_RESULT) {
 			snprintf(res->text, sizeof res->text, "the call manager sent something "
 				 "unexpected (%zd bytes)", r);
-			res->exit_code = PPTP_EXIT_FAILURE;
+			res->reason = (struct pptp_reason){ .cause = CAUSE_LOCAL };
 			return -EPROTO;
 		}
 		return res->ok ? 0 : -ECONNREFUSED;

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exitstatus.h"
 #include "gre_engine.h"
 #include "hdlc.h"
 #include "pptp_callmgr.h"
@@ -62,8 +63,7 @@ struct gateway {
 	/* sendmmsg's vectors, set up once: the kernel only writes msg_len */
 	struct mmsghdr tx_msgs[TX_BATCH];
 	struct iovec tx_iov[TX_BATCH];
-	int pppd_status;		/* wait status */
-	int exit_code;
+	struct tunnel_end end;		/* what ended the tunnel, in order */
 	bool done, stopping;
 	uint64_t stop_deadline;
 	/* watchdog: GRE from the server while pppd sends */
@@ -209,8 +209,8 @@ static void pppd_hung_up(struct gateway *g, const char *why)
 	if (!g->stopping)
 		log_notice("%s: ending the call", why);
 	g->done = true;
-	if (g->exit_code < 0 && !g->p->pppd_pid)
-		g->exit_code = PPTP_EXIT_OK;
+	if (!g->p->pppd_pid)
+		tunnel_end_reason(&g->end, &(struct pptp_reason){ .cause = CAUSE_STOPPED });
 }
 
 static void flush_outq(struct gateway *g)
@@ -499,15 +499,15 @@ static void cm_readable(struct gateway *g)
 		return;
 	g->cm_ended = true;
 	if (n > 0 && cm_msg_decode(buf, (size_t)n, &m) == 0 && m.type == CM_CALL_GONE) {
-		if (m.exit_code == PPTP_EXIT_OK)
+		if (pptp_exit_for_reason(&m.reason) == PPTP_EXIT_OK)
 			log_notice("the call has ended: %s", m.text);
 		else
 			log_err("the call has ended: %s", m.text);
-		g->exit_code = m.exit_code;
+		tunnel_end_reason(&g->end, &m.reason);
 	} else {
 		log_err("the call manager went away: the call is lost");
 		callmgr_remove_stale(g->p->opt, g->p->server);
-		g->exit_code = PPTP_EXIT_FAILURE;
+		tunnel_end_reason(&g->end, &(struct pptp_reason){ .cause = CAUSE_LOCAL });
 	}
 	g->done = true;
 }
@@ -548,7 +548,6 @@ static void reap_pppd(struct gateway *g, uint64_t now)
 		if (r != g->p->pppd_pid)
 			continue;
 		g->pppd_gone = true;
-		g->pppd_status = st;
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && !g->stopping && !g->done &&
 		    g->ppp_slave < 0) {
 			/* pppd forked into the background (updetach): follow the tty. */
@@ -558,34 +557,18 @@ static void reap_pppd(struct gateway *g, uint64_t now)
 		}
 		if (WIFEXITED(st)) {
 			int code = WEXITSTATUS(st);
-			/* The first reason the tunnel ended is the exit status: pppd
-			 * stopping because the call is gone is not a pppd failure. */
 			/* 5: someone stopped pppd (poff, kill): a normal end. */
-			if (code == 0 || code == 5) {
+			if (code == 0 || code == 5)
 				log_notice("pppd exited: %s", pppd_exit_str(code));
-				if (g->exit_code < 0)
-					g->exit_code = PPTP_EXIT_OK;
-			} else {
+			else
 				log_err("pppd exited with status %d: %s", code, pppd_exit_str(code));
-				/* pppd failing on its own (authentication, negotiation)
-				 * is why a server hangs up, not the other way round; a
-				 * hangup (16) or a dead peer (15) after the server ended
-				 * the call is only the consequence. */
-				if (g->exit_code < 0 ||
-				    (g->exit_code == PPTP_EXIT_SERVER_ENDED && code != 15 && code != 16))
-					g->exit_code = PPTP_EXIT_PPPD;
-			}
 		} else if (WIFSIGNALED(st)) {
-			if (g->stopping) {
+			if (g->stopping)
 				log_notice("pppd ended by signal %s", sigabbrev_np(WTERMSIG(st)));
-				if (g->exit_code < 0)
-					g->exit_code = PPTP_EXIT_OK;
-			} else {
+			else
 				log_err("pppd was killed by signal %s", sigabbrev_np(WTERMSIG(st)));
-				if (g->exit_code < 0)
-					g->exit_code = PPTP_EXIT_PPPD;
-			}
 		}
+		tunnel_end_pppd(&g->end, st, g->stopping);
 		g->done = true;
 	}
 	(void)now;
@@ -604,8 +587,7 @@ static void begin_stop(struct gateway *g, const char *why, uint64_t now)
 		g->stop_deadline = now + GATEWAY_PPPD_GRACE_US;
 	} else {
 		g->done = true;
-		if (g->exit_code < 0)
-			g->exit_code = PPTP_EXIT_OK;
+		tunnel_end_reason(&g->end, &(struct pptp_reason){ .cause = CAUSE_STOPPED });
 	}
 }
 
@@ -723,7 +705,6 @@ static int gateway_setup(struct gateway *g, const struct gateway_params *p)
 
 	g->p = p;
 	g->sync = o->sync;
-	g->exit_code = -1;
 	g->ppp_slave = p->ppp_slave;
 	inet_ntop(AF_INET, &(struct in_addr){ p->server }, g->server_str, sizeof g->server_str);
 	g->frame_buf = malloc(PPTP_FRAME_MAX + 2);
@@ -787,7 +768,7 @@ int gateway_run(const struct gateway_params *p)
 		int timeout = dl == UINT64_MAX ? -1 : dl <= now ? 0 : (int)((dl - now + 999) / 1000);
 		if (poll(g->pfd, (nfds_t)g->nfds, timeout) < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
-			g->exit_code = PPTP_EXIT_FAILURE;
+			tunnel_end_reason(&g->end, &(struct pptp_reason){ .cause = CAUSE_LOCAL });
 			break;
 		}
 		if (st_at >= 0 && pfd[st_at].revents)
@@ -845,7 +826,7 @@ int gateway_run(const struct gateway_params *p)
 			 "behind sequence number %u, which never came: not passed to pppd",
 			 held, held == 1 ? "" : "s", gap);
 	dump_stats(g, L_INFO);
-	rc = g->exit_code < 0 ? PPTP_EXIT_OK : g->exit_code;
+	rc = pptp_exit_status(&g->end);
 	gateway_teardown(g);
 	free(g);
 	return rc;

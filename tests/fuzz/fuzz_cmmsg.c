@@ -20,14 +20,17 @@
 #include "fuzzcheck.h"
 
 
-/* version, type, pid, window, framing, ok, exit code, four 16-bit IDs */
-#define FIXED_LEN (2 + 4 + 2 + 4 + 1 + 1 + 8)
+/* version, type, pid, window, framing, ok, reason (cause, was up, result,
+ * error, errno), four 16-bit IDs */
+#define FIXED_LEN (2 + 4 + 2 + 4 + 1 + 8 + 8)
 
 /* The same message: every field, strings up to their terminator. */
 static bool same(const struct cm_msg *a, const struct cm_msg *b)
 {
 	return a->type == b->type && a->pid == b->pid && a->window == b->window &&
-	       a->framing == b->framing && a->ok == b->ok && a->exit_code == b->exit_code &&
+	       a->framing == b->framing && a->ok == b->ok && a->reason.cause == b->reason.cause &&
+	       a->reason.ctrl_was_up == b->reason.ctrl_was_up && a->reason.result == b->reason.result &&
+	       a->reason.error == b->reason.error && a->reason.err == b->reason.err &&
 	       a->call_id == b->call_id && a->peer_call_id == b->peer_call_id &&
 	       a->peer_window == b->peer_window && a->peer_delay == b->peer_delay &&
 	       !strcmp(a->phone, b->phone) && !strcmp(a->text, b->text);
@@ -104,7 +107,11 @@ static void from_bytes(const uint8_t *data, size_t size)
 	m.window = (uint16_t)take(&p, end, 2);
 	m.framing = take(&p, end, 4);
 	m.ok = take(&p, end, 1) & 1;
-	m.exit_code = (uint8_t)take(&p, end, 1);
+	m.reason.cause = (uint8_t)(take(&p, end, 1) % CAUSE_MAX_);
+	m.reason.ctrl_was_up = take(&p, end, 1) & 1;
+	m.reason.result = (uint8_t)take(&p, end, 1);
+	m.reason.error = (uint8_t)take(&p, end, 1);
+	m.reason.err = (int32_t)take(&p, end, 4);
 	m.call_id = (uint16_t)take(&p, end, 2);
 	m.peer_call_id = (uint16_t)take(&p, end, 2);
 	m.peer_window = (uint16_t)take(&p, end, 2);

@@ -103,11 +103,13 @@ static void cmmsg_seeds(void)
 	cm_seed("result_up", &up);
 
 	struct cm_msg refused = { .type = CM_CALL_RESULT, .ok = false,
-				  .exit_code = PPTP_EXIT_CALL_REFUSED };
+				  .reason = { .cause = CAUSE_CALL_REFUSED,
+					      .ctrl_was_up = true, .result = 3 } };
 	str_copy(refused.text, "server refused the call: busy", sizeof refused.text);
 	cm_seed("result_refused", &refused);
 
-	struct cm_msg gone = { .type = CM_CALL_GONE, .exit_code = PPTP_EXIT_SERVER_ENDED,
+	struct cm_msg gone = { .type = CM_CALL_GONE, .reason = { .cause = CAUSE_CALL_DISCONNECTED,
+					.ctrl_was_up = true, .result = 3 },
 			       .call_id = 60001, .peer_call_id = 16384 };
 	str_copy(gone.text, "the server cleared the call (Call-Disconnect-Notify, result 3: "
 		 "admin shutdown)", sizeof gone.text);

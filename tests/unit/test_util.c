@@ -76,7 +76,9 @@ const struct test_case util_tests[] = {
 
 static void cm_round_trip(void)
 {
-	struct cm_msg m = { .type = CM_CALL_RESULT, .ok = true, .exit_code = 6, .call_id = 0x1234,
+	struct cm_msg m = { .type = CM_CALL_RESULT, .ok = true, .call_id = 0x1234,
+			    .reason = { .cause = CAUSE_CALL_REFUSED, .ctrl_was_up = true, .result = 3,
+					.error = 7, .err = -5 },
 			    .peer_call_id = 0x4001, .peer_window = 64, .peer_delay = 3,
 			    .pid = 4242, .window = 64, .framing = 1 };
 	uint8_t buf[CM_WIRE_LEN];
@@ -88,7 +90,11 @@ static void cm_round_trip(void)
 	CHECK_INT(cm_msg_decode(buf, sizeof buf, &d), 0);
 	CHECK_INT(d.type, CM_CALL_RESULT);
 	CHECK(d.ok);
-	CHECK_INT(d.exit_code, 6);
+	CHECK_INT(d.reason.cause, CAUSE_CALL_REFUSED);
+	CHECK(d.reason.ctrl_was_up);
+	CHECK_INT(d.reason.result, 3);
+	CHECK_INT(d.reason.error, 7);
+	CHECK_INT(d.reason.err, -5);
 	CHECK_UINT(d.call_id, 0x1234);
 	CHECK_UINT(d.peer_call_id, 0x4001);
 	CHECK_UINT(d.peer_window, 64);
