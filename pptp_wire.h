@@ -186,4 +186,27 @@ const char *pptp_general_error_str(unsigned error);
 /* The word every *_str function above returns for a code it does not know. */
 #define PPTP_WORD_UNKNOWN "unknown"
 
+/* ---- the field tables the codec walks, for tests and tools ---- */
+
+enum pptp_field_kind {
+	PPTP_FIELD_U8 = 1,
+	PPTP_FIELD_U16,
+	PPTP_FIELD_U32,
+	PPTP_FIELD_STR,		/* fixed width, zero padded; host: char[width + 1] */
+};
+
+/* One field after the 12-byte header: where it is on the wire and in the
+ * message's host struct (an offset from struct pptp_msg's u). */
+struct pptp_field {
+	uint8_t off;		/* byte offset in the message, header included */
+	uint8_t kind;		/* enum pptp_field_kind */
+	uint8_t width;		/* bytes on the wire */
+	uint16_t host;		/* offsetof() of the member in the type's struct */
+};
+
+/* The fields of a message type, in wire order, *n of them; NULL (and
+ * *n = 0) for an unknown type.  Bytes of the RFC length that no field
+ * covers are reserved: zero on encode, ignored on decode. */
+const struct pptp_field *pptp_msg_fields(unsigned type, size_t *n);
+
 #endif
