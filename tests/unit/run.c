@@ -14,7 +14,7 @@
 #define SUITE(n) extern const struct test_case n[] __attribute__((weak));
 SUITE(util_tests) SUITE(ctrl_tests) SUITE(quirks_tests) SUITE(hdlc_tests)
 SUITE(pqueue_tests) SUITE(gre_tests) SUITE(options_tests) SUITE(callmgr_proto_tests)
-SUITE(status_tests) SUITE(lcp_probe_tests)
+SUITE(status_tests) SUITE(lcp_probe_tests) SUITE(wire_tests)
 
 static const struct {
 	const char *name;
@@ -30,6 +30,7 @@ static const struct {
 	{ "callmgr_proto", callmgr_proto_tests },
 	{ "status", status_tests },
 	{ "lcp_probe", lcp_probe_tests },
+	{ "wire", wire_tests },
 };
 
 static int failures;
