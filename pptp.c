@@ -358,6 +358,9 @@ int main(int argc, char **argv)
 		if (!o.debug && (detach_fd = detach(sigfd)) < 0)
 			return PPTP_EXIT_FAILURE;
 	}
+	/* The process that stays is the gateway, named as the classic's is:
+	 * scripts run pkill -USR1 pptpgw. */
+	proc_set_name("pptpgw");
 	/* After detaching: the socket is named after the process that stays. */
 	dialing.t.pid = getpid();
 	dialing.fd = status_listen(status_path, sizeof status_path);
@@ -388,6 +391,7 @@ int main(int argc, char **argv)
 		server = addrs[i];
 		inet_ntop(AF_INET, &server, server_str, sizeof server_str);
 		str_copy(dialing.t.server, server_str, sizeof dialing.t.server);
+		log_set_context("%s", server_str);
 		if (naddrs > 1)
 			log_notice("trying %s (address %d of %d)", server_str, i + 1, naddrs);
 		/* What makes us try the next address is a warning while one
@@ -414,6 +418,7 @@ int main(int argc, char **argv)
 	}
 	if (rc != PPTP_EXIT_OK || cm_fd < 0)
 		goto out;
+	log_set_context("%s call %u/%u", server_str, call.call_id, call.peer_call_id);
 	log_notice("tunnel to %s is up: call ID %u, server's call ID %u, server's window %u",
 		   server_str, call.call_id, call.peer_call_id, call.peer_window);
 

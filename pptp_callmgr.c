@@ -895,12 +895,14 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 		goto report;
 	}
 	log_set_role("callmgr");
+	proc_set_name("pptpcm");	/* as the classic's: pidof pptpcm */
 	cm->opt = o;
 	cm->server = server;
 	cm->lock_fd = cm->listen_fd = cm->tcp_fd = cm->sig_fd = cm->route_fd = -1;
 	for (int i = 0; i < PPTP_MAX_CALLS; i++)
 		cm->clients[i].fd = -1;
 	inet_ntop(AF_INET, &(struct in_addr){ server }, cm->server_str, sizeof cm->server_str);
+	log_set_context("%s", cm->server_str);
 	if (gethostname(cm->hostname, sizeof cm->hostname - 1) < 0)
 		str_copy(cm->hostname, "local", sizeof cm->hostname);
 	if (socket_name(o, server, cm->sock_path, sizeof cm->sock_path, cm->lock_path,

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -168,6 +169,12 @@ static void close_fds(unsigned lo, unsigned hi)
 		rl.rlim_cur < 1048576 ? (unsigned)rl.rlim_cur : 1048576;
 	for (unsigned fd = lo; fd <= hi && fd < max; fd++)
 		close((int)fd);
+}
+
+void proc_set_name(const char *name)
+{
+	if (prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0) < 0)
+		log_debug("cannot set the process name %s: %s", name, strerror(errno));
 }
 
 void proc_close_fds_except(int keep)

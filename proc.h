@@ -59,6 +59,10 @@ void proc_ready_send(int *fd, const struct proc_ready *r);
 int proc_ready_wait(int fd, int sigfd, void (*on_stop)(int signo, void *ctx), void *ctx,
 		    struct proc_ready *r);
 
+/* The process's name as ps, pidof, pkill and /proc/PID/comm show it
+ * (at most 15 bytes): pptpgw for a gateway, pptpcm for a call manager. */
+void proc_set_name(const char *name);
+
 /* Close every descriptor above stderr except keep (-1: none), syslog's
  * included (it is reopened). */
 void proc_close_fds_except(int keep);

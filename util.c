@@ -10,26 +10,27 @@
 #include <unistd.h>
 
 static struct {
-	char prefix[96];	/* "logstring role" */
+	char prefix[192];	/* "logstring role context" */
 	char logstring[64];
+	char role[16];
+	char context[96];	/* the server and call a process is about */
 	int max_level;
 	bool to_stderr;
 	bool opened;
 	bool suspended;		/* closelog()ed by log_suspend */
-} lg = { "anon", "anon", L_INFO, true, false, false };
+} lg = { "anon", "anon", "", "", L_INFO, true, false, false };
 
-static void log_rebuild_prefix(const char *role)
+static void log_rebuild_prefix(void)
 {
-	if (role && *role)
-		snprintf(lg.prefix, sizeof lg.prefix, "%s %s", lg.logstring, role);
-	else
-		str_copy(lg.prefix, lg.logstring, sizeof lg.prefix);
+	snprintf(lg.prefix, sizeof lg.prefix, "%s%s%s%s%s", lg.logstring, lg.role[0] ? " " : "",
+		 lg.role, lg.context[0] ? " " : "", lg.context);
 }
 
 void log_init(const char *logstring, int loglevel, bool to_stderr)
 {
 	str_copy(lg.logstring, logstring ? logstring : "anon", sizeof lg.logstring);
-	log_rebuild_prefix(NULL);
+	lg.role[0] = lg.context[0] = '\0';
+	log_rebuild_prefix();
 	lg.max_level = loglevel <= 0 ? L_NOTICE : loglevel == 1 ? L_INFO : L_DEBUG;
 	lg.to_stderr = to_stderr;
 	if (!lg.opened) {
@@ -59,7 +60,24 @@ void log_resume(void)
 	lg.suspended = false;
 }
 
-void log_set_role(const char *role) { log_rebuild_prefix(role); }
+void log_set_role(const char *role)
+{
+	str_copy(lg.role, role ? role : "", sizeof lg.role);
+	log_rebuild_prefix();
+}
+
+void log_set_context(const char *fmt, ...)
+{
+	va_list ap;
+
+	lg.context[0] = '\0';
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(lg.context, sizeof lg.context, fmt, ap);
+		va_end(ap);
+	}
+	log_rebuild_prefix();
+}
 void log_set_stderr(bool on) { lg.to_stderr = on; }
 bool log_wants(int level) { return level <= lg.max_level; }
 
@@ -72,9 +90,13 @@ void log_vmsg(int level, const char *fmt, va_list ap)
 	vsnprintf(line, sizeof line, fmt, ap);
 	if (lg.opened && !lg.suspended)
 		syslog(LOG_DAEMON | level, "%s: %s", lg.prefix, line);
-	if (lg.to_stderr) {
+	/* Warnings and errors always reach stderr too: pppd copies a pty
+	 * program's stderr into its log, and a machine without a syslog
+	 * daemon would lose them.  Notices and below only when asked (a
+	 * terminal, --debug), so pppd's log is not flooded. */
+	if (lg.to_stderr || level <= L_WARNING) {
 		/* One write per line so the processes' lines do not interleave. */
-		char out[1200];
+		char out[1400];
 		static const char *const names[] = { [L_ERR] = "error", [L_WARNING] = "warning",
 						     [L_NOTICE] = "notice", [L_INFO] = "info",
 						     [L_DEBUG] = "debug" };

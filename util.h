@@ -52,6 +52,9 @@ void log_fn_printf(pptp_log_fn fn, void *ctx, int level, const char *fmt, ...) P
  * "gateway", ...). */
 void log_init(const char *logstring, int loglevel, bool to_stderr);
 void log_set_role(const char *role);
+/* What the process's lines concern, after the role: the server, and the
+ * call where there is one ("192.0.2.1 call 41646/0"); NULL: nothing. */
+void log_set_context(const char *fmt, ...) PPTP_PRINTF(1, 2);
 /* Close syslog's descriptor before closing descriptors wholesale (lines
  * logged meanwhile go to stderr only); log_resume opens it again. */
 void log_suspend(void);

@@ -36,7 +36,9 @@ while [ $# -gt 1 ]; do
 	esac
 done
 PPTP=${1:?usage: guest.sh [--sessions LIST] [--soak MINUTES] PPTP_BINARY}
-PCOMM=$(basename "$PPTP" | cut -c1-15)	# its name in ps
+PCOMM=$(basename "$PPTP" | cut -c1-15)	# its name in ps, and syslog's ident
+GWCOMM=pptpgw	# the gateway's process name
+CMCOMM=pptpcm	# the call manager's
 OUT=/mnt
 SYSLOG=$OUT/syslog
 TMP=/tmp/e2e
@@ -73,17 +75,17 @@ descends_from() {
 # the gateway run by pppd as its pty program (pppd -> sh -c -> pptp)
 gateway_under() {
 	local p
-	for p in $(pids_named "$PCOMM"); do descends_from "$p" "$1" && echo "$p"; done
+	for p in $(pids_named "$GWCOMM"); do descends_from "$p" "$1" && echo "$p"; done
 }
-# the call manager: a pptp daemon (parent 1) that is not a gateway
+# the call manager: a daemon (parent 1) by its process name
 callmgr_pids() {
 	local p
-	for p in $(pids_named "$PCOMM"); do
-		[ "$(ppid_of "$p")" = 1 ] || continue
-		[ -n "$(pgrep -P "$p" -x pppd)" ] && continue
-		echo "$p"
+	for p in $(pids_named "$CMCOMM"); do
+		[ "$(ppid_of "$p")" = 1 ] && echo "$p"
 	done
 }
+# every process of ours: the command, gateways and call managers
+pptp_pids() { pids_named "$PCOMM"; pids_named "$GWCOMM"; pids_named "$CMCOMM"; }
 pppd_in() { for p in $(ip netns pids "$1" 2>/dev/null); do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = pppd ] && alive "$p" && echo "$p"; done; }
 # wait_gone LIMIT_S PID...: until none of them lives; prints the ms it took
 wait_gone() {
@@ -104,9 +106,9 @@ run_sockets() { find /run/pptp -mindepth 1 2>/dev/null | tr '\n' ' '; }
 # own checks have reported it).
 reset_cli() {
 	local p left
-	for p in $(ip netns pids cli 2>/dev/null) $(pids_named "$PCOMM"); do kill -TERM "$p" 2>/dev/null; done
+	for p in $(ip netns pids cli 2>/dev/null) $(pptp_pids); do kill -TERM "$p" 2>/dev/null; done
 	for _ in $(seq 30); do
-		left=$( (ip netns pids cli 2>/dev/null; pids_named "$PCOMM") | while read -r p; do alive "$p" && echo "$p"; done)
+		left=$( (ip netns pids cli 2>/dev/null; pptp_pids) | while read -r p; do alive "$p" && echo "$p"; done)
 		[ -z "$left" ] && break
 		sleep 0.2
 	done
@@ -314,7 +316,7 @@ s_main() {
 	wait_log "$m5" 'control connection finished' 10
 	since "$m5" > "$d/syslog-stop"
 	info "server saw: $(srv_lines "$d/syslog-stop" | sed 's/.*pptpd\[[0-9]*\]: //' | grep -E 'CLR|STOP|finished|Exiting' | tr '\n' '|')"
-	left=$(pids_named "$PCOMM" | tr '\n' ' ')
+	left=$(pptp_pids | tr '\n' ' ')
 	if [ -z "$left" ]; then ok "5: no pptp process left in the VM"; else not_ok "5: no pptp process left in the VM (left: $left)"; fi
 	left=$(run_sockets)
 	if [ -z "$left" ]; then ok "5: /run/pptp holds no socket"; else not_ok "5: /run/pptp holds no socket (left: $left)"; fi
@@ -336,7 +338,7 @@ s_main() {
 		not_ok "9: every pptp line starts with the logstring \"anon\" and the role ($left do not)"; fi
 	expect_line "9: notice at start names the server address" 'daemon\.notice .*: anon pptp: .*starting: server 192\.0\.2\.1' "$d/syslog-pptp"
 	expect_line "9: notice when the call is up" 'daemon\.notice .*: anon [a-z]+: .*(tunnel to 192\.0\.2\.1 is up|call established)' "$d/syslog-pptp"
-	expect_line "9: notice when the call is cleared" 'daemon\.notice .*: anon callmgr: call ID [0-9]+: call cleared' "$d/syslog-pptp"
+	expect_line "9: notice when the call is cleared" 'daemon\.notice .*: anon callmgr 192\.0\.2\.1: call ID [0-9]+: call cleared' "$d/syslog-pptp"
 	expect_line "9: default --loglevel 1 logs info lines" 'daemon\.info ' "$d/syslog-pptp"
 	if ! grep -q ' daemon\.debug ' "$d/syslog-pptp"; then ok "9: default --loglevel 1 logs no debug line"; else
 		not_ok "9: default --loglevel 1 logs no debug line ($(grep -m1 ' daemon\.debug ' "$d/syslog-pptp"))"; fi
@@ -392,7 +394,7 @@ s_launch() {
 		pppd=$(pppd_in cli)
 		gp=$(ppid_of "$pppd")
 		cm=$(callmgr_pids)
-		if [ "$(cat "/proc/$gp/comm" 2>/dev/null)" = "$PCOMM" ] && [ "$(ppid_of "$gp")" = 1 ]; then
+		if [ "$(cat "/proc/$gp/comm" 2>/dev/null)" = "$GWCOMM" ] && [ "$(ppid_of "$gp")" = 1 ]; then
 			ok "3: detached: the gateway ($gp) runs in the background with pppd ($pppd) as its child"
 		else
 			not_ok "3: detached: the gateway runs in the background with pppd as its child (pppd '$pppd', its parent '$gp')"

@@ -56,6 +56,17 @@ check "usage errors: no pptp process left" no_pptp_left
 in_cli "$PPTP" no-such-host.invalid --nolaunchpppd --debug < /dev/null > "$WORK/resolve.log" 2>&1
 expect_eq "unresolvable name: exit status 3" "$?" 3
 expect_grep "unresolvable name: said in words" "no-such-host\.invalid" "$WORK/resolve.log"
+# Errors reach stderr even when it is a pipe or a file and no --debug is
+# given (pppd copies a pty program's stderr into its log; a machine without
+# a syslog daemon has nothing else); notices do not.
+in_cli "$PPTP" no-such-host.invalid --nolaunchpppd < /dev/null 2>&1 | cat > "$WORK/resolve-pipe.log"
+expect_grep "unresolvable name, stderr a pipe: the error line is there" \
+	"^pptp\[[0-9]+\] error: .*no-such-host\.invalid" "$WORK/resolve-pipe.log"
+expect_no_grep "unresolvable name, stderr a pipe: no notice lines" " notice: " "$WORK/resolve-pipe.log"
+in_cli "$PPTP" 127.0.0.1 name alice < /dev/null > /dev/null 2> "$WORK/refused.err"
+expect_eq "refused, stderr a file: exit status 4" "$?" 4
+expect_grep "refused, stderr a file: the error line is there" \
+	"^pptp\[[0-9]+\] error: .*refused" "$WORK/refused.err"
 
 # 6. pppd options with --nolaunchpppd go nowhere: a warning lists them,
 #    and the tunnel works as without them.

@@ -136,6 +136,10 @@ signal_case() {
 	callmgr) pid=$(callmgr_pid) ;;
 	esac
 	if [ -z "$pid" ]; then not_ok "$name: no $who process found"; kill $lp; return; fi
+	case $who in
+	gateway) expect_eq "$name: the gateway is named pptpgw" "$(cat /proc/$pid/comm)" pptpgw ;;
+	callmgr) expect_eq "$name: the call manager is named pptpcm" "$(cat /proc/$pid/comm)" pptpcm ;;
+	esac
 	kill -"$sig" $pid
 	local t0=$SECONDS
 	wait $lp
@@ -201,9 +205,9 @@ check "SIGUSR1: the gateway keeps running" kill -0 "$gw"
 # The call manager has the same command line (pkill -USR1 -f reaches it
 # too): it answers with a line about its control connection.
 kill -USR1 "$cm"
-wait_for 'callmgr: status: ' "$WORK/l7.log" 5
+wait_for 'callmgr [0-9.]+: status: ' "$WORK/l7.log" 5
 expect_grep "SIGUSR1 to the call manager: its status at notice level" \
-	"notice: .*callmgr: status: control connection to $SRV_IP:1723 ESTABLISHED for [0-9]+ s \\(server \"pacsrv\", vendor \"pptp-test\"\\), 1 call\\(s\\), 1 gateway\\(s\\)" \
+	"notice: .*callmgr $SRV_IP: status: control connection to $SRV_IP:1723 ESTABLISHED for [0-9]+ s \\(server \"pacsrv\", vendor \"pptp-test\"\\), 1 call\\(s\\), 1 gateway\\(s\\)" \
 	"$WORK/l7.log"
 kill -USR2 "$cm" "$gw"
 sleep 0.5
@@ -363,7 +367,7 @@ in_cli "${DEVLOG[@]}" timeout 60 "$FAKEPPP" --frames 150 --rate 50 --expect-echo
 lp=$!
 wait_for 'tunnel to .* is up' "$WORK/sl.log" 10
 sleep 0.5
-check "with /dev/log: syslog has the call manager's lines" grep -q 'callmgr: call established' \
+check "with /dev/log: syslog has the call manager's lines" grep -qE 'callmgr [0-9.]+: call established' \
 	"$WORK/syslog"
 check "with /dev/log: the lock file is there" test -f "$lock"
 check "with /dev/log: the call manager holds its lock (flock -n fails)" \
