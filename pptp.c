@@ -328,6 +328,14 @@ int main(int argc, char **argv)
 	if (o.status)
 		return status_list(o.json);
 	log_init(o.logstring, o.loglevel, o.debug || isatty(STDERR_FILENO));
+	/* Before anything else: what follows would fail piecemeal, each
+	 * failure naming a symptom (no pppd found, no status directory). */
+	if (geteuid() != 0) {
+		log_err("pptp needs root: it opens a raw GRE socket, adds a host route and %s "
+			"(run it as root, or from pppd's pty option)",
+			o.diagnose ? "places a test call" : "starts or serves pppd");
+		return PPTP_EXIT_FAILURE;
+	}
 	log_set_role("pptp");
 	if (o.diagnose)
 		return diagnose_run(&o);

@@ -68,6 +68,19 @@ expect_eq "refused, stderr a file: exit status 4" "$?" 4
 expect_grep "refused, stderr a file: the error line is there" \
 	"^pptp\[[0-9]+\] error: .*refused" "$WORK/refused.err"
 
+# A user who is not root is told so first, with exit status 1: for a tunnel,
+# under --nolaunchpppd and for --diagnose (--status needs no root).
+for args in "$SRV_IP" "$SRV_IP --nolaunchpppd" "--diagnose $SRV_IP"; do
+	# shellcheck disable=SC2086
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$PPTP" $args < /dev/null \
+		> "$WORK/nonroot.out" 2>&1
+	expect_eq "not root (pptp $args): exit status 1" "$?" 1
+	expect_grep "not root (pptp $args): says it needs root" "error: .*pptp needs root" "$WORK/nonroot.out"
+	expect_eq "not root (pptp $args): one line, nothing before it" "$(wc -l < "$WORK/nonroot.out")" 1
+done
+setpriv --reuid=65534 --regid=65534 --clear-groups "$PPTP" --status > "$WORK/nonroot.out" 2>&1
+expect_eq "not root: --status still works (exit 0)" "$?" 0
+
 # 6. pppd options with --nolaunchpppd go nowhere: a warning lists them,
 #    and the tunnel works as without them.
 start_pacsrv nl.pac
