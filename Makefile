@@ -27,7 +27,7 @@ LDLIBS   :=
 CORE     := util pptp_options pptp_wire pptp_ctrl pptp_quirks orckit_quirks hdlc pqueue gre_engine \
             exitstatus callmgr_proto lcp_probe
 # The edges: sockets, processes, signals, netlink.
-EDGE     := pptp_callmgr pptp_gre routing sockutil privileges status diagnose proc
+EDGE     := pptp_callmgr pptp_gre routing sockutil privileges status diagnose proc runpath
 CORE_O   := $(CORE:%=$(B)/%.o)
 EDGE_O   := $(EDGE:%=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -45,7 +45,9 @@ pptp: $(B)/pptp.o $(EDGE_O) $(CORE_O)
 $(B)/pptp: $(B)/pptp.o $(EDGE_O) $(CORE_O)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/unit_tests: $(UNIT_O) $(CORE_O) $(B)/status.o
+# status.c and runpath.c are edge files, but their record parser and names
+# are pure and unit tested.
+$(B)/unit_tests: $(UNIT_O) $(CORE_O) $(B)/status.o $(B)/runpath.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The same tests against the portable HDLC codec (no SSE2, no carry-less
@@ -55,7 +57,7 @@ $(B)/portable/hdlc.o: hdlc.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DHDLC_NO_SIMD -MMD -MP -c $< -o $@
 
-$(B)/unit_tests_portable: $(UNIT_O) $(filter-out $(B)/hdlc.o,$(CORE_O)) $(B)/portable/hdlc.o $(B)/status.o
+$(B)/unit_tests_portable: $(UNIT_O) $(filter-out $(B)/hdlc.o,$(CORE_O)) $(B)/portable/hdlc.o $(B)/status.o $(B)/runpath.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The PAC-side test server and the pppd stand-in used by the integration tests.

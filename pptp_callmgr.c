@@ -18,11 +18,9 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -35,6 +33,7 @@
 #include "privileges.h"
 #include "proc.h"
 #include "routing.h"
+#include "runpath.h"
 #include "sockutil.h"
 #include "util.h"
 
@@ -77,7 +76,7 @@ struct callmgr {
 	int nclients;
 	bool had_client;
 	struct host_route route;
-	int route_fd;			/* the shared route file (see route_share_open) */
+	int route_fd;			/* the shared route file (the host route, shared) */
 	bool route_pptp;		/* the route is one a call manager added */
 	char hostname[PPTP_STR_LEN + 1];
 	bool down;			/* the control connection is over: down_reason says why */
@@ -85,118 +84,11 @@ struct callmgr {
 	char down_text[CM_TEXT_MAX];
 };
 
-/* ---- names and paths ---- */
-
-static void name_add(char *buf, size_t cap, const char *fmt, ...) PPTP_PRINTF(3, 4);
-static void name_add(char *buf, size_t cap, const char *fmt, ...)
-{
-	size_t n = strlen(buf);
-	va_list ap;
-
-	if (n + 1 >= cap)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, cap - n, fmt, ap);
-	va_end(ap);
-}
-
-/* The file system is shared between network namespaces but a TCP
- * connection or a route is not: the namespace is part of every name. */
-static unsigned long netns_id(void)
-{
-	struct stat st;
-
-	return stat("/proc/self/ns/net", &st) == 0 ? (unsigned long)st.st_ino : 0;
-}
-
-/* The socket's name says which control connection it leads to: the
- * server, and every option that shapes that connection (where it differs
- * from the default), so that a pptp asking for other settings gets a call
- * manager, and a control connection, of its own. */
-static int socket_name(const struct pptp_options *o, uint32_t server, char *sock, size_t scap,
-		       char *lock, size_t lcap)
-{
-	char srv[INET_ADDRSTRLEN], opts[128] = "";
-	struct in_addr a = { .s_addr = server };
-
-	inet_ntop(AF_INET, &a, srv, sizeof srv);
-	if (o->have_localbind) {
-		struct in_addr b = { .s_addr = o->localbind };
-		char bs[INET_ADDRSTRLEN];
-		inet_ntop(AF_INET, &b, bs, sizeof bs);
-		name_add(opts, sizeof opts, "-b%s", bs);
-	}
-	if (o->have_rtmark)
-		name_add(opts, sizeof opts, "-m%u", o->rtmark);
-	if (o->idle_wait_s != PPTP_DEFAULT_IDLE_WAIT)
-		name_add(opts, sizeof opts, "-i%u", o->idle_wait_s);
-	if (o->max_echo_wait_s != PPTP_DEFAULT_MAX_ECHO_WAIT)
-		name_add(opts, sizeof opts, "-e%u", o->max_echo_wait_s);
-	if (o->connect_timeout_s != PPTP_DEFAULT_CONNECT_TIMEOUT)
-		name_add(opts, sizeof opts, "-t%u", o->connect_timeout_s);
-	if (o->quirk)
-		name_add(opts, sizeof opts, "-q%s", o->quirk->name);
-	if (o->nohostroute)
-		name_add(opts, sizeof opts, "-R");
-	int n = snprintf(sock, scap, PPTP_RUN_DIR "/%s%s-n%lu", srv, opts, netns_id());
-	if (n < 0 || (size_t)n >= scap)
-		return -ENAMETOOLONG;
-	n = snprintf(lock, lcap, "%s.lock", sock);
-	return n < 0 || (size_t)n >= lcap ? -ENAMETOOLONG : 0;
-}
-
-/* The run directory must be ours and closed to others: a socket there is
- * trusted to be a call manager. */
-static int ensure_run_dir(void)
-{
-	struct stat st;
-
-	if (mkdir(PPTP_RUN_DIR, 0700) < 0 && errno != EEXIST) {
-		log_err("cannot create " PPTP_RUN_DIR ": %s", strerror(errno));
-		return -1;
-	}
-	if (lstat(PPTP_RUN_DIR, &st) < 0) {
-		log_err("cannot examine " PPTP_RUN_DIR ": %s", strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022)) {
-		log_err(PPTP_RUN_DIR " is not a directory owned by uid %u and closed to other "
-			"users (owner %u, mode %o): refusing to use it", (unsigned)geteuid(),
-			(unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
-		return -1;
-	}
-	return 0;
-}
-
-/* Take the lock file exclusively, without waiting.  Returns the locked fd,
- * -EWOULDBLOCK when a live call manager owns it, or another -errno. */
-static int take_lock(const char *path)
-{
-	for (int tries = 0; tries < 5; tries++) {
-		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd < 0)
-			return -errno;
-		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-			int e = errno;
-			close(fd);
-			return -e;
-		}
-		/* A previous owner may have unlinked the file between our open
-		 * and our lock: then we hold a lock nobody else can see. */
-		struct stat a, b;
-		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
-		    a.st_dev == b.st_dev)
-			return fd;
-		close(fd);
-	}
-	return -EAGAIN;
-}
-
 void callmgr_remove_stale(const struct pptp_options *o, uint32_t server)
 {
 	char sock[108], lock[116];
 
-	if (socket_name(o, server, sock, sizeof sock, lock, sizeof lock))
+	if (runpath_socket_name(o, server, runpath_netns_id(), sock, sizeof sock, lock, sizeof lock))
 		return;
 	/* The dead process's lock may outlive its socket by a moment; a live
 	 * call manager keeps it, and then nothing is removed. */
@@ -204,7 +96,7 @@ void callmgr_remove_stale(const struct pptp_options *o, uint32_t server)
 	for (int i = 0; i < 20 && (fd == -EWOULDBLOCK || fd == -EAGAIN); i++) {
 		if (i)
 			nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
-		fd = take_lock(lock);
+		fd = runpath_open_locked(lock, runpath_flock_nb);
 	}
 	if (fd < 0)
 		return;
@@ -518,25 +410,9 @@ static int tcp_start(struct callmgr *cm, uint64_t now)
 
 /* ---- lifetime ---- */
 
-/* Remove path only while it still names the file (dev, ino) this process
- * made: a name that now belongs to another call manager stays. */
-static void unlink_if_same(const char *path, dev_t dev, ino_t ino, const char *what)
-{
-	struct stat st;
-
-	if (!ino || lstat(path, &st) < 0)
-		return;
-	if (st.st_dev != dev || st.st_ino != ino) {
-		log_warn("%s is no longer our %s (another call manager's?): leaving it", path,
-			 what);
-		return;
-	}
-	unlink(path);
-}
-
 static void unlink_sock_if_ours(struct callmgr *cm)
 {
-	unlink_if_same(cm->sock_path, cm->sock_dev, cm->sock_ino, "socket");
+	runpath_unlink_if_same(cm->sock_path, cm->sock_dev, cm->sock_ino, "socket");
 	cm->sock_ino = 0;
 }
 
@@ -723,24 +599,11 @@ static int ofd_lock(int fd, short type, off_t start, bool wait)
 	return r < 0 ? -errno : 0;
 }
 
-/* Open the route file with byte 0 locked: the fd, or -errno.  The last
- * user unlinks the file; whoever opened it just before retries. */
-static int route_share_open(const char *path)
+/* The lock for runpath_open_locked: byte 0, waiting.  The last user
+ * unlinks the file; whoever opened it just before retries. */
+static int lock_byte0(int fd)
 {
-	for (int tries = 0; tries < 5; tries++) {
-		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd < 0)
-			return -errno;
-		int r = ofd_lock(fd, F_WRLCK, 0, true);
-		struct stat a, b;
-		if (r == 0 && fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
-		    a.st_dev == b.st_dev)
-			return fd;
-		close(fd);
-		if (r < 0)
-			return r;
-	}
-	return -EAGAIN;
+	return ofd_lock(fd, F_WRLCK, 0, true);
 }
 
 /* The route the file describes, if any (r->added set then). */
@@ -787,8 +650,8 @@ static void add_host_route(struct callmgr *cm)
 		log_info("--rtmark: not adding a host route (policy routing decides the path)");
 		return;
 	}
-	snprintf(path, sizeof path, PPTP_RUN_DIR "/%s-n%lu.route", cm->server_str, netns_id());
-	int fd = route_share_open(path), e = 0;
+	runpath_route_share(cm->server, runpath_netns_id(), path, sizeof path);
+	int fd = runpath_open_locked(path, lock_byte0), e = 0;
 	/* Byte 1 is only ever write-locked under the lock on byte 0, which we
 	 * hold: this fails only when locks do not work at all. */
 	if (fd < 0 || (e = ofd_lock(fd, F_RDLCK, 1, false)) < 0) {
@@ -850,8 +713,7 @@ static void remove_host_route(struct callmgr *cm)
 				log_info("removed the host route to %s", cm->server_str);
 		}
 		char path[sizeof cm->sock_path];
-		snprintf(path, sizeof path, PPTP_RUN_DIR "/%s-n%lu.route", cm->server_str,
-			 netns_id());
+		runpath_route_share(cm->server, runpath_netns_id(), path, sizeof path);
 		unlink(path);
 	}
 	close(cm->route_fd);
@@ -870,7 +732,7 @@ static void cleanup(struct callmgr *cm)
 	if (cm->lock_fd >= 0) {
 		struct stat st;
 		if (fstat(cm->lock_fd, &st) == 0)
-			unlink_if_same(cm->lock_path, st.st_dev, st.st_ino, "lock file");
+			runpath_unlink_if_same(cm->lock_path, st.st_dev, st.st_ino, "lock file");
 		close(cm->lock_fd);
 	}
 	if (cm->tcp_fd >= 0)
@@ -905,12 +767,12 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 	log_set_context("%s", cm->server_str);
 	if (gethostname(cm->hostname, sizeof cm->hostname - 1) < 0)
 		str_copy(cm->hostname, "local", sizeof cm->hostname);
-	if (socket_name(o, server, cm->sock_path, sizeof cm->sock_path, cm->lock_path,
-			sizeof cm->lock_path)) {
+	if (runpath_socket_name(o, server, runpath_netns_id(), cm->sock_path, sizeof cm->sock_path,
+				cm->lock_path, sizeof cm->lock_path)) {
 		log_err("the call manager's socket name is too long");
 		goto report;
 	}
-	cm->lock_fd = take_lock(cm->lock_path);
+	cm->lock_fd = runpath_open_locked(cm->lock_path, runpath_flock_nb);
 	if (cm->lock_fd < 0) {
 		if (cm->lock_fd == -EWOULDBLOCK || cm->lock_fd == -EAGAIN) {
 			proc_ready_send(&ready, &(struct proc_ready){ .state = PROC_BUSY });
@@ -1045,11 +907,11 @@ int callmgr_connect(const struct pptp_options *o, uint32_t server, int *exit_cod
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 
 	*exit_code = PPTP_EXIT_FAILURE;
-	if (socket_name(o, server, sock, sizeof sock, lock, sizeof lock)) {
+	if (runpath_socket_name(o, server, runpath_netns_id(), sock, sizeof sock, lock, sizeof lock)) {
 		log_err("the call manager's socket name is too long");
 		return -1;
 	}
-	if (ensure_run_dir() < 0)
+	if (runpath_ensure_dir() < 0)
 		return -1;
 	str_copy(sun.sun_path, sock, sizeof sun.sun_path);
 	/* A call manager that is busy starting or stopping makes us wait a

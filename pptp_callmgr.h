@@ -10,9 +10,6 @@
 #include "callmgr_proto.h"
 #include "pptp_options.h"
 
-#ifndef PPTP_RUN_DIR
-#define PPTP_RUN_DIR "/run/pptp"
-#endif
 #define CALLMGR_FIRST_CLIENT_S 10	/* a new call manager waits this long for its first call */
 
 /* Connect to the call manager for this server, starting one when none
