@@ -73,7 +73,7 @@ $(B)/pnsprobe: $(B)/tests/pnsprobe.o $(B)/util.o
 $(B)/gresend: $(B)/tests/gresend.o $(B)/util.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/route_tool: $(B)/tests/route_tool.o $(B)/routing.o $(B)/util.o
+$(B)/route_tool: $(B)/tests/route_tool.o $(B)/routing.o $(B)/runpath.o $(B)/util.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/%.o: %.c

@@ -75,9 +75,7 @@ struct callmgr {
 	struct cm_client clients[PPTP_MAX_CALLS];
 	int nclients;
 	bool had_client;
-	struct host_route route;
-	int route_fd;			/* the shared route file (the host route, shared) */
-	bool route_pptp;		/* the route is one a call manager added */
+	struct route_share route;	/* fd -1 until add_host_route */
 	char hostname[PPTP_STR_LEN + 1];
 	bool down;			/* the control connection is over: down_reason says why */
 	struct pptp_reason down_reason;
@@ -577,72 +575,11 @@ static int callmgr_loop(struct callmgr *cm)
 	return cm->down ? pptp_exit_for_reason(&cm->down_reason) : PPTP_EXIT_OK;
 }
 
-/* ---- the host route, shared ----
- *
- * Every call manager for one server in one network namespace needs the
- * same host route (other options give other call managers): the first adds
- * it, and it must stay until the last has gone.  They share the file
- * PPTP_RUN_DIR/ADDR-nNS.route, with OFD locks (per open file, released when
- * the process dies): each user holds a read lock on byte 1 for as long as it
- * runs; a write lock on byte 0 is held around adding and removing; and
- * whoever can then turn its read lock on byte 1 into a write lock is the
- * last user.  The file describes the route when a call manager added it,
- * and is empty when the route was someone else's. */
-
-static int ofd_lock(int fd, short type, off_t start, bool wait)
-{
-	struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = start, .l_len = 1 };
-	int r;
-
-	while ((r = fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl)) < 0 && errno == EINTR)
-		;
-	return r < 0 ? -errno : 0;
-}
-
-/* The lock for runpath_open_locked: byte 0, waiting.  The last user
- * unlinks the file; whoever opened it just before retries. */
-static int lock_byte0(int fd)
-{
-	return ofd_lock(fd, F_WRLCK, 0, true);
-}
-
-/* The route the file describes, if any (r->added set then). */
-static bool route_share_read(int fd, uint32_t server, struct host_route *r)
-{
-	char buf[128];
-	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-	unsigned dst, gw, table;
-	int ifindex;
-
-	memset(r, 0, sizeof *r);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	if (sscanf(buf, "%x %x %d %u %15s", &dst, &gw, &ifindex, &table, r->ifname) != 5 ||
-	    dst != server || ifindex <= 0)
-		return false;
-	r->dst = dst;
-	r->gateway = gw;
-	r->ifindex = ifindex;
-	r->table = table;
-	r->added = true;
-	return true;
-}
-
-static void route_share_write(int fd, const struct host_route *r)
-{
-	char buf[128];
-	int n = snprintf(buf, sizeof buf, "%08x %08x %d %u %s\n", (unsigned)r->dst,
-			 (unsigned)r->gateway, r->ifindex, (unsigned)r->table, r->ifname);
-
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
-		log_warn("cannot record the host route for other call managers: %s",
-			 strerror(errno));
-}
+/* ---- the host route, shared with other call managers (routing.c) ---- */
 
 static void add_host_route(struct callmgr *cm)
 {
-	char err[256], path[sizeof cm->sock_path];
+	char warn[320], err[256], path[sizeof cm->sock_path];
 
 	if (cm->opt->nohostroute)
 		return;
@@ -651,74 +588,38 @@ static void add_host_route(struct callmgr *cm)
 		return;
 	}
 	runpath_route_share(cm->server, runpath_netns_id(), path, sizeof path);
-	int fd = runpath_open_locked(path, lock_byte0), e = 0;
-	/* Byte 1 is only ever write-locked under the lock on byte 0, which we
-	 * hold: this fails only when locks do not work at all. */
-	if (fd < 0 || (e = ofd_lock(fd, F_RDLCK, 1, false)) < 0) {
-		log_warn("cannot lock %s (%s): the host route is not shared with other call "
-			 "managers for this server", path, strerror(fd < 0 ? -fd : -e));
-		if (fd >= 0)
-			close(fd);
-		fd = -1;
-	}
-	cm->route_fd = fd;
 	uint32_t src = cm->opt->have_localbind ? cm->opt->localbind : 0;
-	int r = route_host_add(cm->server, src, &cm->route, err, sizeof err);
-	struct host_route shared;
-	if (r < 0) {
+	int r = route_share_acquire(&cm->route, cm->server, src, path, warn, sizeof warn, err,
+				    sizeof err);
+	const struct host_route *h = &cm->route.host;
+	if (warn[0])
+		log_warn("%s", warn);
+	if (r < 0)
 		log_warn("%s; continuing without a host route to the server", err);
-	} else if (cm->route.added) {
-		cm->route_pptp = true;
-		if (cm->route_fd >= 0)
-			route_share_write(cm->route_fd, &cm->route);
+	else if (r == ROUTE_SHARE_ADDED)
 		log_info("added host route to %s via %s%s dev %s", cm->server_str,
-			 cm->route.gateway ? inet_ntoa((struct in_addr){ cm->route.gateway }) : "",
-			 cm->route.gateway ? "" : "(on-link)", cm->route.ifname);
-	} else if (cm->route_fd >= 0 && cm->route.ifindex &&
-		   route_share_read(cm->route_fd, cm->server, &shared)) {
-		cm->route_pptp = true;
+			 h->gateway ? inet_ntoa((struct in_addr){ h->gateway }) : "",
+			 h->gateway ? "" : "(on-link)", h->ifname);
+	else if (r == ROUTE_SHARE_JOINED)
 		log_info("the host route to %s was added by another call manager for this "
 			 "server: it stays until the last of us exits", cm->server_str);
-	} else if (err[0]) {
+	else if (err[0])
 		log_info("%s", err);
-	}
-	if (cm->route_fd >= 0)
-		ofd_lock(cm->route_fd, F_UNLCK, 0, false);
 }
 
 /* At exit: the last user of a route a call manager added removes it. */
 static void remove_host_route(struct callmgr *cm)
 {
 	char err[200];
-	struct host_route shared;
+	int r = route_share_release(&cm->route, err, sizeof err);
 
-	if (cm->route_fd < 0) {
-		if (cm->route.added && route_host_remove(&cm->route, err, sizeof err) < 0)
-			log_warn("%s", err);
-		return;
-	}
-	int e = ofd_lock(cm->route_fd, F_WRLCK, 0, true);
-	if (e < 0) {
-		log_warn("cannot lock the shared host route file: %s; leaving the route",
-			 strerror(-e));
-	} else if (ofd_lock(cm->route_fd, F_WRLCK, 1, false) < 0) {
-		if (cm->route_pptp)
-			log_info("leaving the host route to %s in place: another call manager for "
-				 "this server still uses it", cm->server_str);
-	} else {
-		if (route_share_read(cm->route_fd, cm->server, &shared)) {
-			if (route_host_remove(&shared, err, sizeof err) < 0)
-				log_warn("%s", err);
-			else
-				log_info("removed the host route to %s", cm->server_str);
-		}
-		char path[sizeof cm->sock_path];
-		runpath_route_share(cm->server, runpath_netns_id(), path, sizeof path);
-		unlink(path);
-	}
-	close(cm->route_fd);
-	cm->route_fd = -1;
-	cm->route.added = false;
+	if (r < 0)
+		log_warn("%s", err);
+	else if (r == ROUTE_SHARE_KEPT)
+		log_info("leaving the host route to %s in place: another call manager for "
+			 "this server still uses it", cm->server_str);
+	else if (r == ROUTE_SHARE_REMOVED)
+		log_info("removed the host route to %s", cm->server_str);
 }
 
 static void cleanup(struct callmgr *cm)
@@ -760,7 +661,7 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 	proc_set_name("pptpcm");	/* as the classic's: pidof pptpcm */
 	cm->opt = o;
 	cm->server = server;
-	cm->lock_fd = cm->listen_fd = cm->tcp_fd = cm->sig_fd = cm->route_fd = -1;
+	cm->lock_fd = cm->listen_fd = cm->tcp_fd = cm->sig_fd = cm->route.fd = -1;
 	for (int i = 0; i < PPTP_MAX_CALLS; i++)
 		cm->clients[i].fd = -1;
 	inet_ntop(AF_INET, &(struct in_addr){ server }, cm->server_str, sizeof cm->server_str);
@@ -822,7 +723,7 @@ static int callmgr_main(const struct pptp_options *o, uint32_t server, int ready
 	 * needs a privilege. */
 	char perr[200];
 	int keep[] = { CAP_NET_ADMIN };
-	if (privileges_limit(keep, cm->route_pptp ? 1 : 0, perr, sizeof perr) < 0)
+	if (privileges_limit(keep, cm->route.pptp ? 1 : 0, perr, sizeof perr) < 0)
 		log_warn("%s", perr);
 	proc_ready_send(&ready, &(struct proc_ready){ .state = PROC_READY });
 	rc = callmgr_loop(cm);

@@ -6,10 +6,12 @@
  * sends is copied out with memcpy before it is looked at: the receive
  * buffer is bytes, and nothing in it is trusted until its lengths check. */
 #include "routing.h"
+#include "runpath.h"
 #include "util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -565,4 +567,136 @@ int route_host_remove(struct host_route *r, char *err, size_t errlen)
 out:
 	nl_close(&nl);
 	return ret;
+}
+
+/* ---- the host route, shared ----
+ *
+ * Every call manager for one server in one network namespace needs the
+ * same host route (other options give other call managers): the first adds
+ * it, and it must stay until the last has gone.  They share the file
+ * PPTP_RUN_DIR/ADDR-nNS.route, with OFD locks (per open file, released when
+ * the process dies): each user holds a read lock on byte 1 for as long as it
+ * runs; a write lock on byte 0 is held around adding and removing; and
+ * whoever can then turn its read lock on byte 1 into a write lock is the
+ * last user.  The file describes the route when a call manager added it,
+ * and is empty when the route was someone else's. */
+
+static int ofd_lock(int fd, short type, off_t start, bool wait)
+{
+	struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = start, .l_len = 1 };
+	int r;
+
+	while ((r = fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl)) < 0 && errno == EINTR)
+		;
+	return r < 0 ? -errno : 0;
+}
+
+/* The lock for runpath_open_locked: byte 0, waiting.  The last user
+ * unlinks the file; whoever opened it just before retries. */
+static int lock_byte0(int fd)
+{
+	return ofd_lock(fd, F_WRLCK, 0, true);
+}
+
+/* The route the file describes, if any (r->added set then). */
+static bool route_share_read(int fd, uint32_t server, struct host_route *r)
+{
+	char buf[128];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	unsigned dst, gw, table;
+	int ifindex;
+
+	memset(r, 0, sizeof *r);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	if (sscanf(buf, "%x %x %d %u %15s", &dst, &gw, &ifindex, &table, r->ifname) != 5 ||
+	    dst != server || ifindex <= 0)
+		return false;
+	r->dst = dst;
+	r->gateway = gw;
+	r->ifindex = ifindex;
+	r->table = table;
+	r->added = true;
+	return true;
+}
+
+static int route_share_write(int fd, const struct host_route *r)
+{
+	char buf[128];
+	int n = snprintf(buf, sizeof buf, "%08x %08x %d %u %s\n", (unsigned)r->dst,
+			 (unsigned)r->gateway, r->ifindex, (unsigned)r->table, r->ifname);
+
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
+		return -errno;
+	return 0;
+}
+
+int route_share_acquire(struct route_share *s, uint32_t server, uint32_t src, const char *path,
+			char *warn, size_t warnlen, char *err, size_t errlen)
+{
+	struct host_route shared;
+	int fd, e = 0;
+
+	if (warnlen)
+		warn[0] = '\0';
+	str_copy(s->path, path, sizeof s->path);
+	fd = runpath_open_locked(path, lock_byte0);
+	/* Byte 1 is only ever write-locked under the lock on byte 0, which we
+	 * hold: this fails only when locks do not work at all. */
+	if (fd < 0 || (e = ofd_lock(fd, F_RDLCK, 1, false)) < 0) {
+		say(warn, warnlen, "cannot lock %s (%s): the host route is not shared with other "
+		    "call managers for this server", path, strerror(fd < 0 ? -fd : -e));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	s->fd = fd;
+	/* r stays -errno, or 0 (ROUTE_SHARE_NONE) when the route is not ours. */
+	int r = route_host_add(server, src, &s->host, err, errlen);
+	if (r == 0 && s->host.added) {
+		s->pptp = true;
+		if (s->fd >= 0 && (e = route_share_write(s->fd, &s->host)) < 0)
+			say(warn, warnlen, "cannot record the host route for other call managers: "
+			    "%s", strerror(-e));
+		r = ROUTE_SHARE_ADDED;
+	} else if (r == 0 && s->fd >= 0 && s->host.ifindex &&
+		   route_share_read(s->fd, server, &shared)) {
+		s->pptp = true;
+		r = ROUTE_SHARE_JOINED;
+	}
+	if (s->fd >= 0)
+		ofd_lock(s->fd, F_UNLCK, 0, false);
+	return r;
+}
+
+int route_share_release(struct route_share *s, char *err, size_t errlen)
+{
+	struct host_route shared;
+	int r = ROUTE_SHARE_NONE;
+
+	if (errlen)
+		err[0] = '\0';
+	if (s->fd < 0)
+		return s->host.added ? route_host_remove(&s->host, err, errlen) : ROUTE_SHARE_NONE;
+	int e = ofd_lock(s->fd, F_WRLCK, 0, true);
+	if (e < 0) {
+		say(err, errlen, "cannot lock the shared host route file: %s; leaving the route",
+		    strerror(-e));
+		r = e;
+	} else if (ofd_lock(s->fd, F_WRLCK, 1, false) < 0) {
+		if (s->pptp)
+			r = ROUTE_SHARE_KEPT;
+	} else {
+		if (route_share_read(s->fd, s->host.dst, &shared)) {
+			r = route_host_remove(&shared, err, errlen);
+			if (r == 0)
+				r = ROUTE_SHARE_REMOVED;
+		}
+		unlink(s->path);
+	}
+	close(s->fd);
+	s->fd = -1;
+	s->host.added = false;
+	return r;
 }

@@ -32,4 +32,37 @@ int route_host_add(uint32_t server, uint32_t src, struct host_route *r, char *er
 /* Delete the route if route_host_add created it; safe to call twice. */
 int route_host_remove(struct host_route *r, char *err, size_t errlen);
 
+/* The host route shared by every call manager for one server in one
+ * network namespace, through a file under PPTP_RUN_DIR: the first adds it,
+ * the last removes it (see routing.c).  Zeroed with fd -1, release does
+ * nothing. */
+struct route_share {
+	struct host_route host;	/* what route_host_add made of it */
+	int fd;			/* the shared file; -1: not shared */
+	bool pptp;		/* the route is one a call manager added */
+	char path[128];		/* the shared file's name */
+};
+
+enum route_share_result {
+	ROUTE_SHARE_NONE = 0,	/* no route of ours: none needed, or someone else's */
+	ROUTE_SHARE_ADDED,	/* acquire: we added it */
+	ROUTE_SHARE_JOINED,	/* acquire: another call manager added it */
+	ROUTE_SHARE_KEPT,	/* release: another call manager still uses it */
+	ROUTE_SHARE_REMOVED,	/* release: we were the last, and removed it */
+};
+
+/* Add the route as route_host_add does, or join the one another call
+ * manager added, sharing it through the file at path.  Returns a
+ * ROUTE_SHARE_* (with ROUTE_SHARE_NONE, err may say why), or -errno with
+ * the reason in err.  warn, when not empty, says why the route is not
+ * shared (it is still added). */
+int route_share_acquire(struct route_share *s, uint32_t server, uint32_t src, const char *path,
+			char *warn, size_t warnlen, char *err, size_t errlen);
+
+/* At exit: the last user of a route a call manager added removes it.
+ * Returns ROUTE_SHARE_NONE, _KEPT or _REMOVED, or -errno with err.  A route
+ * that was never shared (fd -1) is removed if we added it, and NONE
+ * returned. */
+int route_share_release(struct route_share *s, char *err, size_t errlen);
+
 #endif
