@@ -26,7 +26,7 @@
 #include "callmgr_proto.h"
 #include "diagnose.h"
 #include "gre_engine.h"
-#include "pptp_callmgr.h"
+#include "callmgr_client.h"
 #include "pptp_gre.h"
 #include "pptp_options.h"
 #include "privileges.h"

@@ -25,7 +25,7 @@
 #include "exitstatus.h"
 #include "gre_engine.h"
 #include "hdlc.h"
-#include "pptp_callmgr.h"
+#include "callmgr_client.h"
 #include "proc.h"
 #include "sockutil.h"
 #include "status.h"
