@@ -26,7 +26,7 @@ BG_PIDS=""
 # dir, one file per process, rather than onto stderr where no check may look
 # (AddressSanitizer and LeakSanitizer; gcc's UBSan keeps to stderr, see
 # sanitizer_reports); finish() fails on any.  The call manager runs its
-# leak check itself before _exit (see pptp_callmgr.c).  Other builds
+# leak check itself before _exit (see callmgr_client.c).  Other builds
 # ignore these.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$WORK/asan:abort_on_error=0:detect_leaks=1"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$WORK/ubsan:print_stacktrace=1"
