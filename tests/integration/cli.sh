@@ -178,5 +178,21 @@ check "make install: the program in PREFIX/sbin, mode 755" \
 check "make install: the manual in PREFIX/share/man/man8, mode 644" \
 	test "$(stat -c %a "$dest/opt/pp/share/man/man8/pptp.8" 2>/dev/null)" = 644
 check "make install: the installed program runs" "$dest/opt/pp/sbin/pptp" --version
+check "make install: pptpsetup beside pptp, mode 755" \
+	test "$(stat -c %a "$dest/opt/pp/sbin/pptpsetup" 2>/dev/null)" = 755
+check "make install: pptpsetup's manual" test -f "$dest/opt/pp/share/man/man8/pptpsetup.8"
+check "make install: options.pptp in /etc/ppp" cmp -s "$TOP/options.pptp" "$dest/etc/ppp/options.pptp"
+echo "# the administrator's own" > "$dest/etc/ppp/options.pptp"
+make -C "$TOP" --no-print-directory install DESTDIR="$dest" PREFIX=/opt/pp > "$WORK/install.log" 2>&1
+expect_eq "make install again: options.pptp not overwritten" \
+	"$(cat "$dest/etc/ppp/options.pptp")" "# the administrator's own"
+make -C "$TOP" --no-print-directory uninstall DESTDIR="$dest" PREFIX=/opt/pp > "$WORK/install.log" 2>&1
+expect_eq "make uninstall: removes the programs and pages, keeps a changed options.pptp" \
+	"$(cd "$dest" && find . -type f | sort)" "./etc/ppp/options.pptp"
+rm "$dest/etc/ppp/options.pptp"
+make -C "$TOP" --no-print-directory install DESTDIR="$dest" PREFIX=/usr > "$WORK/install.log" 2>&1
+check "make install PREFIX=/usr: pptp in /usr/sbin" test -x "$dest/usr/sbin/pptp"
+make -C "$TOP" --no-print-directory uninstall DESTDIR="$dest" PREFIX=/usr > "$WORK/install.log" 2>&1
+expect_eq "make uninstall: an unchanged options.pptp goes too" "$(cd "$dest" && find . -type f)" ""
 
 finish
