@@ -6,6 +6,7 @@
 # the same with --sync frames over a socket pair (pty-sync: this kernel has
 # no n_hdlc for a synchronous pty), or as the pppd pptp starts (launch).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/grelib.sh"
 
 # who | pppd | exit | the arguments after "pptp" (SRV: the test server)
 CORPUS='
@@ -110,5 +111,17 @@ while IFS='|' read -r who how want args; do
 	esac
 	check "$who: nothing of pptp left" no_pptp_left 1
 done <<< "$CORPUS"
+
+# --idle-wait 0 as the router firmware gives it: no Echo-Request however
+# long the line is quiet (as pptp 1.10.0), where 1 sends one a second.
+for iw in 1 0; do
+	start_pacsrv "echo$iw.log"
+	in_cli timeout 60 "$FAKEPPP" --frames 5 --expect-echo --no-wait-link --hold 3.5 -- \
+		"$PPTP" --idle-wait $iw $SRV_IP --nolaunchpppd --nobuffer > "$WORK/echo$iw.cli" 2>&1
+	stop_pacsrv
+	echoes[$iw]=$(grep -c '^RECV ECHORQ' "$WORK/echo$iw.log")
+done
+num_is "--idle-wait 1: Echo-Requests during 3.5 quiet seconds" "${echoes[1]}" -ge 2
+expect_eq "--idle-wait 0: no Echo-Request during 3.5 quiet seconds" "${echoes[0]}" 0
 
 finish
