@@ -33,16 +33,35 @@ static int fail(struct opt_ctx *c, const char *fmt, ...)
 	return -1;
 }
 
-/* A difference from the classic client, for the caller to log. */
-static void note(struct opt_ctx *c, const char *fmt, ...) PPTP_PRINTF(2, 3);
-static void note(struct opt_ctx *c, const char *fmt, ...)
+/* Forget the note about an option given again: the last value counts. */
+static void drop_note(struct opt_ctx *c, const char *name)
+{
+	struct pptp_options *o = c->o;
+	size_t n = strlen(name);
+
+	for (int i = 0; i < o->nnotes; i++) {
+		if (strncmp(o->notes[i], name, n) || o->notes[i][n] != ' ')
+			continue;
+		memmove(o->notes[i], o->notes[i + 1], (size_t)(o->nnotes - i - 1) * PPTP_NOTE_LEN);
+		o->nnotes--;
+		return;
+	}
+}
+
+/* A difference from the classic client, for the caller to log; it starts
+ * with the option's name. */
+static void note(struct opt_ctx *c, const char *name, const char *fmt, ...) PPTP_PRINTF(3, 4);
+static void note(struct opt_ctx *c, const char *name, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
+	drop_note(c, name);
 	if (c->o->nnotes >= PPTP_MAX_NOTES)
 		return;
+	n = snprintf(c->o->notes[c->o->nnotes], PPTP_NOTE_LEN, "%s ", name);
 	va_start(ap, fmt);
-	vsnprintf(c->o->notes[c->o->nnotes++], PPTP_NOTE_LEN, fmt, ap);
+	vsnprintf(c->o->notes[c->o->nnotes++] + n, PPTP_NOTE_LEN - (size_t)n, fmt, ap);
 	va_end(ap);
 }
 
@@ -113,7 +132,7 @@ static int opt_max_echo_wait(struct opt_ctx *c, const char *name, const char *va
 		return -1;
 	c->o->max_echo_wait_s = (uint32_t)v;
 	/* The classic client says it ignores this option; we honour it. */
-	note(c, "%s %lu: %s (pptp 1.10.0 ignores this option)", name, v,
+	note(c, name, "%lu: %s (pptp 1.10.0 ignores this option)", v,
 	     v ? "honoured here" : "an unanswered Echo-Request never ends the control connection");
 	return 0;
 }
@@ -167,12 +186,12 @@ static int opt_test_type(struct opt_ctx *c, const char *name, const char *val)
 	unsigned long v;
 	if (parse_uint(val, 0, 3, &v) == 0) {
 		c->o->test_type = (int)v;
+		drop_note(c, name);
 		return 0;
 	}
 	c->o->test_type = 0;
-	note(c, "%s '%.40s' is not one of the test types 0 to 3: sending in order, as pptp "
-	     "1.10.0 does for most such values (it reads a leading 1, 2 or 3 as that test)",
-	     name, val);
+	note(c, name, "'%.40s' is not one of the test types 0 to 3: sending in order, as pptp "
+	     "1.10.0 does for most such values (it reads a leading 1, 2 or 3 as that test)", val);
 	return 0;
 }
 
