@@ -156,6 +156,12 @@ err_case "an unknown argument" 2 "unknown argument '--frob'" --frob
 err_case "--encrypt with a value" 2 "--encrypt takes no value" --create x --server s --username u --password p --encrypt=1
 err_case "--delete of no such tunnel" 1 "no tunnel 'nosuch'" --delete nosuch
 err_case "no --password and no terminal" 1 "no terminal to ask for it on" --create x --server s --username u
+printf 'pty "ssh gw pppd"\n' > "$E/peers/handmade"
+err_case "--create over a peers file it did not write" 1 "did not write it" \
+	--create handmade --server s --username u --password p
+err_case "--delete of a peers file it did not write" 1 "not written by pptpsetup" --delete handmade
+expect_eq "a peers file it did not write: untouched" "$(cat "$E/peers/handmade")" 'pty "ssh gw pppd"'
+rm "$E/peers/handmade"
 expect_eq "errors: chap-secrets untouched" "$(md5sum < "$E/chap-secrets")" "$(md5sum < "$WORK/cs.before")"
 check "errors: no peers file written" test ! -e "$E/peers/x"
 chmod 755 "$WORK" "$WORK/etc" "$E"
