@@ -165,7 +165,7 @@ static int opt_rtmark(struct opt_ctx *c, const char *name, const char *val)
 	unsigned long v;
 	if (want_uint(c, name, val, 0, 0xffffffffUL, &v))
 		return -1;
-	/* Mark 0 is no mark (the classic client's meaning too). */
+	/* Mark 0 is what an unmarked packet carries: as if not given. */
 	c->o->have_rtmark = v != 0;
 	c->o->rtmark = (uint32_t)v;
 	return 0;
