@@ -399,6 +399,7 @@ static void recv_SCCRP(struct pptp_conn *c, const struct pptp_msg *m, uint64_t n
 	char host[PPTP_STR_LEN + 1], vendor[PPTP_STR_LEN + 1], why[120];
 
 	c->server = *r;
+	c->server_heard = true;
 	str_printable(host, sizeof host, r->hostname, PPTP_STR_LEN);
 	str_printable(vendor, sizeof vendor, r->vendor, PPTP_STR_LEN);
 	if (r->result != PPTP_SCCRP_OK) {
@@ -917,11 +918,14 @@ int pptp_conn_call_open(struct pptp_conn *c, const struct pptp_call_params *p, u
 	call->call_id = call_id_alloc(c);
 	call->serial = c->next_serial++;
 	call->state = PPTP_CALL_PENDING;
-	if (c->state == PPTP_CONN_ESTABLISHED)
-		send_OCRQ(c, idx, now_us);
-	else
+	if (c->state != PPTP_CONN_ESTABLISHED) {
 		conn_log(c, L_DEBUG, "call ID %u waits for the control connection", call->call_id);
-	return idx;
+		return idx;
+	}
+	/* An OCRQ that overflows the output buffer ends the connection, and
+	 * the call with it: a handle to that slot would name a dead call. */
+	send_OCRQ(c, idx, now_us);
+	return c->state == PPTP_CONN_CLOSED ? -ENOTCONN : idx;
 }
 
 void pptp_conn_call_close(struct pptp_conn *c, int call, uint64_t now_us)
@@ -999,6 +1003,21 @@ int pptp_conn_poll_event(struct pptp_conn *c, struct pptp_event *ev)
 bool pptp_conn_is_closed(const struct pptp_conn *c)
 {
 	return c->state == PPTP_CONN_CLOSED;
+}
+
+enum pptp_conn_state pptp_conn_state(const struct pptp_conn *c)
+{
+	return c->state;
+}
+
+const struct pptp_sccrp *pptp_conn_server_info(const struct pptp_conn *c)
+{
+	return c->server_heard ? &c->server : NULL;
+}
+
+bool pptp_conn_accepted(const struct pptp_conn *c)
+{
+	return c->server_heard && c->server.result == PPTP_SCCRP_OK;
 }
 
 const char *pptp_conn_state_name(enum pptp_conn_state s)
