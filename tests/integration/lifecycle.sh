@@ -226,8 +226,9 @@ if $nft_ok; then
 		"$WORK/pac-synterm.log"
 	expect_no_grep "SIGTERM during the TCP connect: no SCCRQ was sent" 'RECV SCCRQ' "$WORK/pac-synterm.log"
 	ino=$(in_cli stat -L -c %i /proc/self/ns/net)
-	expect_eq "SIGTERM during the TCP connect: no socket or lock left in /run/pptp" \
-		"$(ls /run/pptp/ | grep -c -- "^$SRV_IP-n$ino\(\.lock\)\?$")" 0
+	# (--connect-timeout 30 is part of the names: ADDR-t30-nNS.)
+	expect_eq "SIGTERM during the TCP connect: no socket, lock or route file left in /run/pptp" \
+		"$(ls /run/pptp/ | grep -c -- "^$SRV_IP\(-t30\)\?-n$ino\(\.lock\|\.route\)\?$")" 0
 	check "SIGTERM during the TCP connect: no pptp process left" no_pptp_left
 	stop_pacsrv
 else
