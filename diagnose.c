@@ -16,7 +16,6 @@
 #include "diagnose.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -55,14 +54,12 @@
 /* Step 6 lets the engine's own timers (CDN, Stop reply) run out first. */
 #define DIAG_TEARDOWN_US ((uint64_t)(PPTP_CDN_TIMEOUT_MS + PPTP_STOPCCRP_TIMEOUT_MS + 1000) * 1000u)
 #define DIAG_WIDTH 78
-#define LCP_PROTO 0xC021
-#define LCP_CONFREQ_LEN 14
 
 /* What the GRE probe saw. */
 struct gre_probe {
 	uint16_t call_id;	/* ours: the server puts it in its GRE */
 	uint16_t peer_call_id;	/* the server's: we put it in ours */
-	uint8_t frame[LCP_CONFREQ_LEN];
+	uint8_t frame[LCP_PROBE_CONFREQ_LEN];
 	uint8_t lcp_id;
 	uint32_t tx_seq;	/* next sequence number: how many were sent */
 	int send_errno;		/* the last send failure */
@@ -123,70 +120,12 @@ static void step_end(struct diag *d, const char *fmt, ...)
 	d->step[0] = 0;
 }
 
-/* Print text wrapped to DIAG_WIDTH columns, indented by two.  Paragraphs
- * are separated by '\n'; one starting with "- " is a bullet with a hanging
- * indent.  Lines never break inside '...' so that a command stays whole. */
-static void print_wrapped(const char *text)
-{
-	const char *p = text;
-
-	while (*p) {
-		const char *end = strchr(p, '\n');
-		size_t plen = end ? (size_t)(end - p) : strlen(p);
-		bool bullet = plen >= 2 && p[0] == '-' && p[1] == ' ';
-		const char *first = bullet ? "  - " : "  ", *cont = bullet ? "    " : "  ";
-		size_t i = bullet ? 2 : 0, col = 0;
-
-		fputs(first, stdout);
-		col = strlen(first);
-		bool line_empty = true;
-		while (i < plen) {
-			while (i < plen && p[i] == ' ')
-				i++;
-			if (i >= plen)
-				break;
-			/* One word: up to a space outside quotes. */
-			size_t j = i;
-			bool quoted = false;
-			while (j < plen && (quoted || p[j] != ' ')) {
-				/* A quote opens at the start of a word and closes
-				 * before a non-letter: "server's" is no quote. */
-				if (p[j] == '\'' && !quoted && (j == i || p[j - 1] == '('))
-					quoted = true;
-				else if (p[j] == '\'' && quoted &&
-					 (j + 1 == plen || !isalnum((unsigned char)p[j + 1])))
-					quoted = false;
-				j++;
-			}
-			size_t w = j - i;
-			if (!line_empty && col + 1 + w > DIAG_WIDTH) {
-				printf("\n%s", cont);
-				col = strlen(cont);
-				line_empty = true;
-			}
-			if (!line_empty) {
-				putchar(' ');
-				col++;
-			}
-			fwrite(p + i, 1, w, stdout);
-			col += w;
-			line_empty = false;
-			i = j;
-		}
-		putchar('\n');
-		p += plen;
-		if (*p == '\n')
-			p++;
-	}
-	fflush(stdout);
-}
-
 static void verdict(const char *line, const char *heading, const char *advice)
 {
 	printf("verdict: %s\n", line);
 	if (advice && *advice) {
 		printf("%s\n", heading);
-		print_wrapped(advice);
+		print_wrapped(stdout, advice, DIAG_WIDTH);
 	}
 	fflush(stdout);
 }
@@ -443,6 +382,22 @@ static void quiet_teardown(struct diag *d)
 	d->gre_fd = -1;
 }
 
+/* End what is open and say why, with what to do: the exit status rc. */
+static int give_up(struct diag *d, int rc, const char *advice, const char *fmt, ...)
+	PPTP_PRINTF(4, 5);
+static int give_up(struct diag *d, int rc, const char *advice, const char *fmt, ...)
+{
+	char line[400];
+	va_list ap;
+
+	quiet_teardown(d);
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	verdict(line, "what to do:", advice);
+	return rc;
+}
+
 static int interrupted(struct diag *d)
 {
 	if (d->step[0])
@@ -644,15 +599,12 @@ static const char *call_result_advice(unsigned result)
 static int call_no_reply(struct diag *d)
 {
 	unsigned secs = d->o->connect_timeout_s;
-	char v[400];
 
 	step_end(d, "no Outgoing-Call-Reply within %u s", secs);
-	quiet_teardown(d);
-	snprintf(v, sizeof v, "the server did not answer our call within %u s", secs);
-	verdict(v, "what to do:", "The control connection works, but the server never answered "
-		"the Outgoing-Call-Request. It may be overloaded or stuck; its log says why. A "
-		"longer --connect-timeout gives a slow server more time.");
-	return PPTP_EXIT_CALL_REFUSED;
+	return give_up(d, PPTP_EXIT_CALL_REFUSED, "The control connection works, but the server "
+		       "never answered the Outgoing-Call-Request. It may be overloaded or stuck; "
+		       "its log says why. A longer --connect-timeout gives a slow server more "
+		       "time.", "the server did not answer our call within %u s", secs);
 }
 
 /* The call ended before it came up (ev: its CALL_DOWN). */
@@ -674,10 +626,8 @@ static int call_failed(struct diag *d, const struct pptp_event *ev)
 		snprintf(advice, sizeof advice, "The control connection works, but the server "
 			 "did not place the call. Its log says why.");
 	}
-	quiet_teardown(d);
-	verdict(v, "what to do:", advice);
-	return ev->reason == PPTP_CALL_DISCONNECTED ? PPTP_EXIT_SERVER_ENDED
-						    : PPTP_EXIT_CALL_REFUSED;
+	return give_up(d, ev->reason == PPTP_CALL_DISCONNECTED ? PPTP_EXIT_SERVER_ENDED
+			      : PPTP_EXIT_CALL_REFUSED, advice, "%s", v);
 }
 
 static int step_call(struct diag *d)
@@ -685,7 +635,7 @@ static int step_call(struct diag *d)
 	const struct pptp_options *o = d->o;
 	struct pptp_call_params p = { .window = GRE_RECV_WINDOW,
 				      .framing = o->sync ? PPTP_FRAME_SYNC : PPTP_FRAME_ASYNC };
-	char err[300], v[400];
+	char err[300];
 	struct pptp_event ev;
 
 	/* The GRE socket exists before the call does: the server's first GRE
@@ -726,39 +676,20 @@ static int step_call(struct diag *d)
 							       : call_failed(d, &ev);
 		if (ev.type == PPTP_EV_CONN_DOWN) {
 			step_end(d, "%s", ev.text);
-			quiet_teardown(d);
-			snprintf(v, sizeof v, "the server ended the control connection while we "
-				 "placed the call: %s", ev.text);
-			verdict(v, "what to do:", "The server accepted the control connection and "
-				"then dropped it when asked for a call. Its log says why.");
-			return PPTP_EXIT_SERVER_ENDED;
+			return give_up(d, PPTP_EXIT_SERVER_ENDED, "The server accepted the control "
+				       "connection and then dropped it when asked for a call. Its "
+				       "log says why.", "the server ended the control connection "
+				       "while we placed the call: %s", ev.text);
 		}
 	}
 }
 
 /* ---- step 5: GRE both ways ---- */
 
-/* An LCP Configure-Request as a PPP peer opens with (RFC 1661): address
- * and control FF 03, protocol C021, code 1, identifier, length 10, and one
- * option, the magic number.  Any PPP implementation parses it, and its
- * answer would carry our identifier. */
-static void lcp_confreq(uint8_t f[LCP_CONFREQ_LEN], uint8_t id, uint32_t magic)
-{
-	f[0] = 0xff;
-	f[1] = 0x03;
-	put16(f + 2, LCP_PROTO);
-	f[4] = 1;
-	f[5] = id;
-	put16(f + 6, 10);
-	f[8] = 5;	/* magic number */
-	f[9] = 6;
-	put32(f + 10, magic);
-}
-
 static void gre_send_probe(struct diag *d, uint64_t now)
 {
 	struct gre_probe *pr = &d->probe;
-	uint8_t pkt[GRE_HDR_MAX + LCP_CONFREQ_LEN];
+	uint8_t pkt[GRE_HDR_MAX + LCP_PROBE_CONFREQ_LEN];
 	uint32_t seq = pr->tx_seq;
 	size_t h = gre_encode_hdr(pkt, sizeof pkt, pr->peer_call_id, sizeof pr->frame, &seq, NULL);
 
@@ -794,14 +725,13 @@ static int step_gre(struct diag *d)
 	struct gre_probe *pr = &d->probe;
 	struct pptp_event ev;
 	uint32_t magic = 0;
-	char v[400];
 
 	if (getrandom(&magic, sizeof magic, GRND_NONBLOCK) != (ssize_t)sizeof magic)
 		magic = (uint32_t)now_us() ^ ((uint32_t)getpid() << 16);
 	if (!magic)
 		magic = 0x50505450u;	/* a magic number must not be zero */
 	pr->lcp_id = (uint8_t)(1 + (magic >> 24) % 255);
-	lcp_confreq(pr->frame, pr->lcp_id, magic);
+	lcp_probe_confreq(pr->frame, pr->lcp_id, magic);
 
 	step_begin(d, "[5/6] GRE both ways: ");
 	uint64_t t0 = now_us(), deadline = t0 + DIAG_GRE_WAIT_US, next_send = t0;
@@ -831,41 +761,35 @@ static int step_gre(struct diag *d)
 		if (ev.type == PPTP_EV_CALL_DOWN && ev.call == d->call) {
 			d->call = -1;
 			step_end(d, "%s", ev.text);
-			quiet_teardown(d);
-			snprintf(v, sizeof v, "%s hung up the call as soon as it was up: %s",
-				 d->addr_str, after_prefix(ev.text));
-			verdict(v, "what to do:", "The server accepted the call and then ended "
-				"it. Usually its PPP daemon (pppd) failed to start for the call: "
-				"a mistake in its options, no free address in its pool. The server's "
-				"log says which.");
-			return PPTP_EXIT_SERVER_ENDED;
+			return give_up(d, PPTP_EXIT_SERVER_ENDED, "The server accepted the call "
+				       "and then ended it. Usually its PPP daemon (pppd) failed to "
+				       "start for the call: a mistake in its options, no free address "
+				       "in its pool. The server's log says which.",
+				       "%s hung up the call as soon as it was up: %s", d->addr_str,
+				       after_prefix(ev.text));
 		}
 		if (ev.type == PPTP_EV_CONN_DOWN) {
 			step_end(d, "%s", ev.text);
-			quiet_teardown(d);
-			snprintf(v, sizeof v, "the server ended the control connection during the "
-				 "GRE test: %s", ev.text);
-			verdict(v, "what to do:", "The server dropped the control connection "
-				"right after the call came up; its log says why.");
-			return PPTP_EXIT_SERVER_ENDED;
+			return give_up(d, PPTP_EXIT_SERVER_ENDED, "The server dropped the control "
+				       "connection right after the call came up; its log says why.",
+				       "the server ended the control connection during the GRE "
+				       "test: %s", ev.text);
 		}
 	}
 	if (!pr->tx_seq) {
 		step_end(d, "cannot send GRE: %s", strerror(pr->send_errno));
-		quiet_teardown(d);
-		if (pr->send_errno == EPERM || pr->send_errno == EACCES) {
-			verdict("GRE (IP protocol 47) is not getting through: a firewall rule on "
-				"this machine refuses to send it", "what to do:",
-				"The system refused to send our GRE packet, which is what a local "
-				"firewall rule against protocol 47 does. List the rules with 'nft "
-				"list ruleset' or 'iptables -S OUTPUT' and allow GRE out, e.g. "
-				"'iptables -I OUTPUT -p gre -j ACCEPT'.");
-			return PPTP_EXIT_GRE_BLOCKED;
-		}
+		if (pr->send_errno == EPERM || pr->send_errno == EACCES)
+			return give_up(d, PPTP_EXIT_GRE_BLOCKED, "The system refused to send our "
+				       "GRE packet, which is what a local firewall rule against "
+				       "protocol 47 does. List the rules with 'nft list ruleset' or "
+				       "'iptables -S OUTPUT' and allow GRE out, e.g. 'iptables -I "
+				       "OUTPUT -p gre -j ACCEPT'.", "GRE (IP protocol 47) is not "
+				       "getting through: a firewall rule on this machine refuses to "
+				       "send it");
 		char what[200];
 		snprintf(what, sizeof what, "sending GRE failed: %s", strerror(pr->send_errno));
-		verdict("a problem on this machine stopped the diagnosis", "what to do:", what);
-		return PPTP_EXIT_FAILURE;
+		return give_up(d, PPTP_EXIT_FAILURE, what, "a problem on this machine stopped the "
+			       "diagnosis");
 	}
 	char sent[80] = "sent an LCP Configure-Request";
 	if (pr->tx_seq > 1)
@@ -873,10 +797,9 @@ static int step_gre(struct diag *d)
 	if (!pr->rx) {
 		step_end(d, "%s; no GRE came back within %llu s", sent,
 			 (unsigned long long)(DIAG_GRE_WAIT_US / 1000000u));
-		quiet_teardown(d);
-		verdict("GRE (IP protocol 47) is not getting through: a firewall or NAT between "
-			"you and the server is blocking it", "what to do:", gre_blocked_advice);
-		return PPTP_EXIT_GRE_BLOCKED;
+		return give_up(d, PPTP_EXIT_GRE_BLOCKED, gre_blocked_advice, "GRE (IP protocol 47) "
+			       "is not getting through: a firewall or NAT between you and the "
+			       "server is blocking it");
 	}
 	step_end(d, "%s, got GRE back in %lu ms: %s", sent,
 		 ms_since(pr->first_sent_us, pr->first_rx_us), pr->first_what);
