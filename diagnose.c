@@ -234,15 +234,6 @@ static struct pptp_conn *engine(struct diag *d)
 	return d->sess ? ctrl_session_conn(d->sess) : NULL;
 }
 
-static void read_signals(struct diag *d)
-{
-	int sig;
-
-	while ((sig = proc_signal_next(d->sig_fd)) != 0)
-		if (proc_sig_is_stop(sig) && !d->signo)
-			d->signo = sig;
-}
-
 
 /* Read what the GRE socket holds.  True when a well-formed packet for our
  * call arrived; anything else (other calls, other tunnels to the same
@@ -287,25 +278,6 @@ static bool gre_read(struct diag *d, uint64_t now)
 	return got;
 }
 
-/* The next thing the session has to say, if any. */
-static bool session_says(struct diag *d, struct pptp_event *ev, enum wait_result *w)
-{
-	struct ctrl_event ce;
-
-	if (!d->sess || !ctrl_session_event(d->sess, &ce))
-		return false;
-	if (ce.kind == CTRL_EV_TCP_UP) {
-		*w = W_TCP_UP;
-	} else if (ce.kind == CTRL_EV_TCP_FAILED) {
-		d->tcp_err = ce.err;
-		*w = W_TCP_FAILED;
-	} else {
-		*ev = ce.ev;
-		*w = W_EVENT;
-	}
-	return true;
-}
-
 /* Run the control connection (and watch the GRE socket when the probe is
  * on) until a session event, a GRE packet for our call, the end of the
  * control connection (unless watching GRE), the deadline, or a signal. */
@@ -314,11 +286,16 @@ static enum wait_result pump(struct diag *d, uint64_t deadline, bool watch_gre,
 {
 	for (;;) {
 		uint64_t now = now_us();
-		enum wait_result w;
+		struct ctrl_event ce;
+		int sig;
 		if (d->sess)
 			ctrl_session_flush(d->sess, now);
-		if (session_says(d, ev, &w))
-			return w;
+		if (d->sess && ctrl_session_event(d->sess, &ce)) {
+			d->tcp_err = ce.err;
+			*ev = ce.ev;
+			return ce.kind == CTRL_EV_TCP_UP ? W_TCP_UP
+			       : ce.kind == CTRL_EV_TCP_FAILED ? W_TCP_FAILED : W_EVENT;
+		}
 		if (d->signo)
 			return W_INTERRUPTED;
 		if (!watch_gre && (!d->sess || ctrl_session_done(d->sess)))
@@ -348,8 +325,9 @@ static enum wait_result pump(struct diag *d, uint64_t deadline, bool watch_gre,
 			return W_ERROR;
 		}
 		now = now_us();
-		if (pfd[0].revents & POLLIN)
-			read_signals(d);
+		while ((pfd[0].revents & POLLIN) && (sig = proc_signal_next(d->sig_fd)) != 0)
+			if (proc_sig_is_stop(sig) && !d->signo)
+				d->signo = sig;
 		if (tcp_at >= 0)
 			ctrl_session_service(d->sess, pfd[tcp_at].revents, now);
 		bool got_gre = gre_at >= 0 && (pfd[gre_at].revents & POLLIN) && gre_read(d, now);
