@@ -226,6 +226,12 @@ static void conn_down(struct pptp_conn *c, enum pptp_conn_down reason, uint8_t r
 	ev_push(c, &ev);
 }
 
+static void conn_overflow(struct pptp_conn *c)
+{
+	conn_down(c, PPTP_DOWN_OVERFLOW, 0, 0, "output buffer full (%zu bytes unsent): the server "
+		  "is not reading the control connection", c->out_len);
+}
+
 /* Queue one message; false when it could not be (closed, or the output
  * buffer overflowed, which ends the connection). */
 static bool send_msg(struct pptp_conn *c, const struct pptp_msg *m)
@@ -234,9 +240,7 @@ static bool send_msg(struct pptp_conn *c, const struct pptp_msg *m)
 		return false;
 	int n = pptp_msg_encode(m, c->out + c->out_len, sizeof c->out - c->out_len);
 	if (n == -ENOSPC) {
-		conn_down(c, PPTP_DOWN_OVERFLOW, 0, 0,
-			  "output buffer full (%zu bytes unsent): the server is not reading the "
-			  "control connection", c->out_len);
+		conn_overflow(c);
 		return false;
 	}
 	if (n < 0)
@@ -911,6 +915,13 @@ int pptp_conn_call_open(struct pptp_conn *c, const struct pptp_call_params *p, u
 			idx = i;
 	if (idx < 0)
 		return -ENOSPC;
+	/* An OCRQ that cannot be queued ends the connection: the call, never
+	 * handed out, ends with it without a word (no handle names it). */
+	if (c->state == PPTP_CONN_ESTABLISHED &&
+	    c->out_len + pptp_msg_len(PPTP_OCRQ) > sizeof c->out) {
+		conn_overflow(c);
+		return -ENOTCONN;
+	}
 	struct pptp_call *call = &c->calls[idx];
 	memset(call, 0, sizeof *call);
 	call->params = *p;
@@ -922,10 +933,8 @@ int pptp_conn_call_open(struct pptp_conn *c, const struct pptp_call_params *p, u
 		conn_log(c, L_DEBUG, "call ID %u waits for the control connection", call->call_id);
 		return idx;
 	}
-	/* An OCRQ that overflows the output buffer ends the connection, and
-	 * the call with it: a handle to that slot would name a dead call. */
 	send_OCRQ(c, idx, now_us);
-	return c->state == PPTP_CONN_CLOSED ? -ENOTCONN : idx;
+	return idx;
 }
 
 void pptp_conn_call_close(struct pptp_conn *c, int call, uint64_t now_us)

@@ -161,10 +161,10 @@ uint64_t pptp_conn_next_timeout(const struct pptp_conn *c);
 void pptp_conn_tick(struct pptp_conn *c, uint64_t now_us);
 
 /* Open a call: returns a call handle >= 0, or -ENOSPC (no free slot),
- * -ENOTCONN (the connection is stopping or closed, or queuing the OCRQ
- * overflowed the output buffer and ended it: CONN_DOWN is queued then).
- * The OCRQ goes out now if the connection is established, else as soon as
- * it is. */
+ * -ENOTCONN (the connection is stopping or closed, or the OCRQ would
+ * overflow the output buffer, which ends the connection: its CONN_DOWN is
+ * queued, and no event names the call).  The OCRQ goes out now if the
+ * connection is established, else as soon as it is. */
 int pptp_conn_call_open(struct pptp_conn *c, const struct pptp_call_params *p, uint64_t now_us);
 
 /* Clear a call: sends Call-Clear-Request; CALL_DOWN (CLEARED) follows when
