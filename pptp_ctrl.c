@@ -226,6 +226,12 @@ static void conn_down(struct pptp_conn *c, enum pptp_conn_down reason, uint8_t r
 	ev_push(c, &ev);
 }
 
+static void conn_overflow(struct pptp_conn *c)
+{
+	conn_down(c, PPTP_DOWN_OVERFLOW, 0, 0, "output buffer full (%zu bytes unsent): the server "
+		  "is not reading the control connection", c->out_len);
+}
+
 /* Queue one message; false when it could not be (closed, or the output
  * buffer overflowed, which ends the connection). */
 static bool send_msg(struct pptp_conn *c, const struct pptp_msg *m)
@@ -234,9 +240,7 @@ static bool send_msg(struct pptp_conn *c, const struct pptp_msg *m)
 		return false;
 	int n = pptp_msg_encode(m, c->out + c->out_len, sizeof c->out - c->out_len);
 	if (n == -ENOSPC) {
-		conn_down(c, PPTP_DOWN_OVERFLOW, 0, 0,
-			  "output buffer full (%zu bytes unsent): the server is not reading the "
-			  "control connection", c->out_len);
+		conn_overflow(c);
 		return false;
 	}
 	if (n < 0)
@@ -399,6 +403,7 @@ static void recv_SCCRP(struct pptp_conn *c, const struct pptp_msg *m, uint64_t n
 	char host[PPTP_STR_LEN + 1], vendor[PPTP_STR_LEN + 1], why[120];
 
 	c->server = *r;
+	c->server_heard = true;
 	str_printable(host, sizeof host, r->hostname, PPTP_STR_LEN);
 	str_printable(vendor, sizeof vendor, r->vendor, PPTP_STR_LEN);
 	if (r->result != PPTP_SCCRP_OK) {
@@ -913,6 +918,13 @@ int pptp_conn_call_open(struct pptp_conn *c, const struct pptp_call_params *p, u
 			idx = i;
 	if (idx < 0)
 		return -ENOSPC;
+	/* An OCRQ that cannot be queued ends the connection: the call, never
+	 * handed out, ends with it without a word (no handle names it). */
+	if (c->state == PPTP_CONN_ESTABLISHED &&
+	    c->out_len + pptp_msg_len(PPTP_OCRQ) > sizeof c->out) {
+		conn_overflow(c);
+		return -ENOTCONN;
+	}
 	struct pptp_call *call = &c->calls[idx];
 	memset(call, 0, sizeof *call);
 	call->params = *p;
@@ -920,10 +932,11 @@ int pptp_conn_call_open(struct pptp_conn *c, const struct pptp_call_params *p, u
 	call->call_id = call_id_alloc(c);
 	call->serial = c->next_serial++;
 	call->state = PPTP_CALL_PENDING;
-	if (c->state == PPTP_CONN_ESTABLISHED)
-		send_OCRQ(c, idx, now_us);
-	else
+	if (c->state != PPTP_CONN_ESTABLISHED) {
 		conn_log(c, L_DEBUG, "call ID %u waits for the control connection", call->call_id);
+		return idx;
+	}
+	send_OCRQ(c, idx, now_us);
 	return idx;
 }
 
@@ -1002,6 +1015,21 @@ int pptp_conn_poll_event(struct pptp_conn *c, struct pptp_event *ev)
 bool pptp_conn_is_closed(const struct pptp_conn *c)
 {
 	return c->state == PPTP_CONN_CLOSED;
+}
+
+enum pptp_conn_state pptp_conn_state(const struct pptp_conn *c)
+{
+	return c->state;
+}
+
+const struct pptp_sccrp *pptp_conn_server_info(const struct pptp_conn *c)
+{
+	return c->server_heard ? &c->server : NULL;
+}
+
+bool pptp_conn_accepted(const struct pptp_conn *c)
+{
+	return c->server_heard && c->server.result == PPTP_SCCRP_OK;
 }
 
 const char *pptp_conn_state_name(enum pptp_conn_state s)
