@@ -140,7 +140,15 @@ static bool fault(enum fault_id f) { return faults[f].on; }
 
 /* ------------------------------------------------------------------ options */
 
-enum gre_mode { GRE_ECHO, GRE_NONE, GRE_COUNT, GRE_SINK };
+enum gre_mode { GRE_ECHO, GRE_NONE, GRE_COUNT, GRE_SINK, GRE_PPP };
+
+/* --gre ppp-like: what a server's pppd does on a new call (RFC 1661): it
+ * sends its own LCP Configure-Request at once and again after each restart
+ * timer (pppd's default is 3 s) until it hears the peer, answers the peer's
+ * Configure-Request with a Configure-Ack, and echoes nothing. */
+#define PPP_RESTART_US 3000000u
+#define PPP_OUR_ID 1
+#define PPP_OUR_MAGIC 0x50414353u
 
 enum gre_bad_kind { GB_TRUNCATED, GB_OVERLENGTH, GB_VERSION, GB_PROTOCOL, GB_FLAGS, GB_CALLID, GB_COUNT };
 static const char *const gre_bad_names[GB_COUNT] = {
@@ -213,6 +221,7 @@ struct gre_call {
 	double gen_step_cpu;
 	bool gen_step_begun;
 	bool sink_ack_due;		/* --gre sink: data arrived since our last pure ack */
+	uint64_t ppp_next_us;		/* --gre ppp-like: our next Configure-Request */
 	uint8_t held[GRE_PKT_MAX];
 	size_t held_len;
 	uint64_t held_us;
@@ -1045,6 +1054,33 @@ static void sink_send_acks(void)
 	ack_due_n = 0;
 }
 
+/* --gre ppp-like: our LCP Configure-Request (magic number only). */
+static void ppp_send_confreq(struct conn *c, struct call *k, uint64_t now)
+{
+	uint8_t f[14] = { 0xff, 0x03, 0xc0, 0x21, 1, PPP_OUR_ID, 0, 10, 5, 6 };
+
+	put32(f + 10, PPP_OUR_MAGIC);
+	say("PPP TX Configure-Request id=%u call_id=%u", PPP_OUR_ID, k->peer_id);
+	gre_produce(c, k, f, sizeof f, now);
+}
+
+/* --gre ppp-like: a frame from the client.  Its Configure-Request gets a
+ * Configure-Ack with the same identifier and options; anything else is
+ * taken in silence. */
+static void ppp_input(struct conn *c, struct call *k, const uint8_t *p, size_t n, uint64_t now)
+{
+	static uint8_t ack[GRE_PKT_MAX];
+
+	if (n < 8 || p[0] != 0xff || p[1] != 0x03 || get16(p + 2) != 0xc021 || p[4] != 1 ||
+	    get16(p + 6) < 4 || get16(p + 6) > n - 4)
+		return;
+	size_t len = 4 + get16(p + 6);
+	memcpy(ack, p, len);
+	ack[4] = 2;
+	say("PPP RX Configure-Request id=%u; TX Configure-Ack", p[5]);
+	gre_produce(c, k, ack, len, now);
+}
+
 /* Strict check of one GRE packet from the client (IP header already gone). */
 static void gre_input(struct conn *c, const uint8_t *p, size_t n, uint64_t now)
 {
@@ -1176,6 +1212,8 @@ static void gre_input(struct conn *c, const uint8_t *p, size_t n, uint64_t now)
 		gre_send_pure_ack(c, k);
 	if (opt.gre == GRE_ECHO)
 		gre_produce(c, k, p + hlen, plen, now);
+	else if (opt.gre == GRE_PPP)
+		ppp_input(c, k, p + hlen, plen, now);
 	else if (opt.gre == GRE_SINK)
 		sink_input(c, k, p + hlen, plen, now);
 }
@@ -1765,6 +1803,15 @@ static uint64_t conn_tick(struct conn *c, uint64_t now)
 			if (k->used && gen_pending(k->g) && k->g->gen_start_us)
 				DEADLINE(k->g->gen_next_us);
 		}
+		if (opt.gre == GRE_PPP && c->state == ST_ESTABLISHED && !g_raw_failed) {
+			if (!k->g->ppp_next_us)
+				k->g->ppp_next_us = k->up_us;
+			if (now >= k->g->ppp_next_us) {
+				ppp_send_confreq(c, k, now);
+				k->g->ppp_next_us = now + PPP_RESTART_US;
+			}
+			DEADLINE(k->g->ppp_next_us);
+		}
 		if (k->g->held_len) {
 			if (now >= k->g->held_us + opt.reorder_hold_us)
 				gre_flush_held(c, k);
@@ -1868,7 +1915,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"  --gre MODE             echo (default) | none | count | sink (count fakeppp\n"
 		"                         --fast frames per step, echo only its link probes,\n"
-		"                         one pure ack per receive batch)\n"
+		"                         one pure ack per receive batch) | ppp-like (as a\n"
+		"                         server's pppd: its own LCP Configure-Request every\n"
+		"                         3 s, a Configure-Ack to the client's, no echo)\n"
 		"  --gre-reorder N        swap every Nth pair of outgoing packets\n"
 		"  --gre-reorder-hold S   send a held packet anyway when no other follows\n"
 		"                         within S (0.05)\n"
@@ -1985,6 +2034,8 @@ static void opt_gre(const char *a)
 		opt.gre = GRE_COUNT;
 	else if (!strcmp(a, "sink"))
 		opt.gre = GRE_SINK;
+	else if (!strcmp(a, "ppp-like"))
+		opt.gre = GRE_PPP;
 	else
 		die_usage("bad --gre mode '%s'", a);
 }
