@@ -5,8 +5,10 @@
  *   [2/6] TCP to port 1723       } per address, in order, until one passes
  *   [3/6] control connection     }   both (SCCRQ/SCCRP)
  *   [4/6] outgoing call          OCRQ/OCRP
- *   [5/6] GRE both ways          an LCP Configure-Request inside GRE; any
- *                                GRE back from the server for our call
+ *   [5/6] GRE both ways          an LCP Configure-Request inside GRE; each
+ *                                direction proven on its own: GRE from the
+ *                                server for our call (in), and an ack of
+ *                                ours or its PPP answering ours (out)
  *   [6/6] teardown               Call-Clear-Request, Stop-Control-Connection
  *
  * One process, no call manager, no pppd: the control connection is the
@@ -39,16 +41,15 @@
 #include "util.h"
 
 #define DIAG_MAX_ADDRS 16
-/* How long we wait for GRE from the server once the call is up.  A server
- * starts its pppd when the call connects, and pppd sends its first LCP
- * Configure-Request at once; five seconds is ample even for a slow one. */
+/* How long step 5 waits for both directions to be proven once the call is
+ * up.  A server starts its pppd when the call connects; pppd sends its
+ * first LCP Configure-Request at once and answers ours as soon as it
+ * hears it, so five seconds is ample even for a slow one. */
 #define DIAG_GRE_WAIT_US (5 * 1000000ull)
-/* Our Configure-Request is repeated this often meanwhile, so that one lost
- * packet (a NAT still setting up its state) cannot fake a verdict. */
+/* Our Configure-Request is repeated this often until answered, so that one
+ * lost packet (a NAT still setting up its state) cannot fake a verdict, and
+ * a server that acknowledges only in its next data packet gets the chance. */
 #define DIAG_LCP_RESEND_US (1000000ull)
-/* After the first GRE from the server, how long we wait for a sign that
- * ours reach it too (an acknowledgment, or its PPP answering). */
-#define DIAG_PROOF_WAIT_US (1000000ull)
 /* Teardown after a failure: polite, but not worth a long wait. */
 #define DIAG_QUIET_TEARDOWN_US (3 * 1000000ull)
 /* Step 6 lets the engine's own timers (CDN, Stop reply) run out first. */
@@ -65,6 +66,7 @@ struct gre_probe {
 	int send_errno;		/* the last send failure */
 	uint64_t first_sent_us, first_rx_us;
 	unsigned rx;		/* well-formed GRE for our call */
+	unsigned peer_confreqs;	/* of which the server's PPP's own Configure-Requests */
 	bool proof;		/* something shows ours reach the server */
 	char first_what[120], proof_what[160];
 };
@@ -257,8 +259,11 @@ static bool gre_read(struct diag *d, uint64_t now)
 		    h.call_id != pr->call_id || (h.payload_len && !h.has_seq))
 			continue;
 		char what[120];
-		bool answers = lcp_probe_describe(payload, h.payload_len, pr->frame, sizeof pr->frame,
-						  pr->lcp_id, what, sizeof what);
+		enum lcp_probe_kind kind = lcp_probe_describe(payload, h.payload_len, pr->frame,
+							      sizeof pr->frame, pr->lcp_id, what,
+							      sizeof what);
+		if (kind == LCP_PROBE_PEER_CONFREQ)
+			pr->peer_confreqs++;
 		if (!pr->rx++) {
 			pr->first_rx_us = now;
 			str_copy(pr->first_what, what, sizeof pr->first_what);
@@ -268,7 +273,7 @@ static bool gre_read(struct diag *d, uint64_t now)
 			snprintf(pr->proof_what, sizeof pr->proof_what,
 				 "the server acknowledged our GRE");
 		}
-		if (!pr->proof && answers) {
+		if (!pr->proof && kind == LCP_PROBE_ANSWER) {
 			pr->proof = true;
 			snprintf(pr->proof_what, sizeof pr->proof_what, "the server sent back %s",
 				 what);
@@ -698,38 +703,48 @@ static const char *gre_blocked_advice =
 	"'tcpdump -ni any ip proto 47' on this machine while this runs shows GRE leaving "
 	"and nothing coming back.";
 
-static int step_gre(struct diag *d)
+/* The server's GRE arrives, ours shows no sign of arriving: the places on
+ * the way out, nearest first. */
+static const char *gre_outbound_advice =
+	"GRE from the server reaches this machine, so the way in is open. The way out is "
+	"not: the server acknowledged none of our GRE packets and its PPP never answered "
+	"our LCP Configure-Request (a PPP that hears nothing keeps repeating its own "
+	"request, as this one did). A tunnel in this state comes up on neither side, and "
+	"pppd ends with 'LCP: timeout sending Config-Requests'. Look at each place on the "
+	"way from here to the server:\n"
+	"- this machine's output firewall: allow GRE out, e.g. 'nft add rule inet filter "
+	"output meta l4proto gre accept' or 'iptables -I OUTPUT -p gre -j ACCEPT';\n"
+	"- a NAT router on the way: its PPTP passthrough (or VPN passthrough) must be on, "
+	"and on a Linux NAT gateway the PPTP connection tracking helper ('modprobe "
+	"nf_conntrack_pptp'), which is what maps our outgoing GRE to the call; many "
+	"routers pass only one PPTP tunnel at a time from the network behind them;\n"
+	"- the server's input firewall: it must accept protocol 47 from this address, "
+	"e.g. 'iptables -I INPUT -p gre -j ACCEPT' on a Linux server.\n"
+	"'tcpdump -ni any ip proto 47' on the server while this runs shows whether our "
+	"GRE arrives there.";
+
+/* Send, read and wait until both directions are proven, the step's time
+ * is up, or the call or the connection ends.  -1 to go on to the report;
+ * otherwise the exit status, with the verdict printed. */
+static int gre_probe_run(struct diag *d)
 {
 	struct gre_probe *pr = &d->probe;
 	struct pptp_event ev;
-	uint32_t magic = 0;
-
-	if (getrandom(&magic, sizeof magic, GRND_NONBLOCK) != (ssize_t)sizeof magic)
-		magic = (uint32_t)now_us() ^ ((uint32_t)getpid() << 16);
-	if (!magic)
-		magic = 0x50505450u;	/* a magic number must not be zero */
-	pr->lcp_id = (uint8_t)(1 + (magic >> 24) % 255);
-	lcp_probe_confreq(pr->frame, pr->lcp_id, magic);
-
-	step_begin(d, "[5/6] GRE both ways: ");
 	uint64_t t0 = now_us(), deadline = t0 + DIAG_GRE_WAIT_US, next_send = t0;
+
 	for (;;) {
 		uint64_t now = now_us();
-		if (!pr->rx && now >= next_send) {
+		/* Ours go on until answered: a server may acknowledge only in
+		 * the data it sends next. */
+		if (!pr->proof && now >= next_send) {
 			gre_send_probe(d, now);
 			next_send = now + DIAG_LCP_RESEND_US;
 			if (!pr->tx_seq && (pr->send_errno == EPERM || pr->send_errno == EACCES))
-				break;
+				return -1;
 		}
-		uint64_t until = deadline;
-		if (pr->rx)
-			until = pr->first_rx_us + DIAG_PROOF_WAIT_US < deadline
-				? pr->first_rx_us + DIAG_PROOF_WAIT_US : deadline;
-		else if (next_send < until)
-			until = next_send;
-		if (pr->proof || (pr->rx && now >= until) || now >= deadline)
-			break;
-		enum wait_result w = pump(d, until, true, &ev);
+		if (pr->proof || now >= deadline)
+			return -1;
+		enum wait_result w = pump(d, next_send < deadline ? next_send : deadline, true, &ev);
 		if (w == W_INTERRUPTED)
 			return interrupted(d);
 		if (w == W_ERROR)
@@ -754,38 +769,73 @@ static int step_gre(struct diag *d)
 				       "test: %s", ev.text);
 		}
 	}
-	if (!pr->tx_seq) {
-		step_end(d, "cannot send GRE: %s", strerror(pr->send_errno));
-		if (pr->send_errno == EPERM || pr->send_errno == EACCES)
-			return give_up(d, PPTP_EXIT_GRE_BLOCKED, "The system refused to send our "
-				       "GRE packet, which is what a local firewall rule against "
-				       "protocol 47 does. List the rules with 'nft list ruleset' or "
-				       "'iptables -S OUTPUT' and allow GRE out, e.g. 'iptables -I "
-				       "OUTPUT -p gre -j ACCEPT'.", "GRE (IP protocol 47) is not "
-				       "getting through: a firewall rule on this machine refuses to "
-				       "send it");
-		char what[200];
-		snprintf(what, sizeof what, "sending GRE failed: %s", strerror(pr->send_errno));
-		return give_up(d, PPTP_EXIT_FAILURE, what, "a problem on this machine stopped the "
-			       "diagnosis");
-	}
+}
+
+/* Our GRE could not even leave this machine. */
+static int gre_send_failed(struct diag *d)
+{
+	struct gre_probe *pr = &d->probe;
+
+	step_end(d, "cannot send GRE: %s", strerror(pr->send_errno));
+	if (pr->send_errno == EPERM || pr->send_errno == EACCES)
+		return give_up(d, PPTP_EXIT_GRE_BLOCKED, "The system refused to send our "
+			       "GRE packet, which is what a local firewall rule against "
+			       "protocol 47 does. List the rules with 'nft list ruleset' or "
+			       "'iptables -S OUTPUT' and allow GRE out, e.g. 'iptables -I "
+			       "OUTPUT -p gre -j ACCEPT'.", "GRE (IP protocol 47) is not "
+			       "getting through: a firewall rule on this machine refuses to "
+			       "send it");
+	char what[200];
+	snprintf(what, sizeof what, "sending GRE failed: %s", strerror(pr->send_errno));
+	return give_up(d, PPTP_EXIT_FAILURE, what, "a problem on this machine stopped the "
+		       "diagnosis");
+}
+
+static int step_gre(struct diag *d)
+{
+	struct gre_probe *pr = &d->probe;
+	uint32_t magic = 0;
+
+	if (getrandom(&magic, sizeof magic, GRND_NONBLOCK) != (ssize_t)sizeof magic)
+		magic = (uint32_t)now_us() ^ ((uint32_t)getpid() << 16);
+	if (!magic)
+		magic = 0x50505450u;	/* a magic number must not be zero */
+	pr->lcp_id = (uint8_t)(1 + (magic >> 24) % 255);
+	lcp_probe_confreq(pr->frame, pr->lcp_id, magic);
+
+	step_begin(d, "[5/6] GRE both ways: ");
+	int rc = gre_probe_run(d);
+	if (rc >= 0)
+		return rc;
+	if (!pr->tx_seq)
+		return gre_send_failed(d);
 	char sent[80] = "sent an LCP Configure-Request";
 	if (pr->tx_seq > 1)
 		snprintf(sent, sizeof sent, "sent an LCP Configure-Request %u times", pr->tx_seq);
+	unsigned secs = (unsigned)(DIAG_GRE_WAIT_US / 1000000u);
 	if (!pr->rx) {
-		step_end(d, "%s; no GRE came back within %llu s", sent,
-			 (unsigned long long)(DIAG_GRE_WAIT_US / 1000000u));
+		step_end(d, "%s; no GRE came back within %u s", sent, secs);
 		return give_up(d, PPTP_EXIT_GRE_BLOCKED, gre_blocked_advice, "GRE (IP protocol 47) "
 			       "is not getting through: a firewall or NAT between you and the "
 			       "server is blocking it");
 	}
 	step_end(d, "%s, got GRE back in %lu ms: %s", sent,
 		 ms_since(pr->first_sent_us, pr->first_rx_us), pr->first_what);
-	if (pr->proof)
-		printf("      ours reach the server too: %s\n", pr->proof_what);
-	else
-		printf("      (GRE from the server arrives; nothing showed yet that ours reach "
-		       "it: no acknowledgment, no answer to our request)\n");
+	if (!pr->proof) {
+		/* Evidence one way only: the server's GRE arrives, nothing says
+		 * that ours do. */
+		if (pr->peer_confreqs > 1)
+			printf("      its PPP repeated its own Configure-Request (%u times) and never "
+			       "answered ours; none of our %u packets was acknowledged within %u s\n",
+			       pr->peer_confreqs, pr->tx_seq, secs);
+		else
+			printf("      %u GRE packets from the server, none answering ours; none of our "
+			       "%u packets was acknowledged within %u s\n", pr->rx, pr->tx_seq, secs);
+		return give_up(d, PPTP_EXIT_GRE_BLOCKED, gre_outbound_advice, "GRE (IP protocol "
+			       "47) gets through one way only: the server's reaches this machine, "
+			       "ours does not reach the server");
+	}
+	printf("      ours reach the server too: %s\n", pr->proof_what);
 	fflush(stdout);
 	return PPTP_EXIT_OK;
 }

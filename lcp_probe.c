@@ -35,16 +35,16 @@ static const char *lcp_code_name(unsigned code)
 	return code < ARRAY_LEN(names) && names[code] ? names[code] : NULL;
 }
 
-bool lcp_probe_describe(const uint8_t *p, size_t n, const uint8_t *ours, size_t ours_len,
-			uint8_t our_id, char *out, size_t cap)
+enum lcp_probe_kind lcp_probe_describe(const uint8_t *p, size_t n, const uint8_t *ours,
+				       size_t ours_len, uint8_t our_id, char *out, size_t cap)
 {
 	if (n == 0) {
 		snprintf(out, cap, "an acknowledgment without data");
-		return false;
+		return LCP_PROBE_OTHER;
 	}
 	if (n == ours_len && memcmp(p, ours, n) == 0) {
 		snprintf(out, cap, "our own LCP Configure-Request, sent straight back");
-		return true;
+		return LCP_PROBE_ANSWER;
 	}
 	size_t i = 0;
 	if (n >= 2 && p[0] == 0xff && p[1] == 0x03)
@@ -58,17 +58,17 @@ bool lcp_probe_describe(const uint8_t *p, size_t n, const uint8_t *ours, size_t 
 		i += 2;
 	} else {
 		snprintf(out, cap, "a PPP frame too short to carry a protocol (%zu bytes)", n);
-		return false;
+		return LCP_PROBE_OTHER;
 	}
 	if (proto != PPP_PROTO_LCP) {
 		snprintf(out, cap, "a PPP frame of protocol 0x%04x", proto);
-		return false;
+		return LCP_PROBE_OTHER;
 	}
 	/* Code, identifier, and a length that covers those four bytes and
 	 * fits in what arrived. */
 	if (n - i < 4 || get16(p + i + 2) < 4 || get16(p + i + 2) > n - i) {
 		snprintf(out, cap, "a malformed LCP packet (%zu bytes)", n - i);
-		return false;
+		return LCP_PROBE_OTHER;
 	}
 	unsigned code = p[i], id = p[i + 1];
 	const char *name = lcp_code_name(code);
@@ -81,5 +81,5 @@ bool lcp_probe_describe(const uint8_t *p, size_t n, const uint8_t *ours, size_t 
 		snprintf(out, cap, "an LCP Configure-Request from the server's PPP");
 	else
 		snprintf(out, cap, "an LCP %s", name);
-	return answer;
+	return answer ? LCP_PROBE_ANSWER : code == 1 ? LCP_PROBE_PEER_CONFREQ : LCP_PROBE_OTHER;
 }

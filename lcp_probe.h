@@ -16,12 +16,20 @@
  * the magic number (address and control FF 03 first). */
 void lcp_probe_confreq(uint8_t f[LCP_PROBE_CONFREQ_LEN], uint8_t id, uint32_t magic);
 
+/* What a frame shows about the two directions. */
+enum lcp_probe_kind {
+	LCP_PROBE_OTHER = 0,	/* nothing either way beyond its arrival */
+	LCP_PROBE_ANSWER,	/* ours reached the server: see lcp_probe_describe */
+	LCP_PROBE_PEER_CONFREQ,	/* the server's PPP asking on its own: it says nothing
+				 * about ours (a PPP that never hears us repeats it) */
+};
+
 /* Say what the frame p (n bytes, a GRE payload: address/control and the
  * protocol field possibly compressed) is, into out (always terminated when
- * cap > 0).  True when it shows that our Configure-Request (ours, ours_len
- * bytes, identifier our_id) reached the server: ours sent straight back, or
- * a Configure-Ack, -Nak or -Reject with our identifier. */
-bool lcp_probe_describe(const uint8_t *p, size_t n, const uint8_t *ours, size_t ours_len,
-			uint8_t our_id, char *out, size_t cap);
+ * cap > 0).  LCP_PROBE_ANSWER when it shows that our Configure-Request
+ * (ours, ours_len bytes, identifier our_id) reached the server: ours sent
+ * straight back, or a Configure-Ack, -Nak or -Reject with our identifier. */
+enum lcp_probe_kind lcp_probe_describe(const uint8_t *p, size_t n, const uint8_t *ours,
+				       size_t ours_len, uint8_t our_id, char *out, size_t cap);
 
 #endif

@@ -9,7 +9,13 @@ static const uint8_t ours[] = { 0xff, 0x03, 0xc0, 0x21, 0x01, 0x2a, 0x00, 0x0a,
 
 static bool describe(const uint8_t *p, size_t n, char *out, size_t cap)
 {
-	return lcp_probe_describe(p, n, ours, sizeof ours, 0x2a, out, cap);
+	return lcp_probe_describe(p, n, ours, sizeof ours, 0x2a, out, cap) == LCP_PROBE_ANSWER;
+}
+
+static enum lcp_probe_kind kind(const uint8_t *p, size_t n)
+{
+	char out[120];
+	return lcp_probe_describe(p, n, ours, sizeof ours, 0x2a, out, sizeof out);
 }
 
 static void answers(void)
@@ -45,6 +51,12 @@ static void not_answers(void)
 	CHECK_STR(out, "an LCP Configure-Ack");
 	CHECK(!describe(their_req, sizeof their_req, out, sizeof out));
 	CHECK_STR(out, "an LCP Configure-Request from the server's PPP");
+	/* The server's own request is told apart: on its own it proves
+	 * nothing about ours, and repeated it suggests ours never arrive. */
+	CHECK(kind(their_req, sizeof their_req) == LCP_PROBE_PEER_CONFREQ);
+	CHECK(kind(other_id, sizeof other_id) == LCP_PROBE_OTHER);
+	CHECK(kind(echo, sizeof echo) == LCP_PROBE_OTHER);
+	CHECK(kind(ours, sizeof ours) == LCP_PROBE_ANSWER);
 	CHECK(!describe(echo, sizeof echo, out, sizeof out));
 	CHECK_STR(out, "an LCP Echo-Request");
 	CHECK(!describe(unknown, sizeof unknown, out, sizeof out));
