@@ -83,6 +83,7 @@ static void close_socket(struct ctrl_session *s)
 
 static void connect_failed(struct ctrl_session *s, int err)
 {
+	err = connect_error_refine(s->fd, err);
 	close_socket(s);
 	own_event(s, CTRL_EV_TCP_FAILED, err);
 }
@@ -175,6 +176,8 @@ struct ctrl_session *ctrl_session_open(const struct pptp_options *o, uint32_t se
 	int one = 1;
 	/* Control messages are small and each one is a complete thought. */
 	setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	/* A firewall's reject is then told from a route that is missing. */
+	sock_want_icmp(s->fd);
 	if (sock_bind_mark(s->fd, o, err, errlen) < 0) {
 		close(s->fd);
 		free(s);

@@ -5,7 +5,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
+#include <linux/errqueue.h>
 #include <netinet/in.h>
+#include <netinet/ip_icmp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -42,14 +44,26 @@ static const struct connect_error {
 	int err;
 	const char *word, *sentence, *advice;
 } connect_errors[] = {
+	/* A reset, or an ICMP port unreachable: both are also what a
+	 * firewall's reject rule sends by default. */
 	{ ECONNREFUSED, "refused",
-	  "connection refused by {a}: nothing accepts PPTP on TCP port 1723 there (is it a PPTP "
-	  "server, and is its PPTP service running?)",
-	  "{a} answered, but nothing there accepts connections on TCP port 1723. Either the "
-	  "PPTP service is not running on the server (Routing and Remote Access on Windows, "
-	  "pptpd on Linux, the VPN server setting of a router), or {a} is not the VPN server's "
-	  "address, or the server sits behind a NAT router that does not forward TCP port 1723 "
-	  "(and GRE) to it." },
+	  "connection refused by {a}: nothing accepts PPTP on TCP port 1723 there, or a firewall "
+	  "rejects it (is it a PPTP server, is its PPTP service running, does a firewall allow "
+	  "port 1723?)",
+	  "{a} answered, but the connection to TCP port 1723 was refused. Either the PPTP "
+	  "service is not running on the server (Routing and Remote Access on Windows, pptpd on "
+	  "Linux, the VPN server setting of a router), or {a} is not the VPN server's address, "
+	  "or the server sits behind a NAT router that does not forward TCP port 1723 (and GRE) "
+	  "to it, or a firewall at the server or on the way rejects the connection (a reject "
+	  "rule answers just as a closed port does): its rules must allow TCP port 1723." },
+	{ CONNECT_ERR_PROHIBITED, "rejected by a firewall (ICMP administratively prohibited)",
+	  "connection to {a} rejected by a firewall: an ICMP 'administratively prohibited' came "
+	  "back for TCP port 1723",
+	  "A firewall answered our connection to TCP port 1723 of {a} with an ICMP "
+	  "'communication administratively prohibited': it refuses PPTP on purpose. It is at "
+	  "the server or on a router on the way; the source of that ICMP ('tcpdump -ni any "
+	  "icmp' while this runs) says which. Its rules must allow TCP port 1723 and GRE (IP "
+	  "protocol 47) between this machine and the server." },
 	{ ETIMEDOUT, "no answer",
 	  "no answer from {a} on TCP port 1723 within {t} s: the server is down, or a firewall "
 	  "drops PPTP's control connection",
@@ -146,6 +160,37 @@ void connect_error_short(int err, char *buf, size_t cap)
 void connect_error_advice(int err, const char *s, unsigned timeout_s, char *buf, size_t cap)
 {
 	connect_text(connect_error_entry(err)->advice, err, s, timeout_s, buf, cap);
+}
+
+void sock_want_icmp(int fd)
+{
+	int one = 1;
+
+	setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
+}
+
+int connect_error_refine(int fd, int err)
+{
+	char cbuf[512];
+	struct msghdr m = { .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+
+	if (err != EHOSTUNREACH && err != ENETUNREACH)
+		return err;
+	if (recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+		return err;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+		if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_RECVERR)
+			continue;
+		struct sock_extended_err ee;
+		memcpy(&ee, CMSG_DATA(c), sizeof ee);
+		/* Network, host, or communication administratively prohibited
+		 * (RFC 1122, RFC 1812): a filter's answer, not a routing one. */
+		if (ee.ee_origin == SO_EE_ORIGIN_ICMP && ee.ee_type == ICMP_DEST_UNREACH &&
+		    (ee.ee_code == ICMP_NET_ANO || ee.ee_code == ICMP_HOST_ANO ||
+		     ee.ee_code == ICMP_PKT_FILTERED))
+			return CONNECT_ERR_PROHIBITED;
+	}
+	return err;
 }
 
 int connect_error_is_reachability(int err)

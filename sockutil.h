@@ -21,6 +21,18 @@ void connect_error_advice(int err, const char *server, unsigned timeout_s, char 
 /* Whether a connect() errno means the server cannot be reached (exit 4). */
 int connect_error_is_reachability(int err);
 
+/* A connect() that an ICMP "administratively prohibited" (a firewall's
+ * reject) ended.  The kernel reports it as EHOSTUNREACH or ENETUNREACH,
+ * like a routing failure: connect_error_refine tells it apart.  Not an
+ * errno (those stay far below), but taken wherever a connect errno is. */
+#define CONNECT_ERR_PROHIBITED 4096
+/* Set on a TCP socket before connect(): the ICMP error that may end the
+ * connect is then queued on the socket as well. */
+void sock_want_icmp(int fd);
+/* err, or CONNECT_ERR_PROHIBITED when the socket's queued ICMP error says
+ * a firewall prohibited the connection. */
+int connect_error_refine(int fd, int err);
+
 /* Every IPv4 address of name, in the resolver's order, without repeats, at
  * most max.  Returns how many, or -1 with getaddrinfo's error in *gai and
  * its words in why. */
