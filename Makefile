@@ -29,6 +29,7 @@ CORE     := util pptp_options pptp_wire pptp_ctrl pptp_call pptp_quirks orckit_q
             exitstatus callmgr_proto lcp_probe
 # The edges: sockets, processes, signals, netlink.
 EDGE     := pptp_callmgr ctrl_session pptp_gre routing sockutil privileges status diagnose proc \
+            localcheck diagnose_advice \
             runpath callmgr_client
 CORE_O   := $(CORE:%=$(B)/%.o)
 EDGE_O   := $(EDGE:%=$(B)/%.o)

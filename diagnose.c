@@ -1,21 +1,23 @@
 /* diagnose.c - pptp --diagnose SERVER: the diagnosis fault tree, run layer
  * by layer by the program itself, for a person at a terminal.
  *
- *   [1/6] name resolution        every IPv4 address of the name
- *   [2/6] TCP to port 1723       } per address, in order, until one passes
- *   [3/6] control connection     }   both (SCCRQ/SCCRP)
- *   [4/6] outgoing call          OCRQ/OCRP
- *   [5/6] GRE both ways          an LCP Configure-Request inside GRE; each
+ *   [1/7] this machine           pppd, /dev/ppp, PPP framing, MPPE (localcheck.c)
+ *   [2/7] name resolution        every IPv4 address of the name
+ *   [3/7] TCP to port 1723       } per address, in order, until one passes
+ *   [4/7] control connection     }   both (SCCRQ/SCCRP)
+ *   [5/7] outgoing call          OCRQ/OCRP
+ *   [6/7] GRE both ways          an LCP Configure-Request inside GRE; each
  *                                direction proven on its own: GRE from the
  *                                server for our call (in), and an ack of
  *                                ours or its PPP answering ours (out)
- *   [6/6] teardown               Call-Clear-Request, Stop-Control-Connection
+ *   [7/7] teardown               Call-Clear-Request, Stop-Control-Connection
  *
  * One process, no call manager, no pppd: the control connection is the
  * call manager's (ctrl_session.c) in a small poll loop of its own, and
  * the GRE probe uses the same raw socket set-up as the gateway.  Results go
  * to stdout; the log stays quiet unless --debug. */
 #include "diagnose.h"
+#include "diagnose_advice.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,6 +36,7 @@
 #include "ctrl_session.h"
 #include "gre_engine.h"
 #include "lcp_probe.h"
+#include "localcheck.h"
 #include "pptp_ctrl.h"
 #include "pptp_gre.h"
 #include "proc.h"
@@ -157,7 +160,37 @@ static const char *after_prefix(const char *text)
 	return c ? c + 2 : text;
 }
 
-/* ---- step 1: the name ---- */
+/* ---- step 1: this machine ---- */
+
+/* What a tunnel needs on this machine.  -1 when it is all there; else the
+ * exit status of the first piece missing, with the verdict printed and the
+ * fix for every missing piece. */
+static int step_local(struct diag *d)
+{
+	struct local_check lc;
+	char advice[2000], v[300];
+
+	step_begin(d, "[1/7] this machine: ");
+	enum local_item first = local_check_run(&lc, d->o->sync, true);
+	if (first == LOCAL_ITEMS)
+		step_end(d, "ready for a tunnel");
+	else
+		step_end(d, "%s: %s", lc.item[first].name, lc.item[first].found);
+	for (int i = 0; i < LOCAL_ITEMS; i++)
+		printf("      %s: %s\n", lc.item[i].name, lc.item[i].found);
+	if (first == LOCAL_ITEMS)
+		return -1;
+	local_check_advice(&lc, advice, sizeof advice);
+	size_t n = strlen(advice);
+	snprintf(advice + n, sizeof advice - n, "\nThe network was not tested: run this again "
+		 "once this machine is ready.");
+	snprintf(v, sizeof v, "this machine cannot carry a PPTP tunnel: %s %s",
+		 lc.item[first].name, lc.item[first].found);
+	verdict(v, "what to do:", advice);
+	return lc.item[first].exit;
+}
+
+/* ---- step 2: the name ---- */
 
 static bool name_has_ipv6(const char *name)
 {
@@ -181,11 +214,11 @@ static int step_resolve(struct diag *d, uint32_t *addrs, int max)
 
 	if (inet_pton(AF_INET, name, &lit) == 1) {
 		addrs[0] = lit.s_addr;
-		step_begin(d, "[1/6] server address: ");
+		step_begin(d, "[2/7] server address: ");
 		step_end(d, "%s (an address: nothing to resolve)", name);
 		return 1;
 	}
-	step_begin(d, "[1/6] resolving %s: ", name);
+	step_begin(d, "[2/7] resolving %s: ", name);
 	int n = resolve_ipv4(name, addrs, max, &r, why, sizeof why);
 	if (n < 0) {
 		char v[300], advice[1200];
@@ -403,7 +436,7 @@ static int local_failure(struct diag *d, const char *what)
 	return PPTP_EXIT_FAILURE;
 }
 
-/* ---- step 2: TCP to port 1723 ---- */
+/* ---- step 3: TCP to port 1723 ---- */
 
 /* Step 2 for d->addr.  0: connected; PPTP_EXIT_CONNECT with the failure
  * noted (note_failure); for local problems and signals, the exit status
@@ -418,7 +451,7 @@ static int step_tcp(struct diag *d, int idx, int count)
 	inet_ntop(AF_INET, &d->addr, d->addr_str, sizeof d->addr_str);
 	if (count > 1)
 		printf("      address %d of %d: %s\n", idx + 1, count, d->addr_str);
-	step_begin(d, "[2/6] TCP to %s port %d: ", d->addr_str, PPTP_PORT);
+	step_begin(d, "[3/7] TCP to %s port %d: ", d->addr_str, PPTP_PORT);
 	d->tcp_t0 = now_us();
 	d->sess = ctrl_session_open(o, d->addr, d->tcp_t0, o->debug ? log_engine : NULL, err,
 				    sizeof err);
@@ -454,29 +487,8 @@ static int step_tcp(struct diag *d, int idx, int count)
 	return PPTP_EXIT_CONNECT;
 }
 
-/* ---- step 3: the control connection ---- */
+/* ---- step 4: the control connection ---- */
 
-static const char *ctrl_result_advice(unsigned result)
-{
-	switch (result) {
-	case PPTP_SCCRP_EXISTS:
-		return "The server already has a control connection from this address. Another "
-		       "PPTP tunnel runs from this machine, or from another machine sharing its "
-		       "public address behind the same NAT router; many servers take only one "
-		       "per address. End the other tunnel, or wait a minute for the server to "
-		       "drop a stale one, and try again.";
-	case PPTP_SCCRP_NOT_AUTHORIZED:
-		return "The server does not accept PPTP from this machine's address: an access "
-		       "list or policy on the server excludes it. Its administrator can say "
-		       "which addresses are allowed.";
-	case PPTP_SCCRP_BAD_VERSION:
-		return "The server does not speak PPTP version 1.0, the only version there is: "
-		       "it is probably not a PPTP server, or a broken one.";
-	default:
-		return "The server answered as a PPTP server and said no, without a specific "
-		       "reason. Its own log says why (its connection limit, its configuration).";
-	}
-}
 
 /* The server's SCCRP details, as one line after the step's. */
 static void print_server_details(const struct pptp_sccrp *s)
@@ -501,7 +513,7 @@ static int step_ctrl(struct diag *d)
 	uint64_t deadline = d->tcp_t0 + (uint64_t)o->connect_timeout_s * 1000000u + 2000000u;
 	struct pptp_event ev = { .type = PPTP_EV_CONN_DOWN };
 
-	step_begin(d, "[3/6] control connection: ");
+	step_begin(d, "[4/7] control connection: ");
 	for (;;) {
 		enum wait_result w = pump(d, deadline, false, &ev);
 		if (w == W_INTERRUPTED)
@@ -529,7 +541,7 @@ static int step_ctrl(struct diag *d)
 		print_server_details(pptp_conn_server_info(engine(d)));
 		snprintf(v, sizeof v, "%s refused the control connection: %s", d->addr_str,
 			 after_prefix(ev.text));
-		str_copy(advice, ctrl_result_advice(ev.result), sizeof advice);
+		str_copy(advice, diag_ctrl_result_advice(ev.result), sizeof advice);
 	} else if (ev.reason == PPTP_DOWN_NO_REPLY) {
 		step_end(d, "no Start-Control-Connection-Reply within %u s", o->connect_timeout_s);
 		snprintf(v, sizeof v, "%s accepts TCP on port 1723 but does not answer PPTP",
@@ -554,29 +566,8 @@ static int step_ctrl(struct diag *d)
 	return PPTP_EXIT_CTRL_REFUSED;
 }
 
-/* ---- step 4: the call ---- */
+/* ---- step 5: the call ---- */
 
-static const char *call_result_advice(unsigned result)
-{
-	switch (result) {
-	case PPTP_OCRP_BUSY:
-	case PPTP_OCRP_NO_CARRIER:
-	case PPTP_OCRP_NO_DIAL_TONE:
-		return "The server has no free line for the call: all its ports or its address "
-		       "pool are in use, or it limits calls per user. Try again later, or ask its "
-		       "administrator to raise the limit.";
-	case PPTP_OCRP_NOT_ACCEPTED:
-		return "The server will not take calls from us: a policy on the server refuses "
-		       "this client. Its administrator can say why.";
-	case PPTP_OCRP_TIMEOUT:
-		return "The server gave up placing the call: it is overloaded, or the device "
-		       "behind it (a modem in PPTP mode) did not answer. Some of those need the "
-		       "right --phone number.";
-	default:
-		return "The server declined the call without a specific reason; its log says "
-		       "why. Some servers (modems in PPTP mode) need a --phone number.";
-	}
-}
 
 /* No Outgoing-Call-Reply within --connect-timeout. */
 static int call_no_reply(struct diag *d)
@@ -602,7 +593,7 @@ static int call_failed(struct diag *d, const struct pptp_event *ev)
 			 after_prefix(ev->text));
 		snprintf(advice, sizeof advice, "The network path and the control connection "
 			 "work: the server itself declined the call.\n%s",
-			 call_result_advice(ev->result));
+			 diag_call_result_advice(ev->result));
 	} else {
 		step_end(d, "%s", ev->text);
 		snprintf(v, sizeof v, "the call did not come up: %s", ev->text);
@@ -629,7 +620,7 @@ static int step_call(struct diag *d)
 
 	str_copy(p.phone, o->phone, sizeof p.phone);
 	uint64_t t0 = now_us();
-	step_begin(d, "[4/6] outgoing call: ");
+	step_begin(d, "[5/7] outgoing call: ");
 	d->call = pptp_conn_call_open(engine(d), &p, t0);
 	const struct pptp_call *call = pptp_conn_call(engine(d), d->call);
 	/* A connection that the OCRQ itself ended says why in its CONN_DOWN. */
@@ -667,7 +658,7 @@ static int step_call(struct diag *d)
 	}
 }
 
-/* ---- step 5: GRE both ways ---- */
+/* ---- step 6: GRE both ways ---- */
 
 static void gre_send_probe(struct diag *d, uint64_t now)
 {
@@ -685,43 +676,7 @@ static void gre_send_probe(struct diag *d, uint64_t now)
 	}
 }
 
-static const char *gre_blocked_advice =
-	"The control connection and the call work, so TCP port 1723 gets through. PPTP "
-	"carries the tunnel itself in GRE, IP protocol 47, which is neither TCP nor UDP: "
-	"firewalls and NAT routers that pass the control connection often stop it. Look "
-	"at each place on the way:\n"
-	"- this machine: allow GRE in, e.g. 'nft add rule inet filter input meta l4proto "
-	"gre accept' or 'iptables -I INPUT -p gre -j ACCEPT';\n"
-	"- a NAT router between you and the server (home or office): turn on its PPTP "
-	"passthrough (or VPN passthrough). Many routers pass only one PPTP tunnel at a "
-	"time from the network behind them: end any other. On a Linux NAT gateway, load "
-	"the PPTP connection tracking helper ('modprobe nf_conntrack_pptp') and forward "
-	"protocol 47;\n"
-	"- the server's side: its firewall must allow protocol 47 both ways. A server "
-	"that cannot start its PPP daemon for the call sends no GRE either: its log "
-	"tells.\n"
-	"'tcpdump -ni any ip proto 47' on this machine while this runs shows GRE leaving "
-	"and nothing coming back.";
 
-/* The server's GRE arrives, ours shows no sign of arriving: the places on
- * the way out, nearest first. */
-static const char *gre_outbound_advice =
-	"GRE from the server reaches this machine, so the way in is open. The way out is "
-	"not: the server acknowledged none of our GRE packets and its PPP never answered "
-	"our LCP Configure-Request (a PPP that hears nothing keeps repeating its own "
-	"request, as this one did). A tunnel in this state comes up on neither side, and "
-	"pppd ends with 'LCP: timeout sending Config-Requests'. Look at each place on the "
-	"way from here to the server:\n"
-	"- this machine's output firewall: allow GRE out, e.g. 'nft add rule inet filter "
-	"output meta l4proto gre accept' or 'iptables -I OUTPUT -p gre -j ACCEPT';\n"
-	"- a NAT router on the way: its PPTP passthrough (or VPN passthrough) must be on, "
-	"and on a Linux NAT gateway the PPTP connection tracking helper ('modprobe "
-	"nf_conntrack_pptp'), which is what maps our outgoing GRE to the call; many "
-	"routers pass only one PPTP tunnel at a time from the network behind them;\n"
-	"- the server's input firewall: it must accept protocol 47 from this address, "
-	"e.g. 'iptables -I INPUT -p gre -j ACCEPT' on a Linux server.\n"
-	"'tcpdump -ni any ip proto 47' on the server while this runs shows whether our "
-	"GRE arrives there.";
 
 /* Send, read and wait until both directions are proven, the step's time
  * is up, or the call or the connection ends.  -1 to go on to the report;
@@ -803,7 +758,7 @@ static int step_gre(struct diag *d)
 	pr->lcp_id = (uint8_t)(1 + (magic >> 24) % 255);
 	lcp_probe_confreq(pr->frame, pr->lcp_id, magic);
 
-	step_begin(d, "[5/6] GRE both ways: ");
+	step_begin(d, "[6/7] GRE both ways: ");
 	int rc = gre_probe_run(d);
 	if (rc >= 0)
 		return rc;
@@ -815,7 +770,7 @@ static int step_gre(struct diag *d)
 	unsigned secs = (unsigned)(DIAG_GRE_WAIT_US / 1000000u);
 	if (!pr->rx) {
 		step_end(d, "%s; no GRE came back within %u s", sent, secs);
-		return give_up(d, PPTP_EXIT_GRE_BLOCKED, gre_blocked_advice, "GRE (IP protocol 47) "
+		return give_up(d, PPTP_EXIT_GRE_BLOCKED, diag_gre_blocked_advice, "GRE (IP protocol 47) "
 			       "is not getting through: a firewall or NAT between you and the "
 			       "server is blocking it");
 	}
@@ -831,7 +786,7 @@ static int step_gre(struct diag *d)
 		else
 			printf("      %u GRE packets from the server, none answering ours; none of our "
 			       "%u packets was acknowledged within %u s\n", pr->rx, pr->tx_seq, secs);
-		return give_up(d, PPTP_EXIT_GRE_BLOCKED, gre_outbound_advice, "GRE (IP protocol "
+		return give_up(d, PPTP_EXIT_GRE_BLOCKED, diag_gre_outbound_advice, "GRE (IP protocol "
 			       "47) gets through one way only: the server's reaches this machine, "
 			       "ours does not reach the server");
 	}
@@ -840,7 +795,7 @@ static int step_gre(struct diag *d)
 	return PPTP_EXIT_OK;
 }
 
-/* ---- step 6: teardown ---- */
+/* ---- step 7: teardown ---- */
 
 static void step_teardown(struct diag *d)
 {
@@ -848,7 +803,7 @@ static void step_teardown(struct diag *d)
 	char call_text[200] = "", conn_text[200] = "";
 	uint64_t t0 = now_us(), deadline = t0 + DIAG_TEARDOWN_US;
 
-	step_begin(d, "[6/6] teardown: ");
+	step_begin(d, "[7/7] teardown: ");
 	/* Stopping clears the call first (Call-Clear-Request, then Stop-
 	 * Control-Connection-Request), and knows that a server may simply
 	 * hang up once its last call is gone. */
@@ -908,6 +863,11 @@ int diagnose_run(const struct pptp_options *o)
 	}
 	close(probe);
 
+	rc = step_local(d);
+	if (rc >= 0) {
+		free(d);
+		return rc;
+	}
 	int n = step_resolve(d, addrs, DIAG_MAX_ADDRS);
 	if (n <= 0) {
 		free(d);
@@ -946,12 +906,7 @@ int diagnose_run(const struct pptp_options *o)
 	if (rc != PPTP_EXIT_OK)
 		goto out;
 	step_teardown(d);
-	verdict("every layer works", "if a tunnel to this server still fails:",
-		"The trouble is above these layers, in PPP: authentication (the user name, "
-		"with the domain part the server may want, the password in chap-secrets, "
-		"remotename) or "
-		"encryption (require-mppe-128 needs MPPE in the kernel and on the server). "
-		"pppd's 'debug' option logs each step of the negotiation.");
+	verdict("every layer works", "if a tunnel to this server still fails:", diag_ppp_advice);
 	rc = PPTP_EXIT_OK;
 out:
 	quiet_teardown(d);

@@ -25,6 +25,7 @@
 #include "callmgr_proto.h"
 #include "diagnose.h"
 #include "gre_engine.h"
+#include "localcheck.h"
 #include "callmgr_client.h"
 #include "pptp_gre.h"
 #include "pptp_options.h"
@@ -65,22 +66,43 @@ static int resolve(const char *name, uint32_t *addrs, int max)
 	return n;
 }
 
-/* Look for pppd on PATH, then where Debian and others install it. */
-static int find_pppd(char *path, size_t cap)
+/* Whether pppd is told here to require MPPE (its options files may too). */
+static bool mppe_required(const struct pptp_options *o)
 {
-	const char *env = getenv("PATH");
-	char dirs[4096];
-
-	str_copy(dirs, env ? env : "", sizeof dirs);
-	strncat(dirs, ":/usr/sbin:/sbin", sizeof dirs - strlen(dirs) - 1);
-	for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		if (!*d)
-			continue;
-		int n = snprintf(path, cap, "%s/pppd", d);
-		if (n > 0 && (size_t)n < cap && access(path, X_OK) == 0)
-			return 0;
+	for (int i = 0; i < o->pppd_argc; i++) {
+		const char *a = o->pppd_argv[i];
+		if (!strncmp(a, "require-mppe", 12) ||
+		    (!strcmp(a, "mppe") && i + 1 < o->pppd_argc &&
+		     strstr(o->pppd_argv[i + 1], "required")))
+			return true;
 	}
-	return -1;
+	return false;
+}
+
+/* What the pppd we launch needs on this machine, checked before dialling:
+ * a missing piece would otherwise show only as pppd failing once the call
+ * is up.  0 with pppd's path, or the exit status with the reason logged.
+ * Without MPPE only a pppd told here to require it must fail; its options
+ * files may require it as well, so otherwise it is a warning. */
+static int local_ready(const struct pptp_options *o, char *pppd, size_t cap)
+{
+	struct local_check lc;
+
+	local_check_run(&lc, o->sync, false);
+	for (int i = 0; i < LOCAL_ITEMS; i++) {
+		const struct local_result *r = &lc.item[i];
+		if (r->ok)
+			continue;
+		if (i == LOCAL_MPPE && !mppe_required(o)) {
+			log_warn("%s %s: a server that requires encryption will fail at CCP. %s",
+				 r->name, r->found, r->fix);
+			continue;
+		}
+		log_err("%s %s: %s", r->name, r->found, r->fix);
+		return r->exit;
+	}
+	str_copy(pppd, lc.pppd_path, cap);
+	return 0;
 }
 
 static int open_pty(struct pty *t, bool sync)
@@ -343,10 +365,11 @@ int main(int argc, char **argv)
 	str_copy(dialing.t.server_name, o.server, sizeof dialing.t.server_name);
 	str_copy(dialing.t.logstring, o.logstring, sizeof dialing.t.logstring);
 	if (!o.nolaunchpppd) {
-		if (find_pppd(pppd, sizeof pppd) < 0) {
-			log_err("pppd not found on PATH or in /usr/sbin: install the ppp package");
-			return PPTP_EXIT_PPPD;
-		}
+		/* Under --nolaunchpppd pppd, which started us, has checked its
+		 * kernel support itself: nothing here may stop that tunnel. */
+		int lrc = local_ready(&o, pppd, sizeof pppd);
+		if (lrc)
+			return lrc;
 		if (!o.debug && (detach_fd = detach(sigfd)) < 0)
 			return PPTP_EXIT_FAILURE;
 	}

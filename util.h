@@ -35,6 +35,9 @@ enum pptp_exit {
 	PPTP_EXIT_PPPD = 8,		/* pppd failed or could not be started */
 	PPTP_EXIT_SERVER_ENDED = 9,	/* the server ended the call or the control connection */
 	PPTP_EXIT_GRE_BLOCKED = 10,	/* --diagnose: GRE does not get through */
+	PPTP_EXIT_NO_PPPD = 11,		/* pppd is not installed */
+	PPTP_EXIT_NO_KERNEL_PPP = 12,	/* /dev/ppp, or the kernel's PPP framing, is missing */
+	PPTP_EXIT_NO_MPPE = 13,		/* the kernel has no MPPE */
 };
 
 /* How an engine reports a line of log: the edge decides where it goes. */

@@ -22,6 +22,17 @@ PASSED=0
 FAILED=0
 BG_PIDS=""
 
+# This machine has no PPP (no /dev/ppp, no kernel modules).  The local
+# checks of --diagnose and of a pptp that launches pppd (localcheck.c) read
+# their paths under PPTP_TEST_SYSROOT instead (a variable for tests only):
+# here a stand-in of a machine that has it all.  A test of the checks
+# themselves gives its own, or unsets it to see this machine as it is.
+mkdir -p "$WORK/sysroot/dev" "$WORK/sysroot/proc/tty"
+: > "$WORK/sysroot/dev/ppp"
+printf 'n_tty 0\nppp 3\nn_hdlc 13\n' > "$WORK/sysroot/proc/tty/ldiscs"
+printf 'ppp_mppe 16384 0 - Live 0x0000000000000000\n' > "$WORK/sysroot/proc/modules"
+export PPTP_TEST_SYSROOT=$WORK/sysroot
+
 # Sanitizer builds (PPTP=build/asan/pptp) write their reports into the work
 # dir, one file per process, rather than onto stderr where no check may look
 # (AddressSanitizer and LeakSanitizer; gcc's UBSan keeps to stderr, see

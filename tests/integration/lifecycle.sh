@@ -94,8 +94,8 @@ start_pacsrv pac4.log
 in_cli unshare -m sh -c "for f in /usr/sbin/pppd /sbin/pppd /usr/bin/pppd; do
 	[ -e \$f ] && mount --bind /dev/null \$f; done
 	PATH=/usr/bin:/bin exec timeout 20 '$PPTP' $SRV_IP --debug" > "$WORK/l4.log" 2>&1
-expect_eq "no pppd: exit status 8" "$?" 8
-expect_grep "no pppd: says to install it" 'pppd not found.*install the ppp package' "$WORK/l4.log"
+expect_eq "no pppd: exit status 11" "$?" 11
+expect_grep "no pppd: says to install it" "pppd not found.*install the 'ppp' package" "$WORK/l4.log"
 stop_pacsrv
 expect_no_grep "no pppd: no call was placed" 'RECV OCRQ' "$WORK/pac4.log"
 
