@@ -24,9 +24,11 @@
 #   quiet    [9]          --loglevel 0, and stdout holds nothing but PPP frames
 #   kill     [10]         TERM/KILL each of the three processes
 #   exit     [11]         exit statuses: bad password, MPPE refused, server hangs up
+#   diag     [14]         --diagnose against pptpd and real pppd, and the fault
+#                         matrix's rows: wrong password, MPPE refused
 set -u
 
-SESSIONS="main launch netem sync peers nm openwrt quiet kill exit"
+SESSIONS="main launch netem sync peers nm openwrt quiet kill exit diag"
 SOAK=""
 while [ $# -gt 1 ]; do
 	case $1 in
@@ -637,38 +639,41 @@ s_kill() {
 	done
 }
 
-# [11] exit statuses with real pppd, pptp launching it (--debug: in the
-# foreground, so its exit status is the tunnel's)
-s_exit() {
-	local d=$OUT/exit t0 rc ms m l gp spppd
-	mkdir -p "$d"
+# tunnel_fails DIR NAME PPPD_OPTS...: a tunnel with pptp launching real
+# pppd (--debug: in the foreground, so its exit status is the tunnel's);
+# RC, MS (how long), and DIR/syslog-NAME, what was logged meanwhile.
+tunnel_fails() {
+	local d=$1 name=$2 m t0
+	shift 2
 	m=$(mark)
 	t0=$(now_ms)
 	# shellcheck disable=SC2086
-	ip netns exec cli timeout 60 "$PPTP" $SRV --debug $CLI_PPP password wrong-password \
-		logfile "$d/pppd-badpw.log" > "$d/pptp-badpw.err" 2>&1
-	rc=$?
-	ms=$(($(now_ms) - t0))
-	if [ $rc = 8 ]; then ok "11: wrong password: pptp exits 8 (after $ms ms)"; else not_ok "11: wrong password: pptp exits 8 (exit status $rc)"; fi
-	since "$m" > "$d/syslog-badpw"
+	ip netns exec cli timeout 60 "$PPTP" $SRV --debug $CLI_PPP "$@" logfile "$d/pppd-$name.log" \
+		> "$d/pptp-$name.err" 2>&1
+	RC=$?
+	MS=$(($(now_ms) - t0))
+	since "$m" > "$d/syslog-$name"
+}
+BADPW_LINE="daemon\.err $PCOMM\[[0-9]+\]: .*pppd exited with status 19: authentication to the server failed"
+NOMPPE_LINE="daemon\.err $PCOMM\[[0-9]+\]: .*pppd exited with status 10: PPP negotiation failed.*MPPE"
+
+# [11] exit statuses with real pppd, pptp launching it
+s_exit() {
+	local d=$OUT/exit t0 rc m gp spppd
+	mkdir -p "$d"
+	tunnel_fails "$d" badpw password wrong-password
+	if [ $RC = 8 ]; then ok "11: wrong password: pptp exits 8 (after $MS ms)"; else not_ok "11: wrong password: pptp exits 8 (exit status $RC)"; fi
 	expect_line "11: wrong password: pppd's 19 logged as \"authentication to the server failed\"" \
-		"daemon\.err $PCOMM\[[0-9]+\]: .*pppd exited with status 19: authentication to the server failed" "$d/syslog-badpw"
+		"$BADPW_LINE" "$d/syslog-badpw"
 	reset_cli
 
 	stop_pptpd
 	start_pptpd nomppe
-	m=$(mark)
-	t0=$(now_ms)
-	# shellcheck disable=SC2086
-	ip netns exec cli timeout 60 "$PPTP" $SRV --debug $CLI_PPP logfile "$d/pppd-nomppe.log" > "$d/pptp-nomppe.err" 2>&1
-	rc=$?
-	ms=$(($(now_ms) - t0))
-	if [ $rc = 8 ]; then ok "11: MPPE required but the server has no CCP (noccp): pptp exits 8 (after $ms ms)"; else
-		not_ok "11: MPPE required but refused by the server: pptp exits 8 (exit status $rc)"; fi
-	since "$m" > "$d/syslog-nomppe"
+	tunnel_fails "$d" nomppe
+	if [ $RC = 8 ]; then ok "11: MPPE required but the server has no CCP (noccp): pptp exits 8 (after $MS ms)"; else
+		not_ok "11: MPPE required but refused by the server: pptp exits 8 (exit status $RC)"; fi
 	info "client pppd: $(grep -m1 -E 'MPPE required' "$d/pppd-nomppe.log")"
-	expect_line "11: MPPE refused: pppd's reason in words" \
-		"daemon\.err $PCOMM\[[0-9]+\]: .*pppd exited with status 10: PPP negotiation failed.*MPPE" "$d/syslog-nomppe"
+	expect_line "11: MPPE refused: pppd's reason in words" "$NOMPPE_LINE" "$d/syslog-nomppe"
 	reset_cli
 	stop_pptpd
 	start_pptpd mppe
@@ -692,6 +697,50 @@ s_exit() {
 		not_ok "11: the server ends the call: the tunnel did not come up"
 	fi
 	reset_cli
+}
+
+# [14] the fault matrix's rows that need real pppd on both ends: what
+# --diagnose says (it cannot see PPP's faults: every layer works, and the
+# step on this machine finds real PPP) and what the tunnel says.
+s_diag() {
+	local d=$OUT/diag v l
+	mkdir -p "$d"
+	: > "$d/matrix"
+	ip netns exec cli timeout 60 "$PPTP" --diagnose $SRV > "$d/diag-mppe.out" 2>&1
+	RC=$?
+	sed 's/^/#   /' "$d/diag-mppe.out"
+	if [ $RC = 0 ]; then ok "14: --diagnose against pptpd and its pppd: exit 0"; else
+		not_ok "14: --diagnose against pptpd and its pppd: exit 0 (exit status $RC)"; fi
+	expect_line "14: --diagnose: this machine is ready (real /dev/ppp, PPP framing, MPPE)" \
+		'^\[1/7\] this machine: ready for a tunnel$' "$d/diag-mppe.out"
+	expect_line "14: --diagnose: the server's pppd proves ours arrive" '^      ours reach the server too: ' \
+		"$d/diag-mppe.out"
+	v=$(sed -n 's/^verdict: //p' "$d/diag-mppe.out")
+	tunnel_fails "$d" badpw password wrong-password
+	if [ $RC = 8 ]; then ok "14: wrong password: pptp exits 8"; else not_ok "14: wrong password: pptp exits 8 (exit status $RC)"; fi
+	expect_line "14: wrong password: the log names it" "$BADPW_LINE" "$d/syslog-badpw"
+	l=$(grep -m1 -E "$BADPW_LINE" "$d/syslog-badpw" | sed 's/.*: pppd exited/pppd exited/')
+	echo "wrong password | $v (exit 0) | $l (exit $RC)" >> "$d/matrix"
+	reset_cli
+
+	stop_pptpd
+	start_pptpd nomppe
+	ip netns exec cli timeout 60 "$PPTP" --diagnose $SRV > "$d/diag-nomppe.out" 2>&1
+	RC=$?
+	if [ $RC = 0 ]; then ok "14: --diagnose against a server without MPPE: exit 0 (PPP is above it)"; else
+		not_ok "14: --diagnose against a server without MPPE: exit 0 (exit status $RC)"; fi
+	v=$(sed -n 's/^verdict: //p' "$d/diag-nomppe.out")
+	tunnel_fails "$d" nomppe
+	if [ $RC = 8 ]; then ok "14: MPPE refused by the server: pptp exits 8"; else
+		not_ok "14: MPPE refused by the server: pptp exits 8 (exit status $RC)"; fi
+	expect_line "14: MPPE refused: the log names it" "$NOMPPE_LINE" "$d/syslog-nomppe"
+	l=$(grep -m1 -E "$NOMPPE_LINE" "$d/syslog-nomppe" | sed 's/.*: pppd exited/pppd exited/')
+	echo "MPPE refused by the server | $v (exit 0) | $l (exit $RC)" >> "$d/matrix"
+	reset_cli
+	stop_pptpd
+	start_pptpd mppe
+	info "fault | --diagnose verdict | tunnel log line"
+	sed 's/^/#   /' "$d/matrix"
 }
 
 # [12] soak: a long-lived tunnel under a bad network, memory and fds sampled
