@@ -291,10 +291,10 @@ static void check_pppd(struct local_check *lc, bool ask_version)
 		return;
 	}
 	r->ok = true;
-	char v[100] = "";
+	char v[48] = "";
 	if (ask_version)
 		pppd_version(lc->pppd_path, v, sizeof v);
-	snprintf(r->found, sizeof r->found, "%.150s%s%s", lc->pppd_path, *v ? ", " : "", v);
+	snprintf(r->found, sizeof r->found, "%.140s%s%s", lc->pppd_path, *v ? ", " : "", v);
 }
 
 enum local_item local_check_run(struct local_check *lc, bool sync, bool ask_version)
