@@ -7,6 +7,7 @@
 #   make fuzz            libFuzzer targets, FUZZ_SECONDS each (default 60), or
 #                        FUZZ_RUNS executions each; FUZZ_JOBS at once
 #   make bench           throughput and memory against the reference client
+#   make deb             the Debian package (debian/), in build/deb
 #   make clean
 
 VERSION  := 1.0.0
@@ -153,5 +154,20 @@ uninstall:
 
 clean:
 	rm -rf build pptp
+
+# The Debian package, built by dpkg-buildpackage in a copy of the tree under
+# build/deb: it writes its results to the directory above the one it builds
+# in, which is then build/deb rather than the project's parent.  The copy
+# goes once the package is built.
+DEB_DIR  := build/deb
+.PHONY: deb
+deb:
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/pptp-$(VERSION)
+	tar --exclude=./build --exclude=./.git --exclude=./pptp -cf - . | \
+	  tar -C $(DEB_DIR)/pptp-$(VERSION) -xf -
+	cd $(DEB_DIR)/pptp-$(VERSION) && dpkg-buildpackage -us -uc -b
+	rm -rf $(DEB_DIR)/pptp-$(VERSION)
+	@ls -1 $(DEB_DIR)/*.deb
 
 -include $(shell find build -name '*.d' 2>/dev/null)
