@@ -2,7 +2,7 @@
 #
 #   make                 build ./pptp
 #   make check           install test dependencies if missing, run every test
-#   make install         DESTDIR, PREFIX honoured
+#   make install         DESTDIR, PREFIX honoured (make uninstall undoes it)
 #   make unit            unit tests only;  make asan: unit tests under ASan/UBSan
 #   make fuzz            libFuzzer targets, FUZZ_SECONDS each (default 60), or
 #                        FUZZ_RUNS executions each; FUZZ_JOBS at once
@@ -16,6 +16,7 @@ CFLAGS   ?= -O2 -g
 PREFIX   ?= /usr/local
 SBINDIR  ?= $(PREFIX)/sbin
 MANDIR   ?= $(PREFIX)/share/man/man8
+PPPDIR   ?= /etc/ppp
 B        ?= build
 SAN      ?=
 
@@ -145,12 +146,31 @@ check: deps
 bench: deps all $(B)/pacsrv $(B)/fakeppp
 	BENCH_CMD="make bench" bench/bench.sh
 
+# pptpsetup goes beside pptp: it names the pptp in its own directory.
+# options.pptp is configuration: installed only where none exists, and
+# removed only while it is still byte for byte the one installed (a file
+# the administrator changed, or had before, stays).
 install: pptp
 	install -D -m 0755 pptp $(DESTDIR)$(SBINDIR)/pptp
+	install -D -m 0755 pptpsetup $(DESTDIR)$(SBINDIR)/pptpsetup
 	install -D -m 0644 pptp.8 $(DESTDIR)$(MANDIR)/pptp.8
+	install -D -m 0644 pptpsetup.8 $(DESTDIR)$(MANDIR)/pptpsetup.8
+	@if [ -e $(DESTDIR)$(PPPDIR)/options.pptp ]; then \
+		echo "$(DESTDIR)$(PPPDIR)/options.pptp exists: left as it is"; \
+	else \
+		echo "install -D -m 0644 options.pptp $(DESTDIR)$(PPPDIR)/options.pptp"; \
+		install -D -m 0644 options.pptp $(DESTDIR)$(PPPDIR)/options.pptp; \
+	fi
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/pptp $(DESTDIR)$(MANDIR)/pptp.8
+	rm -f $(DESTDIR)$(SBINDIR)/pptp $(DESTDIR)$(SBINDIR)/pptpsetup \
+	      $(DESTDIR)$(MANDIR)/pptp.8 $(DESTDIR)$(MANDIR)/pptpsetup.8
+	@if cmp -s options.pptp $(DESTDIR)$(PPPDIR)/options.pptp; then \
+		echo "rm -f $(DESTDIR)$(PPPDIR)/options.pptp"; \
+		rm -f $(DESTDIR)$(PPPDIR)/options.pptp; \
+	elif [ -e $(DESTDIR)$(PPPDIR)/options.pptp ]; then \
+		echo "$(DESTDIR)$(PPPDIR)/options.pptp differs from ours: left as it is"; \
+	fi
 
 clean:
 	rm -rf build pptp

@@ -291,6 +291,8 @@ static void note_option_effects(const struct pptp_options *o)
 			 "servers)", o->test_type);
 	if (o->quirk)
 		log_info("quirk %s: %s", o->quirk->name, o->quirk->what);
+	for (int i = 0; i < o->nnotes; i++)
+		log_warn("%s", o->notes[i]);
 	if (o->nolaunchpppd && o->pppd_argc > 0) {
 		char list[256] = "";
 		for (int i = 0; i < o->pppd_argc; i++) {

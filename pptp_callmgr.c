@@ -271,7 +271,7 @@ static void flush_tcp(struct callmgr *cm, uint64_t now)
 static void start_conn(struct callmgr *cm, uint64_t now)
 {
 	struct pptp_conn_config cfg = {
-		.hostname = cm->hostname,
+		.hostname = cm->opt->have_client_hostname ? cm->opt->client_hostname : cm->hostname,
 		.vendor = "pptp " PPTP_RELEASE,
 		.firmware = 0x0100,
 		.idle_wait_ms = cm->opt->idle_wait_s * 1000u,

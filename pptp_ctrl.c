@@ -872,7 +872,10 @@ void pptp_conn_tick(struct pptp_conn *c, uint64_t now_us)
 	if (due && now_us >= due) {
 		struct pptp_msg m = msg_make(PPTP_ECHORQ);
 		c->echo_id = c->echo_next_id++;
-		c->echo_deadline_us = after_ms(now_us, c->cfg.max_echo_wait_ms);
+		/* max_echo_wait 0: the reply may take for ever (UINT64_MAX
+		 * is never reached, and no other echo goes meanwhile). */
+		c->echo_deadline_us = c->cfg.max_echo_wait_ms
+			? after_ms(now_us, c->cfg.max_echo_wait_ms) : UINT64_MAX;
 		m.u.echorq.id = c->echo_id;
 		conn_log(c, L_DEBUG, "nothing heard from the server for a while: Echo-Request %u",
 			 c->echo_id);

@@ -37,8 +37,8 @@ struct pptp_conn_config {
 	const char *hostname;		/* SCCRQ host name (may be NULL: empty) */
 	const char *vendor;		/* SCCRQ vendor string */
 	uint16_t firmware;		/* SCCRQ firmware revision */
-	uint32_t idle_wait_ms;		/* silence before an Echo-Request (--idle-wait) */
-	uint32_t max_echo_wait_ms;	/* wait for its Echo-Reply (--max-echo-wait) */
+	uint32_t idle_wait_ms;		/* silence before an Echo-Request (--idle-wait); 0: none */
+	uint32_t max_echo_wait_ms;	/* wait for its Echo-Reply (--max-echo-wait); 0: for ever */
 	uint32_t sccrp_timeout_ms;	/* wait for SCCRP; 0: PPTP_SCCRP_TIMEOUT_MS */
 	uint32_t ocrp_timeout_ms;	/* wait for each OCRP; 0: PPTP_OCRP_TIMEOUT_MS */
 	uint16_t first_call_id;		/* our call IDs count up from here (never 0) */

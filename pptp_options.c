@@ -1,8 +1,10 @@
 /* pptp_options.c - the command line, as the manual page defines it.
  *
- * Long options may be written "--name value" or "--name=value".  Anything
- * that does not start with '-' is a pppd option, except the first such
- * argument, which names the server. */
+ * Long options may be written "--name value" or "--name=value", and
+ * abbreviated to any prefix that names one option only, as getopt_long
+ * allows.  Anything that does not start with '-' is a pppd option, except
+ * the first such argument, which names the server; after "--" every
+ * argument is a pppd option (the server first, if none came yet). */
 #include "pptp_options.h"
 
 #include <arpa/inet.h>
@@ -31,6 +33,38 @@ static int fail(struct opt_ctx *c, const char *fmt, ...)
 	return -1;
 }
 
+/* Forget the note about an option given again: the last value counts. */
+static void drop_note(struct opt_ctx *c, const char *name)
+{
+	struct pptp_options *o = c->o;
+	size_t n = strlen(name);
+
+	for (int i = 0; i < o->nnotes; i++) {
+		if (strncmp(o->notes[i], name, n) || o->notes[i][n] != ' ')
+			continue;
+		memmove(o->notes[i], o->notes[i + 1], (size_t)(o->nnotes - i - 1) * PPTP_NOTE_LEN);
+		o->nnotes--;
+		return;
+	}
+}
+
+/* A difference from the classic client, for the caller to log; it starts
+ * with the option's name. */
+static void note(struct opt_ctx *c, const char *name, const char *fmt, ...) PPTP_PRINTF(3, 4);
+static void note(struct opt_ctx *c, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	drop_note(c, name);
+	if (c->o->nnotes >= PPTP_MAX_NOTES)
+		return;
+	n = snprintf(c->o->notes[c->o->nnotes], PPTP_NOTE_LEN, "%s ", name);
+	va_start(ap, fmt);
+	vsnprintf(c->o->notes[c->o->nnotes++] + n, PPTP_NOTE_LEN - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
 static int want_uint(struct opt_ctx *c, const char *name, const char *val, unsigned long min,
 		     unsigned long max, unsigned long *out)
 {
@@ -42,12 +76,25 @@ static int want_uint(struct opt_ctx *c, const char *name, const char *val, unsig
 	return -1;
 }
 
-static int opt_phone(struct opt_ctx *c, const char *name, const char *val)
+/* A string the PPTP header carries in a 64-byte field. */
+static int want_field(struct opt_ctx *c, const char *name, const char *val, char *dst)
 {
 	if (strlen(val) > PPTP_STR_LEN)
-		return fail(c, "%s '%s': longer than the 64 characters PPTP can carry", name, val);
-	str_copy(c->o->phone, val, sizeof c->o->phone);
+		return fail(c, "%s '%.100s': longer than the 64 characters PPTP can carry", name,
+			    val);
+	str_copy(dst, val, PPTP_STR_LEN + 1);
 	return 0;
+}
+
+static int opt_phone(struct opt_ctx *c, const char *name, const char *val)
+{
+	return want_field(c, name, val, c->o->phone);
+}
+
+static int opt_client_hostname(struct opt_ctx *c, const char *name, const char *val)
+{
+	c->o->have_client_hostname = true;
+	return want_field(c, name, val, c->o->client_hostname);
 }
 
 static int opt_quirks(struct opt_ctx *c, const char *name, const char *val)
@@ -72,7 +119,7 @@ static int opt_timeout(struct opt_ctx *c, const char *name, const char *val)
 static int opt_idle_wait(struct opt_ctx *c, const char *name, const char *val)
 {
 	unsigned long v;
-	if (want_uint(c, name, val, 1, 86400, &v))
+	if (want_uint(c, name, val, 0, 86400, &v))
 		return -1;
 	c->o->idle_wait_s = (uint32_t)v;
 	return 0;
@@ -81,9 +128,12 @@ static int opt_idle_wait(struct opt_ctx *c, const char *name, const char *val)
 static int opt_max_echo_wait(struct opt_ctx *c, const char *name, const char *val)
 {
 	unsigned long v;
-	if (want_uint(c, name, val, 1, 86400, &v))
+	if (want_uint(c, name, val, 0, 86400, &v))
 		return -1;
 	c->o->max_echo_wait_s = (uint32_t)v;
+	/* The classic client says it ignores this option; we honour it. */
+	note(c, name, "%lu: %s (pptp 1.10.0 ignores this option)", v,
+	     v ? "honoured here" : "an unanswered Echo-Request never ends the control connection");
 	return 0;
 }
 
@@ -113,9 +163,10 @@ static int opt_localbind(struct opt_ctx *c, const char *name, const char *val)
 static int opt_rtmark(struct opt_ctx *c, const char *name, const char *val)
 {
 	unsigned long v;
-	if (want_uint(c, name, val, 1, 0xffffffffUL, &v))
+	if (want_uint(c, name, val, 0, 0xffffffffUL, &v))
 		return -1;
-	c->o->have_rtmark = true;
+	/* Mark 0 is what an unmarked packet carries: as if not given. */
+	c->o->have_rtmark = v != 0;
 	c->o->rtmark = (uint32_t)v;
 	return 0;
 }
@@ -129,19 +180,25 @@ static int opt_loglevel(struct opt_ctx *c, const char *name, const char *val)
 	return 0;
 }
 
+/* The classic client takes any value here; 1, 2 and 3 are its tests. */
 static int opt_test_type(struct opt_ctx *c, const char *name, const char *val)
 {
 	unsigned long v;
-	if (want_uint(c, name, val, 0, 3, &v))
-		return -1;
-	c->o->test_type = (int)v;
+	if (parse_uint(val, 0, 3, &v) == 0) {
+		c->o->test_type = (int)v;
+		drop_note(c, name);
+		return 0;
+	}
+	c->o->test_type = 0;
+	note(c, name, "'%.40s' is not one of the test types 0 to 3: sending in order, as pptp "
+	     "1.10.0 does for most such values (it reads a leading 1, 2 or 3 as that test)", val);
 	return 0;
 }
 
 static int opt_test_rate(struct opt_ctx *c, const char *name, const char *val)
 {
 	unsigned long v;
-	if (want_uint(c, name, val, 1, 1000000, &v))
+	if (want_uint(c, name, val, 0, 1000000, &v))
 		return -1;
 	c->o->test_rate = (unsigned)v;
 	c->o->test_rate_given = true;
@@ -186,6 +243,7 @@ static const struct {
 	opt_fn fn;
 } options[] = {
 	{ "phone", true, opt_phone },
+	{ "client-hostname", true, opt_client_hostname },
 	{ "nolaunchpppd", false, opt_nolaunchpppd },
 	{ "quirks", true, opt_quirks },
 	{ "debug", false, opt_debug },
@@ -212,12 +270,16 @@ static const struct {
 
 const char *pptp_usage(void)
 {
-	return "usage: pptp SERVER [PPTP-OPTIONS] [PPPD-OPTIONS]\n"
+	return "usage: pptp SERVER [PPTP-OPTIONS] [[--] PPPD-OPTIONS]\n"
 	       "\n"
 	       "Establishes a PPTP call to SERVER (host name or IPv4 address) and carries\n"
-	       "PPP over it.  Arguments that do not start with '-' are passed to pppd.\n"
+	       "PPP over it.  Arguments that do not start with '-' are passed to pppd, and\n"
+	       "so is every argument after '--'.  A long option may be shortened to any\n"
+	       "prefix that names it alone (--nolaunch, --idle=30).\n"
 	       "\n"
 	       "  --phone NUMBER         phone number sent to the server (at most 64 characters)\n"
+	       "  --client-hostname NAME host name sent to the server (at most 64 characters;\n"
+	       "                         default: this machine's)\n"
 	       "  --nolaunchpppd         do not start pppd: speak PPP on stdin/stdout\n"
 	       "                         (for pppd's  pty \"pptp SERVER --nolaunchpppd\")\n"
 	       "  --quirks NAME          work around a buggy server or modem (BEZEQ_ISRAEL)\n"
@@ -225,15 +287,20 @@ const char *pptp_usage(void)
 	       "  --sync                 synchronous HDLC (pppd must use 'sync' too)\n"
 	       "  --timeout SECONDS      wait for reordered packets, 0.01 to 10 (default 0.3)\n"
 	       "  --nobuffer             no reordering: deliver at once, drop late packets\n"
-	       "  --idle-wait SECONDS    silence before a keepalive echo, 1 to 86400 (default 60)\n"
-	       "  --max-echo-wait SECONDS  wait for the echo reply, 1 to 86400 (default 60)\n"
+	       "  --idle-wait SECONDS    silence before a keepalive echo, 0 to 86400 (default 60;\n"
+	       "                         0: no keepalive echoes)\n"
+	       "  --max-echo-wait SECONDS  wait for the echo reply, 0 to 86400 (default 60;\n"
+	       "                         0: wait for ever)\n"
 	       "  --logstring NAME       name used in log lines instead of 'anon'\n"
 	       "  --localbind ADDRESS    local IPv4 address for the TCP and GRE sockets\n"
 	       "  --rtmark N             policy routing mark (SO_MARK) on all our packets\n"
+	       "                         (0: none)\n"
 	       "  --nohostroute          do not add a host route towards the server\n"
 	       "  --loglevel N           0 quiet, 1 default, 2 verbose\n"
-	       "  --test-type N          reorder what we send, for testing servers (0 to 3)\n"
-	       "  --test-rate N          packets between two reordering tests (default 100)\n"
+	       "  --test-type N          reorder what we send, for testing servers (1 to 3;\n"
+	       "                         0 and any other value: in order)\n"
+	       "  --test-rate N          packets between two reordering tests (default 100;\n"
+	       "                         0: no tests)\n"
 	       "  --missing-window N     a packet more than N ahead is bogus (default 300)\n"
 	       "  --connect-timeout SECONDS  give up connecting (TCP, the control\n"
 	       "                         connection's start, the call) after this, 1 to 300\n"
@@ -282,11 +349,9 @@ static enum pptp_parse_result check_combination(struct opt_ctx *c)
 			 "start with '-' must be the server's host name or address");
 		return PPTP_PARSE_ERROR;
 	}
-	if ((o->test_type == 2 || o->test_type == 3) && o->test_rate < 10) {
-		snprintf(c->err, c->errlen, "--test-rate %u: test type %d reorders bursts of ten "
-			 "packets, so the rate must be at least 10", o->test_rate, o->test_type);
-		return PPTP_PARSE_ERROR;
-	}
+	/* Rate 0 never tests, as in the classic client. */
+	if (o->test_rate == 0)
+		o->test_type = 0, o->test_rate_given = false;
 	if (o->diagnose && (o->pppd_argc > 0 || o->nolaunchpppd)) {
 		snprintf(c->err, c->errlen, "--diagnose runs no pppd: it takes no pppd options and "
 			 "no --nolaunchpppd");
@@ -298,65 +363,104 @@ static enum pptp_parse_result check_combination(struct opt_ctx *c)
 	return PPTP_PARSE_OK;
 }
 
+/* The option a long name (without "--" and "=value") stands for: the
+ * option of exactly that name, else the only one it is a prefix of.  -1,
+ * with the sentence in err, when none or several fit. */
+static int find_option(const char *arg, const char *name, size_t nlen, char *err, size_t errlen)
+{
+	int found = -1, count = 0;
+	char list[256] = "";
+
+	for (size_t k = 0; nlen > 0 && k < ARRAY_LEN(options); k++) {
+		if (strncmp(options[k].name, name, nlen))
+			continue;
+		if (options[k].name[nlen] == '\0')
+			return (int)k;
+		found = (int)k;
+		count++;
+		size_t l = strlen(list);
+		snprintf(list + l, sizeof list - l, "%s--%s", count > 1 ? ", " : "", options[k].name);
+	}
+	if (count == 1)
+		return found;
+	if (count == 0)
+		snprintf(err, errlen, "unknown option '%.100s'", arg);
+	else
+		snprintf(err, errlen, "option '%.100s' is ambiguous: it could be %s", arg, list);
+	return -1;
+}
+
+/* One "--name[=value]" argument at argv[*i] (the value may be the next
+ * argument, which *i then moves past). */
+static int parse_long(struct opt_ctx *c, int argc, char *const argv[], int *i)
+{
+	const char *a = argv[*i], *name = a + 2, *eq = strchr(name, '=');
+	size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+	int k = find_option(a, name, nlen, c->err, c->errlen);
+	char shown[64];
+	const char *val = NULL;
+
+	if (k < 0)
+		return -1;
+	snprintf(shown, sizeof shown, "--%s", options[k].name);
+	if (options[k].has_arg) {
+		if (eq)
+			val = eq + 1;
+		else if (*i + 1 < argc)
+			val = argv[++*i];
+		else
+			return fail(c, "%s needs a value", shown);
+	} else if (eq) {
+		return fail(c, "%s takes no value", shown);
+	}
+	return options[k].fn(c, shown, val);
+}
+
+/* A word that is not a pptp option: the server, or one for pppd. */
+static int add_word(struct opt_ctx *c, char *word)
+{
+	struct pptp_options *o = c->o;
+
+	if (!o->server) {
+		if (word[0] == '-')
+			return fail(c, "no server given: '%.100s' after '--' is not a host name",
+				    word);
+		o->server = word;
+		return 0;
+	}
+	if (o->pppd_argc >= PPTP_MAX_PPPD_ARGS)
+		return fail(c, "too many pppd options (at most %d)", PPTP_MAX_PPPD_ARGS);
+	o->pppd_argv[o->pppd_argc++] = word;
+	return 0;
+}
+
 enum pptp_parse_result pptp_options_parse(int argc, char *const argv[], struct pptp_options *o,
 					  char *err, size_t errlen)
 {
 	struct opt_ctx c = { o, err, errlen };
+	bool rest_to_pppd = false;
 
 	pptp_options_defaults(o);
 	if (errlen)
 		err[0] = '\0';
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		int r;
 
-		if (a[0] != '-') {
-			if (!o->server) {
-				o->server = a;
-			} else if (o->pppd_argc >= PPTP_MAX_PPPD_ARGS) {
-				snprintf(err, errlen, "too many pppd options (at most %d)",
-					 PPTP_MAX_PPPD_ARGS);
-				return PPTP_PARSE_ERROR;
-			} else {
-				o->pppd_argv[o->pppd_argc++] = argv[i];
-			}
+		if (rest_to_pppd || a[0] != '-') {
+			r = add_word(&c, argv[i]);
+		} else if (!strcmp(a, "--")) {
+			rest_to_pppd = true;
 			continue;
-		}
-		if (!strcmp(a, "-h")) {
+		} else if (!strcmp(a, "-h")) {
 			o->help = true;
 			continue;
+		} else if (a[1] != '-') {
+			r = fail(&c, "unknown option '%.100s' (pptp options start with '--')", a);
+		} else {
+			r = parse_long(&c, argc, argv, &i);
 		}
-		if (a[1] != '-' || a[2] == '\0') {
-			snprintf(err, errlen, "unknown option '%.100s' (pptp options start with "
-				 "'--'; see pptp --help)", a);
-			return PPTP_PARSE_ERROR;
-		}
-		const char *name = a + 2, *eq = strchr(name, '=');
-		size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
-		size_t k;
-		for (k = 0; k < ARRAY_LEN(options); k++)
-			if (strlen(options[k].name) == nlen && !strncmp(options[k].name, name, nlen))
-				break;
-		if (k == ARRAY_LEN(options)) {
-			snprintf(err, errlen, "unknown option '%.100s' (see pptp --help)", a);
-			return PPTP_PARSE_ERROR;
-		}
-		char shown[64];
-		snprintf(shown, sizeof shown, "--%s", options[k].name);
-		const char *val = NULL;
-		if (options[k].has_arg) {
-			if (eq) {
-				val = eq + 1;
-			} else if (i + 1 < argc) {
-				val = argv[++i];
-			} else {
-				snprintf(err, errlen, "%s needs a value (see pptp --help)", shown);
-				return PPTP_PARSE_ERROR;
-			}
-		} else if (eq) {
-			snprintf(err, errlen, "%s takes no value", shown);
-			return PPTP_PARSE_ERROR;
-		}
-		if (options[k].fn(&c, shown, val))
+		if (r)
 			return PPTP_PARSE_ERROR;
 	}
 	if (o->help)

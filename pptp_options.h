@@ -17,26 +17,30 @@
 #define PPTP_DEFAULT_MISSING_WINDOW 300
 #define PPTP_DEFAULT_CONNECT_TIMEOUT 20	/* s: TCP connect plus SCCRQ/SCCRP */
 #define PPTP_MAX_PPPD_ARGS 256
+#define PPTP_MAX_NOTES 4		/* differences from the classic client, logged */
+#define PPTP_NOTE_LEN 224
 
 struct pptp_quirk;
 
 struct pptp_options {
 	const char *server;		/* first non-option argument */
 	char phone[PPTP_STR_LEN + 1];
+	bool have_client_hostname;	/* --client-hostname: SCCRQ host name */
+	char client_hostname[PPTP_STR_LEN + 1];
 	bool nolaunchpppd, debug, sync, nobuffer, nohostroute;
 	bool timeout_given, test_rate_given;
 	const struct pptp_quirk *quirk;
 	uint64_t timeout_us;		/* --timeout */
-	uint32_t idle_wait_s;		/* --idle-wait */
-	uint32_t max_echo_wait_s;	/* --max-echo-wait */
+	uint32_t idle_wait_s;		/* --idle-wait; 0: no keepalive echoes */
+	uint32_t max_echo_wait_s;	/* --max-echo-wait; 0: wait for ever */
 	char logstring[64];
 	bool have_localbind;
 	uint32_t localbind;		/* network order */
-	bool have_rtmark;
+	bool have_rtmark;		/* --rtmark 0 is no mark, as if not given */
 	uint32_t rtmark;
 	int loglevel;
-	int test_type;
-	unsigned test_rate;
+	int test_type;			/* 0..3; other values sent in order, noted */
+	unsigned test_rate;		/* 0: no tests (test_type set to 0) */
 	uint32_t missing_window;
 	uint32_t connect_timeout_s;	/* --connect-timeout */
 	bool diagnose;			/* --diagnose: run the fault tree, no pppd */
@@ -44,6 +48,10 @@ struct pptp_options {
 	bool help, version;
 	int pppd_argc;			/* pass-through pppd options, in order */
 	char *pppd_argv[PPTP_MAX_PPPD_ARGS];
+	/* Where this command line makes us act otherwise than the classic
+	 * pptp 1.10.0 would: one sentence each, for the caller to log. */
+	int nnotes;
+	char notes[PPTP_MAX_NOTES][PPTP_NOTE_LEN];
 };
 
 enum pptp_parse_result {

@@ -64,6 +64,10 @@ int runpath_socket_name(const struct pptp_options *o, uint32_t server, unsigned 
 		name_add(opts, sizeof opts, "-q%s", o->quirk->name);
 	if (o->nohostroute)
 		name_add(opts, sizeof opts, "-R");
+	/* Any bytes may make a host name: only its hash goes in a file name. */
+	if (o->have_client_hostname)
+		name_add(opts, sizeof opts, "-h%08x",
+			 fnv1a32(o->client_hostname, strlen(o->client_hostname)));
 	int n = snprintf(sock, scap, PPTP_RUN_DIR "/%s%s-n%lu", srv, opts, netns);
 	if (n < 0 || (size_t)n >= scap)
 		return -ENAMETOOLONG;

@@ -191,6 +191,16 @@ void str_printable(char *dst, size_t cap, const void *field, size_t width)
 	dst[o] = '\0';
 }
 
+uint32_t fnv1a32(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
 int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
 	char *end;

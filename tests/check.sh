@@ -76,8 +76,9 @@ stage build make --no-print-directory all build/unit_tests build/unit_tests_port
 	build/fakeppp build/pnsprobe build/route_tool build/gresend
 stage unit build/unit_tests
 stage unit-portable build/unit_tests_portable hdlc/
-stage manpage sh -c 'MANWIDTH=80 man -l --warnings pptp.8 2>&1 >/dev/null | tee /dev/stderr | \
-	grep -q . && exit 1; man -l pptp.8 | grep -q "EXIT STATUS"'
+stage manpage sh -c 'MANWIDTH=80 man -l --warnings pptp.8 pptpsetup.8 2>&1 >/dev/null | \
+	tee /dev/stderr | grep -q . && exit 1; man -l pptp.8 | grep -q "EXIT STATUS"'
+stage pptpsetup tests/integration/pptpsetup.sh
 stage asan make --no-print-directory asan
 stage clang make --no-print-directory clang-check
 
@@ -97,7 +98,8 @@ parallel "pptpd-interop:tests/integration/pptpd_interop.sh" \
 parallel "hostile-asan:PPTP=build/asan/pptp tests/integration/hostile.sh" \
 	"dataplane-asan:PPTP=build/asan/pptp tests/integration/dataplane.sh"
 parallel "status:tests/integration/status.sh" \
-	"diagnose:tests/integration/diagnose.sh"
+	"diagnose:tests/integration/diagnose.sh" \
+	"callers:tests/integration/callers.sh"
 stage valgrind tests/integration/valgrind.sh
 stage e2e tests/e2e/run.sh
 # The fuzz stage gets about 3 minutes of wall time, which keeps make check

@@ -4,7 +4,7 @@
 set -eu
 
 pkgs="gcc make clang valgrind iproute2 iputils-ping procps socat jq nftables ppp pptpd tshark man-db
-      qemu-system-x86 busybox-static cpio kmod"
+      qemu-system-x86 busybox-static cpio kmod shellcheck bsdutils util-linux"
 
 missing() {
 	for p in "$@"; do

@@ -275,14 +275,6 @@ static uint16_t own_bucket[65536];
 static struct step_rx sink_rx[STEP_MAX];
 static unsigned long sink_frames, sink_probes, sink_other, sink_checked, sink_bad, sink_acks;
 
-static uint32_t fnv1a(const uint8_t *p, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
-}
-
 static uint32_t rng32(void)
 {
 	/* xorshift64*: reproducible from --seed, no libc state involved. */
@@ -489,7 +481,7 @@ static void send_stopccrp(struct conn *c, uint8_t result)
 
 static uint32_t own_hash(const uint8_t *p, size_t n)
 {
-	return fnv1a(p, n < OWN_HASH_BYTES ? n : OWN_HASH_BYTES) ^ (uint32_t)n;
+	return fnv1a32(p, n < OWN_HASH_BYTES ? n : OWN_HASH_BYTES) ^ (uint32_t)n;
 }
 
 static void gre_own_remember(const uint8_t *p, size_t n)

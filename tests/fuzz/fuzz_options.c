@@ -2,7 +2,8 @@
  *
  * The input is split at NUL bytes into arguments.  Whatever the parser
  * says, it must not crash, must fill err on error, and what it accepts
- * must respect the manual's ranges. */
+ * must respect the manual's ranges.  (pppd options may start with '-'
+ * after "--".) */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,15 +49,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		if (o.loglevel < 0 || o.loglevel > 2 || o.test_type < 0 || o.test_type > 3)
 			__builtin_trap();
-		if (o.test_rate < 1 || o.missing_window < 1 || o.idle_wait_s < 1 ||
-		    o.max_echo_wait_s < 1)
+		/* 0 means: no keepalive, wait for ever, no reordering test. */
+		if (o.missing_window < 1 || o.idle_wait_s > 86400 || o.max_echo_wait_s > 86400 ||
+		    (o.test_rate == 0 && o.test_type != 0) || (o.have_rtmark && o.rtmark == 0))
 			__builtin_trap();
-		if (strlen(o.phone) > PPTP_STR_LEN || !o.logstring[0])
+		if (strlen(o.phone) > PPTP_STR_LEN || !o.logstring[0] ||
+		    strlen(o.client_hostname) > PPTP_STR_LEN)
 			__builtin_trap();
 		if (o.pppd_argc < 0 || o.pppd_argc > PPTP_MAX_PPPD_ARGS)
 			__builtin_trap();
-		for (int i = 0; i < o.pppd_argc; i++)
-			if (o.pppd_argv[i][0] == '-')
+		if (o.nnotes < 0 || o.nnotes > PPTP_MAX_NOTES)
+			__builtin_trap();
+		for (int i = 0; i < o.nnotes; i++)
+			if (strnlen(o.notes[i], PPTP_NOTE_LEN) == PPTP_NOTE_LEN)
 				__builtin_trap();
 	}
 	free(buf);

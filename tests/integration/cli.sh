@@ -10,7 +10,7 @@
 CLASSIC="--phone --nolaunchpppd --quirks --debug --sync --timeout --nobuffer --idle-wait
 	--max-echo-wait --logstring --localbind --rtmark --nohostroute --loglevel --test-type
 	--test-rate --missing-window --version --help"
-OURS="--connect-timeout --diagnose --status --json"
+OURS="--connect-timeout --diagnose --status --json --client-hostname"
 
 # 1. --help: exit 0, on stdout, every option named.
 "$PPTP" --help > "$WORK/help.out" 2> "$WORK/help.err"
@@ -32,20 +32,21 @@ expect_grep "pptp.8: has an EXIT STATUS section" '^EXIT STATUS' "$WORK/man.txt"
 expect_eq "--version: exit status 0" "$?" 0
 expect_grep "--version: says the version" '^pptp version [0-9]+\.[0-9]+\.[0-9]+$' "$WORK/version.out"
 
-# 4. Usage errors: exit status 2, the option named, a hint, nothing started.
+# 4. Usage errors: exit status 2, the option named, one hint, nothing started.
 usage_case() {	# DESCRIPTION PATTERN ARGS...
 	local d=$1 pat=$2; shift 2
 	"$PPTP" "$@" > "$WORK/usage.out" 2> "$WORK/usage.err"
 	expect_eq "$d: exit status 2" "$?" 2
 	expect_grep "$d: says why" "$pat" "$WORK/usage.err"
-	expect_grep "$d: points at --help" "Try 'pptp --help'" "$WORK/usage.err"
+	expect_eq "$d: points at --help once" "$(grep -c -- '--help' "$WORK/usage.err")" 1
 	expect_eq "$d: nothing on stdout" "$(wc -c < "$WORK/usage.out")" 0
 }
 usage_case "no arguments" "no server given" 
 usage_case "unknown option" "--frobnicate" $SRV_IP --frobnicate
 usage_case "--timeout out of range" "--timeout.*0\.01.*10" $SRV_IP --timeout 11
 usage_case "--loglevel out of range" "--loglevel.*0.*2" $SRV_IP --loglevel 3
-usage_case "--test-type out of range" "--test-type.*0.*3" $SRV_IP --test-type 4
+usage_case "ambiguous prefix" "'--no' is ambiguous: it could be --nolaunchpppd, --nobuffer, --nohostroute" $SRV_IP --no
+usage_case "--client-hostname too long" "--client-hostname.*64" $SRV_IP --client-hostname "$(printf '%065d' 0)"
 usage_case "--quirks unknown" "BEZEQ_ISRAEL" $SRV_IP --quirks ACME
 usage_case "--localbind not an address" "--localbind" $SRV_IP --localbind nowhere
 usage_case "--idle-wait not a number" "--idle-wait" $SRV_IP --idle-wait soon
@@ -177,5 +178,21 @@ check "make install: the program in PREFIX/sbin, mode 755" \
 check "make install: the manual in PREFIX/share/man/man8, mode 644" \
 	test "$(stat -c %a "$dest/opt/pp/share/man/man8/pptp.8" 2>/dev/null)" = 644
 check "make install: the installed program runs" "$dest/opt/pp/sbin/pptp" --version
+check "make install: pptpsetup beside pptp, mode 755" \
+	test "$(stat -c %a "$dest/opt/pp/sbin/pptpsetup" 2>/dev/null)" = 755
+check "make install: pptpsetup's manual" test -f "$dest/opt/pp/share/man/man8/pptpsetup.8"
+check "make install: options.pptp in /etc/ppp" cmp -s "$TOP/options.pptp" "$dest/etc/ppp/options.pptp"
+echo "# the administrator's own" > "$dest/etc/ppp/options.pptp"
+make -C "$TOP" --no-print-directory install DESTDIR="$dest" PREFIX=/opt/pp > "$WORK/install.log" 2>&1
+expect_eq "make install again: options.pptp not overwritten" \
+	"$(cat "$dest/etc/ppp/options.pptp")" "# the administrator's own"
+make -C "$TOP" --no-print-directory uninstall DESTDIR="$dest" PREFIX=/opt/pp > "$WORK/install.log" 2>&1
+expect_eq "make uninstall: removes the programs and pages, keeps a changed options.pptp" \
+	"$(cd "$dest" && find . -type f | sort)" "./etc/ppp/options.pptp"
+rm "$dest/etc/ppp/options.pptp"
+make -C "$TOP" --no-print-directory install DESTDIR="$dest" PREFIX=/usr > "$WORK/install.log" 2>&1
+check "make install PREFIX=/usr: pptp in /usr/sbin" test -x "$dest/usr/sbin/pptp"
+make -C "$TOP" --no-print-directory uninstall DESTDIR="$dest" PREFIX=/usr > "$WORK/install.log" 2>&1
+expect_eq "make uninstall: an unchanged options.pptp goes too" "$(cd "$dest" && find . -type f)" ""
 
 finish

@@ -1257,6 +1257,60 @@ static void test_keepalive_answered(void)
 	expect_no_out(&c);
 }
 
+/* --idle-wait 0: however long the fake clock runs, with or without a call
+ * and after the server's own traffic, no Echo-Request ever goes. */
+static void test_keepalive_off(void)
+{
+	struct pptp_conn c;
+	struct pptp_conn_config cfg = test_cfg();
+	uint8_t m[PPTP_MSG_MAX];
+
+	cfg.idle_wait_ms = 0;
+	start(&c, &cfg);
+	uint64_t t = T0 + MS;
+	for (int hour = 0; hour < 48; hour++) {
+		t += 3600 * SEC;
+		CHECK_UINT(pptp_conn_next_timeout(&c), UINT64_MAX);
+		pptp_conn_tick(&c, t);
+		expect_no_out(&c);
+		expect_no_ev(&c);
+		if (hour == 3) {
+			/* The server's echo is answered; still none of ours. */
+			feed(&c, m, mk_echorq(m, 9), t);
+			expect_out(&c, m, PPTP_ECHORP);
+		}
+		if (hour == 5) {
+			uint16_t id;
+			up_call(&c, 0x4242, &id, t);
+		}
+	}
+	CHECK(!pptp_conn_is_closed(&c));
+}
+
+/* --max-echo-wait 0: the Echo-Request goes after idle_wait, and an answer
+ * that never comes does not end the connection (nor send another). */
+static void test_echo_wait_forever(void)
+{
+	struct pptp_conn c;
+	struct pptp_conn_config cfg = test_cfg();
+	uint8_t m[PPTP_MSG_MAX];
+	const uint64_t up = T0 + MS;
+
+	cfg.max_echo_wait_ms = 0;
+	start(&c, &cfg);
+	pptp_conn_tick(&c, up + IDLE_MS * MS);
+	expect_out(&c, m, PPTP_ECHORQ);
+	uint32_t id = get32(m + 12);
+	CHECK_UINT(pptp_conn_next_timeout(&c), UINT64_MAX);
+	pptp_conn_tick(&c, up + 1000000 * SEC);
+	expect_no_out(&c);
+	expect_no_ev(&c);
+	CHECK(!pptp_conn_is_closed(&c));
+	/* A late answer is still taken, and the keepalive starts again. */
+	feed(&c, m, mk_echorp(m, id, 1), up + 1000000 * SEC);
+	CHECK_UINT(pptp_conn_next_timeout(&c), up + 1000000 * SEC + IDLE_MS * MS);
+}
+
 static void test_server_echo(void)
 {
 	struct pptp_conn c;
@@ -1870,6 +1924,8 @@ const struct test_case ctrl_tests[] = {
 	{ "ocrp_refused", test_ocrp_refused },
 	{ "keepalive", test_keepalive },
 	{ "keepalive_answered", test_keepalive_answered },
+	{ "keepalive_off", test_keepalive_off },
+	{ "echo_wait_forever", test_echo_wait_forever },
 	{ "server_echo", test_server_echo },
 	{ "peer_stop", test_peer_stop },
 	{ "transport_closed", test_transport_closed },

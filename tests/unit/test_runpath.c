@@ -89,11 +89,31 @@ static void route_share_names_server_and_netns(void)
 	CHECK_INT(runpath_route_share(inet_addr("198.51.100.7"), 1, s, sizeof s), -ENAMETOOLONG);
 }
 
+/* --client-hostname: any bytes, so only their FNV-1a hash is in the name;
+ * given at all (even empty) it is a call manager of its own. */
+static void client_hostname_by_its_hash(void)
+{
+	struct pptp_options o;
+
+	pptp_options_defaults(&o);
+	o.have_client_hostname = true;
+	str_copy(o.client_hostname, "a/b c\\d", sizeof o.client_hostname);
+	CHECK_INT(name(&o), 0);
+	CHECK_STR(sock, PPTP_RUN_DIR "/192.0.2.1-h689dc5e0-n4026531840");
+	str_copy(o.client_hostname, "", sizeof o.client_hostname);
+	CHECK_INT(name(&o), 0);
+	CHECK_STR(sock, PPTP_RUN_DIR "/192.0.2.1-h811c9dc5-n4026531840");
+	o.nohostroute = true;
+	CHECK_INT(name(&o), 0);
+	CHECK_STR(sock, PPTP_RUN_DIR "/192.0.2.1-R-h811c9dc5-n4026531840");
+}
+
 const struct test_case runpath_tests[] = {
 	{ "defaults_name_only_the_server", defaults_name_only_the_server },
 	{ "connection_options_are_in_the_name", connection_options_are_in_the_name },
 	{ "gateway_options_are_not", gateway_options_are_not },
 	{ "too_long_is_refused", too_long_is_refused },
+	{ "client_hostname_by_its_hash", client_hostname_by_its_hash },
 	{ "route_share_names_server_and_netns", route_share_names_server_and_netns },
 	{ NULL, NULL },
 };
