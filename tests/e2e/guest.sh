@@ -24,18 +24,22 @@
 #   quiet    [9]          --loglevel 0, and stdout holds nothing but PPP frames
 #   kill     [10]         TERM/KILL each of the three processes
 #   exit     [11]         exit statuses: bad password, MPPE refused, server hangs up
+#   deb      [18]         (--deb PACKAGE only) the Debian package over pptp-linux and
+#                         network-manager-pptp: dpkg -i, a tunnel, dpkg --purge
 set -u
 
 SESSIONS="main launch netem sync peers nm openwrt quiet kill exit"
 SOAK=""
+DEB=""
 while [ $# -gt 1 ]; do
 	case $1 in
 	--sessions) SESSIONS=$2; shift 2 ;;
+	--deb) DEB=$2; shift 2 ;;
 	--soak) SOAK=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
-PPTP=${1:?usage: guest.sh [--sessions LIST] [--soak MINUTES] PPTP_BINARY}
+PPTP=${1:?usage: guest.sh [--sessions LIST] [--soak MINUTES] [--deb PACKAGE] PPTP_BINARY}
 PCOMM=$(basename "$PPTP" | cut -c1-15)	# its name in ps, and syslog's ident
 GWCOMM=pptpgw	# the gateway's process name
 CMCOMM=pptpcm	# the call manager's
@@ -692,6 +696,118 @@ s_exit() {
 		not_ok "11: the server ends the call: the tunnel did not come up"
 	fi
 	reset_cli
+}
+
+# [18] the Debian package (make deb) installed with dpkg where pptp-linux and
+# network-manager-pptp are: the classic goes, network-manager-pptp stays,
+# /usr/sbin/pptp is ours, an options.pptp the administrator changed is
+# kept; a tunnel with NetworkManager-pptp's command line through pppd's pty
+# option; then dpkg --purge leaves nothing of the package.  run.sh passes
+# /usr/sbin/pptp as the program under test.
+# dpkg reads every package's file list on each run, over 9p here at a few
+# hundred kB/s (about 40 s a run): the lists and the status file are copied
+# to memory once, the rest of its database is linked to where it lies.
+dpkg_db_to_memory() {
+	local db=/var/lib/dpkg orig=$TMP/dpkg-orig mem=$TMP/dpkg-db f
+	mkdir -p $orig $mem/info
+	mount --bind $db $orig
+	for f in "$orig"/*; do [ "${f##*/}" = info ] || cp -a "$f" $mem/; done
+	find $orig/info -maxdepth 1 -type f ! -name '*.list' -exec ln -s -t $mem/info {} +
+	cp -p $orig/info/*.list $mem/info/
+	mount --bind $mem $db
+}
+pkg_state() { dpkg-query -W -f '${db:Status-Abbrev}${Version}' "$1" 2>/dev/null; }
+s_deb() {
+	local d=$OUT/deb p st rc t0 v files left f ours
+	mkdir -p "$d"
+	if [ ! -f "$DEB" ]; then not_ok "18: the package to test exists (--deb '$DEB')"; return; fi
+	# dpkg looks for ldconfig and start-stop-daemon on PATH
+	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	for p in pptp-linux network-manager-pptp; do
+		st=$(pkg_state $p)
+		if [ "${st:0:2}" = ii ]; then ok "18: before: $p is installed and configured (${st:3})"; else
+			not_ok "18: before: $p is installed and configured (state '$st'; tests/deps.sh installs it)"; return; fi
+	done
+	# The administrator's change: pptp-linux's conffile, edited.
+	echo "# e2e: a line the administrator added" >> /etc/ppp/options.pptp
+	cp /etc/ppp/options.pptp "$d/options.pptp.admin"
+	# man-db's trigger rebuilds the whole manual index: minutes under
+	# emulation, and nothing this test looks at.
+	rm -f /var/lib/man-db/auto-update
+	t0=$(now_ms)
+	dpkg_db_to_memory
+	info "dpkg's file lists copied to memory in $(($(now_ms) - t0)) ms"
+	# The administrator's answer at dpkg's conffile question: keep mine
+	# (the default answer; apt users pass these through Dpkg::Options).
+	t0=$(now_ms)
+	dpkg --force-confdef --force-confold -i "$DEB" > "$d/dpkg-install.log" 2>&1
+	rc=$?
+	sed 's/^/#   dpkg: /' "$d/dpkg-install.log"
+	if [ $rc = 0 ]; then ok "18: dpkg -i $(basename "$DEB") over pptp-linux: exit status 0 (in $(($(now_ms) - t0)) ms)"; else
+		not_ok "18: dpkg -i $(basename "$DEB") over pptp-linux: exit status $rc"; return; fi
+	st=$(pkg_state pptp)
+	if [ "$st" = "ii 1.0.0-1" ]; then ok "18: pptp 1.0.0-1 is installed and configured"; else
+		not_ok "18: pptp 1.0.0-1 is installed and configured (state '$st')"; fi
+	st=$(pkg_state pptp-linux)
+	if [ "${st:0:2}" != ii ]; then ok "18: the classic pptp-linux is no longer installed (state '${st:-unknown}')"; else
+		not_ok "18: the classic pptp-linux is no longer installed (state '$st')"; fi
+	st=$(pkg_state network-manager-pptp)
+	if [ "${st:0:2}" = ii ]; then ok "18: network-manager-pptp stays installed and configured (${st:3})"; else
+		not_ok "18: network-manager-pptp stays installed and configured (state '$st')"; fi
+	left=$(dpkg --audit 2>&1)
+	if [ -z "$left" ]; then ok "18: dpkg --audit finds nothing broken"; else
+		not_ok "18: dpkg --audit finds nothing broken ($(echo "$left" | head -n 3 | tr '\n' ' '))"; fi
+	# apt-get check on the installed packages alone (not the archive's lists)
+	t0=$(now_ms)
+	mkdir -p $TMP/nolists/partial
+	if apt-get check -o Dir::State::Lists=$TMP/nolists -o Dir::Cache::pkgcache= \
+		-o Dir::Cache::srcpkgcache= > "$d/apt-check.log" 2>&1; then ok "18: apt-get check: every dependency is met (network-manager-pptp's on pptp-linux by the Provides)"; else
+		not_ok "18: apt-get check: every dependency is met ($(grep -m 2 -vE '^(Reading|Building)' "$d/apt-check.log" | tr '\n' ' '))"; fi
+	info "apt-get check took $(($(now_ms) - t0)) ms"
+	st=$(dpkg -S /usr/sbin/pptp 2>&1)
+	v=$(/usr/sbin/pptp --version 2>&1 | head -n 1)
+	if [ "$st" = "pptp: /usr/sbin/pptp" ] && [ "$v" = "pptp version 1.0.0" ]; then
+		ok "18: /usr/sbin/pptp belongs to pptp and is ours: --version says \"$v\""
+	else
+		not_ok "18: /usr/sbin/pptp belongs to pptp and is ours (dpkg -S: '$st'; --version: '$v')"
+	fi
+	ours=$d/options.pptp.package
+	dpkg-deb --fsys-tarfile "$DEB" | tar -xOf - ./etc/ppp/options.pptp > "$ours"
+	if cmp -s /etc/ppp/options.pptp "$d/options.pptp.admin" && cmp -s /etc/ppp/options.pptp.dpkg-dist "$ours"; then
+		ok "18: the administrator's options.pptp is kept, the package's beside it as options.pptp.dpkg-dist"
+	else
+		not_ok "18: the administrator's options.pptp is kept ($(cmp /etc/ppp/options.pptp "$d/options.pptp.admin" 2>&1); dpkg-dist: $(cmp /etc/ppp/options.pptp.dpkg-dist "$ours" 2>&1))"
+	fi
+	if dpkg-query -W -f '${Conffiles}' pptp | grep -q '^ /etc/ppp/options.pptp '; then ok "18: /etc/ppp/options.pptp is a conffile of pptp"; else
+		not_ok "18: /etc/ppp/options.pptp is a conffile of pptp (conffiles: $(dpkg-query -W -f '${Conffiles}' pptp | tr '\n' ' '))"; fi
+
+	# One tunnel: NetworkManager-pptp's command line, with the options
+	# file, as a peers file written by pptpsetup would have it.
+	simple_tunnel 18 "$d" "--nolaunchpppd --logstring nm-pptp-service-4242 --loglevel 2" \
+		"file /etc/ppp/options.pptp" "the installed /usr/sbin/pptp, NetworkManager's pty \"/usr/sbin/pptp $SRV --nolaunchpppd ...\""
+
+	# Purge: nothing the package installed is left.  network-manager-pptp
+	# still depends on pptp-linux, which only this package provides here:
+	# an administrator would go back to the classic (apt-get install
+	# pptp-linux) instead; the VM is thrown away.
+	files=$(dpkg -L pptp)
+	printf '%s\n' "$files" > "$d/files"
+	t0=$(now_ms)
+	dpkg --purge --force-depends pptp > "$d/dpkg-purge.log" 2>&1
+	rc=$?
+	info "dpkg --purge took $(($(now_ms) - t0)) ms"
+	sed 's/^/#   dpkg: /' "$d/dpkg-purge.log"
+	left=""
+	for f in $files /etc/ppp/options.pptp.dpkg-dist /etc/ppp/options.pptp.dpkg-old; do
+		[ -e "$f" ] && [ ! -d "$f" ] && left="$left $f"
+	done
+	[ -d /usr/share/doc/pptp ] && left="$left /usr/share/doc/pptp/"
+	st=$(pkg_state pptp)
+	if [ $rc = 0 ] && [ -z "$left" ] && [ "${st:0:1}" != i ] && [ "${st:1:1}" != c ]; then
+		ok "18: dpkg --purge pptp leaves none of its $(echo "$files" | grep -c .) paths' files, its conffile included (state '${st:-unknown}')"
+	else
+		not_ok "18: dpkg --purge pptp leaves nothing (exit status $rc, state '$st', left:${left:- nothing})"
+	fi
 }
 
 # [12] soak: a long-lived tunnel under a bad network, memory and fds sampled
