@@ -190,4 +190,4 @@ deb:
 	rm -rf $(DEB_DIR)/pptp-$(VERSION)
 	@ls -1 $(DEB_DIR)/*.deb
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -path build/deb -prune -o -name '*.d' -print 2>/dev/null)
