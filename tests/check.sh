@@ -103,7 +103,7 @@ parallel "status:tests/integration/status.sh" \
 stage valgrind tests/integration/valgrind.sh
 stage e2e tests/e2e/run.sh
 # The Debian package (tests/deb.sh): make deb, lintian, and one VM boot in
-# which it replaces pptp-linux, carries a tunnel and is purged; about 2.5
+# which it replaces pptp-linux, carries a tunnel and is purged; about 2
 # minutes.  It needs dpkg-buildpackage, debhelper and lintian, which
 # tests/deps.sh installs.
 if command -v dpkg-buildpackage > /dev/null && command -v dh > /dev/null && command -v lintian > /dev/null; then
