@@ -9,18 +9,16 @@
  *                                GRE back from the server for our call
  *   [6/6] teardown               Call-Clear-Request, Stop-Control-Connection
  *
- * One process, no call manager, no pppd: the control engine (pptp_ctrl.c)
- * runs over a nonblocking TCP socket in a small poll loop of its own, and
+ * One process, no call manager, no pppd: the control connection is the
+ * call manager's (ctrl_session.c) in a small poll loop of its own, and
  * the GRE probe uses the same raw socket set-up as the gateway.  Results go
  * to stdout; the log stays quiet unless --debug. */
 #include "diagnose.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -31,10 +29,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ctrl_session.h"
 #include "gre_engine.h"
 #include "lcp_probe.h"
 #include "pptp_ctrl.h"
 #include "pptp_gre.h"
+#include "proc.h"
 #include "sockutil.h"
 #include "util.h"
 
@@ -54,18 +54,12 @@
 /* Step 6 lets the engine's own timers (CDN, Stop reply) run out first. */
 #define DIAG_TEARDOWN_US ((uint64_t)(PPTP_CDN_TIMEOUT_MS + PPTP_STOPCCRP_TIMEOUT_MS + 1000) * 1000u)
 #define DIAG_WIDTH 78
-#define LCP_PROTO 0xC021
-#define LCP_CONFREQ_LEN 14
-
-static volatile sig_atomic_t g_interrupted;
-
-static void on_signal(int sig) { g_interrupted = sig; }
 
 /* What the GRE probe saw. */
 struct gre_probe {
 	uint16_t call_id;	/* ours: the server puts it in its GRE */
 	uint16_t peer_call_id;	/* the server's: we put it in ours */
-	uint8_t frame[LCP_CONFREQ_LEN];
+	uint8_t frame[LCP_PROBE_CONFREQ_LEN];
 	uint8_t lcp_id;
 	uint32_t tx_seq;	/* next sequence number: how many were sent */
 	int send_errno;		/* the last send failure */
@@ -79,15 +73,15 @@ struct diag {
 	const struct pptp_options *o;
 	bool split_lines;	/* print a step's start before waiting for its end */
 	char step[200];		/* the step line started but not yet finished */
-	char hostname[PPTP_STR_LEN + 1];
 	uint32_t addr;		/* network order */
 	char addr_str[INET_ADDRSTRLEN];
-	int tcp_fd, gre_fd;
-	bool started;		/* the engine runs on tcp_fd */
+	struct ctrl_session *sess;	/* TCP to addr and its control engine */
+	int tcp_err;		/* why the TCP connect failed (W_TCP_FAILED) */
+	uint64_t tcp_t0;	/* when the TCP connect started */
+	int gre_fd, sig_fd;
+	int signo;		/* the stop signal that interrupted us, 0: none */
 	int call;		/* engine call handle, -1 when none */
-	struct pptp_conn conn;
 	struct gre_probe probe;
-	sigset_t run_mask;	/* the mask to wait with (signals unblocked) */
 	/* The deepest failure among the addresses tried (steps 2 and 3). */
 	int fail_exit;
 	char fail_verdict[400];
@@ -126,70 +120,12 @@ static void step_end(struct diag *d, const char *fmt, ...)
 	d->step[0] = 0;
 }
 
-/* Print text wrapped to DIAG_WIDTH columns, indented by two.  Paragraphs
- * are separated by '\n'; one starting with "- " is a bullet with a hanging
- * indent.  Lines never break inside '...' so that a command stays whole. */
-static void print_wrapped(const char *text)
-{
-	const char *p = text;
-
-	while (*p) {
-		const char *end = strchr(p, '\n');
-		size_t plen = end ? (size_t)(end - p) : strlen(p);
-		bool bullet = plen >= 2 && p[0] == '-' && p[1] == ' ';
-		const char *first = bullet ? "  - " : "  ", *cont = bullet ? "    " : "  ";
-		size_t i = bullet ? 2 : 0, col = 0;
-
-		fputs(first, stdout);
-		col = strlen(first);
-		bool line_empty = true;
-		while (i < plen) {
-			while (i < plen && p[i] == ' ')
-				i++;
-			if (i >= plen)
-				break;
-			/* One word: up to a space outside quotes. */
-			size_t j = i;
-			bool quoted = false;
-			while (j < plen && (quoted || p[j] != ' ')) {
-				/* A quote opens at the start of a word and closes
-				 * before a non-letter: "server's" is no quote. */
-				if (p[j] == '\'' && !quoted && (j == i || p[j - 1] == '('))
-					quoted = true;
-				else if (p[j] == '\'' && quoted &&
-					 (j + 1 == plen || !isalnum((unsigned char)p[j + 1])))
-					quoted = false;
-				j++;
-			}
-			size_t w = j - i;
-			if (!line_empty && col + 1 + w > DIAG_WIDTH) {
-				printf("\n%s", cont);
-				col = strlen(cont);
-				line_empty = true;
-			}
-			if (!line_empty) {
-				putchar(' ');
-				col++;
-			}
-			fwrite(p + i, 1, w, stdout);
-			col += w;
-			line_empty = false;
-			i = j;
-		}
-		putchar('\n');
-		p += plen;
-		if (*p == '\n')
-			p++;
-	}
-	fflush(stdout);
-}
-
 static void verdict(const char *line, const char *heading, const char *advice)
 {
 	printf("verdict: %s\n", line);
 	if (advice && *advice) {
 		printf("%s\n", heading);
-		print_wrapped(advice);
+		print_wrapped(stdout, advice, DIAG_WIDTH);
 	}
 	fflush(stdout);
 }
@@ -221,11 +157,6 @@ static const char *after_prefix(const char *text)
 
 /* ---- step 1: the name ---- */
 
-static const char *gai_words(int r)
-{
-	return r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r);
-}
-
 static bool name_has_ipv6(const char *name)
 {
 	struct addrinfo hints = { .ai_family = AF_INET6, .ai_socktype = SOCK_STREAM };
@@ -243,7 +174,8 @@ static int step_resolve(struct diag *d, uint32_t *addrs, int max)
 {
 	const char *name = d->o->server;
 	struct in_addr lit;
-	char buf[DIAG_MAX_ADDRS * (INET_ADDRSTRLEN + 2)] = "";
+	char buf[DIAG_MAX_ADDRS * (INET_ADDRSTRLEN + 2)], why[256];
+	int r;
 
 	if (inet_pton(AF_INET, name, &lit) == 1) {
 		addrs[0] = lit.s_addr;
@@ -252,14 +184,12 @@ static int step_resolve(struct diag *d, uint32_t *addrs, int max)
 		return 1;
 	}
 	step_begin(d, "[1/6] resolving %s: ", name);
-	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
-	struct addrinfo *res = NULL;
-	int r = getaddrinfo(name, NULL, &hints, &res);
-	if (r) {
+	int n = resolve_ipv4(name, addrs, max, &r, why, sizeof why);
+	if (n < 0) {
 		char v[300], advice[1200];
 		bool v6 = (r == EAI_NONAME || r == EAI_NODATA || r == EAI_ADDRFAMILY) &&
 			  name_has_ipv6(name);
-		step_end(d, "%s", v6 ? "no IPv4 address (it has IPv6 addresses only)" : gai_words(r));
+		step_end(d, "%s", v6 ? "no IPv4 address (it has IPv6 addresses only)" : why);
 		if (v6) {
 			snprintf(v, sizeof v, "the name %s does not resolve to an IPv4 address", name);
 			snprintf(advice, sizeof advice, "%s has IPv6 addresses only, and PPTP is "
@@ -273,7 +203,7 @@ static int step_resolve(struct diag *d, uint32_t *addrs, int max)
 				 "of /etc/resolv.conf, try again, or give the server's IPv4 address "
 				 "instead of its name.");
 		} else {
-			snprintf(v, sizeof v, "the name %s does not resolve: %s", name, gai_words(r));
+			snprintf(v, sizeof v, "the name %s does not resolve: %s", name, why);
 			snprintf(advice, sizeof advice, "No IPv4 address is known for %s. Check "
 				 "the spelling ('getent ahostsv4 %s' repeats this test). A name that "
 				 "only exists inside the remote network cannot be used to reach it: "
@@ -282,35 +212,26 @@ static int step_resolve(struct diag *d, uint32_t *addrs, int max)
 		verdict(v, "what to do:", advice);
 		return -1;
 	}
-	int n = 0;
-	size_t len = 0;
-	for (struct addrinfo *ai = res; ai && n < max; ai = ai->ai_next) {
-		uint32_t a = ((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr;
-		bool dup = false;
-		for (int i = 0; i < n; i++)
-			dup |= addrs[i] == a;
-		if (dup)
-			continue;
-		addrs[n++] = a;
-		char as[INET_ADDRSTRLEN];
-		inet_ntop(AF_INET, &a, as, sizeof as);
-		int w = snprintf(buf + len, sizeof buf - len, "%s%s", len ? ", " : "", as);
-		if (w > 0 && (size_t)w < sizeof buf - len)
-			len += (size_t)w;
-	}
-	freeaddrinfo(res);
+	addr_list_str(addrs, n, buf, sizeof buf);
 	step_end(d, "%s", buf);
 	return n;
 }
 
 /* ---- the poll loop around the control engine ---- */
 
-enum wait_result { W_EVENT, W_GRE, W_TIMEOUT, W_INTERRUPTED, W_ERROR };
+enum wait_result {
+	W_EVENT,	/* an event of the engine */
+	W_GRE,		/* GRE for our call */
+	W_TCP_UP,	/* the TCP connect succeeded: the engine runs */
+	W_TCP_FAILED,	/* the TCP connect failed: d->tcp_err */
+	W_CLOSED,	/* the control connection is over, every event read */
+	W_TIMEOUT, W_INTERRUPTED, W_ERROR
+};
 
-static void tcp_flush(struct diag *d, uint64_t now)
+/* The engine the session runs (NULL before the TCP connection is up). */
+static struct pptp_conn *engine(struct diag *d)
 {
-	if (d->tcp_fd >= 0)
-		conn_socket_flush(&d->conn, d->tcp_fd, now);
+	return d->sess ? ctrl_session_conn(d->sess) : NULL;
 }
 
 
@@ -358,55 +279,60 @@ static bool gre_read(struct diag *d, uint64_t now)
 }
 
 /* Run the control connection (and watch the GRE socket when the probe is
- * on) until an engine event, a GRE packet for our call, the deadline, or
- * a signal. */
+ * on) until a session event, a GRE packet for our call, the end of the
+ * control connection (unless watching GRE), the deadline, or a signal. */
 static enum wait_result pump(struct diag *d, uint64_t deadline, bool watch_gre,
 			     struct pptp_event *ev)
 {
 	for (;;) {
 		uint64_t now = now_us();
-		tcp_flush(d, now);
-		if (pptp_conn_poll_event(&d->conn, ev))
-			return W_EVENT;
-		if (g_interrupted)
+		struct ctrl_event ce;
+		int sig;
+		if (d->sess)
+			ctrl_session_flush(d->sess, now);
+		if (d->sess && ctrl_session_event(d->sess, &ce)) {
+			d->tcp_err = ce.err;
+			*ev = ce.ev;
+			return ce.kind == CTRL_EV_TCP_UP ? W_TCP_UP
+			       : ce.kind == CTRL_EV_TCP_FAILED ? W_TCP_FAILED : W_EVENT;
+		}
+		if (d->signo)
 			return W_INTERRUPTED;
+		if (!watch_gre && (!d->sess || ctrl_session_done(d->sess)))
+			return W_CLOSED;
 		if (now >= deadline)
 			return W_TIMEOUT;
 
-		struct pollfd pfd[2];
-		nfds_t n = 0;
-		const uint8_t *pending;
+		struct pollfd pfd[3] = { { .fd = d->sig_fd, .events = POLLIN } };
+		nfds_t n = 1;
 		int tcp_at = -1, gre_at = -1;
-		if (d->tcp_fd >= 0 && !pptp_conn_is_closed(&d->conn)) {
+		if (d->sess && ctrl_session_fd(d->sess) >= 0) {
 			tcp_at = (int)n;
-			pfd[n++] = (struct pollfd){ .fd = d->tcp_fd, .events = (short)(POLLIN |
-				(pptp_conn_pending(&d->conn, &pending) ? POLLOUT : 0)) };
+			pfd[n++] = (struct pollfd){ .fd = ctrl_session_fd(d->sess),
+						    .events = ctrl_session_poll_events(d->sess) };
 		}
 		if (watch_gre && d->gre_fd >= 0) {
 			gre_at = (int)n;
 			pfd[n++] = (struct pollfd){ .fd = d->gre_fd, .events = POLLIN };
 		}
 		uint64_t until = deadline;
-		if (!pptp_conn_is_closed(&d->conn)) {
-			uint64_t t = pptp_conn_next_timeout(&d->conn);
-			if (t < until)
-				until = t;
-		}
-		uint64_t wait = until > now ? until - now : 0;
-		struct timespec ts = { .tv_sec = (time_t)(wait / 1000000u),
-				       .tv_nsec = (long)(wait % 1000000u) * 1000 };
-		if (ppoll(pfd, n, &ts, &d->run_mask) < 0) {
+		if (d->sess && ctrl_session_next_timeout(d->sess) < until)
+			until = ctrl_session_next_timeout(d->sess);
+		uint64_t wait_ms = until > now ? (until - now + 999) / 1000 : 0;
+		if (poll(pfd, n, wait_ms > INT32_MAX ? -1 : (int)wait_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			return W_ERROR;
 		}
 		now = now_us();
-		if (tcp_at >= 0 && (pfd[tcp_at].revents & (POLLIN | POLLHUP | POLLERR)))
-			conn_socket_read(&d->conn, d->tcp_fd, now);
+		while ((pfd[0].revents & POLLIN) && (sig = proc_signal_next(d->sig_fd)) != 0)
+			if (proc_sig_is_stop(sig) && !d->signo)
+				d->signo = sig;
+		if (tcp_at >= 0)
+			ctrl_session_service(d->sess, pfd[tcp_at].revents, now);
 		bool got_gre = gre_at >= 0 && (pfd[gre_at].revents & POLLIN) && gre_read(d, now);
-		if (!pptp_conn_is_closed(&d->conn))
-			pptp_conn_tick(&d->conn, now);
-		tcp_flush(d, now);
+		if (d->sess)
+			ctrl_session_tick(d->sess, now);
 		if (got_gre)
 			return W_GRE;
 	}
@@ -418,24 +344,36 @@ static void quiet_teardown(struct diag *d)
 {
 	struct pptp_event ev;
 
-	if (d->started && !pptp_conn_is_closed(&d->conn)) {
+	if (d->sess) {
 		uint64_t end = now_us() + DIAG_QUIET_TEARDOWN_US;
-		pptp_conn_stop(&d->conn, now_us());
-		while (!pptp_conn_is_closed(&d->conn)) {
-			enum wait_result w = pump(d, end, false, &ev);
-			if (w != W_EVENT && w != W_GRE)
-				break;
-		}
-		tcp_flush(d, now_us());
+		ctrl_session_stop(d->sess, now_us());
+		enum wait_result w;
+		do
+			w = pump(d, end, false, &ev);
+		while (w == W_EVENT || w == W_TCP_UP || w == W_TCP_FAILED);
+		ctrl_session_close(d->sess);
+		d->sess = NULL;
 	}
-	d->started = false;
 	d->call = -1;
-	if (d->tcp_fd >= 0)
-		close(d->tcp_fd);
-	d->tcp_fd = -1;
 	if (d->gre_fd >= 0)
 		close(d->gre_fd);
 	d->gre_fd = -1;
+}
+
+/* End what is open and say why, with what to do: the exit status rc. */
+static int give_up(struct diag *d, int rc, const char *advice, const char *fmt, ...)
+	PPTP_PRINTF(4, 5);
+static int give_up(struct diag *d, int rc, const char *advice, const char *fmt, ...)
+{
+	char line[400];
+	va_list ap;
+
+	quiet_teardown(d);
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	verdict(line, "what to do:", advice);
+	return rc;
 }
 
 static int interrupted(struct diag *d)
@@ -444,7 +382,7 @@ static int interrupted(struct diag *d)
 		step_end(d, "interrupted");
 	quiet_teardown(d);
 	printf("verdict: interrupted (signal %s) before the diagnosis was complete\n",
-	       sigabbrev_np(g_interrupted) ? sigabbrev_np(g_interrupted) : "?");
+	       sigabbrev_np(d->signo) ? sigabbrev_np(d->signo) : "?");
 	return PPTP_EXIT_FAILURE;
 }
 
@@ -462,109 +400,53 @@ static int local_failure(struct diag *d, const char *what)
 
 /* ---- step 2: TCP to port 1723 ---- */
 
-/* Returns 0 when connected, a positive errno when the server cannot be
- * reached (or the deadline passed: ETIMEDOUT), -1 for a local failure
- * (err says why). */
-static int tcp_connect(struct diag *d, uint64_t deadline, char *err, size_t errlen)
+/* Step 2 for d->addr.  0: connected; PPTP_EXIT_CONNECT with the failure
+ * noted (note_failure); for local problems and signals, the exit status
+ * negated. */
+static int step_tcp(struct diag *d, int idx, int count)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(PPTP_PORT),
-				  .sin_addr.s_addr = d->addr };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	const struct pptp_options *o = d->o;
+	char err[300], v[400], advice[1200];
+	struct pptp_event ev;
+	enum wait_result w;
 
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot create a TCP socket: %s", strerror(errno));
-		return -1;
-	}
-	int one = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (sock_bind_mark(fd, d->o, err, errlen) < 0) {
-		close(fd);
-		return -1;
-	}
-	d->tcp_fd = fd;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
+	inet_ntop(AF_INET, &d->addr, d->addr_str, sizeof d->addr_str);
+	if (count > 1)
+		printf("      address %d of %d: %s\n", idx + 1, count, d->addr_str);
+	step_begin(d, "[2/6] TCP to %s port %d: ", d->addr_str, PPTP_PORT);
+	d->tcp_t0 = now_us();
+	d->sess = ctrl_session_open(o, d->addr, d->tcp_t0, o->debug ? log_engine : NULL, err,
+				    sizeof err);
+	if (!d->sess)
+		return -local_failure(d, err);
+	do
+		w = pump(d, UINT64_MAX, false, &ev);
+	while (w == W_EVENT);
+	if (w == W_INTERRUPTED)
+		return -interrupted(d);
+	if (w == W_TCP_UP) {
+		step_end(d, "connected in %lu ms", ms_since(d->tcp_t0, now_us()));
 		return 0;
-	if (errno != EINPROGRESS)
-		return errno;
-	for (;;) {
-		uint64_t now = now_us();
-		if (g_interrupted)
-			return EINTR;
-		if (now >= deadline)
-			return ETIMEDOUT;
-		uint64_t wait = deadline - now;
-		struct timespec ts = { .tv_sec = (time_t)(wait / 1000000u),
-				       .tv_nsec = (long)(wait % 1000000u) * 1000 };
-		struct pollfd p = { .fd = fd, .events = POLLOUT };
-		int r = ppoll(&p, 1, &ts, &d->run_mask);
-		if (r < 0 && errno != EINTR) {
-			snprintf(err, errlen, "poll: %s", strerror(errno));
-			return -1;
-		}
-		if (r > 0) {
-			int e = 0;
-			socklen_t len = sizeof e;
-			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
-				e = errno;
-			return e;
-		}
 	}
-}
-
-static void connect_advice(int err, const char *a, unsigned timeout_s, char *out, size_t cap)
-{
-	switch (err) {
-	case ECONNREFUSED:
-		snprintf(out, cap, "%s answered, but nothing there accepts connections on TCP "
-			 "port 1723. Either the PPTP service is not running on the server (Routing "
-			 "and Remote Access on Windows, pptpd on Linux, the VPN server setting of "
-			 "a router), or %s is not the VPN server's address, or the server sits "
-			 "behind a NAT router that does not forward TCP port 1723 (and GRE) to it.",
-			 a, a);
-		break;
-	case ETIMEDOUT:
-		snprintf(out, cap, "Nothing came back from %s within %u s, not even a refusal. "
-			 "The server may be down, or a firewall silently drops TCP port 1723: on "
-			 "this machine (see 'nft list ruleset' or 'iptables -S OUTPUT'), on a "
-			 "router on the way, or in front of the server. Trying from another "
-			 "network tells which side it is; 'nc -vz %s 1723' repeats this test. A "
-			 "slow link may need a longer --connect-timeout.", a, timeout_s, a);
-		break;
-	case ENETUNREACH:
-		snprintf(out, cap, "This machine has no route to %s. Check that it is online "
-			 "and has a default route: 'ip route get %s' shows the route it would "
-			 "use. If a VPN is already up, its routes may be hiding the way to the "
-			 "server.", a, a);
-		break;
-	case EHOSTUNREACH:
-		snprintf(out, cap, "Either %s is on a network this machine reaches directly "
-			 "and no machine answers there with that address, or a router on the way "
-			 "reported it unreachable. Check the address; 'ip route get %s' shows the "
-			 "way out.", a, a);
-		break;
-	case EACCES:
-	case EPERM:
-		snprintf(out, cap, "A firewall rule on this machine rejects connections to TCP "
-			 "port 1723 of %s. List the rules with 'nft list ruleset' or 'iptables -S "
-			 "OUTPUT' and allow it.", a);
-		break;
-	default:
-		snprintf(out, cap, "The connection to %s failed: %s. Check this machine's "
-			 "network connection and the address.", a, strerror(err));
+	if (w != W_TCP_FAILED)
+		return -local_failure(d, "poll failed");
+	int r = d->tcp_err;
+	if (r == ETIMEDOUT) {
+		step_end(d, "no answer within %u s", o->connect_timeout_s);
+	} else {
+		connect_error_short(r, err, sizeof err);
+		step_end(d, "%s", err);
 	}
-}
-
-static const char *connect_short(int err)
-{
-	switch (err) {
-	case ECONNREFUSED: return "refused";
-	case ETIMEDOUT: return "no answer";
-	case ENETUNREACH: return "network unreachable";
-	case EHOSTUNREACH: return "host unreachable";
-	case EACCES:
-	case EPERM: return "blocked by a local firewall rule";
-	default: return strerror(err);
+	ctrl_session_close(d->sess);
+	d->sess = NULL;
+	if (!connect_error_is_reachability(r)) {
+		snprintf(v, sizeof v, "cannot connect to %s: %s", d->addr_str, strerror(r));
+		return -local_failure(d, v);
 	}
+	connect_error_words(r, d->addr_str, (int)o->connect_timeout_s, v, sizeof v);
+	connect_error_advice(r, d->addr_str, o->connect_timeout_s, advice, sizeof advice);
+	note_failure(d, PPTP_EXIT_CONNECT, v, advice);
+	return PPTP_EXIT_CONNECT;
 }
 
 /* ---- step 3: the control connection ---- */
@@ -603,79 +485,34 @@ static void print_server_details(const struct pptp_sccrp *s)
 	       s->version & 0xffu, s->version != PPTP_PROTO_VERSION ? " (we speak 1.0)" : "");
 }
 
-/* Steps 2 and 3 for d->addr.  0: the control connection is up; otherwise
- * the failure was noted (note_failure) or, for local problems and signals,
- * the exit status is returned negated. */
-static int try_address(struct diag *d, int idx, int count)
+/* Step 3 on the TCP connection step 2 made: 0 when the server accepted
+ * the control connection; else as step_tcp. */
+static int step_ctrl(struct diag *d)
 {
 	const struct pptp_options *o = d->o;
-	char err[300], v[400], advice[1200];
-	uint64_t t0 = now_us();
-	uint64_t deadline = t0 + (uint64_t)o->connect_timeout_s * 1000000u;
-
-	inet_ntop(AF_INET, &d->addr, d->addr_str, sizeof d->addr_str);
-	if (count > 1)
-		printf("      address %d of %d: %s\n", idx + 1, count, d->addr_str);
-	step_begin(d, "[2/6] TCP to %s port %d: ", d->addr_str, PPTP_PORT);
-	int r = tcp_connect(d, deadline, err, sizeof err);
-	if (r == EINTR && g_interrupted)
-		return -interrupted(d);
-	if (r < 0)
-		return -local_failure(d, err);
-	if (r > 0) {
-		if (r == ETIMEDOUT)
-			step_end(d, "no answer within %u s", o->connect_timeout_s);
-		else
-			step_end(d, "%s", connect_short(r));
-		close(d->tcp_fd);
-		d->tcp_fd = -1;
-		if (!connect_error_is_reachability(r) && r != ETIMEDOUT) {
-			snprintf(v, sizeof v, "cannot connect to %s: %s", d->addr_str, strerror(r));
-			return -local_failure(d, v);
-		}
-		connect_error_words(r, d->addr_str, (int)o->connect_timeout_s, v, sizeof v);
-		connect_advice(r, d->addr_str, o->connect_timeout_s, advice, sizeof advice);
-		note_failure(d, PPTP_EXIT_CONNECT, v, advice);
-		return PPTP_EXIT_CONNECT;
-	}
+	char v[400], advice[1200];
 	uint64_t t1 = now_us();
-	step_end(d, "connected in %lu ms", ms_since(t0, t1));
+	/* The engine's own SCCRP timer fires first; this deadline is a net. */
+	uint64_t deadline = d->tcp_t0 + (uint64_t)o->connect_timeout_s * 1000000u + 2000000u;
+	struct pptp_event ev = { .type = PPTP_EV_CONN_DOWN };
 
 	step_begin(d, "[3/6] control connection: ");
-	uint64_t left_ms = deadline > t1 ? (deadline - t1) / 1000u : 0;
-	struct pptp_conn_config cfg = {
-		.hostname = d->hostname,
-		.vendor = "pptp " PPTP_RELEASE,
-		.firmware = 0x0100,
-		.idle_wait_ms = o->idle_wait_s * 1000u,
-		.max_echo_wait_ms = o->max_echo_wait_s * 1000u,
-		/* What the TCP connect left of --connect-timeout (1 s at least). */
-		.sccrp_timeout_ms = left_ms > 1000u ? (uint32_t)left_ms : 1000u,
-		.first_call_id = (uint16_t)(1 + (getpid() ^ (uint32_t)t1) % 0xfffe),
-		.quirk = o->quirk,
-		.log = o->debug ? log_engine : NULL,
-	};
-	pptp_conn_init(&d->conn, &cfg, t1);
-	d->started = true;
-	struct pptp_event ev;
 	for (;;) {
-		enum wait_result w = pump(d, deadline + 2000000u, false, &ev);
+		enum wait_result w = pump(d, deadline, false, &ev);
 		if (w == W_INTERRUPTED)
 			return -interrupted(d);
-		if (w == W_ERROR)
-			return -local_failure(d, "poll failed");
 		if (w == W_TIMEOUT) {
-			/* The engine's own SCCRP timer fires first; this is a net. */
-			pptp_conn_transport_closed(&d->conn, ETIMEDOUT, now_us());
-			continue;
+			ev = (struct pptp_event){ .type = PPTP_EV_CONN_DOWN,
+						  .reason = PPTP_DOWN_NO_REPLY };
+			break;
 		}
 		if (w != W_EVENT)
-			continue;
+			return -local_failure(d, "poll failed");
 		if (ev.type == PPTP_EV_CONN_UP) {
+			const struct pptp_sccrp *si = pptp_conn_server_info(engine(d));
 			step_end(d, "accepted in %lu ms (result code %u: %s)",
-				 ms_since(t1, now_us()), d->conn.server.result,
-				 pptp_sccrp_result_str(d->conn.server.result));
-			print_server_details(&d->conn.server);
+				 ms_since(t1, now_us()), si->result, pptp_sccrp_result_str(si->result));
+			print_server_details(si);
 			return 0;
 		}
 		if (ev.type == PPTP_EV_CONN_DOWN)
@@ -684,7 +521,7 @@ static int try_address(struct diag *d, int idx, int count)
 	/* Refused, silent, closed, or not PPTP at all. */
 	if (ev.reason == PPTP_DOWN_REFUSED) {
 		step_end(d, "refused: %s (result code %u)", after_prefix(ev.text), ev.result);
-		print_server_details(&d->conn.server);
+		print_server_details(pptp_conn_server_info(engine(d)));
 		snprintf(v, sizeof v, "%s refused the control connection: %s", d->addr_str,
 			 after_prefix(ev.text));
 		str_copy(advice, ctrl_result_advice(ev.result), sizeof advice);
@@ -714,12 +551,69 @@ static int try_address(struct diag *d, int idx, int count)
 
 /* ---- step 4: the call ---- */
 
+static const char *call_result_advice(unsigned result)
+{
+	switch (result) {
+	case PPTP_OCRP_BUSY:
+	case PPTP_OCRP_NO_CARRIER:
+	case PPTP_OCRP_NO_DIAL_TONE:
+		return "The server has no free line for the call: all its ports or its address "
+		       "pool are in use, or it limits calls per user. Try again later, or ask its "
+		       "administrator to raise the limit.";
+	case PPTP_OCRP_NOT_ACCEPTED:
+		return "The server will not take calls from us: a policy on the server refuses "
+		       "this client. Its administrator can say why.";
+	case PPTP_OCRP_TIMEOUT:
+		return "The server gave up placing the call: it is overloaded, or the device "
+		       "behind it (a modem in PPTP mode) did not answer. Some of those need the "
+		       "right --phone number.";
+	default:
+		return "The server declined the call without a specific reason; its log says "
+		       "why. Some servers (modems in PPTP mode) need a --phone number.";
+	}
+}
+
+/* No Outgoing-Call-Reply within --connect-timeout. */
+static int call_no_reply(struct diag *d)
+{
+	unsigned secs = d->o->connect_timeout_s;
+
+	step_end(d, "no Outgoing-Call-Reply within %u s", secs);
+	return give_up(d, PPTP_EXIT_CALL_REFUSED, "The control connection works, but the server "
+		       "never answered the Outgoing-Call-Request. It may be overloaded or stuck; "
+		       "its log says why. A longer --connect-timeout gives a slow server more "
+		       "time.", "the server did not answer our call within %u s", secs);
+}
+
+/* The call ended before it came up (ev: its CALL_DOWN). */
+static int call_failed(struct diag *d, const struct pptp_event *ev)
+{
+	char v[400], advice[1200];
+
+	d->call = -1;
+	if (ev->reason == PPTP_CALL_REFUSED) {
+		step_end(d, "refused: %s (result code %u)", after_prefix(ev->text), ev->result);
+		snprintf(v, sizeof v, "%s refused the call: %s", d->addr_str,
+			 after_prefix(ev->text));
+		snprintf(advice, sizeof advice, "The network path and the control connection "
+			 "work: the server itself declined the call.\n%s",
+			 call_result_advice(ev->result));
+	} else {
+		step_end(d, "%s", ev->text);
+		snprintf(v, sizeof v, "the call did not come up: %s", ev->text);
+		snprintf(advice, sizeof advice, "The control connection works, but the server "
+			 "did not place the call. Its log says why.");
+	}
+	return give_up(d, ev->reason == PPTP_CALL_DISCONNECTED ? PPTP_EXIT_SERVER_ENDED
+			      : PPTP_EXIT_CALL_REFUSED, advice, "%s", v);
+}
+
 static int step_call(struct diag *d)
 {
 	const struct pptp_options *o = d->o;
 	struct pptp_call_params p = { .window = GRE_RECV_WINDOW,
 				      .framing = o->sync ? PPTP_FRAME_SYNC : PPTP_FRAME_ASYNC };
-	char err[300], v[400], advice[1200];
+	char err[300];
 	struct pptp_event ev;
 
 	/* The GRE socket exists before the call does: the server's first GRE
@@ -731,31 +625,21 @@ static int step_call(struct diag *d)
 	str_copy(p.phone, o->phone, sizeof p.phone);
 	uint64_t t0 = now_us();
 	step_begin(d, "[4/6] outgoing call: ");
-	d->call = pptp_conn_call_open(&d->conn, &p, t0);
-	if (d->call < 0)
+	d->call = pptp_conn_call_open(engine(d), &p, t0);
+	const struct pptp_call *call = pptp_conn_call(engine(d), d->call);
+	/* A connection that the OCRQ itself ended says why in its CONN_DOWN. */
+	if (!call && !pptp_conn_is_closed(engine(d)))
 		return local_failure(d, "the control engine could not open a call");
-	d->probe.call_id = pptp_conn_call(&d->conn, d->call)->call_id;
+	d->probe.call_id = call ? call->call_id : 0;
 	uint64_t deadline = t0 + (uint64_t)o->connect_timeout_s * 1000000u;
 	for (;;) {
 		enum wait_result w = pump(d, deadline, false, &ev);
 		if (w == W_INTERRUPTED)
 			return interrupted(d);
-		if (w == W_ERROR)
-			return local_failure(d, "poll failed");
-		if (w == W_TIMEOUT) {
-			step_end(d, "no Outgoing-Call-Reply within %u s", o->connect_timeout_s);
-			quiet_teardown(d);
-			snprintf(v, sizeof v, "the server did not answer our call within %u s",
-				 o->connect_timeout_s);
-			snprintf(advice, sizeof advice, "The control connection works, but the "
-				 "server never answered the Outgoing-Call-Request. It may be "
-				 "overloaded or stuck; its log says why. A longer --connect-timeout "
-				 "gives a slow server more time.");
-			verdict(v, "what to do:", advice);
-			return PPTP_EXIT_CALL_REFUSED;
-		}
+		if (w == W_TIMEOUT)
+			return call_no_reply(d);
 		if (w != W_EVENT)
-			continue;
+			return local_failure(d, "poll failed");
 		if (ev.type == PPTP_EV_CALL_UP && ev.call == d->call) {
 			d->probe.peer_call_id = ev.peer_call_id;
 			step_end(d, "connected in %lu ms (result code %u: %s)",
@@ -764,82 +648,26 @@ static int step_call(struct diag *d)
 			       "%u\n", ev.call_id, ev.peer_call_id, ev.peer_window);
 			return PPTP_EXIT_OK;
 		}
+		/* The engine gives up after --connect-timeout too. */
 		if (ev.type == PPTP_EV_CALL_DOWN && ev.call == d->call)
-			break;
+			return ev.reason == PPTP_CALL_NO_REPLY ? call_no_reply(d)
+							       : call_failed(d, &ev);
 		if (ev.type == PPTP_EV_CONN_DOWN) {
 			step_end(d, "%s", ev.text);
-			quiet_teardown(d);
-			snprintf(v, sizeof v, "the server ended the control connection while we "
-				 "placed the call: %s", ev.text);
-			verdict(v, "what to do:", "The server accepted the control connection and "
-				"then dropped it when asked for a call. Its log says why.");
-			return PPTP_EXIT_SERVER_ENDED;
+			return give_up(d, PPTP_EXIT_SERVER_ENDED, "The server accepted the control "
+				       "connection and then dropped it when asked for a call. Its "
+				       "log says why.", "the server ended the control connection "
+				       "while we placed the call: %s", ev.text);
 		}
 	}
-	d->call = -1;
-	if (ev.reason == PPTP_CALL_REFUSED) {
-		step_end(d, "refused: %s (result code %u)", after_prefix(ev.text), ev.result);
-		snprintf(v, sizeof v, "%s refused the call: %s", d->addr_str, after_prefix(ev.text));
-		const char *why;
-		switch (ev.result) {
-		case PPTP_OCRP_BUSY:
-		case PPTP_OCRP_NO_CARRIER:
-		case PPTP_OCRP_NO_DIAL_TONE:
-			why = "The server has no free line for the call: all its ports or its "
-			      "address pool are in use, or it limits calls per user. Try again "
-			      "later, or ask its administrator to raise the limit.";
-			break;
-		case PPTP_OCRP_NOT_ACCEPTED:
-			why = "The server will not take calls from us: a policy on the server "
-			      "refuses this client. Its administrator can say why.";
-			break;
-		case PPTP_OCRP_TIMEOUT:
-			why = "The server gave up placing the call: it is overloaded, or the "
-			      "device behind it (a modem in PPTP mode) did not answer. Some of "
-			      "those need the right --phone number.";
-			break;
-		default:
-			why = "The server declined the call without a specific reason; its log "
-			      "says why. Some servers (modems in PPTP mode) need a --phone "
-			      "number.";
-		}
-		snprintf(advice, sizeof advice, "The network path and the control connection "
-			 "work: the server itself declined the call.\n%s", why);
-	} else {
-		step_end(d, "%s", ev.text);
-		snprintf(v, sizeof v, "the call did not come up: %s", ev.text);
-		snprintf(advice, sizeof advice, "The control connection works, but the server "
-			 "did not place the call. Its log says why.");
-	}
-	quiet_teardown(d);
-	verdict(v, "what to do:", advice);
-	return ev.reason == PPTP_CALL_DISCONNECTED ? PPTP_EXIT_SERVER_ENDED
-						   : PPTP_EXIT_CALL_REFUSED;
 }
 
 /* ---- step 5: GRE both ways ---- */
 
-/* An LCP Configure-Request as a PPP peer opens with (RFC 1661): address
- * and control FF 03, protocol C021, code 1, identifier, length 10, and one
- * option, the magic number.  Any PPP implementation parses it, and its
- * answer would carry our identifier. */
-static void lcp_confreq(uint8_t f[LCP_CONFREQ_LEN], uint8_t id, uint32_t magic)
-{
-	f[0] = 0xff;
-	f[1] = 0x03;
-	put16(f + 2, LCP_PROTO);
-	f[4] = 1;
-	f[5] = id;
-	put16(f + 6, 10);
-	f[8] = 5;	/* magic number */
-	f[9] = 6;
-	put32(f + 10, magic);
-}
-
 static void gre_send_probe(struct diag *d, uint64_t now)
 {
 	struct gre_probe *pr = &d->probe;
-	uint8_t pkt[GRE_HDR_MAX + LCP_CONFREQ_LEN];
+	uint8_t pkt[GRE_HDR_MAX + LCP_PROBE_CONFREQ_LEN];
 	uint32_t seq = pr->tx_seq;
 	size_t h = gre_encode_hdr(pkt, sizeof pkt, pr->peer_call_id, sizeof pr->frame, &seq, NULL);
 
@@ -875,14 +703,13 @@ static int step_gre(struct diag *d)
 	struct gre_probe *pr = &d->probe;
 	struct pptp_event ev;
 	uint32_t magic = 0;
-	char v[400];
 
 	if (getrandom(&magic, sizeof magic, GRND_NONBLOCK) != (ssize_t)sizeof magic)
 		magic = (uint32_t)now_us() ^ ((uint32_t)getpid() << 16);
 	if (!magic)
 		magic = 0x50505450u;	/* a magic number must not be zero */
 	pr->lcp_id = (uint8_t)(1 + (magic >> 24) % 255);
-	lcp_confreq(pr->frame, pr->lcp_id, magic);
+	lcp_probe_confreq(pr->frame, pr->lcp_id, magic);
 
 	step_begin(d, "[5/6] GRE both ways: ");
 	uint64_t t0 = now_us(), deadline = t0 + DIAG_GRE_WAIT_US, next_send = t0;
@@ -912,41 +739,35 @@ static int step_gre(struct diag *d)
 		if (ev.type == PPTP_EV_CALL_DOWN && ev.call == d->call) {
 			d->call = -1;
 			step_end(d, "%s", ev.text);
-			quiet_teardown(d);
-			snprintf(v, sizeof v, "%s hung up the call as soon as it was up: %s",
-				 d->addr_str, after_prefix(ev.text));
-			verdict(v, "what to do:", "The server accepted the call and then ended "
-				"it. Usually its PPP daemon (pppd) failed to start for the call: "
-				"a mistake in its options, no free address in its pool. The server's "
-				"log says which.");
-			return PPTP_EXIT_SERVER_ENDED;
+			return give_up(d, PPTP_EXIT_SERVER_ENDED, "The server accepted the call "
+				       "and then ended it. Usually its PPP daemon (pppd) failed to "
+				       "start for the call: a mistake in its options, no free address "
+				       "in its pool. The server's log says which.",
+				       "%s hung up the call as soon as it was up: %s", d->addr_str,
+				       after_prefix(ev.text));
 		}
 		if (ev.type == PPTP_EV_CONN_DOWN) {
 			step_end(d, "%s", ev.text);
-			quiet_teardown(d);
-			snprintf(v, sizeof v, "the server ended the control connection during the "
-				 "GRE test: %s", ev.text);
-			verdict(v, "what to do:", "The server dropped the control connection "
-				"right after the call came up; its log says why.");
-			return PPTP_EXIT_SERVER_ENDED;
+			return give_up(d, PPTP_EXIT_SERVER_ENDED, "The server dropped the control "
+				       "connection right after the call came up; its log says why.",
+				       "the server ended the control connection during the GRE "
+				       "test: %s", ev.text);
 		}
 	}
 	if (!pr->tx_seq) {
 		step_end(d, "cannot send GRE: %s", strerror(pr->send_errno));
-		quiet_teardown(d);
-		if (pr->send_errno == EPERM || pr->send_errno == EACCES) {
-			verdict("GRE (IP protocol 47) is not getting through: a firewall rule on "
-				"this machine refuses to send it", "what to do:",
-				"The system refused to send our GRE packet, which is what a local "
-				"firewall rule against protocol 47 does. List the rules with 'nft "
-				"list ruleset' or 'iptables -S OUTPUT' and allow GRE out, e.g. "
-				"'iptables -I OUTPUT -p gre -j ACCEPT'.");
-			return PPTP_EXIT_GRE_BLOCKED;
-		}
+		if (pr->send_errno == EPERM || pr->send_errno == EACCES)
+			return give_up(d, PPTP_EXIT_GRE_BLOCKED, "The system refused to send our "
+				       "GRE packet, which is what a local firewall rule against "
+				       "protocol 47 does. List the rules with 'nft list ruleset' or "
+				       "'iptables -S OUTPUT' and allow GRE out, e.g. 'iptables -I "
+				       "OUTPUT -p gre -j ACCEPT'.", "GRE (IP protocol 47) is not "
+				       "getting through: a firewall rule on this machine refuses to "
+				       "send it");
 		char what[200];
 		snprintf(what, sizeof what, "sending GRE failed: %s", strerror(pr->send_errno));
-		verdict("a problem on this machine stopped the diagnosis", "what to do:", what);
-		return PPTP_EXIT_FAILURE;
+		return give_up(d, PPTP_EXIT_FAILURE, what, "a problem on this machine stopped the "
+			       "diagnosis");
 	}
 	char sent[80] = "sent an LCP Configure-Request";
 	if (pr->tx_seq > 1)
@@ -954,10 +775,9 @@ static int step_gre(struct diag *d)
 	if (!pr->rx) {
 		step_end(d, "%s; no GRE came back within %llu s", sent,
 			 (unsigned long long)(DIAG_GRE_WAIT_US / 1000000u));
-		quiet_teardown(d);
-		verdict("GRE (IP protocol 47) is not getting through: a firewall or NAT between "
-			"you and the server is blocking it", "what to do:", gre_blocked_advice);
-		return PPTP_EXIT_GRE_BLOCKED;
+		return give_up(d, PPTP_EXIT_GRE_BLOCKED, gre_blocked_advice, "GRE (IP protocol 47) "
+			       "is not getting through: a firewall or NAT between you and the "
+			       "server is blocking it");
 	}
 	step_end(d, "%s, got GRE back in %lu ms: %s", sent,
 		 ms_since(pr->first_sent_us, pr->first_rx_us), pr->first_what);
@@ -982,17 +802,11 @@ static void step_teardown(struct diag *d)
 	/* Stopping clears the call first (Call-Clear-Request, then Stop-
 	 * Control-Connection-Request), and knows that a server may simply
 	 * hang up once its last call is gone. */
-	pptp_conn_stop(&d->conn, t0);
+	ctrl_session_stop(d->sess, t0);
 	for (;;) {
-		enum wait_result w = W_EVENT;
-		if (!pptp_conn_is_closed(&d->conn))
-			w = pump(d, deadline, false, &ev);
-		else if (!pptp_conn_poll_event(&d->conn, &ev))
-			break;	/* closed, and every event read */
-		if (w == W_INTERRUPTED || w == W_ERROR || w == W_TIMEOUT)
+		/* Until closed and every event read, or time or a signal ends it. */
+		if (pump(d, deadline, false, &ev) != W_EVENT)
 			break;
-		if (w != W_EVENT)
-			continue;
 		if (ev.type == PPTP_EV_CALL_DOWN && ev.call == d->call) {
 			str_copy(call_text, ev.text, sizeof call_text);
 			d->call = -1;
@@ -1002,7 +816,7 @@ static void step_teardown(struct diag *d)
 	}
 	uint64_t t1 = now_us();
 	if (!conn_text[0])
-		str_copy(conn_text, g_interrupted ? "interrupted" : "the control connection did "
+		str_copy(conn_text, d->signo ? "interrupted" : "the control connection did "
 			 "not end in time: closed it", sizeof conn_text);
 	step_end(d, "%s%s%s, in %lu ms", call_text, call_text[0] ? "; " : "", conn_text,
 		 ms_since(t0, t1));
@@ -1022,14 +836,12 @@ int diagnose_run(const struct pptp_options *o)
 		return PPTP_EXIT_FAILURE;
 	}
 	d->o = o;
-	d->tcp_fd = d->gre_fd = -1;
+	d->gre_fd = d->sig_fd = -1;
 	d->call = -1;
 	/* A person watching sees each step start; with --debug the log lines
 	 * would break such half lines, so they are printed whole. */
 	d->split_lines = isatty(STDOUT_FILENO) && !o->debug;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (gethostname(d->hostname, sizeof d->hostname - 1) < 0)
-		str_copy(d->hostname, "local", sizeof d->hostname);
 
 	/* The GRE test needs a raw socket: say so before doing anything. */
 	int probe = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_GRE);
@@ -1051,28 +863,20 @@ int diagnose_run(const struct pptp_options *o)
 		free(d);
 		return PPTP_EXIT_RESOLVE;
 	}
-	/* Signals: a Ctrl-C still tears down what exists on the server.  They
-	 * stay blocked outside ppoll so none is lost between check and wait. */
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	sigset_t block;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &d->run_mask);
-	sigdelset(&d->run_mask, SIGINT);
-	sigdelset(&d->run_mask, SIGTERM);
-	sigdelset(&d->run_mask, SIGHUP);
+	/* Signals: a Ctrl-C still tears down what exists on the server. */
+	d->sig_fd = proc_signals_open(PROC_SIG_STOP);
+	if (d->sig_fd < 0) {
+		fprintf(stderr, "pptp: signalfd: %s\n", strerror(-d->sig_fd));
+		free(d);
+		return PPTP_EXIT_FAILURE;
+	}
 
 	int up = -1;
 	for (int i = 0; i < n && up < 0; i++) {
 		d->addr = addrs[i];
-		int r = try_address(d, i, n);
+		int r = step_tcp(d, i, n);
+		if (r == 0)
+			r = step_ctrl(d);
 		if (r < 0) {
 			rc = -r;
 			goto out;
@@ -1101,6 +905,7 @@ int diagnose_run(const struct pptp_options *o)
 	rc = PPTP_EXIT_OK;
 out:
 	quiet_teardown(d);
+	close(d->sig_fd);
 	free(d);
 	return rc;
 }

@@ -8,6 +8,23 @@
 
 #define PPP_PROTO_LCP 0xC021
 
+/* An LCP Configure-Request as a PPP peer opens with (RFC 1661): address
+ * and control FF 03, protocol C021, code 1, identifier, length 10, and one
+ * option, the magic number.  Any PPP implementation parses it, and its
+ * answer would carry our identifier. */
+void lcp_probe_confreq(uint8_t f[LCP_PROBE_CONFREQ_LEN], uint8_t id, uint32_t magic)
+{
+	f[0] = 0xff;
+	f[1] = 0x03;
+	put16(f + 2, PPP_PROTO_LCP);
+	f[4] = 1;
+	f[5] = id;
+	put16(f + 6, 10);
+	f[8] = 5;	/* magic number */
+	f[9] = 6;
+	put32(f + 10, magic);
+}
+
 static const char *lcp_code_name(unsigned code)
 {
 	static const char *const names[] = {

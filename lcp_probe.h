@@ -10,6 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define LCP_PROBE_CONFREQ_LEN 14
+
+/* The probe: an LCP Configure-Request with identifier id and one option,
+ * the magic number (address and control FF 03 first). */
+void lcp_probe_confreq(uint8_t f[LCP_PROBE_CONFREQ_LEN], uint8_t id, uint32_t magic);
+
 /* Say what the frame p (n bytes, a GRE payload: address/control and the
  * protocol field possibly compressed) is, into out (always terminated when
  * cap > 0).  True when it shows that our Configure-Request (ours, ours_len

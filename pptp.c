@@ -10,7 +10,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,31 +50,14 @@ struct pty {
  * without repeats).  Returns how many, or -1 with the reason logged. */
 static int resolve(const char *name, uint32_t *addrs, int max)
 {
-	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
-	struct addrinfo *res = NULL;
-	int r = getaddrinfo(name, NULL, &hints, &res), n = 0;
+	char why[256], list[MAX_ADDRS * (INET_ADDRSTRLEN + 2)];
+	int gai, n = resolve_ipv4(name, addrs, max, &gai, why, sizeof why);
 
-	if (r) {
-		log_err("cannot resolve the server name '%s': %s", name,
-			r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
+	if (n < 0) {
+		log_err("cannot resolve the server name '%s': %s", name, why);
 		return -1;
 	}
-	for (struct addrinfo *ai = res; ai && n < max; ai = ai->ai_next) {
-		uint32_t a = ((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr;
-		int k;
-		for (k = 0; k < n && addrs[k] != a; k++)
-			;
-		if (k == n)
-			addrs[n++] = a;
-	}
-	freeaddrinfo(res);
-	char list[MAX_ADDRS * (INET_ADDRSTRLEN + 2)] = "", a[INET_ADDRSTRLEN];
-	for (int i = 0; i < n; i++) {
-		inet_ntop(AF_INET, &addrs[i], a, sizeof a);
-		if (i)
-			strncat(list, ", ", sizeof list - strlen(list) - 1);
-		strncat(list, a, sizeof list - strlen(list) - 1);
-	}
+	addr_list_str(addrs, n, list, sizeof list);
 	if (n > 1)
 		log_notice("server %s resolves to %s: trying them in that order", name, list);
 	else if (strcmp(list, name))

@@ -14,7 +14,6 @@
 #include <linux/capability.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 #include <unistd.h>
 
 #include "callmgr_proto.h"
+#include "ctrl_session.h"
 #include "pptp_ctrl.h"
 #include "pptp_quirks.h"
 #include "privileges.h"
@@ -49,24 +49,29 @@ struct callmgr {
 	char server_str[INET_ADDRSTRLEN];
 	char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char lock_path[sizeof(((struct sockaddr_un *)0)->sun_path) + 8];
-	int lock_fd, listen_fd, tcp_fd, sig_fd;
+	int lock_fd, listen_fd, sig_fd;
 	dev_t sock_dev;			/* the socket file we bound (sock_ino 0: none) */
 	ino_t sock_ino;
-	bool tcp_connecting, conn_started, stopping;
-	uint64_t connect_deadline, first_client_deadline;
+	bool stopping;
+	uint64_t first_client_deadline;
 	uint64_t conn_up_us;		/* when SCCRP said yes; 0 before */
-	struct pptp_conn conn;
+	struct ctrl_session *sess;	/* TCP to the server and its engine */
 	struct cm_client clients[PPTP_MAX_CALLS];
 	int nclients;
 	bool had_client;
 	struct route_share route;	/* fd -1 until add_host_route */
-	char hostname[PPTP_STR_LEN + 1];
 	bool down;			/* the control connection is over: down_reason says why */
 	struct pptp_reason down_reason;
 	char down_text[CM_TEXT_MAX];
 };
 
 static void handle_events(struct callmgr *cm, uint64_t now);
+
+/* The control engine, once the TCP connection is up; NULL before. */
+static struct pptp_conn *engine(struct callmgr *cm)
+{
+	return cm->sess ? ctrl_session_conn(cm->sess) : NULL;
+}
 
 /* ---- talking to clients ---- */
 
@@ -88,8 +93,8 @@ static void client_drop(struct callmgr *cm, struct cm_client *cl, uint64_t now)
 	close(cl->fd);
 	cl->fd = -1;
 	cm->nclients--;
-	if (cl->call >= 0 && cm->conn_started)
-		pptp_conn_call_close(&cm->conn, cl->call, now);
+	if (cl->call >= 0 && engine(cm))
+		pptp_conn_call_close(engine(cm), cl->call, now);
 	cl->call = -1;
 }
 
@@ -117,7 +122,7 @@ static void open_call(struct callmgr *cm, struct cm_client *cl, uint64_t now)
 	struct pptp_call_params p = { .window = cl->open.window, .framing = cl->open.framing };
 
 	str_copy(p.phone, cl->open.phone, sizeof p.phone);
-	int h = pptp_conn_call_open(&cm->conn, &p, now);
+	int h = pptp_conn_call_open(engine(cm), &p, now);
 	if (h < 0) {
 		char text[CM_TEXT_MAX];
 		snprintf(text, sizeof text, "%s", h == -ENOSPC
@@ -155,7 +160,7 @@ static void client_readable(struct callmgr *cm, struct cm_client *cl, uint64_t n
 	}
 	/* Whatever the engine decided in this same pass (a refusal read just
 	 * before this request) must be known before the request is judged. */
-	if (cm->conn_started)
+	if (engine(cm))
 		handle_events(cm, now);
 	cl->opened = true;
 	cl->open = m;
@@ -163,7 +168,7 @@ static void client_readable(struct callmgr *cm, struct cm_client *cl, uint64_t n
 		 m.phone);
 	if (cm->down)
 		client_end(cm, cl, &cm->down_reason, cm->down_text, now);
-	else if (cm->conn_started)
+	else if (engine(cm))
 		open_call(cm, cl, now);
 	/* else: placed once the control connection starts */
 }
@@ -201,103 +206,6 @@ static void accept_clients(struct callmgr *cm)
 
 /* ---- the control connection ---- */
 
-static void handle_events(struct callmgr *cm, uint64_t now)
-{
-	struct pptp_event ev;
-
-	while (pptp_conn_poll_event(&cm->conn, &ev)) {
-		struct cm_client *cl = ev.call >= 0 ? client_by_call(cm, ev.call) : NULL;
-
-		switch (ev.type) {
-		case PPTP_EV_CONN_UP:
-			/* The engine logged it, with the server's details. */
-			cm->conn_up_us = now;
-			break;
-		case PPTP_EV_CALL_UP:
-			if (!cl) {
-				/* Its gateway left while the call was being placed. */
-				pptp_conn_call_close(&cm->conn, ev.call, now);
-				break;
-			}
-			{
-				struct cm_msg m = { .type = CM_CALL_RESULT, .ok = true,
-						    .call_id = ev.call_id,
-						    .peer_call_id = ev.peer_call_id,
-						    .peer_window = ev.peer_window,
-						    .peer_delay = ev.peer_delay };
-				str_copy(m.text, ev.text, sizeof m.text);
-				client_send(cm, cl, &m);
-				cl->answered = true;
-			}
-			break;
-		case PPTP_EV_CALL_DOWN:
-			if (ev.reason == PPTP_CALL_CLEARED || !cl)
-				break;
-			if (ev.reason == PPTP_CALL_CONN_LOST) {
-				/* The words come with the CONN_DOWN that follows. */
-				cl->call = -2;
-				break;
-			}
-			{
-				struct pptp_reason why = {
-					.cause = pptp_cause_for_call_down(ev.reason),
-					.ctrl_was_up = true, .result = ev.result, .error = ev.error };
-				client_end(cm, cl, &why, ev.text, now);
-			}
-			break;
-		case PPTP_EV_CONN_DOWN: {
-			bool was_up = cm->conn.server.result == PPTP_SCCRP_OK;
-			cm->down = true;
-			cm->down_reason = (struct pptp_reason){
-				.cause = pptp_cause_for_conn_down(ev.reason), .ctrl_was_up = was_up,
-				.result = ev.result, .error = ev.error };
-			str_copy(cm->down_text, ev.text, sizeof cm->down_text);
-			for (int i = 0; i < PPTP_MAX_CALLS; i++)
-				if (cm->clients[i].fd >= 0 && cm->clients[i].opened)
-					client_end(cm, &cm->clients[i], &cm->down_reason, ev.text,
-						   now);
-			break;
-		}
-		}
-	}
-}
-
-static void flush_tcp(struct callmgr *cm, uint64_t now)
-{
-	if (cm->tcp_fd >= 0 && !cm->tcp_connecting)
-		conn_socket_flush(&cm->conn, cm->tcp_fd, now);
-}
-
-static void start_conn(struct callmgr *cm, uint64_t now)
-{
-	struct pptp_conn_config cfg = {
-		.hostname = cm->opt->have_client_hostname ? cm->opt->client_hostname : cm->hostname,
-		.vendor = "pptp " PPTP_RELEASE,
-		.firmware = 0x0100,
-		.idle_wait_ms = cm->opt->idle_wait_s * 1000u,
-		.max_echo_wait_ms = cm->opt->max_echo_wait_s * 1000u,
-		/* What the TCP connect left of --connect-timeout, in whole
-		 * seconds for the log's sake (at least 1 s). */
-		.sccrp_timeout_ms = cm->connect_deadline > now + 1500000u
-			? (uint32_t)((cm->connect_deadline - now + 500000u) / 1000000u) * 1000u
-			: 1000u,
-		/* Placing the call is part of bringing the tunnel up: an OCRQ
-		 * unanswered for --connect-timeout is given up like an SCCRQ. */
-		.ocrp_timeout_ms = cm->opt->connect_timeout_s * 1000u,
-		.first_call_id = (uint16_t)(1 + (getpid() ^ (uint32_t)now) % 0xfffe),
-		.quirk = cm->opt->quirk,
-		.log = log_engine,
-		.log_ctx = NULL,
-	};
-	pptp_conn_init(&cm->conn, &cfg, now);
-	cm->conn_started = true;
-	for (int i = 0; i < PPTP_MAX_CALLS; i++) {
-		struct cm_client *cl = &cm->clients[i];
-		if (cl->fd >= 0 && cl->opened && cl->call == -1)
-			open_call(cm, cl, now);
-	}
-}
-
 /* The connection can only fail before the engine runs: tell every waiting
  * client and finish. */
 static void connect_failed(struct callmgr *cm, int err, uint64_t now)
@@ -314,56 +222,104 @@ static void connect_failed(struct callmgr *cm, int err, uint64_t now)
 	for (int i = 0; i < PPTP_MAX_CALLS; i++)
 		if (cm->clients[i].fd >= 0 && cm->clients[i].opened)
 			client_end(cm, &cm->clients[i], &cm->down_reason, text, now);
-	if (cm->tcp_fd >= 0)
-		close(cm->tcp_fd);
-	cm->tcp_fd = -1;
-	cm->tcp_connecting = false;
 }
 
+/* The engine runs: place the calls asked for while it connected. */
 static void tcp_connected(struct callmgr *cm, uint64_t now)
 {
-	int err = 0;
-	socklen_t len = sizeof err;
-
-	if (getsockopt(cm->tcp_fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		err = errno;
-	if (err) {
-		connect_failed(cm, err, now);
-		return;
-	}
-	cm->tcp_connecting = false;
 	log_info("TCP connection to %s:%d established", cm->server_str, PPTP_PORT);
-	start_conn(cm, now);
+	for (int i = 0; i < PPTP_MAX_CALLS; i++) {
+		struct cm_client *cl = &cm->clients[i];
+		if (cl->fd >= 0 && cl->opened && cl->call == -1)
+			open_call(cm, cl, now);
+	}
+}
+
+static void engine_event(struct callmgr *cm, const struct pptp_event *ev, uint64_t now)
+{
+	struct cm_client *cl = ev->call >= 0 ? client_by_call(cm, ev->call) : NULL;
+
+	switch (ev->type) {
+	case PPTP_EV_CONN_UP:
+		/* The engine logged it, with the server's details. */
+		cm->conn_up_us = now;
+		break;
+	case PPTP_EV_CALL_UP:
+		if (!cl) {
+			/* Its gateway left while the call was being placed. */
+			pptp_conn_call_close(engine(cm), ev->call, now);
+			break;
+		}
+		{
+			struct cm_msg m = { .type = CM_CALL_RESULT, .ok = true,
+					    .call_id = ev->call_id,
+					    .peer_call_id = ev->peer_call_id,
+					    .peer_window = ev->peer_window,
+					    .peer_delay = ev->peer_delay };
+			str_copy(m.text, ev->text, sizeof m.text);
+			client_send(cm, cl, &m);
+			cl->answered = true;
+		}
+		break;
+	case PPTP_EV_CALL_DOWN:
+		if (ev->reason == PPTP_CALL_CLEARED || !cl)
+			break;
+		if (ev->reason == PPTP_CALL_CONN_LOST) {
+			/* The words come with the CONN_DOWN that follows. */
+			cl->call = -2;
+			break;
+		}
+		{
+			struct pptp_reason why = {
+				.cause = pptp_cause_for_call_down(ev->reason),
+				.ctrl_was_up = true, .result = ev->result, .error = ev->error };
+			client_end(cm, cl, &why, ev->text, now);
+		}
+		break;
+	case PPTP_EV_CONN_DOWN:
+		cm->down = true;
+		cm->down_reason = (struct pptp_reason){
+			.cause = pptp_cause_for_conn_down(ev->reason),
+			.ctrl_was_up = pptp_conn_accepted(engine(cm)),
+			.result = ev->result, .error = ev->error };
+		str_copy(cm->down_text, ev->text, sizeof cm->down_text);
+		for (int i = 0; i < PPTP_MAX_CALLS; i++)
+			if (cm->clients[i].fd >= 0 && cm->clients[i].opened)
+				client_end(cm, &cm->clients[i], &cm->down_reason, ev->text, now);
+		break;
+	}
+}
+
+static void handle_events(struct callmgr *cm, uint64_t now)
+{
+	struct ctrl_event ev;
+
+	while (cm->sess && ctrl_session_event(cm->sess, &ev)) {
+		switch (ev.kind) {
+		case CTRL_EV_TCP_UP:
+			tcp_connected(cm, now);
+			break;
+		case CTRL_EV_TCP_FAILED:
+			connect_failed(cm, ev.err, now);
+			break;
+		case CTRL_EV_ENGINE:
+			engine_event(cm, &ev.ev, now);
+			break;
+		}
+	}
 }
 
 static int tcp_start(struct callmgr *cm, uint64_t now)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(PPTP_PORT),
-				  .sin_addr.s_addr = cm->server };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	char text[CM_TEXT_MAX];
 
-	if (fd < 0) {
-		log_err("cannot create the TCP socket: %s", strerror(errno));
-		return -1;
-	}
-	int one = 1;
-	/* Control messages are small and each one is a complete thought. */
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (sock_bind_mark(fd, cm->opt, text, sizeof text) < 0) {
-		log_err("%s", text);
-		close(fd);
-		return -1;
-	}
-	cm->tcp_fd = fd;
-	cm->tcp_connecting = true;
-	/* --connect-timeout covers the TCP connect and the SCCRQ/SCCRP exchange. */
-	cm->connect_deadline = now + (uint64_t)cm->opt->connect_timeout_s * 1000000u;
 	log_info("connecting to %s:%d", cm->server_str, PPTP_PORT);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
-		tcp_connected(cm, now);
-	else if (errno != EINPROGRESS)
-		connect_failed(cm, errno, now);
+	cm->sess = ctrl_session_open(cm->opt, cm->server, now, log_engine, text, sizeof text);
+	if (!cm->sess) {
+		log_err("%s", text);
+		return -1;
+	}
+	handle_events(cm, now);	/* a connect that failed at once */
 	return 0;
 }
 
@@ -384,8 +340,9 @@ static void begin_stop(struct callmgr *cm, const char *why, uint64_t now)
 	log_info("stopping the control connection: %s", why);
 	/* New gateways must not find a call manager that is going away. */
 	unlink_sock_if_ours(cm);
-	if (cm->conn_started && !pptp_conn_is_closed(&cm->conn))
-		pptp_conn_stop(&cm->conn, now);
+	/* Whatever state it is in: a connect still under way is abandoned. */
+	if (cm->sess)
+		ctrl_session_stop(cm->sess, now);
 }
 
 static void shutdown_signal(struct callmgr *cm, int sig, uint64_t now)
@@ -394,7 +351,7 @@ static void shutdown_signal(struct callmgr *cm, int sig, uint64_t now)
 
 	snprintf(text, sizeof text, "the call manager was stopped by signal %s", sigabbrev_np(sig));
 	log_notice("%s: clearing %d call(s)", text,
-		   cm->conn_started ? pptp_conn_active_calls(&cm->conn) : 0);
+		   engine(cm) ? pptp_conn_active_calls(engine(cm)) : 0);
 	struct pptp_reason why = { .cause = CAUSE_STOPPED };
 	for (int i = 0; i < PPTP_MAX_CALLS; i++)
 		if (cm->clients[i].fd >= 0)
@@ -403,49 +360,51 @@ static void shutdown_signal(struct callmgr *cm, int sig, uint64_t now)
 }
 
 /* SIGUSR1: what the control connection is doing, in one line. */
-static void log_status(const struct callmgr *cm, uint64_t now)
+static void log_status(struct callmgr *cm, uint64_t now)
 {
 	char state[CM_TEXT_MAX + 16], server[2 * PPTP_STR_LEN + 32] = "";
+	struct pptp_conn *c = engine(cm);
+	const struct pptp_sccrp *si = c ? pptp_conn_server_info(c) : NULL;
 
-	if (cm->tcp_connecting)
+	if (cm->sess && ctrl_session_connecting(cm->sess))
 		str_copy(state, "connecting", sizeof state);
 	else if (cm->down)
 		snprintf(state, sizeof state, "down (%s)", cm->down_text);
-	else if (!cm->conn_started)
+	else if (!c)
 		str_copy(state, "not connected", sizeof state);
-	else if (cm->conn.state == PPTP_CONN_ESTABLISHED && cm->conn_up_us)
+	else if (pptp_conn_state(c) == PPTP_CONN_ESTABLISHED && cm->conn_up_us)
 		snprintf(state, sizeof state, "ESTABLISHED for %llu s",
 			 (unsigned long long)((now - cm->conn_up_us) / 1000000u));
 	else
-		str_copy(state, pptp_conn_state_name(cm->conn.state), sizeof state);
-	if (cm->conn_up_us) {
+		str_copy(state, pptp_conn_state_name(pptp_conn_state(c)), sizeof state);
+	if (cm->conn_up_us && si) {
 		char host[PPTP_STR_LEN + 1], vendor[PPTP_STR_LEN + 1];
-		str_printable(host, sizeof host, cm->conn.server.hostname, PPTP_STR_LEN);
-		str_printable(vendor, sizeof vendor, cm->conn.server.vendor, PPTP_STR_LEN);
+		str_printable(host, sizeof host, si->hostname, PPTP_STR_LEN);
+		str_printable(vendor, sizeof vendor, si->vendor, PPTP_STR_LEN);
 		snprintf(server, sizeof server, " (server \"%s\", vendor \"%s\")", host, vendor);
 	}
 	log_notice("status: control connection to %s:%d %s%s, %d call(s), %d gateway(s), "
 		   "keepalive after %u s idle, echo wait %u s", cm->server_str, PPTP_PORT, state,
-		   server, cm->conn_started ? pptp_conn_active_calls(&cm->conn) : 0, cm->nclients,
+		   server, c ? pptp_conn_active_calls(c) : 0, cm->nclients,
 		   cm->opt->idle_wait_s, cm->opt->max_echo_wait_s);
 }
 
 /* Done when every gateway has had its answer and the TCP connection is
  * closed.  Until the first gateway arrives we stay, even after a failed
- * connect: it must hear why (the loop gives up at first_client_deadline). */
+ * connect: it must hear why (the loop gives up at first_client_deadline);
+ * but once told to stop, no gateway will come. */
 static bool finished(const struct callmgr *cm)
 {
-	return cm->had_client && cm->nclients == 0 && cm->tcp_fd < 0 && !cm->tcp_connecting;
+	return (cm->had_client || cm->stopping) && cm->nclients == 0 &&
+	       (!cm->sess || ctrl_session_done(cm->sess));
 }
 
 static uint64_t next_deadline(const struct callmgr *cm)
 {
 	uint64_t t = UINT64_MAX;
 
-	if (cm->conn_started && !pptp_conn_is_closed(&cm->conn))
-		t = pptp_conn_next_timeout(&cm->conn);
-	if (cm->tcp_connecting && cm->connect_deadline < t)
-		t = cm->connect_deadline;
+	if (cm->sess)
+		t = ctrl_session_next_timeout(cm->sess);
 	if (!cm->had_client && cm->first_client_deadline < t)
 		t = cm->first_client_deadline;
 	return t;
@@ -464,13 +423,10 @@ static int callmgr_loop(struct callmgr *cm)
 		if (!cm->stopping)
 			pfd[n++] = (struct pollfd){ .fd = cm->listen_fd, .events = POLLIN };
 		int tcp_at = -1;
-		if (cm->tcp_fd >= 0) {
-			const uint8_t *p;
-			short evs = cm->tcp_connecting ? POLLOUT : POLLIN;
-			if (!cm->tcp_connecting && pptp_conn_pending(&cm->conn, &p))
-				evs |= POLLOUT;
+		if (cm->sess && ctrl_session_fd(cm->sess) >= 0) {
 			tcp_at = n;
-			pfd[n++] = (struct pollfd){ .fd = cm->tcp_fd, .events = evs };
+			pfd[n++] = (struct pollfd){ .fd = ctrl_session_fd(cm->sess),
+						    .events = ctrl_session_poll_events(cm->sess) };
 		}
 		int first_cl = n;
 		for (int i = 0; i < PPTP_MAX_CALLS; i++)
@@ -501,37 +457,26 @@ static int callmgr_loop(struct callmgr *cm)
 			if (pfd[i].fd == cm->listen_fd && i < first_cl) {
 				accept_clients(cm);
 			} else if (i == tcp_at) {
-				if (cm->tcp_connecting)
-					tcp_connected(cm, now);
-				else if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
-					conn_socket_read(&cm->conn, cm->tcp_fd, now);
+				ctrl_session_service(cm->sess, pfd[i].revents, now);
 			} else if (i >= first_cl) {
 				struct cm_client *cl = &cm->clients[cl_at[i]];
 				if (cl->fd == pfd[i].fd)
 					client_readable(cm, cl, now);
 			}
 		}
-		if (cm->tcp_connecting && now >= cm->connect_deadline)
-			connect_failed(cm, ETIMEDOUT, now);
 		if (!cm->had_client && now >= cm->first_client_deadline) {
 			log_info("no gateway asked for a call: exiting");
 			break;
 		}
-		if (cm->conn_started) {
-			if (!pptp_conn_is_closed(&cm->conn))
-				pptp_conn_tick(&cm->conn, now);
+		if (cm->sess) {
+			ctrl_session_tick(cm->sess, now);
 			handle_events(cm, now);
 			if (!cm->stopping && cm->had_client && cm->nclients == 0 &&
-			    !pptp_conn_is_closed(&cm->conn))
+			    !ctrl_session_done(cm->sess))
 				begin_stop(cm, "no calls left", now);
-			flush_tcp(cm, now);
+			/* What the events and the clients queued goes out now. */
+			ctrl_session_flush(cm->sess, now);
 			handle_events(cm, now);
-			if (pptp_conn_is_closed(&cm->conn) && cm->tcp_fd >= 0) {
-				/* Whatever is still queued (a final reply) gets one chance. */
-				flush_tcp(cm, now);
-				close(cm->tcp_fd);
-				cm->tcp_fd = -1;
-			}
 		}
 	}
 	return cm->down ? pptp_exit_for_reason(&cm->down_reason) : PPTP_EXIT_OK;
@@ -598,8 +543,8 @@ static void cleanup(struct callmgr *cm)
 			runpath_unlink_if_same(cm->lock_path, st.st_dev, st.st_ino, "lock file");
 		close(cm->lock_fd);
 	}
-	if (cm->tcp_fd >= 0)
-		close(cm->tcp_fd);
+	ctrl_session_close(cm->sess);
+	cm->sess = NULL;
 	if (cm->sig_fd >= 0)
 		close(cm->sig_fd);
 	for (int i = 0; i < PPTP_MAX_CALLS; i++)
@@ -621,13 +566,11 @@ int callmgr_main(const struct pptp_options *o, uint32_t server, int ready)
 	proc_set_name("pptpcm");	/* as the classic's: pidof pptpcm */
 	cm->opt = o;
 	cm->server = server;
-	cm->lock_fd = cm->listen_fd = cm->tcp_fd = cm->sig_fd = cm->route.fd = -1;
+	cm->lock_fd = cm->listen_fd = cm->sig_fd = cm->route.fd = -1;
 	for (int i = 0; i < PPTP_MAX_CALLS; i++)
 		cm->clients[i].fd = -1;
 	inet_ntop(AF_INET, &(struct in_addr){ server }, cm->server_str, sizeof cm->server_str);
 	log_set_context("%s", cm->server_str);
-	if (gethostname(cm->hostname, sizeof cm->hostname - 1) < 0)
-		str_copy(cm->hostname, "local", sizeof cm->hostname);
 	if (runpath_socket_name(o, server, runpath_netns_id(), cm->sock_path, sizeof cm->sock_path,
 				cm->lock_path, sizeof cm->lock_path)) {
 		log_err("the call manager's socket name is too long");

@@ -1,9 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pptp_ctrl.c - the PPTP control connection (RFC 2637), client (PNS) side.
  *
- * The engine: framing, the connection and call state machines,
- * keepalive; the messages' wire codec is pptp_wire.c.  Nothing here owns
- * a socket or a clock; see pptp_ctrl.h for the contract. */
+ * The engine's connection layer: framing, the connection's state machine,
+ * keepalive, events.  The calls on it are pptp_call.c; the messages' wire
+ * codec is pptp_wire.c.  Nothing here owns a socket or a clock; see
+ * pptp_ctrl.h for the contract. */
 #include "pptp_ctrl.h"
+#include "pptp_ctrl_int.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -27,12 +30,6 @@ static void recv_StopCCRQ(struct pptp_conn *c, const struct pptp_msg *m, uint64_
 static void recv_StopCCRP(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now);
 static void recv_EchoRQ(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now);
 static void recv_EchoRP(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now);
-static void recv_OCRP(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now);
-static void recv_ICRQ(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now);
-static void recv_ICCN(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now);
-static void recv_CDN(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now);
-static void recv_WEN(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now);
-static void recv_SLI(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now);
 
 #define IN_STATE(s) (1u << (s))
 #define ST_OPEN (IN_STATE(PPTP_CONN_WAIT_SCCRP) | IN_STATE(PPTP_CONN_ESTABLISHED) | \
@@ -66,7 +63,7 @@ static const struct msg_rx {
 
 /* "busy", or "general error (bad call ID)" when the result is the
  * message's general-error code; the number when the words are unknown. */
-static void describe_result(char *dst, size_t cap, const char *words, unsigned result,
+void ctrl_describe_result(char *dst, size_t cap, const char *words, unsigned result,
 			    bool general, unsigned error)
 {
 	int n;
@@ -86,15 +83,13 @@ static void describe_result(char *dst, size_t cap, const char *words, unsigned r
 
 /* ---- engine helpers ---- */
 
-#define conn_log(c, level, ...) log_fn_printf((c)->cfg.log, (c)->cfg.log_ctx, level, __VA_ARGS__)
-
 static void hex_quote(char *dst, const uint8_t *p, size_t n)
 {
 	hex_str(dst, LOG_HEX_CAP, p, n, LOG_HEX_BYTES);
 }
 
 /* A deadline ms from now; saturating, and never 0, which means "none". */
-static uint64_t after_ms(uint64_t now, uint32_t ms)
+uint64_t ctrl_after_ms(uint64_t now, uint32_t ms)
 {
 	uint64_t d = (uint64_t)ms * 1000u;
 	uint64_t t = now > UINT64_MAX - d ? UINT64_MAX : now + d;
@@ -102,7 +97,7 @@ static uint64_t after_ms(uint64_t now, uint32_t ms)
 }
 
 /* "60 s", "2.5 s" or "0.25 s", for the log. */
-static void secs_str(char *dst, size_t cap, uint32_t ms)
+void ctrl_secs_str(char *dst, size_t cap, uint32_t ms)
 {
 	unsigned frac = ms % 1000u, digits = 3;
 
@@ -117,19 +112,11 @@ static void secs_str(char *dst, size_t cap, uint32_t ms)
 	snprintf(dst, cap, "%u.%0*u s", ms / 1000u, (int)digits, frac);
 }
 
-static bool call_has_events(const struct pptp_conn *c, int call)
-{
-	for (unsigned i = 0; i < c->ev_count; i++)
-		if (c->ev[(c->ev_head + i) % PPTP_EVENTS_MAX].call == call)
-			return true;
-	return false;
-}
-
 /* The queue cannot fill: one CONN_UP and one CONN_DOWN per connection,
  * and at most CALL_UP + CALL_DOWN per call slot, because a slot is only
  * reused once none of its events is still queued (pptp_conn_call_open).
  * 2 + 2 * PPTP_MAX_CALLS <= PPTP_EVENTS_MAX. */
-static void ev_push(struct pptp_conn *c, const struct pptp_event *ev)
+void ctrl_ev_push(struct pptp_conn *c, const struct pptp_event *ev)
 {
 	if (c->ev_count >= PPTP_EVENTS_MAX) {
 		conn_log(c, L_ERR, "internal error: event queue full, dropping: %s", ev->text);
@@ -139,7 +126,7 @@ static void ev_push(struct pptp_conn *c, const struct pptp_event *ev)
 	c->ev_count++;
 }
 
-static struct pptp_event ev_make(enum pptp_event_type type, int reason, int call)
+struct pptp_event ctrl_ev_make(enum pptp_event_type type, int reason, int call)
 {
 	struct pptp_event ev;
 	memset(&ev, 0, sizeof ev);
@@ -149,47 +136,7 @@ static struct pptp_event ev_make(enum pptp_event_type type, int reason, int call
 	return ev;
 }
 
-static bool call_valid(const struct pptp_conn *c, int call)
-{
-	return call >= 0 && call < PPTP_MAX_CALLS && c->calls[call].state != PPTP_CALL_FREE;
-}
-
-static const char *call_state_name(enum pptp_call_state s)
-{
-	switch (s) {
-	case PPTP_CALL_FREE: return "FREE";
-	case PPTP_CALL_PENDING: return "PENDING";
-	case PPTP_CALL_WAIT_OCRP: return "WAIT_OCRP";
-	case PPTP_CALL_ESTABLISHED: return "ESTABLISHED";
-	case PPTP_CALL_WAIT_CDN: return "WAIT_CDN";
-	}
-	return "?";
-}
-
 /* End a call: CALL_DOWN with the words, and the slot is free again. */
-static void call_end(struct pptp_conn *c, int idx, enum pptp_call_down reason, uint8_t result,
-		     uint8_t error, uint16_t cause, const char *fmt, ...) PPTP_PRINTF(7, 8);
-static void call_end(struct pptp_conn *c, int idx, enum pptp_call_down reason, uint8_t result,
-		     uint8_t error, uint16_t cause, const char *fmt, ...)
-{
-	struct pptp_call *call = &c->calls[idx];
-	struct pptp_event ev = ev_make(PPTP_EV_CALL_DOWN, reason, idx);
-	va_list ap;
-
-	ev.call_id = call->call_id;
-	ev.peer_call_id = call->peer_call_id;
-	ev.result = result;
-	ev.error = error;
-	ev.cause = cause;
-	va_start(ap, fmt);
-	vsnprintf(ev.text, sizeof ev.text, fmt, ap);
-	va_end(ap);
-	conn_log(c, reason == PPTP_CALL_CLEARED ? L_NOTICE : L_WARNING, "call ID %u: %s",
-		 call->call_id, ev.text);
-	memset(call, 0, sizeof *call);
-	ev_push(c, &ev);
-}
-
 /* The connection is over: every call first, then CONN_DOWN.  Pending
  * output stays so the caller can still flush a last reply. */
 static void conn_down(struct pptp_conn *c, enum pptp_conn_down reason, uint8_t result,
@@ -197,7 +144,7 @@ static void conn_down(struct pptp_conn *c, enum pptp_conn_down reason, uint8_t r
 static void conn_down(struct pptp_conn *c, enum pptp_conn_down reason, uint8_t result,
 		      uint8_t error, const char *fmt, ...)
 {
-	struct pptp_event ev = ev_make(PPTP_EV_CONN_DOWN, reason, -1);
+	struct pptp_event ev = ctrl_ev_make(PPTP_EV_CONN_DOWN, reason, -1);
 	va_list ap;
 
 	if (c->state == PPTP_CONN_CLOSED)
@@ -223,20 +170,24 @@ static void conn_down(struct pptp_conn *c, enum pptp_conn_down reason, uint8_t r
 				 "control connection ended: %s", ev.text);
 	}
 	conn_log(c, reason == PPTP_DOWN_STOPPED ? L_NOTICE : L_ERR, "%s", ev.text);
-	ev_push(c, &ev);
+	ctrl_ev_push(c, &ev);
+}
+
+void ctrl_conn_overflow(struct pptp_conn *c)
+{
+	conn_down(c, PPTP_DOWN_OVERFLOW, 0, 0, "output buffer full (%zu bytes unsent): the server "
+		  "is not reading the control connection", c->out_len);
 }
 
 /* Queue one message; false when it could not be (closed, or the output
  * buffer overflowed, which ends the connection). */
-static bool send_msg(struct pptp_conn *c, const struct pptp_msg *m)
+bool ctrl_send_msg(struct pptp_conn *c, const struct pptp_msg *m)
 {
 	if (c->state == PPTP_CONN_CLOSED)
 		return false;
 	int n = pptp_msg_encode(m, c->out + c->out_len, sizeof c->out - c->out_len);
 	if (n == -ENOSPC) {
-		conn_down(c, PPTP_DOWN_OVERFLOW, 0, 0,
-			  "output buffer full (%zu bytes unsent): the server is not reading the "
-			  "control connection", c->out_len);
+		ctrl_conn_overflow(c);
 		return false;
 	}
 	if (n < 0)
@@ -246,7 +197,7 @@ static bool send_msg(struct pptp_conn *c, const struct pptp_msg *m)
 	return true;
 }
 
-static struct pptp_msg msg_make(enum pptp_msg_type type)
+struct pptp_msg ctrl_msg_make(enum pptp_msg_type type)
 {
 	struct pptp_msg m;
 	memset(&m, 0, sizeof m);
@@ -256,7 +207,7 @@ static struct pptp_msg msg_make(enum pptp_msg_type type)
 
 static bool send_SCCRQ(struct pptp_conn *c)
 {
-	struct pptp_msg m = msg_make(PPTP_SCCRQ);
+	struct pptp_msg m = ctrl_msg_make(PPTP_SCCRQ);
 	struct pptp_sccrq *r = &m.u.sccrq;
 
 	r->version = PPTP_PROTO_VERSION;
@@ -268,116 +219,24 @@ static bool send_SCCRQ(struct pptp_conn *c)
 	str_copy(r->vendor, c->cfg.vendor ? c->cfg.vendor : "", sizeof r->vendor);
 	if (c->cfg.quirk && c->cfg.quirk->sccrq)
 		c->cfg.quirk->sccrq(r);
-	return send_msg(c, &m);
-}
-
-/* The call's state changes before the send, so an overflow while sending
- * ends it with the connection. */
-static bool send_OCRQ(struct pptp_conn *c, int idx, uint64_t now)
-{
-	struct pptp_call *call = &c->calls[idx];
-	struct pptp_msg m = msg_make(PPTP_OCRQ);
-	struct pptp_ocrq *r = &m.u.ocrq;
-
-	r->call_id = call->call_id;
-	r->serial = call->serial;
-	r->min_bps = 300;
-	r->max_bps = 100000000;
-	r->bearer = PPTP_BEARER_ANY;
-	r->framing = call->params.framing ? call->params.framing : PPTP_FRAME_ASYNC;
-	r->window = call->params.window;
-	r->delay = call->params.delay;
-	str_copy(r->phone, call->params.phone, sizeof r->phone);
-	r->phone_len = (uint16_t)strlen(r->phone);
-	if (c->cfg.quirk && c->cfg.quirk->ocrq)
-		c->cfg.quirk->ocrq(r);
-	call->state = PPTP_CALL_WAIT_OCRP;
-	call->deadline_us = after_ms(now, c->cfg.ocrp_timeout_ms);
-	conn_log(c, L_INFO, "calling: call ID %u, serial %u, phone \"%s\"", r->call_id, r->serial,
-		 r->phone);
-	return send_msg(c, &m);
-}
-
-static bool send_CCR(struct pptp_conn *c, uint16_t call_id)
-{
-	struct pptp_msg m = msg_make(PPTP_CCR);
-	m.u.ccr.call_id = call_id;
-	return send_msg(c, &m);
+	return ctrl_send_msg(c, &m);
 }
 
 static void send_StopCCRQ(struct pptp_conn *c, uint64_t now)
 {
-	struct pptp_msg m = msg_make(PPTP_STOPCCRQ);
+	struct pptp_msg m = ctrl_msg_make(PPTP_STOPCCRQ);
 	m.u.stopccrq.reason = PPTP_STOP_NONE;
 	c->state = PPTP_CONN_WAIT_STOPCCRP;
-	c->state_deadline_us = after_ms(now, PPTP_STOPCCRP_TIMEOUT_MS);
-	send_msg(c, &m);
-}
-
-static bool send_SLI(struct pptp_conn *c, uint16_t peer_call_id, uint32_t send_accm,
-		     uint32_t recv_accm)
-{
-	struct pptp_msg m = msg_make(PPTP_SLI);
-	m.u.sli.peer_call_id = peer_call_id;
-	m.u.sli.send_accm = send_accm;
-	m.u.sli.recv_accm = recv_accm;
-	return send_msg(c, &m);
-}
-
-/* Clear one call: CCR, then wait for the server's CDN.  A call whose OCRP
- * never came ends at once: its CDN would carry a call ID we never learnt. */
-static void call_clear(struct pptp_conn *c, int idx, uint64_t now)
-{
-	struct pptp_call *call = &c->calls[idx];
-
-	switch (call->state) {
-	case PPTP_CALL_PENDING:
-		call_end(c, idx, PPTP_CALL_CLEARED, 0, 0, 0, "call cleared before it was placed");
-		break;
-	case PPTP_CALL_WAIT_OCRP:
-		if (send_CCR(c, call->call_id))
-			call_end(c, idx, PPTP_CALL_CLEARED, 0, 0, 0,
-				 "call cleared before the server answered it");
-		break;
-	case PPTP_CALL_ESTABLISHED:
-		call->state = PPTP_CALL_WAIT_CDN;
-		call->deadline_us = after_ms(now, PPTP_CDN_TIMEOUT_MS);
-		send_CCR(c, call->call_id);
-		break;
-	case PPTP_CALL_WAIT_CDN:
-	case PPTP_CALL_FREE:
-		break;
-	}
+	c->state_deadline_us = ctrl_after_ms(now, PPTP_STOPCCRP_TIMEOUT_MS);
+	ctrl_send_msg(c, &m);
 }
 
 /* While stopping: once the last call is down, stop the connection. */
-static void clearing_progress(struct pptp_conn *c, uint64_t now)
+void ctrl_clearing_progress(struct pptp_conn *c, uint64_t now)
 {
 	if (c->state != PPTP_CONN_CLEARING || pptp_conn_active_calls(c) > 0)
 		return;
 	send_StopCCRQ(c, now);
-}
-
-static int find_call_by_id(const struct pptp_conn *c, uint16_t call_id)
-{
-	for (int i = 0; i < PPTP_MAX_CALLS; i++)
-		if (c->calls[i].state != PPTP_CALL_FREE && c->calls[i].call_id == call_id)
-			return i;
-	return -1;
-}
-
-/* Only calls past their OCRP know the server's call ID. */
-static bool peer_known(const struct pptp_call *call)
-{
-	return call->state == PPTP_CALL_ESTABLISHED || call->state == PPTP_CALL_WAIT_CDN;
-}
-
-static int find_call_by_peer(const struct pptp_conn *c, uint16_t peer_call_id)
-{
-	for (int i = 0; i < PPTP_MAX_CALLS; i++)
-		if (peer_known(&c->calls[i]) && c->calls[i].peer_call_id == peer_call_id)
-			return i;
-	return -1;
 }
 
 /* ---- handlers, one per message a server may send ---- */
@@ -399,10 +258,11 @@ static void recv_SCCRP(struct pptp_conn *c, const struct pptp_msg *m, uint64_t n
 	char host[PPTP_STR_LEN + 1], vendor[PPTP_STR_LEN + 1], why[120];
 
 	c->server = *r;
+	c->server_heard = true;
 	str_printable(host, sizeof host, r->hostname, PPTP_STR_LEN);
 	str_printable(vendor, sizeof vendor, r->vendor, PPTP_STR_LEN);
 	if (r->result != PPTP_SCCRP_OK) {
-		describe_result(why, sizeof why, pptp_sccrp_result_str(r->result), r->result,
+		ctrl_describe_result(why, sizeof why, pptp_sccrp_result_str(r->result), r->result,
 				r->result == PPTP_SCCRP_GENERAL, r->error);
 		conn_down(c, PPTP_DOWN_REFUSED, r->result, r->error,
 			  "server refused the control connection: %s", why);
@@ -416,17 +276,17 @@ static void recv_SCCRP(struct pptp_conn *c, const struct pptp_msg *m, uint64_t n
 	if (r->version != PPTP_PROTO_VERSION)
 		conn_log(c, L_WARNING, "server speaks PPTP version %u.%u, we speak 1.0; carrying on",
 			 r->version >> 8, r->version & 0xffu);
-	struct pptp_event ev = ev_make(PPTP_EV_CONN_UP, 0, -1);
+	struct pptp_event ev = ctrl_ev_make(PPTP_EV_CONN_UP, 0, -1);
 	snprintf(ev.text, sizeof ev.text, "control connection established with \"%s\"", host);
-	ev_push(c, &ev);
+	ctrl_ev_push(c, &ev);
 	for (int i = 0; i < PPTP_MAX_CALLS && c->state == PPTP_CONN_ESTABLISHED; i++)
 		if (c->calls[i].state == PPTP_CALL_PENDING)
-			send_OCRQ(c, i, now);
+			call_send_OCRQ(c, i, now);
 }
 
 static void recv_StopCCRQ(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now)
 {
-	struct pptp_msg rp = msg_make(PPTP_STOPCCRP);
+	struct pptp_msg rp = ctrl_msg_make(PPTP_STOPCCRP);
 	char why[80];
 	unsigned reason = m->u.stopccrq.reason;
 	const char *w = pptp_stop_reason_str(reason);
@@ -437,7 +297,7 @@ static void recv_StopCCRQ(struct pptp_conn *c, const struct pptp_msg *m, uint64_
 	else
 		snprintf(why, sizeof why, "%s", w);
 	rp.u.stopccrp.result = PPTP_STOPRP_OK;
-	if (!send_msg(c, &rp))
+	if (!ctrl_send_msg(c, &rp))
 		return;
 	if (c->state == PPTP_CONN_WAIT_STOPCCRP) {
 		/* Both sides stopping at once: we got what we asked for. */
@@ -456,7 +316,7 @@ static void recv_StopCCRP(struct pptp_conn *c, const struct pptp_msg *m, uint64_
 
 	(void)now;
 	if (r->result != PPTP_STOPRP_OK) {
-		describe_result(why, sizeof why, pptp_stopccrp_result_str(r->result), r->result,
+		ctrl_describe_result(why, sizeof why, pptp_stopccrp_result_str(r->result), r->result,
 				r->result == PPTP_STOPRP_GENERAL, r->error);
 		conn_log(c, L_WARNING, "server answered our Stop-Control-Connection-Request with: %s",
 			 why);
@@ -466,13 +326,13 @@ static void recv_StopCCRP(struct pptp_conn *c, const struct pptp_msg *m, uint64_
 
 static void recv_EchoRQ(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now)
 {
-	struct pptp_msg rp = msg_make(PPTP_ECHORP);
+	struct pptp_msg rp = ctrl_msg_make(PPTP_ECHORP);
 
 	(void)now;
 	rp.u.echorp.id = m->u.echorq.id;
 	rp.u.echorp.result = PPTP_ECHO_OK;
 	conn_log(c, L_DEBUG, "answering the server's Echo-Request %u", m->u.echorq.id);
-	send_msg(c, &rp);
+	ctrl_send_msg(c, &rp);
 }
 
 static void recv_EchoRP(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now)
@@ -494,146 +354,12 @@ static void recv_EchoRP(struct pptp_conn *c, const struct pptp_msg *m, uint64_t 
 	c->echo_deadline_us = 0;
 	if (r->result != PPTP_ECHO_OK) {
 		/* It answered, so the path works; the result is only worth a note. */
-		describe_result(why, sizeof why, pptp_echorp_result_str(r->result), r->result,
+		ctrl_describe_result(why, sizeof why, pptp_echorp_result_str(r->result), r->result,
 				r->result == PPTP_ECHO_GENERAL, r->error);
 		conn_log(c, L_WARNING, "server answered our Echo-Request with: %s", why);
 	} else {
 		conn_log(c, L_DEBUG, "Echo-Reply %u received", r->id);
 	}
-}
-
-static void recv_OCRP(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now)
-{
-	const struct pptp_ocrp *r = &m->u.ocrp;
-	int idx = find_call_by_id(c, r->peer_call_id);
-	char why[120];
-
-	(void)now;
-	if (idx < 0) {
-		conn_log(c, L_WARNING, "Outgoing-Call-Reply (OCRP) for call ID %u, which is not ours; "
-			 "ignored", r->peer_call_id);
-		return;
-	}
-	struct pptp_call *call = &c->calls[idx];
-	if (call->state != PPTP_CALL_WAIT_OCRP) {
-		conn_log(c, L_WARNING, "Outgoing-Call-Reply (OCRP) for call ID %u in call state %s; "
-			 "ignored", call->call_id, call_state_name(call->state));
-		return;
-	}
-	if (r->result != PPTP_OCRP_CONNECTED) {
-		describe_result(why, sizeof why, pptp_ocrp_result_str(r->result), r->result,
-				r->result == PPTP_OCRP_GENERAL, r->error);
-		if (r->cause)
-			call_end(c, idx, PPTP_CALL_REFUSED, r->result, r->error, r->cause,
-				 "server refused the call: %s, cause code %u", why, r->cause);
-		else
-			call_end(c, idx, PPTP_CALL_REFUSED, r->result, r->error, r->cause,
-				 "server refused the call: %s", why);
-		return;
-	}
-	call->state = PPTP_CALL_ESTABLISHED;
-	call->peer_call_id = r->call_id;
-	call->deadline_us = 0;
-
-	struct pptp_event ev = ev_make(PPTP_EV_CALL_UP, 0, idx);
-	ev.call_id = call->call_id;
-	ev.peer_call_id = r->call_id;
-	ev.peer_window = r->window;
-	ev.peer_delay = r->delay;
-	ev.result = r->result;
-	snprintf(ev.text, sizeof ev.text,
-		 "call established: our call ID %u, server's call ID %u, window %u",
-		 call->call_id, r->call_id, r->window);
-	conn_log(c, L_NOTICE, "%s", ev.text);
-	conn_log(c, L_DEBUG, "call ID %u: connect speed %u, processing delay %u, channel %u",
-		 call->call_id, r->speed, r->delay, r->channel);
-	ev_push(c, &ev);
-
-	struct pptp_sli sli;
-	memset(&sli, 0, sizeof sli);
-	if (c->cfg.quirk && c->cfg.quirk->call_up_sli && c->cfg.quirk->call_up_sli(&sli))
-		send_SLI(c, call->peer_call_id, sli.send_accm, sli.recv_accm);
-}
-
-static void recv_ICRQ(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now)
-{
-	const struct pptp_icrq *r = &m->u.icrq;
-	struct pptp_msg rp = msg_make(PPTP_ICRP);
-	char dialing[PPTP_STR_LEN + 1];
-
-	(void)now;
-	str_printable(dialing, sizeof dialing, r->dialing, PPTP_STR_LEN);
-	conn_log(c, L_NOTICE, "refusing an incoming call from the server (its call ID %u, "
-		 "dialing number \"%s\"): this client takes no incoming calls", r->call_id, dialing);
-	rp.u.icrp.call_id = 0;
-	rp.u.icrp.peer_call_id = r->call_id;
-	rp.u.icrp.result = PPTP_ICRP_NOT_ACCEPTED;
-	send_msg(c, &rp);
-}
-
-static void recv_ICCN(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now)
-{
-	(void)now;
-	conn_log(c, L_WARNING, "Incoming-Call-Connected (ICCN) for call ID %u, but we accept no "
-		 "incoming calls; ignored", m->u.iccn.peer_call_id);
-}
-
-static void recv_CDN(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now)
-{
-	const struct pptp_cdn *r = &m->u.cdn;
-	char why[120], stats[sizeof r->stats];
-
-	(void)now;
-	/* RFC 2637 puts the PAC's own call ID here; some servers put ours. */
-	int idx = find_call_by_peer(c, r->call_id);
-	if (idx < 0) {
-		int ours = find_call_by_id(c, r->call_id);
-		if (ours >= 0 && peer_known(&c->calls[ours])) {
-			conn_log(c, L_DEBUG, "Call-Disconnect-Notify carries our call ID %u, not the "
-				 "server's; accepted", r->call_id);
-			idx = ours;
-		}
-	}
-	if (idx < 0) {
-		conn_log(c, L_WARNING, "Call-Disconnect-Notify (CDN) for unknown call ID %u; ignored",
-			 r->call_id);
-		return;
-	}
-	str_printable(stats, sizeof stats, r->stats, sizeof r->stats - 1);
-	if (stats[0])
-		conn_log(c, L_INFO, "call ID %u: call statistics from the server: %s",
-			 c->calls[idx].call_id, stats);
-	describe_result(why, sizeof why, pptp_cdn_result_str(r->result), r->result,
-			r->result == PPTP_CDN_GENERAL, r->error);
-	if (c->calls[idx].state == PPTP_CALL_WAIT_CDN)
-		call_end(c, idx, PPTP_CALL_CLEARED, r->result, r->error, r->cause,
-			 "call cleared (server: %s)", why);
-	else if (r->cause)
-		call_end(c, idx, PPTP_CALL_DISCONNECTED, r->result, r->error, r->cause,
-			 "server disconnected the call: %s, cause code %u", why, r->cause);
-	else
-		call_end(c, idx, PPTP_CALL_DISCONNECTED, r->result, r->error, r->cause,
-			 "server disconnected the call: %s", why);
-}
-
-static void recv_WEN(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now)
-{
-	const struct pptp_wen *r = &m->u.wen;
-
-	(void)now;
-	conn_log(c, L_WARNING, "WAN error counts from the server for call ID %u: CRC %u, framing %u, "
-		 "hardware overruns %u, buffer overruns %u, time-outs %u, alignment %u",
-		 r->peer_call_id, r->crc, r->framing, r->hw_overrun, r->buf_overrun, r->timeout,
-		 r->alignment);
-}
-
-static void recv_SLI(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now)
-{
-	const struct pptp_sli *r = &m->u.sli;
-
-	(void)now;
-	conn_log(c, L_DEBUG, "Set-Link-Info from the server for call ID %u: send ACCM 0x%08x, "
-		 "receive ACCM 0x%08x", r->peer_call_id, r->send_accm, r->recv_accm);
 }
 
 /* One whole framed message of len bytes (len within [12, PPTP_MSG_MAX]). */
@@ -712,7 +438,7 @@ void pptp_conn_init(struct pptp_conn *c, const struct pptp_conn_config *cfg, uin
 	c->state = PPTP_CONN_WAIT_SCCRP;
 	if (!c->cfg.sccrp_timeout_ms)
 		c->cfg.sccrp_timeout_ms = PPTP_SCCRP_TIMEOUT_MS;
-	c->state_deadline_us = after_ms(now_us, c->cfg.sccrp_timeout_ms);
+	c->state_deadline_us = ctrl_after_ms(now_us, c->cfg.sccrp_timeout_ms);
 	if (!c->cfg.ocrp_timeout_ms)
 		c->cfg.ocrp_timeout_ms = PPTP_OCRP_TIMEOUT_MS;
 	c->last_rx_us = now_us;
@@ -762,7 +488,7 @@ int pptp_conn_input(struct pptp_conn *c, const uint8_t *data, size_t len, uint64
 		c->in_len = 0;
 		c->last_rx_us = now_us;
 		dispatch(c, c->in, declared, now_us);
-		clearing_progress(c, now_us);
+		ctrl_clearing_progress(c, now_us);
 	}
 	return c->state == PPTP_CONN_CLOSED ? -EPROTO : 0;
 }
@@ -788,7 +514,7 @@ static uint64_t echo_due(const struct pptp_conn *c)
 {
 	if (c->state != PPTP_CONN_ESTABLISHED || c->echo_deadline_us || !c->cfg.idle_wait_ms)
 		return 0;
-	return after_ms(c->last_rx_us, c->cfg.idle_wait_ms);
+	return ctrl_after_ms(c->last_rx_us, c->cfg.idle_wait_ms);
 }
 
 static uint64_t earliest(uint64_t t, uint64_t deadline)
@@ -816,27 +542,11 @@ void pptp_conn_tick(struct pptp_conn *c, uint64_t now_us)
 
 	if (c->state == PPTP_CONN_CLOSED)
 		return;
-	for (int i = 0; i < PPTP_MAX_CALLS && c->state != PPTP_CONN_CLOSED; i++) {
-		struct pptp_call *call = &c->calls[i];
-		if (call->state == PPTP_CALL_FREE || !call->deadline_us || now_us < call->deadline_us)
-			continue;
-		if (call->state == PPTP_CALL_WAIT_OCRP) {
-			/* Tell the server too, in case the reply is merely late. */
-			secs_str(secs, sizeof secs, c->cfg.ocrp_timeout_ms);
-			if (send_CCR(c, call->call_id))
-				call_end(c, i, PPTP_CALL_NO_REPLY, 0, 0, 0,
-					 "no Outgoing-Call-Reply from the server within %s", secs);
-		} else if (call->state == PPTP_CALL_WAIT_CDN) {
-			secs_str(secs, sizeof secs, PPTP_CDN_TIMEOUT_MS);
-			call_end(c, i, PPTP_CALL_CLEARED, 0, 0, 0,
-				 "call cleared, but the server never confirmed it (no "
-				 "Call-Disconnect-Notify within %s)", secs);
-		}
-	}
+	calls_tick(c, now_us);
 	if (c->state != PPTP_CONN_CLOSED && c->state_deadline_us && now_us >= c->state_deadline_us) {
 		switch (c->state) {
 		case PPTP_CONN_WAIT_SCCRP:
-			secs_str(secs, sizeof secs, c->cfg.sccrp_timeout_ms);
+			ctrl_secs_str(secs, sizeof secs, c->cfg.sccrp_timeout_ms);
 			conn_down(c, PPTP_DOWN_NO_REPLY, 0, 0,
 				  "no Start-Control-Connection-Reply from the server within %s", secs);
 			break;
@@ -847,7 +557,7 @@ void pptp_conn_tick(struct pptp_conn *c, uint64_t now_us)
 						 "call cleared, but the server never confirmed it");
 			break;
 		case PPTP_CONN_WAIT_STOPCCRP:
-			secs_str(secs, sizeof secs, PPTP_STOPCCRP_TIMEOUT_MS);
+			ctrl_secs_str(secs, sizeof secs, PPTP_STOPCCRP_TIMEOUT_MS);
 			conn_down(c, PPTP_DOWN_STOPPED, 0, 0,
 				  "control connection stopped (no Stop-Control-Connection-Reply "
 				  "within %s)", secs);
@@ -858,11 +568,11 @@ void pptp_conn_tick(struct pptp_conn *c, uint64_t now_us)
 			break;
 		}
 	}
-	clearing_progress(c, now_us);
+	ctrl_clearing_progress(c, now_us);
 	if (c->state == PPTP_CONN_CLOSED)
 		return;
 	if (c->echo_deadline_us && now_us >= c->echo_deadline_us) {
-		secs_str(secs, sizeof secs, c->cfg.max_echo_wait_ms);
+		ctrl_secs_str(secs, sizeof secs, c->cfg.max_echo_wait_ms);
 		conn_down(c, PPTP_DOWN_ECHO_TIMEOUT, 0, 0,
 			  "no reply to keepalive (Echo-Request) for %s: the server or the path to "
 			  "it is gone", secs);
@@ -870,79 +580,17 @@ void pptp_conn_tick(struct pptp_conn *c, uint64_t now_us)
 	}
 	uint64_t due = echo_due(c);
 	if (due && now_us >= due) {
-		struct pptp_msg m = msg_make(PPTP_ECHORQ);
+		struct pptp_msg m = ctrl_msg_make(PPTP_ECHORQ);
 		c->echo_id = c->echo_next_id++;
 		/* max_echo_wait 0: the reply may take for ever (UINT64_MAX
 		 * is never reached, and no other echo goes meanwhile). */
 		c->echo_deadline_us = c->cfg.max_echo_wait_ms
-			? after_ms(now_us, c->cfg.max_echo_wait_ms) : UINT64_MAX;
+			? ctrl_after_ms(now_us, c->cfg.max_echo_wait_ms) : UINT64_MAX;
 		m.u.echorq.id = c->echo_id;
 		conn_log(c, L_DEBUG, "nothing heard from the server for a while: Echo-Request %u",
 			 c->echo_id);
-		send_msg(c, &m);
+		ctrl_send_msg(c, &m);
 	}
-}
-
-/* Next free call ID counting up: never 0, never one in use. */
-static uint16_t call_id_alloc(struct pptp_conn *c)
-{
-	for (;;) {
-		uint16_t id = c->next_call_id++;
-		if (c->next_call_id == 0)
-			c->next_call_id = 1;
-		/* At most PPTP_MAX_CALLS IDs are in use, so this ends. */
-		if (id != 0 && find_call_by_id(c, id) < 0)
-			return id;
-	}
-}
-
-int pptp_conn_call_open(struct pptp_conn *c, const struct pptp_call_params *p, uint64_t now_us)
-{
-	int idx = -1;
-
-	if (!p)
-		return -EINVAL;
-	if (c->state != PPTP_CONN_WAIT_SCCRP && c->state != PPTP_CONN_ESTABLISHED)
-		return -ENOTCONN;
-	if (c->stop_requested)
-		return -ENOTCONN;
-	/* A slot whose CALL_DOWN is still queued stays taken, so a handle in an
-	 * event never names a newer call (and the event queue cannot fill). */
-	for (int i = 0; i < PPTP_MAX_CALLS && idx < 0; i++)
-		if (c->calls[i].state == PPTP_CALL_FREE && !call_has_events(c, i))
-			idx = i;
-	if (idx < 0)
-		return -ENOSPC;
-	struct pptp_call *call = &c->calls[idx];
-	memset(call, 0, sizeof *call);
-	call->params = *p;
-	call->params.phone[PPTP_STR_LEN] = '\0';
-	call->call_id = call_id_alloc(c);
-	call->serial = c->next_serial++;
-	call->state = PPTP_CALL_PENDING;
-	if (c->state == PPTP_CONN_ESTABLISHED)
-		send_OCRQ(c, idx, now_us);
-	else
-		conn_log(c, L_DEBUG, "call ID %u waits for the control connection", call->call_id);
-	return idx;
-}
-
-void pptp_conn_call_close(struct pptp_conn *c, int call, uint64_t now_us)
-{
-	if (c->state == PPTP_CONN_CLOSED || !call_valid(c, call))
-		return;
-	call_clear(c, call, now_us);
-	clearing_progress(c, now_us);
-}
-
-int pptp_conn_call_set_link_info(struct pptp_conn *c, int call, uint32_t send_accm,
-				 uint32_t recv_accm)
-{
-	if (call < 0 || call >= PPTP_MAX_CALLS)
-		return -EINVAL;
-	if (c->state == PPTP_CONN_CLOSED || c->calls[call].state != PPTP_CALL_ESTABLISHED)
-		return -ENOTCONN;
-	return send_SLI(c, c->calls[call].peer_call_id, send_accm, recv_accm) ? 0 : -ENOBUFS;
 }
 
 void pptp_conn_stop(struct pptp_conn *c, uint64_t now_us)
@@ -957,10 +605,10 @@ void pptp_conn_stop(struct pptp_conn *c, uint64_t now_us)
 	case PPTP_CONN_ESTABLISHED:
 		c->stop_requested = true;
 		c->state = PPTP_CONN_CLEARING;
-		c->state_deadline_us = after_ms(now_us, PPTP_CDN_TIMEOUT_MS);
+		c->state_deadline_us = ctrl_after_ms(now_us, PPTP_CDN_TIMEOUT_MS);
 		for (int i = 0; i < PPTP_MAX_CALLS && c->state != PPTP_CONN_CLOSED; i++)
 			call_clear(c, i, now_us);
-		clearing_progress(c, now_us);
+		ctrl_clearing_progress(c, now_us);
 		return;
 	case PPTP_CONN_CLEARING:
 	case PPTP_CONN_WAIT_STOPCCRP:
@@ -1004,6 +652,21 @@ bool pptp_conn_is_closed(const struct pptp_conn *c)
 	return c->state == PPTP_CONN_CLOSED;
 }
 
+enum pptp_conn_state pptp_conn_state(const struct pptp_conn *c)
+{
+	return c->state;
+}
+
+const struct pptp_sccrp *pptp_conn_server_info(const struct pptp_conn *c)
+{
+	return c->server_heard ? &c->server : NULL;
+}
+
+bool pptp_conn_accepted(const struct pptp_conn *c)
+{
+	return c->server_heard && c->server.result == PPTP_SCCRP_OK;
+}
+
 const char *pptp_conn_state_name(enum pptp_conn_state s)
 {
 	switch (s) {
@@ -1016,16 +679,3 @@ const char *pptp_conn_state_name(enum pptp_conn_state s)
 	return "unknown";
 }
 
-int pptp_conn_active_calls(const struct pptp_conn *c)
-{
-	int n = 0;
-	for (int i = 0; i < PPTP_MAX_CALLS; i++)
-		if (c->calls[i].state != PPTP_CALL_FREE)
-			n++;
-	return n;
-}
-
-const struct pptp_call *pptp_conn_call(const struct pptp_conn *c, int call)
-{
-	return call_valid(c, call) ? &c->calls[call] : NULL;
-}

@@ -133,6 +133,7 @@ struct pptp_conn {
 	uint32_t echo_next_id;
 	uint16_t next_call_id, next_serial;
 	bool stop_requested;
+	bool server_heard;		/* an SCCRP arrived: server is filled */
 	struct pptp_sccrp server;	/* what the server said about itself */
 	struct pptp_call calls[PPTP_MAX_CALLS];
 	uint8_t in[PPTP_MSG_MAX];	/* partial message being reassembled */
@@ -160,8 +161,10 @@ uint64_t pptp_conn_next_timeout(const struct pptp_conn *c);
 void pptp_conn_tick(struct pptp_conn *c, uint64_t now_us);
 
 /* Open a call: returns a call handle >= 0, or -ENOSPC (no free slot),
- * -ENOTCONN (the connection is stopping or closed).  The OCRQ goes out now
- * if the connection is established, else as soon as it is. */
+ * -ENOTCONN (the connection is stopping or closed, or the OCRQ would
+ * overflow the output buffer, which ends the connection: its CONN_DOWN is
+ * queued, and no event names the call).  The OCRQ goes out now if the
+ * connection is established, else as soon as it is. */
 int pptp_conn_call_open(struct pptp_conn *c, const struct pptp_call_params *p, uint64_t now_us);
 
 /* Clear a call: sends Call-Clear-Request; CALL_DOWN (CLEARED) follows when
@@ -185,6 +188,12 @@ void pptp_conn_transport_closed(struct pptp_conn *c, int err, uint64_t now_us);
 int pptp_conn_poll_event(struct pptp_conn *c, struct pptp_event *ev);
 
 bool pptp_conn_is_closed(const struct pptp_conn *c);
+enum pptp_conn_state pptp_conn_state(const struct pptp_conn *c);
+/* What the server said of itself in its SCCRP (accepted or not); NULL
+ * before one arrived. */
+const struct pptp_sccrp *pptp_conn_server_info(const struct pptp_conn *c);
+/* Whether the server accepted the control connection (SCCRP success). */
+bool pptp_conn_accepted(const struct pptp_conn *c);
 const char *pptp_conn_state_name(enum pptp_conn_state s);
 int pptp_conn_active_calls(const struct pptp_conn *c);
 const struct pptp_call *pptp_conn_call(const struct pptp_conn *c, int call);

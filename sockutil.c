@@ -1,9 +1,10 @@
-/* sockutil.c - --localbind and --rtmark on our sockets; the control
- * connection's socket fed to and drained from its engine. */
+/* sockutil.c - --localbind and --rtmark on our sockets; connect errors in
+ * words; the server's name resolved. */
 #include "sockutil.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,71 +33,159 @@ int sock_bind_mark(int fd, const struct pptp_options *o, char *err, size_t errle
 	return 0;
 }
 
+/* Each connect() error that means the server cannot be reached, in the
+ * words of each place that tells it: a short word for a --diagnose step,
+ * a sentence for the log and the verdict, the advice of --diagnose.  In
+ * the texts, {a} stands for the server's address, {t} for the timeout in
+ * seconds, {e} for strerror. */
+static const struct connect_error {
+	int err;
+	const char *word, *sentence, *advice;
+} connect_errors[] = {
+	{ ECONNREFUSED, "refused",
+	  "connection refused by {a}: nothing accepts PPTP on TCP port 1723 there (is it a PPTP "
+	  "server, and is its PPTP service running?)",
+	  "{a} answered, but nothing there accepts connections on TCP port 1723. Either the "
+	  "PPTP service is not running on the server (Routing and Remote Access on Windows, "
+	  "pptpd on Linux, the VPN server setting of a router), or {a} is not the VPN server's "
+	  "address, or the server sits behind a NAT router that does not forward TCP port 1723 "
+	  "(and GRE) to it." },
+	{ ETIMEDOUT, "no answer",
+	  "no answer from {a} on TCP port 1723 within {t} s: the server is down, or a firewall "
+	  "drops PPTP's control connection",
+	  "Nothing came back from {a} within {t} s, not even a refusal. The server may be down, "
+	  "or a firewall silently drops TCP port 1723: on this machine (see 'nft list ruleset' "
+	  "or 'iptables -S OUTPUT'), on a router on the way, or in front of the server. Trying "
+	  "from another network tells which side it is; 'nc -vz {a} 1723' repeats this test. A "
+	  "slow link may need a longer --connect-timeout." },
+	{ ENETUNREACH, "network unreachable",
+	  "network unreachable: this machine has no route to {a} (check its network connection "
+	  "and routes)",
+	  "This machine has no route to {a}. Check that it is online and has a default route: "
+	  "'ip route get {a}' shows the route it would use. If a VPN is already up, its routes "
+	  "may be hiding the way to the server." },
+	{ EHOSTUNREACH, "host unreachable",
+	  "host unreachable: {a} does not answer on the local network, or a router reported it "
+	  "unreachable (is the address right?)",
+	  "Either {a} is on a network this machine reaches directly and no machine answers there "
+	  "with that address, or a router on the way reported it unreachable. Check the address; "
+	  "'ip route get {a}' shows the way out." },
+	{ EACCES, "blocked by a local firewall rule",
+	  "connecting to {a} is not permitted: a local firewall rule blocks it",
+	  "A firewall rule on this machine rejects connections to TCP port 1723 of {a}. List the "
+	  "rules with 'nft list ruleset' or 'iptables -S OUTPUT' and allow it." },
+	{ EPERM, "blocked by a local firewall rule",
+	  "connecting to {a} is not permitted: a local firewall rule blocks it",
+	  "A firewall rule on this machine rejects connections to TCP port 1723 of {a}. List the "
+	  "rules with 'nft list ruleset' or 'iptables -S OUTPUT' and allow it." },
+};
+
+/* Any other errno: a local or unexpected failure. */
+static const struct connect_error connect_other = {
+	0, "{e}", "cannot connect to {a}: {e}",
+	"The connection to {a} failed: {e}. Check this machine's network connection and the "
+	"address.",
+};
+
+static const struct connect_error *connect_error_find(int err)
+{
+	for (size_t i = 0; i < sizeof connect_errors / sizeof connect_errors[0]; i++)
+		if (connect_errors[i].err == err)
+			return &connect_errors[i];
+	return NULL;
+}
+
+/* tmpl with {a}, {t} and {e} filled in. */
+static void connect_text(const char *tmpl, int err, const char *server, unsigned timeout_s,
+			 char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	if (!cap)
+		return;
+	for (const char *p = tmpl; *p && n + 1 < cap; p++) {
+		char num[16];
+		const char *fill = NULL;
+		if (p[0] == '{' && p[1] && p[2] == '}') {
+			if (p[1] == 'a')
+				fill = server;
+			else if (p[1] == 'e')
+				fill = strerror(err);
+			else if (p[1] == 't') {
+				snprintf(num, sizeof num, "%u", timeout_s);
+				fill = num;
+			}
+		}
+		if (!fill) {
+			buf[n++] = *p;
+			continue;
+		}
+		int w = snprintf(buf + n, cap - n, "%s", fill);
+		n = w < 0 ? n : (size_t)w >= cap - n ? cap - 1 : n + (size_t)w;
+		p += 2;
+	}
+	buf[n] = '\0';
+}
+
+static const struct connect_error *connect_error_entry(int err)
+{
+	const struct connect_error *e = connect_error_find(err);
+	return e ? e : &connect_other;
+}
+
 void connect_error_words(int err, const char *s, int timeout_s, char *buf, size_t cap)
 {
-	switch (err) {
-	case ECONNREFUSED:
-		snprintf(buf, cap, "connection refused by %s: nothing accepts PPTP on TCP port "
-			 "1723 there (is it a PPTP server, and is its PPTP service running?)", s);
-		break;
-	case ETIMEDOUT:
-		snprintf(buf, cap, "no answer from %s on TCP port 1723 within %d s: the server is "
-			 "down, or a firewall drops PPTP's control connection", s, timeout_s);
-		break;
-	case ENETUNREACH:
-		snprintf(buf, cap, "network unreachable: this machine has no route to %s (check "
-			 "its network connection and routes)", s);
-		break;
-	case EHOSTUNREACH:
-		snprintf(buf, cap, "host unreachable: %s does not answer on the local network, or "
-			 "a router reported it unreachable (is the address right?)", s);
-		break;
-	case EACCES:
-	case EPERM:
-		snprintf(buf, cap, "connecting to %s is not permitted: a local firewall rule "
-			 "blocks it", s);
-		break;
-	default:
-		snprintf(buf, cap, "cannot connect to %s: %s", s, strerror(err));
-	}
+	connect_text(connect_error_entry(err)->sentence, err, s, (unsigned)timeout_s, buf, cap);
+}
+
+void connect_error_short(int err, char *buf, size_t cap)
+{
+	connect_text(connect_error_entry(err)->word, err, "", 0, buf, cap);
+}
+
+void connect_error_advice(int err, const char *s, unsigned timeout_s, char *buf, size_t cap)
+{
+	connect_text(connect_error_entry(err)->advice, err, s, timeout_s, buf, cap);
 }
 
 int connect_error_is_reachability(int err)
 {
-	return err == ECONNREFUSED || err == ETIMEDOUT || err == ENETUNREACH ||
-	       err == EHOSTUNREACH || err == EACCES || err == EPERM;
+	return connect_error_find(err) != NULL;
 }
 
-void conn_socket_read(struct pptp_conn *c, int fd, uint64_t now)
+int resolve_ipv4(const char *name, uint32_t *addrs, int max, int *gai, char *why, size_t whylen)
 {
-	uint8_t buf[4096];
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res = NULL;
+	int r = getaddrinfo(name, NULL, &hints, &res), n = 0;
 
-	for (int rounds = 0; rounds < 16; rounds++) {
-		ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-		if (n > 0) {
-			pptp_conn_input(c, buf, (size_t)n, now);
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		pptp_conn_transport_closed(c, n < 0 ? errno : 0, now);
-		return;
+	*gai = r;
+	if (r) {
+		snprintf(why, whylen, "%s", r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
+		return -1;
 	}
+	for (struct addrinfo *ai = res; ai && n < max; ai = ai->ai_next) {
+		uint32_t a = ((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr;
+		int k;
+		for (k = 0; k < n && addrs[k] != a; k++)
+			;
+		if (k == n)
+			addrs[n++] = a;
+	}
+	freeaddrinfo(res);
+	return n;
 }
 
-void conn_socket_flush(struct pptp_conn *c, int fd, uint64_t now)
+void addr_list_str(const uint32_t *addrs, int n, char *buf, size_t cap)
 {
-	const uint8_t *p;
-	size_t n;
+	char a[INET_ADDRSTRLEN];
 
-	while ((n = pptp_conn_pending(c, &p))) {
-		ssize_t w = send(fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (w < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return;
-			pptp_conn_transport_closed(c, errno, now);
-			return;
-		}
-		pptp_conn_consume(c, (size_t)w);
+	if (cap)
+		buf[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		inet_ntop(AF_INET, &addrs[i], a, sizeof a);
+		if (i)
+			strncat(buf, ", ", cap - strlen(buf) - 1);
+		strncat(buf, a, cap - strlen(buf) - 1);
 	}
 }

@@ -4,8 +4,8 @@
 #define PPTP_SOCKUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-#include "pptp_ctrl.h"
 #include "pptp_options.h"
 
 /* Bind fd to --localbind (port 0) and set SO_MARK to --rtmark when given.
@@ -13,16 +13,19 @@
 int sock_bind_mark(int fd, const struct pptp_options *o, char *err, size_t errlen);
 
 /* A failed connect() towards the server, in words that say what it means
- * for a PPTP user (seed 004's fault tree: is TCP/1723 reachable?). */
+ * for a PPTP user (is TCP/1723 reachable?): the sentence for the log and
+ * the verdict, the short word of a --diagnose step, its advice. */
 void connect_error_words(int err, const char *server, int timeout_s, char *buf, size_t cap);
+void connect_error_short(int err, char *buf, size_t cap);
+void connect_error_advice(int err, const char *server, unsigned timeout_s, char *buf, size_t cap);
 /* Whether a connect() errno means the server cannot be reached (exit 4). */
 int connect_error_is_reachability(int err);
 
-/* The control connection's TCP socket and its engine: hand the engine what
- * the socket holds (at most 16 reads, so one busy peer cannot starve the
- * rest of a poll loop), and send what the engine has queued.  End of file
- * and errors go to pptp_conn_transport_closed. */
-void conn_socket_read(struct pptp_conn *c, int fd, uint64_t now);
-void conn_socket_flush(struct pptp_conn *c, int fd, uint64_t now);
+/* Every IPv4 address of name, in the resolver's order, without repeats, at
+ * most max.  Returns how many, or -1 with getaddrinfo's error in *gai and
+ * its words in why. */
+int resolve_ipv4(const char *name, uint32_t *addrs, int max, int *gai, char *why, size_t whylen);
+/* Addresses as "a, b, c". */
+void addr_list_str(const uint32_t *addrs, int n, char *buf, size_t cap);
 
 #endif

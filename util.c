@@ -1,6 +1,7 @@
 /* util.c - logging, clocks and small string helpers. */
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,4 +249,60 @@ int parse_seconds(const char *s, uint64_t min_us, uint64_t max_us, uint64_t *out
 		return -ERANGE;
 	*out = whole;
 	return 0;
+}
+
+/* For --diagnose's advice (see util.h). */
+void print_wrapped(FILE *f, const char *text, size_t width)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *end = strchr(p, '\n');
+		size_t plen = end ? (size_t)(end - p) : strlen(p);
+		bool bullet = plen >= 2 && p[0] == '-' && p[1] == ' ';
+		const char *first = bullet ? "  - " : "  ", *cont = bullet ? "    " : "  ";
+		size_t i = bullet ? 2 : 0, col = 0;
+
+		fputs(first, f);
+		col = strlen(first);
+		bool line_empty = true;
+		while (i < plen) {
+			while (i < plen && p[i] == ' ')
+				i++;
+			if (i >= plen)
+				break;
+			/* One word: up to a space outside quotes. */
+			size_t j = i;
+			bool quoted = false;
+			while (j < plen && (quoted || p[j] != ' ')) {
+				/* A quote opens at the start of a word and closes
+				 * before a non-letter: "server's" is no quote. */
+				if (p[j] == '\'' && !quoted && (j == i || p[j - 1] == '('))
+					quoted = true;
+				else if (p[j] == '\'' && quoted &&
+					 (j + 1 == plen || !isalnum((unsigned char)p[j + 1])))
+					quoted = false;
+				j++;
+			}
+			size_t w = j - i;
+			if (!line_empty && col + 1 + w > width) {
+				fprintf(f, "\n%s", cont);
+				col = strlen(cont);
+				line_empty = true;
+			}
+			if (!line_empty) {
+				fputc(' ', f);
+				col++;
+			}
+			fwrite(p + i, 1, w, f);
+			col += w;
+			line_empty = false;
+			i = j;
+		}
+		fputc('\n', f);
+		p += plen;
+		if (*p == '\n')
+			p++;
+	}
+	fflush(f);
 }

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -113,5 +114,10 @@ static inline void put32(uint8_t *p, uint32_t v)
 static inline bool seq_before(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Print text wrapped to width columns, indented by two.  Paragraphs are
+ * separated by '\n'; one starting with "- " is a bullet with a hanging
+ * indent.  Lines never break inside '...' so that a command stays whole. */
+void print_wrapped(FILE *f, const char *text, size_t width);
 
 #endif

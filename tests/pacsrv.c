@@ -31,6 +31,7 @@
 #define MAX_CONNS 8
 #define MAX_CALLS 64
 #define ECHO_SLOTS 32
+#define BURST_ID_BASE 0x80000000u	/* Echo-Request ids of --fault echo-burst */
 #define ECHO_REPLY_LIMIT_US (10 * 1000000ull)	/* our Echo-Request unanswered this long: client fault */
 #define STOP_REPLY_LIMIT_US (5 * 1000000ull)
 #define PACE_US 2000		/* pause between bytes for split-bytes */
@@ -87,7 +88,7 @@ enum fault_id {
 	F_CLOSE_AT_SCCRQ, F_STOP_AFTER, F_CDN_AFTER, F_ECHO_REQUEST_EVERY,
 	F_BAD_MAGIC, F_BAD_PPTP_TYPE, F_LENGTH_MISMATCH, F_LENGTH, F_SPLIT_BYTES,
 	F_PACKED, F_UNKNOWN_TYPE, F_WRONG_STATE, F_SECOND_SCCRP, F_OCRP_OTHER_CALL,
-	F_HALF_MESSAGE, F_RESET_AT_SCCRQ,
+	F_HALF_MESSAGE, F_RESET_AT_SCCRQ, F_ECHO_BURST,
 	F_COUNT
 };
 
@@ -127,6 +128,7 @@ static const struct fault_def fault_defs[F_COUNT] = {
 	[F_OCRP_OTHER_CALL] = { "ocrp-other-call", ARG_NONE, 0, 0, NULL, "OCRP naming another peer call ID, then nothing" },
 	[F_HALF_MESSAGE] = { "half-message", ARG_SECONDS, 0, 0, "1", "SECONDS after the first call is up, send half an Echo-Request, then close TCP" },
 	[F_RESET_AT_SCCRQ] = { "reset-at-sccrq", ARG_NONE, 0, 0, NULL, "reset TCP (RST) as soon as SCCRQ arrives" },
+	[F_ECHO_BURST] = { "echo-burst", ARG_INT, 1, 100000, "1000", "once the first call is up, N Echo-Requests in one write; every reply is checked" },
 };
 
 static struct {
@@ -247,6 +249,7 @@ struct conn {
 	struct { bool used; uint32_t id; uint64_t sent_us; } echo_out[ECHO_SLOTS];
 	uint16_t cdn_done[MAX_CALLS];	/* client call IDs we disconnected unasked */
 	unsigned cdn_done_n;
+	uint32_t burst_sent, burst_replies;	/* --fault echo-burst */
 };
 
 static struct conn conns[MAX_CONNS];
@@ -1413,6 +1416,15 @@ static void recv_echorp(struct conn *c, const uint8_t *m, uint64_t now)
 {
 	uint32_t id = get32(m + 12);
 	(void)now;
+	if (c->burst_sent && id - BURST_ID_BASE < c->burst_sent) {
+		/* The burst's replies: each once, in order, not one by one in the log. */
+		if (id != BURST_ID_BASE + c->burst_replies || m[16] != 1)
+			client_error("Echo-Reply id=%u result %u in the burst, expected id=%u result 1",
+				     id, m[16], BURST_ID_BASE + c->burst_replies);
+		else if (++c->burst_replies == c->burst_sent)
+			say("ECHO BURST replies=%u ok", c->burst_replies);
+		return;
+	}
 	for (unsigned i = 0; i < ECHO_SLOTS; i++) {
 		if (c->echo_out[i].used && c->echo_out[i].id == id) {
 			c->echo_out[i].used = false;
@@ -1449,6 +1461,16 @@ static void call_up_actions(struct conn *c, struct call *k, uint64_t now)
 	if (fault(F_SECOND_SCCRP)) {
 		say("FAULT second-sccrp");
 		send_sccrp(c, 1, 0, false);
+	}
+	if (fault(F_ECHO_BURST)) {
+		/* One write, so the client finds them all waiting at once. */
+		uint8_t m[16];
+		for (uint32_t i = 0; i < faults[F_ECHO_BURST].val; i++) {
+			build_echorq(m, BURST_ID_BASE + i);
+			conn_queue(c, m, sizeof m, false);
+		}
+		c->burst_sent = (uint32_t)faults[F_ECHO_BURST].val;
+		say("FAULT echo-burst echo_requests=%u", c->burst_sent);
 	}
 }
 

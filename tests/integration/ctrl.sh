@@ -223,4 +223,15 @@ expect_eq "garbage from the server: exit status 9" "$(child_exit "$WORK/c14.log"
 expect_grep "garbage from the server: says what was wrong" 'magic|length|framing' "$WORK/c14.log"
 stop_pacsrv
 
+# 15. A burst of Echo-Requests, far more replies than the engine's 8 KiB
+# output buffer holds at once: each is answered, in order, and the call
+# goes on (reading waits while replies are unsent).
+start_pacsrv pac15.log --fault echo-burst=2000
+client c15.log "--frames 20 --expect-echo --hold 1"
+expect_eq "echo burst: the tunnel ends normally (exit status 0)" "$(child_exit "$WORK/c15.log")" 0
+expect_no_grep "echo burst: the control connection was not dropped" 'output buffer full' "$WORK/c15.log"
+wait "$PAC_PID"; pac_rc=$?
+expect_grep "echo burst: all 2000 answered, in order" 'ECHO BURST replies=2000 ok' "$WORK/pac15.log"
+expect_eq "echo burst: the server saw no protocol error" "$pac_rc" 0
+
 finish

@@ -47,7 +47,7 @@ expect_grep "usage: the error says --diagnose runs no pppd" 'runs no pppd' "$WOR
 in_cli setpriv --reuid=65534 --regid=65534 --clear-groups "$PPTP" $SRV_IP --diagnose \
 	> "$WORK/nobody" 2>&1
 expect_eq "not root: exit status 1" "$?" 1
-expect_grep "not root: says it needs root" 'needs root.*raw socket' "$WORK/nobody"
+expect_grep "not root: says it needs root" 'needs root.*raw GRE socket' "$WORK/nobody"
 expect_no_grep "not root: no step was run" '^\[' "$WORK/nobody"
 
 diag localbind $SRV_IP --localbind 198.51.100.7

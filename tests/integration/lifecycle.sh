@@ -189,6 +189,56 @@ signal_case "SIGKILL to the call manager" callmgr KILL 1
 expect_grep "SIGKILL to the call manager: the gateway says so" 'call manager went away' \
 	"$WORK/l-SIGKILL to the call manager.log"
 
+# SIGTERM to a call manager whose TCP connect is still under way (the
+# server's namespace drops the SYNs): it ends at once, and once SYNs pass
+# again nothing reaches the server: no connection, no SCCRQ.  Nothing of it
+# stays in /run/pptp.  (The gateway runs under fakeppp here, so the call
+# manager is the pptp process whose parent is not fakeppp.)
+callmgr_of_client() {
+	local p pp
+	for p in $(pptp_pids); do
+		pp=$(awk '{print $4}' /proc/$p/stat 2>/dev/null)
+		[ -n "$pp" ] && ! grep -q '^fakeppp' /proc/$pp/comm 2>/dev/null && echo "$p"
+	done
+}
+gone_within() {	# gone_within PID SECONDS
+	for _ in $(seq 1 $(($2 * 20))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
+	return 1
+}
+if $nft_ok; then
+	start_pacsrv pac-synterm.log
+	nft_drop "$NS_SRV" input "tcp dport 1723"
+	client synterm.log "--frames 1" --connect-timeout 30 &
+	cp=$!
+	wait_for 'connecting to 192.0.2.1:1723' "$WORK/synterm.log" 10
+	sleep 0.3
+	cm=$(callmgr_of_client)
+	if [ -n "$cm" ]; then
+		kill -TERM "$cm"
+		check "SIGTERM during the TCP connect: the call manager is gone within 2 s" gone_within "$cm" 2
+	else
+		not_ok "SIGTERM during the TCP connect: no call manager found"
+	fi
+	# SYNs pass again; a SYN still being retried would now connect (the
+	# kernel retries at 1, 3 and 7 s).
+	nft_clear "$NS_SRV"
+	sleep 6
+	wait $cp
+	expect_grep "SIGTERM during the TCP connect: the gateway says why" 'stopped by signal TERM' \
+		"$WORK/synterm.log"
+	expect_no_grep "SIGTERM during the TCP connect: no connection reached the server" '^ACCEPT' \
+		"$WORK/pac-synterm.log"
+	expect_no_grep "SIGTERM during the TCP connect: no SCCRQ was sent" 'RECV SCCRQ' "$WORK/pac-synterm.log"
+	ino=$(in_cli stat -L -c %i /proc/self/ns/net)
+	# (--connect-timeout 30 is part of the names: ADDR-t30-nNS.)
+	expect_eq "SIGTERM during the TCP connect: no socket, lock or route file left in /run/pptp" \
+		"$(ls /run/pptp/ | grep -c -- "^$SRV_IP\(-t30\)\?-n$ino\(\.lock\|\.route\)\?$")" 0
+	check "SIGTERM during the TCP connect: no pptp process left" no_pptp_left
+	stop_pacsrv
+else
+	not_ok "nft is needed to drop SYNs (tests/deps.sh installs nftables)"
+fi
+
 # SIGUSR1 dumps statistics and does not end anything; SIGPIPE is ignored.
 start_pacsrv pac7.log
 launch l7.log "--frames 100000 --rate 50" --debug &

@@ -1457,6 +1457,56 @@ static void test_overflow(void)
 	expect_no_out(&c);
 }
 
+/* A call whose OCRQ overflows the output buffer dies with the connection:
+ * no handle may name it. */
+static void test_call_open_overflow(void)
+{
+	struct pptp_conn c;
+	struct pptp_conn_config cfg = test_cfg();
+	struct pptp_call_params p = test_params();
+	struct pptp_event ev;
+	uint8_t m[PPTP_MSG_MAX];
+	const uint8_t *out;
+
+	start(&c, &cfg);
+	mk_echorq(m, 9);
+	/* Replies nobody writes, until an OCRQ no longer fits. */
+	while (pptp_conn_pending(&c, &out) + pptp_msg_len(PPTP_OCRQ) <= PPTP_OUT_MAX)
+		feed(&c, m, 16, T0 + SEC);
+	CHECK_INT(pptp_conn_call_open(&c, &p, T0 + SEC), -ENOTCONN);
+	CHECK(pptp_conn_is_closed(&c));
+	CHECK_INT(pptp_conn_active_calls(&c), 0);
+	/* No event names the call no handle was given for. */
+	expect_ev(&c, &ev, PPTP_EV_CONN_DOWN, PPTP_DOWN_OVERFLOW);
+	CHECK_CONTAINS(ev.text, "output buffer full");
+	expect_no_ev(&c);
+}
+
+/* The accessors say what the server answered, refused or not. */
+static void test_server_info(void)
+{
+	struct pptp_conn c;
+	struct pptp_conn_config cfg = test_cfg();
+	uint8_t m[PPTP_MSG_MAX];
+
+	pptp_conn_init(&c, &cfg, T0);
+	CHECK(pptp_conn_server_info(&c) == NULL);
+	CHECK(!pptp_conn_accepted(&c));
+	CHECK_INT(pptp_conn_state(&c), PPTP_CONN_WAIT_SCCRP);
+	expect_out(&c, m, PPTP_SCCRQ);
+	/* A refusal ends the connection: the input says so. */
+	CHECK_INT(pptp_conn_input(&c, m, mk_sccrp(m, 2, 0), T0 + MS), -EPROTO);
+	CHECK(pptp_conn_server_info(&c) != NULL);
+	CHECK_UINT(pptp_conn_server_info(&c)->result, 2);
+	CHECK_UINT(pptp_conn_server_info(&c)->firmware, 0x0a01);
+	CHECK(!pptp_conn_accepted(&c));
+	CHECK_INT(pptp_conn_state(&c), PPTP_CONN_CLOSED);
+
+	start(&c, &cfg);
+	CHECK(pptp_conn_accepted(&c));
+	CHECK_INT(pptp_conn_state(&c), PPTP_CONN_ESTABLISHED);
+}
+
 static void test_cdn_timeout(void)
 {
 	struct pptp_conn c;
@@ -1931,6 +1981,8 @@ const struct test_case ctrl_tests[] = {
 	{ "transport_closed", test_transport_closed },
 	{ "close_while_stopping", test_close_while_stopping },
 	{ "overflow", test_overflow },
+	{ "call_open_overflow", test_call_open_overflow },
+	{ "server_info", test_server_info },
 	{ "cdn_timeout", test_cdn_timeout },
 	{ "ocrp_timeout", test_ocrp_timeout },
 	{ "sccrp_timeout", test_sccrp_timeout },

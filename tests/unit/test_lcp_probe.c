@@ -2,7 +2,7 @@
 #include "lcp_probe.h"
 #include "test.h"
 
-/* Our probe as diagnose.c builds it: FF 03 C021, Configure-Request id 0x2a,
+/* Our probe as lcp_probe_confreq builds it: FF 03 C021, Configure-Request id 0x2a,
  * length 10, the magic number option. */
 static const uint8_t ours[] = { 0xff, 0x03, 0xc0, 0x21, 0x01, 0x2a, 0x00, 0x0a,
 				0x05, 0x06, 0x12, 0x34, 0x56, 0x78 };
@@ -84,7 +84,16 @@ static void malformed(void)
 	CHECK_STR(tiny, "our o");
 }
 
+static void confreq(void)
+{
+	uint8_t f[LCP_PROBE_CONFREQ_LEN];
+
+	lcp_probe_confreq(f, 0x2a, 0x12345678);
+	CHECK(memcmp(f, ours, sizeof ours) == 0);
+}
+
 const struct test_case lcp_probe_tests[] = {
+	{ "confreq", confreq },
 	{ "answers", answers },
 	{ "not_answers", not_answers },
 	{ "malformed", malformed },
