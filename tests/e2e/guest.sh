@@ -24,11 +24,13 @@
 #   quiet    [9]          --loglevel 0, and stdout holds nothing but PPP frames
 #   kill     [10]         TERM/KILL each of the three processes
 #   exit     [11]         exit statuses: bad password, MPPE refused, server hangs up
+#   setup    [13]         pptpsetup --create, then pppd call NAME, with the project's
+#                         options.pptp; pptpsetup --delete
 #   deb      [18]         (--deb PACKAGE only) the Debian package over pptp-linux and
 #                         network-manager-pptp: dpkg -i, a tunnel, dpkg --purge
 set -u
 
-SESSIONS="main launch netem sync peers nm openwrt quiet kill exit"
+SESSIONS="main launch netem sync peers setup nm openwrt quiet kill exit"
 SOAK=""
 DEB=""
 while [ $# -gt 1 ]; do
@@ -44,6 +46,7 @@ PCOMM=$(basename "$PPTP" | cut -c1-15)	# its name in ps, and syslog's ident
 GWCOMM=pptpgw	# the gateway's process name
 CMCOMM=pptpcm	# the call manager's
 OUT=/mnt
+TOP=$(cd "$(dirname "$0")/../.." && pwd)	# the project's tree: pptpsetup, options.pptp
 SYSLOG=$OUT/syslog
 TMP=/tmp/e2e
 SRV=192.0.2.1
@@ -513,6 +516,47 @@ s_peers() {
 		kill -TERM $pp
 		if ms=$(wait_gone 15 $pp $gw); then ok "8a: pppd call NAME: stopping pppd (poff) ends the tunnel (in $ms ms)"; else
 			not_ok "8a: pppd call NAME: stopping pppd ends the tunnel (still running after 15 s)"; fi
+	fi
+	reset_cli
+}
+
+# [13] the tunnel set up by the project's pptpsetup and started by pppd
+# call NAME, reading the project's options.pptp (the VM's root is a
+# throw-away overlay: replacing /etc/ppp/options.pptp there is fine)
+s_setup() {
+	local d=$OUT/setup t0 rc pp gw ms
+	mkdir -p "$d"
+	cp "$TOP/options.pptp" /etc/ppp/options.pptp
+	PPTPSETUP_PPTP=$PPTP "$TOP/pptpsetup" --create e2e-setup --server $SRV --username testuser \
+		--password secretpw --encrypt > "$d/pptpsetup.out" 2>&1
+	rc=$?
+	cp /etc/ppp/peers/e2e-setup "$d/peers" 2>/dev/null
+	if [ $rc = 0 ] && [ -s /etc/ppp/peers/e2e-setup ]; then
+		ok "13: pptpsetup --create e2e-setup --server $SRV --username testuser --password ... --encrypt: exit 0, peers file written"
+	else
+		not_ok "13: pptpsetup --create: exit 0, peers file written (status $rc: $(head -c 300 "$d/pptpsetup.out"))"
+		return
+	fi
+	t0=$(now_ms)
+	ip netns exec cli pppd call e2e-setup logfile "$d/pppd.log" > "$d/pppd.out" 2>&1
+	rc=$?
+	[ $rc = 0 ] || not_ok "13: pppd call e2e-setup returns 0 (it detaches) (status $rc)"
+	if up_or_fail "13: pptpsetup --create, then pppd call e2e-setup: the tunnel comes up" "$t0" 60; then
+		ping_ok "13: pptpsetup's tunnel: pings pass" 10 0.2 100 "$d/ping.txt"
+		pp=$(pppd_in cli)
+		gw=$(gateway_under "$pp")
+		kill -TERM $pp
+		if ms=$(wait_gone 15 $pp $gw); then ok "13: pptpsetup's tunnel: stopping pppd ends it (in $ms ms)"; else
+			not_ok "13: pptpsetup's tunnel: stopping pppd ends it (still running after 15 s)"; fi
+	else
+		info "pppd.log: $(tail -n 15 "$d/pppd.log" 2>/dev/null | tr '\n' '|')"
+	fi
+	"$TOP/pptpsetup" --delete e2e-setup > "$d/delete.out" 2>&1
+	if [ ! -e /etc/ppp/peers/e2e-setup ] && ! grep -q 'e2e-setup' /etc/ppp/chap-secrets &&
+	    grep -q '^testuser pptpd secretpw' /etc/ppp/chap-secrets; then
+		ok "13: pptpsetup --delete removes its peers file and secret, and leaves the other line"
+	else
+		not_ok "13: pptpsetup --delete removes its peers file and secret, and leaves the other line ($(cat /etc/ppp/chap-secrets | tr '\n' '|'))"
 	fi
 	reset_cli
 }
