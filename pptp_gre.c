@@ -73,7 +73,7 @@ struct gateway {
 	/* said once each (the counters keep the totals) */
 	bool said_gre_truncated, said_gre_invalid, said_gre_rx_error;
 	bool said_bad_fcs, said_runt, said_abort, said_sync_short;
-	uint64_t seen_bad_fcs, seen_runts, seen_aborts;
+	struct hdlc_counts dec_seen;	/* the decoder's counts when last looked at */
 	uint64_t next_summary_us;
 	uint64_t last_summary_accepted;
 	bool first_frame_from_pppd;
@@ -362,22 +362,24 @@ static void note_tx_frame(struct gateway *g, uint64_t now)
 static void note_decoder_drops(struct gateway *g)
 {
 	static const char *const fix = "; further ones are only counted";
-	if (g->dec.bad_fcs != g->seen_bad_fcs && !g->said_bad_fcs) {
+	struct hdlc_counts c = hdlc_decoder_counts(&g->dec);
+
+	/* A frame too big for the decoder is a frame we could not send. */
+	g->gre.st.tx_oversize += c.oversize - g->dec_seen.oversize;
+	if (c.bad_fcs != g->dec_seen.bad_fcs && !g->said_bad_fcs) {
 		g->said_bad_fcs = true;
 		log_warn("dropped a frame from pppd with a bad FCS (the tty corrupts data, or "
 			 "pppd is in sync mode: then use --sync)%s", fix);
 	}
-	if (g->dec.runts != g->seen_runts && !g->said_runt) {
+	if (c.runts != g->dec_seen.runts && !g->said_runt) {
 		g->said_runt = true;
 		log_warn("dropped a frame from pppd shorter than 4 bytes%s", fix);
 	}
-	if (g->dec.aborts != g->seen_aborts && !g->said_abort) {
+	if (c.aborts != g->dec_seen.aborts && !g->said_abort) {
 		g->said_abort = true;
 		log_warn("dropped a frame that pppd aborted (0x7d 0x7e)%s", fix);
 	}
-	g->seen_bad_fcs = g->dec.bad_fcs;
-	g->seen_runts = g->dec.runts;
-	g->seen_aborts = g->dec.aborts;
+	g->dec_seen = c;
 }
 
 static void gre_readable(struct gateway *g, uint64_t now)
@@ -475,15 +477,12 @@ static void ppp_readable(struct gateway *g, uint64_t now)
 	}
 	const uint8_t *in = g->ppp_buf, *end = g->ppp_buf + n, *frame;
 	size_t flen;
-	uint64_t oversize = g->dec.oversize;
 	while (hdlc_decode(&g->dec, &in, end, &frame, &flen)) {
 		if (!g->net_seen)
 			note_frame(g, frame, flen);
 		gre_tx(&g->gre, frame, flen, now);
 		note_tx_frame(g, now);
 	}
-	/* A frame too big for the decoder is a frame we could not send. */
-	g->gre.st.tx_oversize += g->dec.oversize - oversize;
 	note_decoder_drops(g);
 }
 
