@@ -24,7 +24,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPPTP_RELEASE='"$(VERSION)"' -I. $(WARN) $(
 LDLIBS   :=
 
 # Pure code: protocol engines, codecs, the command line (unit tested, fuzzed).
-CORE     := util pptp_options pptp_wire pptp_ctrl pptp_quirks orckit_quirks hdlc pqueue gre_engine \
+CORE     := util pptp_options pptp_wire pptp_ctrl pptp_quirks orckit_quirks hdlc pqueue gre_engine stats \
             exitstatus callmgr_proto lcp_probe
 # The edges: sockets, processes, signals, netlink.
 EDGE     := pptp_callmgr pptp_gre routing sockutil privileges status diagnose proc runpath \

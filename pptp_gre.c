@@ -28,6 +28,7 @@
 #include "callmgr_client.h"
 #include "proc.h"
 #include "sockutil.h"
+#include "stats.h"
 #include "status.h"
 #include "util.h"
 
@@ -40,6 +41,7 @@
 struct gateway {
 	const struct gateway_params *p;
 	struct gre_session gre;
+	struct gw_stats stats;		/* what the gateway counts itself, around the engine */
 	struct hdlc_decoder dec;
 	uint8_t *frame_buf;		/* decoder's frame buffer */
 	uint8_t *rx_bufs;		/* RX_BATCH * RX_BUF */
@@ -184,7 +186,7 @@ static void deliver(void *ctx, const uint8_t *payload, size_t len)
 	if (g->sync) {
 		dst = outq_reserve(g, len + 2);
 		if (!dst) {
-			g->gre.st.rx_pppd_dropped++;
+			g->stats.rx_pppd_dropped++;
 			return;
 		}
 		put16(dst, (uint16_t)len);
@@ -194,7 +196,7 @@ static void deliver(void *ctx, const uint8_t *payload, size_t len)
 	}
 	dst = outq_reserve(g, HDLC_ENCODED_MAX(len));
 	if (!dst) {
-		g->gre.st.rx_pppd_dropped++;
+		g->stats.rx_pppd_dropped++;
 		return;
 	}
 	g->outq_len += hdlc_encode(payload, len, dst, HDLC_ENCODED_MAX(len));
@@ -238,7 +240,7 @@ static void flush_outq(struct gateway *g)
 		}
 		if (g->sync && (size_t)w != n) {
 			/* A frame's tail cannot follow on its own: it is lost. */
-			g->gre.st.rx_pppd_dropped++;
+			g->stats.rx_pppd_dropped++;
 			if (!g->said_sync_short) {
 				g->said_sync_short = true;
 				log_warn("pppd took part of a sync frame (%zd of %zu bytes): the frame is "
@@ -332,7 +334,7 @@ static void note_malformed(struct gateway *g, enum gre_rx_result kind, const cha
 
 static void note_rx_error(struct gateway *g, int err)
 {
-	g->gre.st.rx_errors++;
+	g->stats.rx_errors++;
 	if (g->said_gre_rx_error) {
 		log_debug("GRE receive error: %s", strerror(err));
 		return;
@@ -365,7 +367,7 @@ static void note_decoder_drops(struct gateway *g)
 	struct hdlc_counts c = hdlc_decoder_counts(&g->dec);
 
 	/* A frame too big for the decoder is a frame we could not send. */
-	g->gre.st.tx_oversize += c.oversize - g->dec_seen.oversize;
+	g->stats.tx_oversize += c.oversize - g->dec_seen.oversize;
 	if (c.bad_fcs != g->dec_seen.bad_fcs && !g->said_bad_fcs) {
 		g->said_bad_fcs = true;
 		log_warn("dropped a frame from pppd with a bad FCS (the tty corrupts data, or "
@@ -401,13 +403,13 @@ static void gre_readable(struct gateway *g, uint64_t now)
 			/* Bigger than the buffer means bigger than any frame
 			 * PPTP carries: not a packet we could have used. */
 			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
-				g->gre.st.rx_invalid++;
+				g->stats.rx_invalid++;
 				note_malformed(g, GRE_RX_INVALID, "larger than the largest PPP frame");
 				continue;
 			}
 			size_t off = ip4_gre_offset(pkt, len, &src);
 			if (!off) {
-				g->gre.st.rx_invalid++;
+				g->stats.rx_invalid++;
 				note_malformed(g, GRE_RX_INVALID, "not a well-formed IPv4 packet");
 				continue;
 			}
@@ -522,8 +524,8 @@ static void serve_status(struct gateway *g)
 		.since = g->state_since,
 		.call_id = g->p->call.call_id,
 		.peer_call_id = g->p->call.peer_call_id,
-		.st = g->gre.st,
 	};
+	stats_collect(t.stats, &g->gre.st, &g->stats);
 	str_copy(t.server, g->server_str, sizeof t.server);
 	str_copy(t.server_name, g->p->server_name ? g->p->server_name : "", sizeof t.server_name);
 	str_copy(t.logstring, g->p->opt->logstring, sizeof t.logstring);
@@ -532,8 +534,11 @@ static void serve_status(struct gateway *g)
 
 static void dump_stats(struct gateway *g, int level)
 {
-	char line[800];
-	gre_stats_format(&g->gre.st, line, sizeof line);
+	char line[STATS_LINE_MAX];
+	uint64_t v[STATS_N];
+
+	stats_collect(v, &g->gre.st, &g->stats);
+	stats_format(v, line, sizeof line);
 	log_msg(level, "GRE statistics (call %u/%u): %s", g->p->call.call_id,
 		g->p->call.peer_call_id, line);
 }
