@@ -28,7 +28,7 @@ CORE     := util pptp_options pptp_wire pptp_ctrl pptp_quirks orckit_quirks hdlc
             exitstatus callmgr_proto lcp_probe
 # The edges: sockets, processes, signals, netlink.
 EDGE     := pptp_callmgr pptp_gre routing sockutil privileges status diagnose proc runpath \
-            callmgr_client
+            callmgr_client pppd
 CORE_O   := $(CORE:%=$(B)/%.o)
 EDGE_O   := $(EDGE:%=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/*.c)

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +25,7 @@
 #include "gre_engine.h"
 #include "hdlc.h"
 #include "callmgr_client.h"
+#include "pppd.h"
 #include "proc.h"
 #include "sockutil.h"
 #include "stats.h"
@@ -89,37 +89,6 @@ struct gateway {
 	int nfds, gre_at, cm_at, ppp_in_at, ppp_out_at, st_at;
 	unsigned pollset_for;		/* pollset_key() it was built for */
 };
-
-const char *pppd_exit_str(int status)
-{
-	static const char *const words[] = {
-		[0] = "pppd ended normally",
-		[1] = "pppd hit a fatal error (see its log)",
-		[2] = "pppd rejected its options (see its log for which one)",
-		[3] = "pppd is not allowed to run: it must be run by root or installed setuid",
-		[4] = "the kernel has no PPP support (no /dev/ppp: load ppp_generic and ppp_async)",
-		[5] = "pppd was stopped by a signal (SIGINT, SIGTERM or SIGHUP)",
-		[6] = "pppd could not lock the tty",
-		[7] = "pppd could not open the tty",
-		[8] = "pppd's connect script failed",
-		[9] = "pppd could not run its pty command",
-		[10] = "PPP negotiation failed: LCP, IPCP or CCP found no agreement "
-		       "(e.g. MPPE required but refused: check require-mppe and the server's settings)",
-		[11] = "the server failed to authenticate itself to pppd (remove 'auth', or use 'noauth')",
-		[12] = "the link was idle too long (pppd's idle option)",
-		[13] = "the connect time limit was reached (pppd's maxconnect option)",
-		[14] = "callback negotiated",
-		[15] = "the server stopped answering LCP echo requests",
-		[16] = "the line hung up",
-		[17] = "a loopback was detected (we are talking to ourselves)",
-		[18] = "pppd's init script failed",
-		[19] = "authentication to the server failed: wrong user name or password "
-		       "(check chap-secrets and the name/remotename options)",
-	};
-	if (status >= 0 && (size_t)status < ARRAY_LEN(words) && words[status])
-		return words[status];
-	return "pppd failed with an undocumented status";
-}
 
 int gre_socket_open(const struct pptp_options *o, uint32_t server, char *err, size_t errlen)
 {
@@ -543,39 +512,27 @@ static void dump_stats(struct gateway *g, int level)
 		g->p->call.peer_call_id, line);
 }
 
-static void reap_pppd(struct gateway *g, uint64_t now)
+/* SIGCHLD: what became of pppd.  An exit 0 is pppd going into the
+ * background (updetach) only once it has the tty open and while the
+ * tunnel runs. */
+static void reap_pppd(struct gateway *g)
 {
-	int st;
-	pid_t r;
+	bool may_detach = !g->stopping && !g->done && g->ppp_slave < 0;
+	int st = 0;
 
-	while ((r = waitpid(-1, &st, WNOHANG)) > 0) {
-		if (r != g->p->pppd_pid)
-			continue;
+	switch (pppd_reap(g->p->pppd_pid, may_detach, g->stopping, &st)) {
+	case PPPD_NO_NEWS:
+		break;
+	case PPPD_DETACHED:
 		g->pppd_gone = true;
-		if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && !g->stopping && !g->done &&
-		    g->ppp_slave < 0) {
-			/* pppd forked into the background (updetach): follow the tty. */
-			g->pppd_detached = true;
-			log_info("pppd detached; following the tty");
-			continue;
-		}
-		if (WIFEXITED(st)) {
-			int code = WEXITSTATUS(st);
-			/* 5: someone stopped pppd (poff, kill): a normal end. */
-			if (code == 0 || code == 5)
-				log_notice("pppd exited: %s", pppd_exit_str(code));
-			else
-				log_err("pppd exited with status %d: %s", code, pppd_exit_str(code));
-		} else if (WIFSIGNALED(st)) {
-			if (g->stopping)
-				log_notice("pppd ended by signal %s", sigabbrev_np(WTERMSIG(st)));
-			else
-				log_err("pppd was killed by signal %s", sigabbrev_np(WTERMSIG(st)));
-		}
+		g->pppd_detached = true;
+		break;
+	case PPPD_ENDED:
+		g->pppd_gone = true;
 		tunnel_end_pppd(&g->end, st, g->stopping);
 		g->done = true;
+		break;
 	}
-	(void)now;
 }
 
 static void begin_stop(struct gateway *g, const char *why, uint64_t now)
@@ -603,7 +560,7 @@ static void signals_readable(struct gateway *g, uint64_t now)
 		if (sig == SIGUSR1) {
 			dump_stats(g, L_NOTICE);
 		} else if (sig == SIGCHLD) {
-			reap_pppd(g, now);
+			reap_pppd(g);
 		} else if (proc_sig_is_stop(sig)) {
 			char why[64];
 			snprintf(why, sizeof why, "signal %s", sigabbrev_np(sig));
