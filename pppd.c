@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -19,19 +21,68 @@
 #define N_HDLC 13
 #endif
 
-int pppd_find(char *path, size_t cap)
+/* Whether root may run path: every directory from / down to it, and the
+ * file itself, owned by root and writable by nobody else (but for sticky
+ * directories); otherwise why
+ * not, in words.  Symbolic links are followed (realpath) and the real
+ * path is the one judged, since that is what exec runs. */
+static bool safe_to_run(const char *path, char *why, size_t cap)
+{
+	char real[PATH_MAX];
+	struct stat st;
+
+	if (!realpath(path, real)) {
+		snprintf(why, cap, "cannot resolve it: %s", strerror(errno));
+		return false;
+	}
+	for (char *slash = real;; slash = strchr(slash + 1, '/')) {
+		char keep = slash ? slash[slash == real] : '\0';
+		if (slash)
+			slash[slash == real] = '\0';	/* "/" itself, then each prefix */
+		int r = stat(real, &st);
+		/* A sticky directory (/tmp) lets nobody replace root's entries
+		 * in it; the next component is judged in turn. */
+		bool ok = r == 0 && st.st_uid == 0 &&
+			  (!(st.st_mode & (S_IWGRP | S_IWOTH)) ||
+			   (S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX)));
+		if (!ok)
+			snprintf(why, cap, r < 0 ? "cannot examine %s" : st.st_uid != 0
+				 ? "%s belongs to uid %u, not root" : "%s can be written by other users "
+				 "(mode %04o)", real, r < 0 ? 0 : st.st_uid != 0 ? (unsigned)st.st_uid
+				 : (unsigned)(st.st_mode & 07777));
+		if (slash)
+			slash[slash == real] = keep;
+		if (!ok)
+			return false;
+		if (!slash)
+			return true;
+	}
+}
+
+int pppd_find(char *path, size_t cap, char *refused, size_t rcap)
 {
 	const char *env = getenv("PATH");
-	char dirs[4096];
+	char dirs[4096], why[PATH_MAX + 96];
 
+	refused[0] = '\0';
 	str_copy(dirs, env ? env : "", sizeof dirs);
 	strncat(dirs, ":/usr/sbin:/sbin", sizeof dirs - strlen(dirs) - 1);
 	for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		if (!*d)
+		int n = snprintf(path, cap, "%s/pppd", *d ? d : ".");
+		if (n <= 0 || (size_t)n >= cap || access(path, X_OK) < 0)
 			continue;
-		int n = snprintf(path, cap, "%s/pppd", d);
-		if (n > 0 && (size_t)n < cap && access(path, X_OK) == 0)
+		/* Root runs pppd: a pppd that someone else can replace, or one
+		 * found through the current directory, would run as root too. */
+		bool ok = geteuid() != 0;
+		if (!ok && d[0] != '/')
+			snprintf(why, sizeof why, "it was found through the relative PATH entry "
+				 "\"%s\"", d);
+		else if (!ok)
+			ok = safe_to_run(path, why, sizeof why);
+		if (ok)
 			return 0;
+		if (!refused[0])
+			snprintf(refused, rcap, "refusing %s: %s", path, why);
 	}
 	return -1;
 }

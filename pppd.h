@@ -17,8 +17,11 @@ struct pppd_pty {
 };
 
 /* Look for pppd on PATH, then where Debian and others install it: 0 with
- * path filled in, or -1. */
-int pppd_find(char *path, size_t cap);
+ * path filled in, or -1.  As root, a pppd found through a relative PATH
+ * entry, or one that a user other than root could replace (the file or a
+ * directory above it), is passed over: refused then says which and why
+ * (the first one; empty when none was refused). */
+int pppd_find(char *path, size_t cap, char *refused, size_t rcap);
 
 /* Allocate a pty for pppd: raw from the start, the master non-blocking, and
  * under --sync the n_hdlc line discipline on it.  -1 with the reason logged. */

@@ -9,6 +9,7 @@
  * either failed) and exits with that outcome, like pppd's updetach. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -235,10 +236,18 @@ int main(int argc, char **argv)
 	str_copy(dialing.t.server_name, o.server, sizeof dialing.t.server_name);
 	str_copy(dialing.t.logstring, o.logstring, sizeof dialing.t.logstring);
 	if (!o.nolaunchpppd) {
-		if (pppd_find(pppd, sizeof pppd) < 0) {
+		char refused[PATH_MAX + 200];
+		int r = pppd_find(pppd, sizeof pppd, refused, sizeof refused);
+		if (r < 0 && refused[0]) {
+			log_err("%s; no other pppd found on PATH or in /usr/sbin", refused);
+			return PPTP_EXIT_PPPD;
+		}
+		if (r < 0) {
 			log_err("pppd not found on PATH or in /usr/sbin: install the ppp package");
 			return PPTP_EXIT_PPPD;
 		}
+		if (refused[0])
+			log_warn("%s; using %s", refused, pppd);
 		if (!o.debug && (detach_fd = detach(sigfd)) < 0)
 			return PPTP_EXIT_FAILURE;
 	}

@@ -51,6 +51,9 @@ SYSLOG=$OUT/syslog
 TMP=/tmp/e2e
 SRV=192.0.2.1
 TUN_SRV=10.9.0.1
+# What a log line concerns, after its role: the server, and the call.
+SRV_RE='192\.0\.2\.1'
+CTX_RE="$SRV_RE( call [0-9]+/[0-9]+)?"
 # The client's pppd options common to every case: the secret comes from
 # /etc/ppp/chap-secrets, like a real set-up.
 CLI_PPP="noauth refuse-eap require-mppe-128 name testuser remotename pptpd nodefaultroute debug"
@@ -340,11 +343,14 @@ s_main() {
 	left=$(grep -cE ' daemon\.(err|crit|alert|emerg) ' "$d/syslog-pptp")
 	if [ "$left" = 0 ]; then ok "9: healthy start and stop: no error-level line from pptp"; else
 		not_ok "9: healthy start and stop: no error-level line from pptp ($left, first: $(grep -m1 -E ' daemon\.(err|crit|alert|emerg) ' "$d/syslog-pptp"))"; fi
-	left=$(grep -vcE "\]: anon (pptp|gateway|callmgr): " "$d/syslog-pptp")
-	if [ "$left" = 0 ]; then ok "9: every pptp line starts with the logstring \"anon\" and the role"; else
-		not_ok "9: every pptp line starts with the logstring \"anon\" and the role ($left do not)"; fi
+	left=$(grep -vcE "\]: anon (pptp|gateway|callmgr)( $CTX_RE)?: " "$d/syslog-pptp")
+	if [ "$left" = 0 ]; then ok "9: every pptp line starts with the logstring \"anon\", the role and what it concerns"; else
+		not_ok "9: every pptp line starts with the logstring \"anon\", the role and what it concerns ($left do not)"; fi
+	left=$(grep -E "\]: anon (gateway|callmgr)" "$d/syslog-pptp" | grep -vcE "\]: anon (gateway $SRV_RE call [0-9]+/[0-9]+|callmgr $SRV_RE): ")
+	if [ "$left" = 0 ]; then ok "9: the gateway's lines name the server and the call, the call manager's the server"; else
+		not_ok "9: the gateway's lines name the server and the call, the call manager's the server ($left do not)"; fi
 	expect_line "9: notice at start names the server address" 'daemon\.notice .*: anon pptp: .*starting: server 192\.0\.2\.1' "$d/syslog-pptp"
-	expect_line "9: notice when the call is up" 'daemon\.notice .*: anon [a-z]+: .*(tunnel to 192\.0\.2\.1 is up|call established)' "$d/syslog-pptp"
+	expect_line "9: notice when the call is up" "daemon\\.notice .*: anon [a-z]+( $CTX_RE)?: .*(tunnel to 192\\.0\\.2\\.1 is up|call established)" "$d/syslog-pptp"
 	expect_line "9: notice when the call is cleared" 'daemon\.notice .*: anon callmgr 192\.0\.2\.1: call ID [0-9]+: call cleared' "$d/syslog-pptp"
 	expect_line "9: default --loglevel 1 logs info lines" 'daemon\.info ' "$d/syslog-pptp"
 	if ! grep -q ' daemon\.debug ' "$d/syslog-pptp"; then ok "9: default --loglevel 1 logs no debug line"; else
@@ -573,7 +579,7 @@ s_nm() {
 		simple_tunnel 8b "$d" "$args" "" "NetworkManager's pty \"pptp $SRV $args\""
 		since "$m" > "$d/syslog"
 		pptp_lines "$d/syslog" > "$d/syslog-pptp"
-		if [ -s "$d/syslog-pptp" ] && ! grep -vqE "\]: nm-pptp-service-4242 (pptp|gateway|callmgr): " "$d/syslog-pptp"; then
+		if [ -s "$d/syslog-pptp" ] && ! grep -vqE "\]: nm-pptp-service-4242 (pptp|gateway|callmgr)( $CTX_RE)?: " "$d/syslog-pptp"; then
 			ok "8b: every pptp syslog line carries \"nm-pptp-service-4242\" ($(wc -l < "$d/syslog-pptp") lines)"
 		else
 			not_ok "8b: every pptp syslog line carries \"nm-pptp-service-4242\" ($(grep -vcE "\]: nm-pptp-service-4242 " "$d/syslog-pptp") of $(wc -l < "$d/syslog-pptp") do not)"
