@@ -7,6 +7,7 @@
 #   make fuzz            libFuzzer targets, FUZZ_SECONDS each (default 60), or
 #                        FUZZ_RUNS executions each; FUZZ_JOBS at once
 #   make bench           throughput and memory against the reference client
+#   make deb             the Debian package (debian/), in build/deb
 #   make clean
 
 VERSION  := 1.0.0
@@ -25,12 +26,11 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPPTP_RELEASE='"$(VERSION)"' -I. $(WARN) $(
 LDLIBS   :=
 
 # Pure code: protocol engines, codecs, the command line (unit tested, fuzzed).
-CORE     := util pptp_options pptp_wire pptp_ctrl pptp_call pptp_quirks orckit_quirks hdlc pqueue gre_engine \
-            exitstatus callmgr_proto lcp_probe
+CORE     := util pptp_options pptp_wire pptp_ctrl pptp_call pptp_quirks orckit_quirks hdlc pqueue \
+            gre_engine stats exitstatus callmgr_proto lcp_probe
 # The edges: sockets, processes, signals, netlink.
 EDGE     := pptp_callmgr ctrl_session pptp_gre routing sockutil privileges status diagnose proc \
-            localcheck diagnose_advice \
-            runpath callmgr_client
+            localcheck diagnose_advice runpath callmgr_client pppd
 CORE_O   := $(CORE:%=$(B)/%.o)
 EDGE_O   := $(EDGE:%=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -175,4 +175,19 @@ uninstall:
 clean:
 	rm -rf build pptp
 
--include $(shell find build -name '*.d' 2>/dev/null)
+# The Debian package, built by dpkg-buildpackage in a copy of the tree under
+# build/deb: it writes its results to the directory above the one it builds
+# in, which is then build/deb rather than the project's parent.  The copy
+# goes once the package is built.
+DEB_DIR  := build/deb
+.PHONY: deb
+deb:
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/pptp-$(VERSION)
+	tar --exclude=./build --exclude=./.git --exclude=./pptp -cf - . | \
+	  tar -C $(DEB_DIR)/pptp-$(VERSION) -xf -
+	cd $(DEB_DIR)/pptp-$(VERSION) && dpkg-buildpackage -us -uc -b
+	rm -rf $(DEB_DIR)/pptp-$(VERSION)
+	@ls -1 $(DEB_DIR)/*.deb
+
+-include $(shell find build -path build/deb -prune -o -name '*.d' -print 2>/dev/null)

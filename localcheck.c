@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pppd.h"
 #include "util.h"
 
 #define VERSION_WAIT_MS 2000
@@ -260,32 +261,29 @@ static void pppd_version(const char *path, char *out, size_t cap)
 	}
 }
 
-int local_find_pppd(char *path, size_t cap)
-{
-	const char *env = getenv("PATH");
-	char dirs[4096];
-
-	str_copy(dirs, env ? env : "", sizeof dirs);
-	strncat(dirs, ":/usr/sbin:/sbin", sizeof dirs - strlen(dirs) - 1);
-	for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		if (!*d)
-			continue;
-		int n = snprintf(path, cap, "%s/pppd", d);
-		if (n > 0 && (size_t)n < cap && access(path, X_OK) == 0)
-			return 0;
-	}
-	return -1;
-}
-
 static void check_pppd(struct local_check *lc, bool ask_version)
 {
 	struct local_result *r = &lc->item[LOCAL_PPPD];
 
 	str_copy(r->name, "pppd", sizeof r->name);
-	r->exit = PPTP_EXIT_NO_PPPD;
-	if (local_find_pppd(lc->pppd_path, sizeof lc->pppd_path) < 0) {
+	int found = pppd_find(lc->pppd_path, sizeof lc->pppd_path, lc->pppd_refused,
+			      sizeof lc->pppd_refused);
+	if (found < 0 && lc->pppd_refused[0]) {
+		/* There is one, but root must not run it: pppd could not be
+		 * started (8), as ever. */
+		r->exit = PPTP_EXIT_PPPD;
 		lc->pppd_path[0] = 0;
-		str_copy(r->found, "not found on PATH, in /usr/sbin or in /sbin", sizeof r->found);
+		snprintf(r->found, sizeof r->found, "not usable: %.300s; no other pppd found on "
+			 "PATH or in /usr/sbin", lc->pppd_refused);
+		str_copy(r->fix, "Root runs pppd, so only a pppd that root alone can change is "
+			 "taken: make that one and the directories above it root's own and closed "
+			 "to others, or install the 'ppp' package.", sizeof r->fix);
+		return;
+	}
+	r->exit = PPTP_EXIT_NO_PPPD;
+	if (found < 0) {
+		lc->pppd_path[0] = 0;
+		str_copy(r->found, "not found on PATH or in /usr/sbin", sizeof r->found);
 		str_copy(r->fix, "pppd carries PPP over the tunnel and is not installed: install "
 			 "the 'ppp' package (apt install ppp, dnf install ppp, ...).", sizeof r->fix);
 		return;

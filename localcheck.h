@@ -23,18 +23,15 @@ struct local_result {
 	bool ok;
 	int exit;		/* the exit status when it is missing (enum pptp_exit) */
 	char name[40];		/* "pppd", "/dev/ppp", "PPP async framing (ppp_async)" */
-	char found[200];	/* what was found, in words */
+	char found[400];	/* what was found, in words */
 	char fix[600];		/* when missing: what to install, load or change */
 };
 
 struct local_check {
 	struct local_result item[LOCAL_ITEMS];
 	char pppd_path[4096];	/* where pppd is, when found */
+	char pppd_refused[4096 + 200];	/* a pppd passed over, and why (pppd_find) */
 };
-
-/* Look for pppd on PATH, then where Debian and others install it: 0 with
- * path filled in, or -1. */
-int local_find_pppd(char *path, size_t cap);
 
 /* Check everything.  sync: n_hdlc instead of the async line discipline;
  * ask_version: run 'pppd --version' for its version (--diagnose; a tunnel

@@ -9,16 +9,14 @@
  * either failed) and exits with that outcome, like pppd's updetach. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +25,7 @@
 #include "gre_engine.h"
 #include "localcheck.h"
 #include "callmgr_client.h"
+#include "pppd.h"
 #include "pptp_gre.h"
 #include "pptp_options.h"
 #include "privileges.h"
@@ -36,16 +35,7 @@
 #include "status.h"
 #include "util.h"
 
-#ifndef N_HDLC
-#define N_HDLC 13
-#endif
-
 #define MAX_ADDRS 16	/* server addresses tried in turn */
-
-struct pty {
-	int master, slave;
-	char slave_path[64];
-};
 
 /* Every IPv4 address of the server, in the resolver's order (at most max,
  * without repeats).  Returns how many, or -1 with the reason logged. */
@@ -101,87 +91,10 @@ static int local_ready(const struct pptp_options *o, char *pppd, size_t cap)
 		log_err("%s %s: %s", r->name, r->found, r->fix);
 		return r->exit;
 	}
+	if (lc.pppd_refused[0])
+		log_warn("%s; using %s", lc.pppd_refused, lc.pppd_path);
 	str_copy(pppd, lc.pppd_path, cap);
 	return 0;
-}
-
-static int open_pty(struct pty *t, bool sync)
-{
-	struct termios tio;
-
-	t->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (t->master < 0 || grantpt(t->master) < 0 || unlockpt(t->master) < 0 ||
-	    ptsname_r(t->master, t->slave_path, sizeof t->slave_path) != 0) {
-		log_err("cannot allocate a pty for pppd: %s", strerror(errno));
-		return -1;
-	}
-	t->slave = open(t->slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (t->slave < 0) {
-		log_err("cannot open %s: %s", t->slave_path, strerror(errno));
-		return -1;
-	}
-	/* Raw from the start: before pppd takes the tty over, nothing may be
-	 * echoed back towards the server. */
-	if (tcgetattr(t->slave, &tio) == 0) {
-		cfmakeraw(&tio);
-		tcsetattr(t->slave, TCSANOW, &tio);
-	}
-	if (sync) {
-		int ld = N_HDLC;
-		if (ioctl(t->master, TIOCSETD, &ld) < 0) {
-			log_err("--sync needs the n_hdlc line discipline to keep frames apart: %s "
-				"(try: modprobe n_hdlc)", strerror(errno));
-			return -1;
-		}
-	}
-	fcntl(t->master, F_SETFL, fcntl(t->master, F_GETFL) | O_NONBLOCK);
-	return 0;
-}
-
-static pid_t spawn_pppd(const struct pptp_options *o, const char *pppd, struct pty *t)
-{
-	char *argv[PPTP_MAX_PPPD_ARGS + 8];
-	int argc = 0, rfd;
-
-	argv[argc++] = "pppd";
-	argv[argc++] = t->slave_path;
-	/* pppd stays our child so that its exit status becomes ours. */
-	argv[argc++] = "nodetach";
-	if (o->sync)
-		argv[argc++] = "sync";
-	for (int i = 0; i < o->pppd_argc; i++)
-		argv[argc++] = o->pppd_argv[i];
-	argv[argc] = NULL;
-
-	pid_t pid = proc_fork(&rfd);
-	if (pid < 0) {
-		log_err("cannot start pppd: %s", strerror((int)-pid));
-		return -1;
-	}
-	if (pid == 0) {
-		proc_signals_reset();
-		setsid();
-		execv(pppd, argv);
-		/* Reached only when the exec failed; a successful exec closes the
-		 * pipe (close-on-exec) without a message. */
-		proc_ready_send(&rfd, &(struct proc_ready){ .state = PROC_FAILED,
-							    .exit_status = PPTP_EXIT_PPPD,
-							    .err = errno });
-		_exit(127);
-	}
-	struct proc_ready r;
-	if (proc_ready_wait(rfd, -1, NULL, NULL, &r) == 0) {
-		log_err("cannot start %s: %s", pppd, strerror(r.err));
-		waitpid(pid, NULL, 0);
-		return -1;
-	}
-	char line[512] = "";
-	for (int i = 2; i < argc; i++) {
-		strncat(line, " ", sizeof line - strlen(line) - 1);
-		strncat(line, argv[i], sizeof line - strlen(line) - 1);
-	}
-	log_info("started pppd (pid %d) on %s:%s", (int)pid, t->slave_path, line);
-	return pid;
 }
 
 /* Fork into the background.  The parent waits for the readiness message
@@ -314,7 +227,7 @@ int main(int argc, char **argv)
 	char err[512];
 	uint32_t server;
 	int rc = PPTP_EXIT_FAILURE, cm_fd = -1, gre_fd = -1, detach_fd = -1;
-	struct pty t = { -1, -1, "" };
+	struct pppd_pty t = { -1, -1, "" };
 	char pppd[4096];
 	pid_t pppd_pid = 0;
 
@@ -380,25 +293,8 @@ int main(int argc, char **argv)
 	dialing.t.pid = getpid();
 	dialing.fd = status_listen(status_path, sizeof status_path);
 	/* Everything that can fail locally fails before a call exists. */
-	if (!o.nolaunchpppd && open_pty(&t, o.sync) < 0)
+	if ((o.nolaunchpppd ? pppd_stdio_open(o.sync) : pppd_pty_open(&t, o.sync)) < 0)
 		goto out;
-	if (o.nolaunchpppd) {
-		fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
-		fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
-		if (o.sync) {
-			int ld = N_HDLC;
-			if (!isatty(STDIN_FILENO))
-				/* A pipe or stream socket may merge frames: only a
-				 * caller that writes one frame per datagram is safe. */
-				log_warn("--sync: stdin is not a terminal, so each read must bring "
-					 "exactly one PPP frame (pppd's pty option gives a terminal)");
-			else if (ioctl(STDIN_FILENO, TIOCSETD, &ld) < 0) {
-				log_err("--sync needs the n_hdlc line discipline to keep frames apart: "
-					"%s (try: modprobe n_hdlc)", strerror(errno));
-				goto out;
-			}
-		}
-	}
 
 	/* Each address in turn, until one accepts a control connection. */
 	struct cm_msg call;
@@ -438,7 +334,7 @@ int main(int argc, char **argv)
 		   server_str, call.call_id, call.peer_call_id, call.peer_window);
 
 	if (!o.nolaunchpppd) {
-		pppd_pid = spawn_pppd(&o, pppd, &t);
+		pppd_pid = pppd_spawn(&o, pppd, &t);
 		if (pppd_pid < 0) {
 			rc = PPTP_EXIT_PPPD;
 			goto out;

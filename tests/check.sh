@@ -102,6 +102,16 @@ parallel "status:tests/integration/status.sh" \
 	"callers:tests/integration/callers.sh"
 stage valgrind tests/integration/valgrind.sh
 stage e2e tests/e2e/run.sh
+# The Debian package (tests/deb.sh): make deb, lintian, and one VM boot in
+# which it replaces pptp-linux, carries a tunnel and is purged; about 2
+# minutes.  It needs dpkg-buildpackage, debhelper and lintian, which
+# tests/deps.sh installs.
+if command -v dpkg-buildpackage > /dev/null && command -v dh > /dev/null && command -v lintian > /dev/null; then
+	stage deb tests/deb.sh
+else
+	echo "SKIPPED - deb (no dpkg-buildpackage, debhelper or lintian: tests/deps.sh installs them)"
+	SUMMARY+=("skipped deb (no dpkg-buildpackage, debhelper or lintian)")
+fi
 # The fuzz stage gets about 3 minutes of wall time, which keeps make check
 # near 12 minutes on a machine of 2 CPUs (everything before it: about 9).
 # The targets run one per CPU at once (tests/fuzz/run.sh), so a target's

@@ -4,7 +4,13 @@
 set -eu
 
 pkgs="gcc make clang valgrind iproute2 iputils-ping procps socat jq nftables ppp pptpd tshark man-db
-      qemu-system-x86 busybox-static cpio kmod shellcheck bsdutils util-linux"
+      qemu-system-x86 busybox-static cpio kmod shellcheck bsdutils util-linux
+      debhelper dpkg-dev lintian pptp-linux network-manager-pptp"
+# The last line is for the Debian package's test (tests/deb.sh): the tools
+# that build and check it, and the classic client with NetworkManager's PPTP
+# plugin, which it replaces in the VM (never here).  network-manager-pptp
+# pulls in network-manager; NetworkManager leaves the tests' veth devices
+# alone (its udev rules mark veth unmanaged).
 
 missing() {
 	for p in "$@"; do

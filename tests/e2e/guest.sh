@@ -24,28 +24,38 @@
 #   quiet    [9]          --loglevel 0, and stdout holds nothing but PPP frames
 #   kill     [10]         TERM/KILL each of the three processes
 #   exit     [11]         exit statuses: bad password, MPPE refused, server hangs up
+#   setup    [13]         pptpsetup --create, then pppd call NAME, with the project's
+#                         options.pptp; pptpsetup --delete
+#   deb      [18]         (--deb PACKAGE only) the Debian package over pptp-linux and
+#                         network-manager-pptp: dpkg -i, a tunnel, dpkg --purge
 #   diag     [14]         --diagnose against pptpd and real pppd, and the fault
 #                         matrix's rows: wrong password, MPPE refused
 set -u
 
-SESSIONS="main launch netem sync peers nm openwrt quiet kill exit diag"
+SESSIONS="main launch netem sync peers setup nm openwrt quiet kill exit diag"
 SOAK=""
+DEB=""
 while [ $# -gt 1 ]; do
 	case $1 in
 	--sessions) SESSIONS=$2; shift 2 ;;
+	--deb) DEB=$2; shift 2 ;;
 	--soak) SOAK=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
-PPTP=${1:?usage: guest.sh [--sessions LIST] [--soak MINUTES] PPTP_BINARY}
+PPTP=${1:?usage: guest.sh [--sessions LIST] [--soak MINUTES] [--deb PACKAGE] PPTP_BINARY}
 PCOMM=$(basename "$PPTP" | cut -c1-15)	# its name in ps, and syslog's ident
 GWCOMM=pptpgw	# the gateway's process name
 CMCOMM=pptpcm	# the call manager's
 OUT=/mnt
+TOP=$(cd "$(dirname "$0")/../.." && pwd)	# the project's tree: pptpsetup, options.pptp
 SYSLOG=$OUT/syslog
 TMP=/tmp/e2e
 SRV=192.0.2.1
 TUN_SRV=10.9.0.1
+# What a log line concerns, after its role: the server, and the call.
+SRV_RE='192\.0\.2\.1'
+CTX_RE="$SRV_RE( call [0-9]+/[0-9]+)?"
 # The client's pppd options common to every case: the secret comes from
 # /etc/ppp/chap-secrets, like a real set-up.
 CLI_PPP="noauth refuse-eap require-mppe-128 name testuser remotename pptpd nodefaultroute debug"
@@ -335,11 +345,14 @@ s_main() {
 	left=$(grep -cE ' daemon\.(err|crit|alert|emerg) ' "$d/syslog-pptp")
 	if [ "$left" = 0 ]; then ok "9: healthy start and stop: no error-level line from pptp"; else
 		not_ok "9: healthy start and stop: no error-level line from pptp ($left, first: $(grep -m1 -E ' daemon\.(err|crit|alert|emerg) ' "$d/syslog-pptp"))"; fi
-	left=$(grep -vcE "\]: anon (pptp|gateway|callmgr): " "$d/syslog-pptp")
-	if [ "$left" = 0 ]; then ok "9: every pptp line starts with the logstring \"anon\" and the role"; else
-		not_ok "9: every pptp line starts with the logstring \"anon\" and the role ($left do not)"; fi
+	left=$(grep -vcE "\]: anon (pptp|gateway|callmgr)( $CTX_RE)?: " "$d/syslog-pptp")
+	if [ "$left" = 0 ]; then ok "9: every pptp line starts with the logstring \"anon\", the role and what it concerns"; else
+		not_ok "9: every pptp line starts with the logstring \"anon\", the role and what it concerns ($left do not)"; fi
+	left=$(grep -E "\]: anon (gateway|callmgr)" "$d/syslog-pptp" | grep -vcE "\]: anon (gateway $SRV_RE call [0-9]+/[0-9]+|callmgr $SRV_RE): ")
+	if [ "$left" = 0 ]; then ok "9: the gateway's lines name the server and the call, the call manager's the server"; else
+		not_ok "9: the gateway's lines name the server and the call, the call manager's the server ($left do not)"; fi
 	expect_line "9: notice at start names the server address" 'daemon\.notice .*: anon pptp: .*starting: server 192\.0\.2\.1' "$d/syslog-pptp"
-	expect_line "9: notice when the call is up" 'daemon\.notice .*: anon [a-z]+: .*(tunnel to 192\.0\.2\.1 is up|call established)' "$d/syslog-pptp"
+	expect_line "9: notice when the call is up" "daemon\\.notice .*: anon [a-z]+( $CTX_RE)?: .*(tunnel to 192\\.0\\.2\\.1 is up|call established)" "$d/syslog-pptp"
 	expect_line "9: notice when the call is cleared" 'daemon\.notice .*: anon callmgr 192\.0\.2\.1: call ID [0-9]+: call cleared' "$d/syslog-pptp"
 	expect_line "9: default --loglevel 1 logs info lines" 'daemon\.info ' "$d/syslog-pptp"
 	if ! grep -q ' daemon\.debug ' "$d/syslog-pptp"; then ok "9: default --loglevel 1 logs no debug line"; else
@@ -515,6 +528,47 @@ s_peers() {
 	reset_cli
 }
 
+# [13] the tunnel set up by the project's pptpsetup and started by pppd
+# call NAME, reading the project's options.pptp (the VM's root is a
+# throw-away overlay: replacing /etc/ppp/options.pptp there is fine)
+s_setup() {
+	local d=$OUT/setup t0 rc pp gw ms
+	mkdir -p "$d"
+	cp "$TOP/options.pptp" /etc/ppp/options.pptp
+	PPTPSETUP_PPTP=$PPTP "$TOP/pptpsetup" --create e2e-setup --server $SRV --username testuser \
+		--password secretpw --encrypt > "$d/pptpsetup.out" 2>&1
+	rc=$?
+	cp /etc/ppp/peers/e2e-setup "$d/peers" 2>/dev/null
+	if [ $rc = 0 ] && [ -s /etc/ppp/peers/e2e-setup ]; then
+		ok "13: pptpsetup --create e2e-setup --server $SRV --username testuser --password ... --encrypt: exit 0, peers file written"
+	else
+		not_ok "13: pptpsetup --create: exit 0, peers file written (status $rc: $(head -c 300 "$d/pptpsetup.out"))"
+		return
+	fi
+	t0=$(now_ms)
+	ip netns exec cli pppd call e2e-setup logfile "$d/pppd.log" > "$d/pppd.out" 2>&1
+	rc=$?
+	[ $rc = 0 ] || not_ok "13: pppd call e2e-setup returns 0 (it detaches) (status $rc)"
+	if up_or_fail "13: pptpsetup --create, then pppd call e2e-setup: the tunnel comes up" "$t0" 60; then
+		ping_ok "13: pptpsetup's tunnel: pings pass" 10 0.2 100 "$d/ping.txt"
+		pp=$(pppd_in cli)
+		gw=$(gateway_under "$pp")
+		kill -TERM $pp
+		if ms=$(wait_gone 15 $pp $gw); then ok "13: pptpsetup's tunnel: stopping pppd ends it (in $ms ms)"; else
+			not_ok "13: pptpsetup's tunnel: stopping pppd ends it (still running after 15 s)"; fi
+	else
+		info "pppd.log: $(tail -n 15 "$d/pppd.log" 2>/dev/null | tr '\n' '|')"
+	fi
+	"$TOP/pptpsetup" --delete e2e-setup > "$d/delete.out" 2>&1
+	if [ ! -e /etc/ppp/peers/e2e-setup ] && ! grep -q 'e2e-setup' /etc/ppp/chap-secrets &&
+	    grep -q '^testuser pptpd secretpw' /etc/ppp/chap-secrets; then
+		ok "13: pptpsetup --delete removes its peers file and secret, and leaves the other line"
+	else
+		not_ok "13: pptpsetup --delete removes its peers file and secret, and leaves the other line ($(cat /etc/ppp/chap-secrets | tr '\n' '|'))"
+	fi
+	reset_cli
+}
+
 # [8b 9] NetworkManager-pptp's command line
 s_nm() {
 	local d m n args
@@ -527,7 +581,7 @@ s_nm() {
 		simple_tunnel 8b "$d" "$args" "" "NetworkManager's pty \"pptp $SRV $args\""
 		since "$m" > "$d/syslog"
 		pptp_lines "$d/syslog" > "$d/syslog-pptp"
-		if [ -s "$d/syslog-pptp" ] && ! grep -vqE "\]: nm-pptp-service-4242 (pptp|gateway|callmgr): " "$d/syslog-pptp"; then
+		if [ -s "$d/syslog-pptp" ] && ! grep -vqE "\]: nm-pptp-service-4242 (pptp|gateway|callmgr)( $CTX_RE)?: " "$d/syslog-pptp"; then
 			ok "8b: every pptp syslog line carries \"nm-pptp-service-4242\" ($(wc -l < "$d/syslog-pptp") lines)"
 		else
 			not_ok "8b: every pptp syslog line carries \"nm-pptp-service-4242\" ($(grep -vcE "\]: nm-pptp-service-4242 " "$d/syslog-pptp") of $(wc -l < "$d/syslog-pptp") do not)"
@@ -741,6 +795,129 @@ s_diag() {
 	start_pptpd mppe
 	info "fault | --diagnose verdict | tunnel log line"
 	sed 's/^/#   /' "$d/matrix"
+}
+
+# [18] the Debian package (make deb) installed with dpkg where pptp-linux and
+# network-manager-pptp are: the classic goes, network-manager-pptp stays,
+# /usr/sbin/pptp is ours, an options.pptp the administrator changed is
+# kept; a tunnel with NetworkManager-pptp's command line through pppd's pty
+# option; then dpkg --purge leaves nothing of the package.  run.sh passes
+# /usr/sbin/pptp as the program under test.
+# dpkg reads every package's file list on each run, over 9p here at a few
+# hundred kB/s (about 40 s a run): its database goes to memory once, the
+# file lists and the status file as copies, the rest linked to where it
+# lies.  The copies come from run.sh's tarball of them (one file, a tenth
+# of the size) when its status file is the one here, else from the files.
+dpkg_db_to_memory() {
+	local db=/var/lib/dpkg orig=$TMP/dpkg-orig mem=$TMP/dpkg-db tgz=${DEB%/*}/dpkg-db.tar.gz f
+	mkdir -p $orig $mem/info
+	mount --bind $db $orig
+	for f in "$orig"/*; do [ -d "$f" ] && [ "${f##*/}" != info ] && cp -a "$f" $mem/; done
+	find $orig/info -maxdepth 1 -type f ! -name '*.list' -exec ln -s -t $mem/info {} +
+	if [ -f "$tgz" ] && tar -xzf "$tgz" -C $mem &&
+		[ "$(stat -c '%s %Y' $mem/status)" = "$(stat -c '%s %Y' $orig/status)" ]; then
+		info "dpkg's database from run.sh's copy"
+	else
+		info "dpkg's database from the file system (no copy from run.sh, or not the same)"
+		find $mem -maxdepth 1 -type f -delete
+		rm -f $mem/info/*.list
+		find $orig -maxdepth 1 -type f -exec cp -p -t $mem {} +
+		cp -p $orig/info/*.list $mem/info/
+	fi
+	mount --bind $mem $db
+}
+pkg_state() { dpkg-query -W -f '${db:Status-Abbrev}${Version}' "$1" 2>/dev/null; }
+s_deb() {
+	local d=$OUT/deb p st rc t0 v files left f ours
+	mkdir -p "$d"
+	if [ ! -f "$DEB" ]; then not_ok "18: the package to test exists (--deb '$DEB')"; return; fi
+	# dpkg looks for ldconfig and start-stop-daemon on PATH
+	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	for p in pptp-linux network-manager-pptp; do
+		st=$(pkg_state $p)
+		if [ "${st:0:2}" = ii ]; then ok "18: before: $p is installed and configured (${st:3})"; else
+			not_ok "18: before: $p is installed and configured (state '$st'; tests/deps.sh installs it)"; return; fi
+	done
+	# The administrator's change: pptp-linux's conffile, edited.
+	echo "# e2e: a line the administrator added" >> /etc/ppp/options.pptp
+	cp /etc/ppp/options.pptp "$d/options.pptp.admin"
+	# man-db's trigger rebuilds the whole manual index: minutes under
+	# emulation, and nothing this test looks at.
+	rm -f /var/lib/man-db/auto-update
+	t0=$(now_ms)
+	dpkg_db_to_memory
+	info "dpkg's database in memory in $(($(now_ms) - t0)) ms"
+	# The administrator's answer at dpkg's conffile question: keep mine
+	# (the default answer; apt users pass these through Dpkg::Options).
+	t0=$(now_ms)
+	dpkg --force-confdef --force-confold -i "$DEB" > "$d/dpkg-install.log" 2>&1
+	rc=$?
+	sed 's/^/#   dpkg: /' "$d/dpkg-install.log"
+	if [ $rc = 0 ]; then ok "18: dpkg -i $(basename "$DEB") over pptp-linux: exit status 0 (in $(($(now_ms) - t0)) ms)"; else
+		not_ok "18: dpkg -i $(basename "$DEB") over pptp-linux: exit status $rc"; return; fi
+	st=$(pkg_state pptp)
+	if [ "$st" = "ii 1.0.0-1" ]; then ok "18: pptp 1.0.0-1 is installed and configured"; else
+		not_ok "18: pptp 1.0.0-1 is installed and configured (state '$st')"; fi
+	st=$(pkg_state pptp-linux)
+	if [ "${st:0:2}" != ii ]; then ok "18: the classic pptp-linux is no longer installed (state '${st:-unknown}')"; else
+		not_ok "18: the classic pptp-linux is no longer installed (state '$st')"; fi
+	st=$(pkg_state network-manager-pptp)
+	if [ "${st:0:2}" = ii ]; then ok "18: network-manager-pptp stays installed and configured (${st:3})"; else
+		not_ok "18: network-manager-pptp stays installed and configured (state '$st')"; fi
+	left=$(dpkg --audit 2>&1)
+	if [ -z "$left" ]; then ok "18: dpkg --audit finds nothing broken"; else
+		not_ok "18: dpkg --audit finds nothing broken ($(echo "$left" | head -n 3 | tr '\n' ' '))"; fi
+	# apt-get check on the installed packages alone (not the archive's lists)
+	t0=$(now_ms)
+	mkdir -p $TMP/nolists/partial
+	if apt-get check -o Dir::State::Lists=$TMP/nolists -o Dir::Cache::pkgcache= \
+		-o Dir::Cache::srcpkgcache= > "$d/apt-check.log" 2>&1; then ok "18: apt-get check: every dependency is met (network-manager-pptp's on pptp-linux by the Provides)"; else
+		not_ok "18: apt-get check: every dependency is met ($(grep -m 2 -vE '^(Reading|Building)' "$d/apt-check.log" | tr '\n' ' '))"; fi
+	info "apt-get check took $(($(now_ms) - t0)) ms"
+	st=$(dpkg -S /usr/sbin/pptp 2>&1)
+	v=$(/usr/sbin/pptp --version 2>&1 | head -n 1)
+	if [ "$st" = "pptp: /usr/sbin/pptp" ] && [ "$v" = "pptp version 1.0.0" ]; then
+		ok "18: /usr/sbin/pptp belongs to pptp and is ours: --version says \"$v\""
+	else
+		not_ok "18: /usr/sbin/pptp belongs to pptp and is ours (dpkg -S: '$st'; --version: '$v')"
+	fi
+	ours=$d/options.pptp.package
+	dpkg-deb --fsys-tarfile "$DEB" | tar -xOf - ./etc/ppp/options.pptp > "$ours"
+	if cmp -s /etc/ppp/options.pptp "$d/options.pptp.admin" && cmp -s /etc/ppp/options.pptp.dpkg-dist "$ours"; then
+		ok "18: the administrator's options.pptp is kept, the package's beside it as options.pptp.dpkg-dist"
+	else
+		not_ok "18: the administrator's options.pptp is kept ($(cmp /etc/ppp/options.pptp "$d/options.pptp.admin" 2>&1); dpkg-dist: $(cmp /etc/ppp/options.pptp.dpkg-dist "$ours" 2>&1))"
+	fi
+	if dpkg-query -W -f '${Conffiles}' pptp | grep -q '^ /etc/ppp/options.pptp '; then ok "18: /etc/ppp/options.pptp is a conffile of pptp"; else
+		not_ok "18: /etc/ppp/options.pptp is a conffile of pptp (conffiles: $(dpkg-query -W -f '${Conffiles}' pptp | tr '\n' ' '))"; fi
+
+	# One tunnel: NetworkManager-pptp's command line, with the options
+	# file, as a peers file written by pptpsetup would have it.
+	simple_tunnel 18 "$d" "--nolaunchpppd --logstring nm-pptp-service-4242 --loglevel 2" \
+		"file /etc/ppp/options.pptp" "the installed /usr/sbin/pptp, NetworkManager's pty \"/usr/sbin/pptp $SRV --nolaunchpppd ...\""
+
+	# Purge: nothing the package installed is left.  network-manager-pptp
+	# still depends on pptp-linux, which only this package provides here:
+	# an administrator would go back to the classic (apt-get install
+	# pptp-linux) instead; the VM is thrown away.
+	files=$(dpkg -L pptp)
+	printf '%s\n' "$files" > "$d/files"
+	t0=$(now_ms)
+	dpkg --purge --force-depends pptp > "$d/dpkg-purge.log" 2>&1
+	rc=$?
+	info "dpkg --purge took $(($(now_ms) - t0)) ms"
+	sed 's/^/#   dpkg: /' "$d/dpkg-purge.log"
+	left=""
+	for f in $files /etc/ppp/options.pptp.dpkg-dist /etc/ppp/options.pptp.dpkg-old; do
+		[ -e "$f" ] && [ ! -d "$f" ] && left="$left $f"
+	done
+	[ -d /usr/share/doc/pptp ] && left="$left /usr/share/doc/pptp/"
+	st=$(pkg_state pptp)
+	if [ $rc = 0 ] && [ -z "$left" ] && [ "${st:0:1}" != i ] && [ "${st:1:1}" != c ]; then
+		ok "18: dpkg --purge pptp leaves none of its $(echo "$files" | grep -c .) paths' files, its conffile included (state '${st:-unknown}')"
+	else
+		not_ok "18: dpkg --purge pptp leaves nothing (exit status $rc, state '$st', left:${left:- nothing})"
+	fi
 }
 
 # [12] soak: a long-lived tunnel under a bad network, memory and fds sampled

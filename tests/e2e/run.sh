@@ -4,8 +4,12 @@
 #
 #   tests/e2e/run.sh [--sessions "NAME..."] [PPTP_BINARY]
 #   tests/e2e/run.sh --soak [MINUTES] [PPTP_BINARY]     (default 10 minutes)
+#   tests/e2e/run.sh --deb PACKAGE.deb
 #
 # PPTP_BINARY defaults to ./pptp at the top of the project (run make first).
+# --deb runs the session "deb" alone: in the VM, the package (make deb) is
+# installed with dpkg over pptp-linux and network-manager-pptp, its
+# /usr/sbin/pptp carries a tunnel, and it is purged.
 # One VM boot runs every session of tests/e2e/guest.sh; this side then
 # decodes the capture with tshark (case 6).  Prints an "ok - ..." or
 # "not ok - ..." line per check and "N passed, N failed"; exits non-zero on
@@ -17,6 +21,7 @@ TOP=$(cd "$HERE/../.." && pwd)
 
 SOAK=""
 SESSIONS=""
+DEB=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--soak)
@@ -24,17 +29,28 @@ while [ $# -gt 0 ]; do
 		if [ $# -gt 1 ] && [[ $2 =~ ^[0-9]+$ ]]; then SOAK=$2; shift; fi
 		shift ;;
 	--sessions) SESSIONS=$2; shift 2 ;;
+	--deb) DEB=$2; shift 2 ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
-PPTP=${1:-$TOP/pptp}
-if [ ! -x "$PPTP" ]; then
-	echo "run.sh: $PPTP is not an executable: build it first (make)" >&2
-	exit 2
+if [ -n "$DEB" ]; then
+	if [ ! -f "$DEB" ]; then
+		echo "run.sh: $DEB: no such package file: build it first (make deb)" >&2
+		exit 2
+	fi
+	# The program under test is the one the package installs in the VM.
+	PPTP=/usr/sbin/pptp
+	SESSIONS=deb
+else
+	PPTP=${1:-$TOP/pptp}
+	if [ ! -x "$PPTP" ]; then
+		echo "run.sh: $PPTP is not an executable: build it first (make)" >&2
+		exit 2
+	fi
+	PPTP=$(readlink -f "$PPTP")
 fi
-PPTP=$(readlink -f "$PPTP")
 if [ "$(id -u)" != 0 ]; then
 	echo "run.sh: must run as root (qemu's 9p export of / and the VM's root)" >&2
 	exit 2
@@ -62,6 +78,18 @@ fi
 
 args=()
 [ -n "$SESSIONS" ] && args+=(--sessions "$SESSIONS")
+# The package goes in the shared work dir: the VM sees the host's root
+# file system, but not what other mounts (a tmpfs /tmp) hold.
+if [ -n "$DEB" ]; then
+	mkdir -p "$WORK/pkg"
+	cp "$DEB" "$WORK/pkg/"
+	args+=(--deb "/mnt/pkg/$(basename "$DEB")")
+	# dpkg's database files, compressed for the guest, which reads the
+	# host's files over 9p at a few hundred kB/s (guest.sh, dpkg_db_to_memory)
+	(cd /var/lib/dpkg && find . -maxdepth 1 -type f -print0 &&
+		find info -maxdepth 1 -name '*.list' -print0) |
+		tar -C /var/lib/dpkg --null -T - -czf "$WORK/pkg/dpkg-db.tar.gz"
+fi
 if [ -n "$SOAK" ]; then
 	args+=(--soak "$SOAK")
 	export KERNEL_VM_TIMEOUT=${KERNEL_VM_TIMEOUT:-$((SOAK * 60 + 420))}
