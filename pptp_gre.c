@@ -24,6 +24,7 @@
 #include "exitstatus.h"
 #include "gre_engine.h"
 #include "hdlc.h"
+#include "lcp_probe.h"
 #include "callmgr_client.h"
 #include "pppd.h"
 #include "proc.h"
@@ -121,6 +122,11 @@ struct gateway {
 		uint64_t tx_quiet_since_us;	/* pppd's first frame since the last GRE from the server */
 		bool warned;
 	} watchdog;
+	struct {			/* our GRE unheard while the server's arrives */
+		uint64_t tx_since_us;	/* pppd's first frame (0: none yet) */
+		bool server_heard_us;	/* its PPP sent more than LCP Configure-Requests */
+		bool warned;
+	} unheard;
 	struct {			/* said once each (the counters keep the totals) */
 		bool gre_blocked, gre_truncated, gre_invalid, gre_rx_error;
 		bool bad_fcs, runt, abort, sync_short;
@@ -242,6 +248,13 @@ static void deliver(void *ctx, const uint8_t *payload, size_t len)
 
 	if (!g->net_seen)
 		note_frame(g, payload, len);
+	/* Anything but its PPP's own Configure-Request (an answer, an echo,
+	 * data) shows that the server hears us, acks or none. */
+	if (!g->unheard.server_heard_us) {
+		char what[120];
+		g->unheard.server_heard_us = lcp_probe_describe(payload, len, NULL, 0, 0, what,
+								sizeof what) != LCP_PROBE_PEER_CONFREQ;
+	}
 
 	if (g->ppp.sync) {
 		dst = outq_reserve(g, len + 2);
@@ -418,6 +431,8 @@ static void note_tx_frame(struct gateway *g, uint64_t now)
 {
 	if (g->watchdog.tx_since_gre++ == 0)
 		g->watchdog.tx_quiet_since_us = now;
+	if (!g->unheard.tx_since_us)
+		g->unheard.tx_since_us = now;
 }
 
 /* Frames from pppd that the HDLC decoder threw away: said once per kind. */
@@ -666,6 +681,33 @@ static void watchdog(struct gateway *g, uint64_t now)
 			 (unsigned long long)g->watchdog.tx_since_gre);
 }
 
+/* The other way: pppd has sent for GATEWAY_GRE_WATCHDOG_US, the server
+ * acknowledged none of it and its PPP only repeats its own Configure-
+ * Request, while its GRE keeps arriving.  The look at its PPP keeps a
+ * server that never acknowledges (some do not) from being taken for one
+ * that does not hear us. */
+static bool unheard_due(const struct gateway *g, uint64_t now)
+{
+	return !g->unheard.warned && !g->gre.peer_acked && !g->unheard.server_heard_us &&
+	       g->unheard.tx_since_us && now >= g->unheard.tx_since_us + GATEWAY_GRE_WATCHDOG_US &&
+	       g->watchdog.last_gre_us && now < g->watchdog.last_gre_us + GATEWAY_GRE_WATCHDOG_US;
+}
+
+static void unheard_check(struct gateway *g, uint64_t now)
+{
+	if (!unheard_due(g, now))
+		return;
+	g->unheard.warned = true;
+	g->stats.tx_unheard++;
+	log_warn("our GRE packets are not reaching the server: none of the %llu sent in %llu s "
+		 "was acknowledged and its PPP only repeats its Configure-Request, while its GRE "
+		 "keeps arriving (the way in works, unlike \"no GRE packets from the server\"): "
+		 "GRE out is blocked by this machine's output firewall, a NAT router's PPTP "
+		 "passthrough or helper, or the server's input firewall",
+		 (unsigned long long)g->gre.st.tx_sent,
+		 (unsigned long long)((now - g->unheard.tx_since_us) / 1000000u));
+}
+
 /* pppd's timers.  It ran GATEWAY_PPPD_SETTLE_US without exiting: tell
  * whoever waits for that (once the tunnel is over, its outcome is what
  * they hear instead).  It had GATEWAY_PPPD_GRACE_US to stop: kill it. */
@@ -703,6 +745,9 @@ static uint64_t next_deadline(const struct gateway *g, uint64_t t)
 	if (!g->watchdog.warned && g->watchdog.tx_since_gre &&
 	    g->watchdog.tx_quiet_since_us + GATEWAY_GRE_WATCHDOG_US < t)
 		t = g->watchdog.tx_quiet_since_us + GATEWAY_GRE_WATCHDOG_US;
+	uint64_t unheard_at = g->unheard.tx_since_us + GATEWAY_GRE_WATCHDOG_US;
+	if (!g->unheard.warned && !g->gre.peer_acked && g->unheard.tx_since_us && unheard_at < t)
+		t = unheard_at;
 	if (g->state == GW_STOPPING && g->pppd.stop_deadline && g->pppd.stop_deadline < t)
 		t = g->pppd.stop_deadline;
 	if (!g->pppd.running_told && g->call_up_us + GATEWAY_PPPD_SETTLE_US < t)
@@ -862,6 +907,7 @@ int gateway_run(const struct gateway_params *p)
 		if (g->ppp.outq_len && !g->ppp.closed)
 			flush_outq(g);
 		watchdog(g, now);
+		unheard_check(g, now);
 		pppd_timers(g, now);
 		summary_due(g, now);
 		gw_step(g, GW_EV_PASS_END, NULL, now);

@@ -36,6 +36,7 @@ const struct stats_field stats_fields[STATS_N] = {
 				      ENGINE(tx_window_dropped), NONE },
 	[STATS_TX_WINDOW_STALLS] = { "tx window stalls", "tx_window_stalls", NULL,
 				     ENGINE(tx_window_stalls), NONE },
+	[STATS_TX_UNHEARD] = { "tx unheard", "tx_unheard", NULL, NONE, GATEWAY(tx_unheard) },
 };
 
 static uint64_t part_value(const void *base, struct stats_part p)

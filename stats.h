@@ -19,6 +19,8 @@ struct gw_stats {
 	uint64_t rx_invalid;		/* not a well-formed IPv4 packet, or larger than any frame */
 	uint64_t tx_oversize;		/* frames from pppd too long for the HDLC decoder */
 	uint64_t rx_pppd_dropped;	/* payloads dropped because pppd did not read */
+	uint64_t tx_unheard;		/* times our GRE went unacknowledged and unanswered
+					 * while the server's kept arriving */
 };
 
 /* The fields, in the manual's order: the index into stats_fields and into
@@ -30,6 +32,7 @@ enum stats_id {
 	STATS_TX_OVERSIZE, STATS_ROUND_TRIP,
 	/* beyond the manual */
 	STATS_RX_PPPD_DROPPED, STATS_TX_WINDOW_DROPPED, STATS_TX_WINDOW_STALLS,
+	STATS_TX_UNHEARD,
 	STATS_N
 };
 

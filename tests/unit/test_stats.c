@@ -61,7 +61,8 @@ static void log_line_text(void)
 			   "rx buffered 5, rx OS errors 6, rx truncated 7, rx invalid 8, "
 			   "rx acks 9, tx sent 10, tx failed 11, tx short 12, tx acks 13, "
 			   "tx oversize 14, round trip 15 ms, rx pppd dropped 16, "
-			   "tx window dropped 18446744073709551615, tx window stalls 18";
+			   "tx window dropped 18446744073709551615, tx window stalls 18, "
+			   "tx unheard 19";
 	char buf[STATS_LINE_MAX];
 	CHECK_INT(stats_format(v, buf, sizeof buf), (int)strlen(want));
 	CHECK_STR(buf, want);
@@ -101,7 +102,8 @@ static void every_field_once(void)
 		CHECK_UINT(occurrences(rec, want), 1);
 	}
 	/* The counters first, the round trip last: the record's old order. */
-	CHECK_CONTAINS(rec, "\ntx_window_stalls 1017001\nround_trip_ms 1014001\nend\n");
+	CHECK_CONTAINS(rec, "\ntx_window_stalls 1017001\ntx_unheard 1018001\nround_trip_ms 1014001\n"
+		       "end\n");
 	CHECK_INT(status_parse(rec, &r), 0);
 	CHECK_MEM(r.stats, t.stats, sizeof t.stats);
 	CHECK_UINT(status_format(&r, again, sizeof again), n);
@@ -114,7 +116,7 @@ static void collect_adds_parts(void)
 	struct gre_stats e = { .rx_accepted = 5, .rx_invalid = 3, .tx_oversize = 1,
 			       .rtt_ms = UINT32_MAX, .tx_window_stalls = 9 };
 	struct gw_stats g = { .rx_errors = 2, .rx_invalid = 4, .tx_oversize = 10,
-			      .rx_pppd_dropped = 7 };
+			      .rx_pppd_dropped = 7, .tx_unheard = 1 };
 	uint64_t v[STATS_N];
 	stats_collect(v, &e, &g);
 	CHECK_UINT(v[STATS_RX_ACCEPTED], 5);
@@ -124,6 +126,7 @@ static void collect_adds_parts(void)
 	CHECK_UINT(v[STATS_RX_ERRORS], 2);
 	CHECK_UINT(v[STATS_RX_PPPD_DROPPED], 7);
 	CHECK_UINT(v[STATS_TX_WINDOW_STALLS], 9);
+	CHECK_UINT(v[STATS_TX_UNHEARD], 1);
 	CHECK_UINT(v[STATS_RX_LOST] + v[STATS_TX_SENT] + v[STATS_TX_WINDOW_DROPPED], 0);
 }
 

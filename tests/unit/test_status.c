@@ -30,6 +30,7 @@ static void record_round_trip(void)
 	t.stats[STATS_RX_PPPD_DROPPED] = 15;
 	t.stats[STATS_TX_WINDOW_DROPPED] = 16;
 	t.stats[STATS_TX_WINDOW_STALLS] = 18;
+	t.stats[STATS_TX_UNHEARD] = 19;
 	t.stats[STATS_ROUND_TRIP] = 17;
 	size_t n = status_format(&t, buf, sizeof buf);
 	CHECK(n > 0 && n < sizeof buf);
@@ -38,7 +39,7 @@ static void record_round_trip(void)
 	CHECK_CONTAINS(buf, "rx_underwin 3\n");
 	/* The extras after the manual's counters, then the round trip. */
 	CHECK_CONTAINS(buf, "tx_oversize 14\nrx_pppd_dropped 15\ntx_window_dropped 16\n"
-		       "tx_window_stalls 18\nround_trip_ms 17\nend\n");
+		       "tx_window_stalls 18\ntx_unheard 19\nround_trip_ms 17\nend\n");
 	CHECK_INT(status_parse(buf, &r), 0);
 	CHECK_INT(r.pid, 4242);
 	CHECK_INT(r.pppd_pid, 4250);
