@@ -328,15 +328,20 @@ expect_grep "pppd-like server: it answered our Configure-Request" 'PPP RX Config
 # gre_row LOG NS HOOK [NS HOOK]: with GRE dropped by nftables at those
 # hooks, against the pppd-like server: --diagnose (LOG), then a tunnel
 # whose pppd sends a frame a second for 12 s (LOG_t), past the gateway's
-# 10 s watchdog.
+# 10 s watchdogs; what --status shows once it has warned in LOG_t.status.
+GRE_ANY_WARN='warning: .*(no GRE packets from the server|not reaching the server|sending GRE is not permitted)'
 gre_row() {
-	local log=$1; shift
+	local log=$1 cp; shift
 	while [ $# -ge 2 ]; do nft_drop "$1" "$2" "meta l4proto gre"; shift 2; done
 	start_pacsrv "$log.pac" --listen $SRV_IP --gre ppp-like
 	diag "$log" $SRV_IP
 	stop_pacsrv
 	start_pacsrv "${log}_t.pac" --listen $SRV_IP --gre ppp-like
-	client "${log}_t" "--frames 12 --rate 1 --no-wait-link --timeout 30"
+	client "${log}_t" "--frames 12 --rate 1 --no-wait-link --timeout 30" &
+	cp=$!
+	wait_for "$GRE_ANY_WARN" "$WORK/${log}_t" 16
+	in_cli "$PPTP" --status > "$WORK/${log}_t.status" 2>&1
+	wait "$cp"
 	stop_pacsrv
 	nft_clear "$NS_SRV"
 	nft_clear "$NS_CLI"
@@ -358,11 +363,22 @@ if $nft_ok; then
 	expect_no_grep "GRE dropped at the server's input: not sent to PPP" 'every layer works|authentication' \
 		"$WORK/gre_srv_in"
 	row_diag "GRE dropped at the server's input" gre_srv_in
+	gre_tunnel_is "GRE dropped at the server's input" gre_srv_in 0 \
+		'warning: .*our GRE packets are not reaching the server: none of the [0-9]+ sent in 1[0-9] s was acknowledged'
+	expect_no_grep "tunnel, GRE dropped at the server's input: not taken for the inbound case" \
+		"$GRE_IN_WARN" "$WORK/gre_srv_in_t"
+	expect_grep "tunnel, GRE dropped at the server's input: counted (the statistics line)" \
+		'GRE statistics .*, tx unheard 1$' "$WORK/gre_srv_in_t"
+	expect_grep "tunnel, GRE dropped at the server's input: counted (--status)" \
+		'tx unheard 1' "$WORK/gre_srv_in_t.status"
+	sed 's/^/#   --status: /' "$WORK/gre_srv_in_t.status"
 
 	gre_row gre_srv_out "$NS_SRV" output
 	verdict_is "GRE dropped at the server's output" gre_srv_out 10 "$GRE_VERDICT"
 	row_diag "GRE dropped at the server's output" gre_srv_out
 	gre_tunnel_is "GRE dropped at the server's output" gre_srv_out 0 "$GRE_IN_WARN"
+	expect_no_grep "tunnel, GRE dropped at the server's output: not taken for the outbound case" \
+		'not reaching the server' "$WORK/gre_srv_out_t"
 	gre_row gre_cli_in "$NS_CLI" input
 	verdict_is "GRE dropped at this machine's input" gre_cli_in 10 "$GRE_VERDICT"
 	row_diag "GRE dropped at this machine's input" gre_cli_in
