@@ -48,7 +48,7 @@ r=$(rec "$TAG-c")
 check "connected: the JSON parses and has every field" \
 	jqt '.pid > 0 and .server == "192.0.2.1" and .server_name == "192.0.2.1" and
 	       .uptime_s >= 0 and .state_s >= 0 and .call_id > 0 and .peer_call_id > 0 and
-	       (.statistics | keys | length) == 18' <<<"$r"
+	       (.statistics | keys | length) == 19' <<<"$r"
 check "connected: the counters move" jqt '.statistics.rx_accepted > 0 and .statistics.tx_sent > 0' <<<"$r"
 check "verifying: the other tunnel still negotiates" test "$(field "$TAG-v" .state)" = verifying
 "$PPTP" --status > "$WORK/status.txt"
