@@ -56,47 +56,6 @@ static int resolve(const char *name, uint32_t *addrs, int max)
 	return n;
 }
 
-/* Whether pppd is told here to require MPPE (its options files may too). */
-static bool mppe_required(const struct pptp_options *o)
-{
-	for (int i = 0; i < o->pppd_argc; i++) {
-		const char *a = o->pppd_argv[i];
-		if (!strncmp(a, "require-mppe", 12) ||
-		    (!strcmp(a, "mppe") && i + 1 < o->pppd_argc &&
-		     strstr(o->pppd_argv[i + 1], "required")))
-			return true;
-	}
-	return false;
-}
-
-/* What the pppd we launch needs on this machine, checked before dialling:
- * a missing piece would otherwise show only as pppd failing once the call
- * is up.  0 with pppd's path, or the exit status with the reason logged.
- * Without MPPE only a pppd told here to require it must fail; its options
- * files may require it as well, so otherwise it is a warning. */
-static int local_ready(const struct pptp_options *o, char *pppd, size_t cap)
-{
-	struct local_check lc;
-
-	local_check_run(&lc, o->sync, false);
-	for (int i = 0; i < LOCAL_ITEMS; i++) {
-		const struct local_result *r = &lc.item[i];
-		if (r->ok)
-			continue;
-		if (i == LOCAL_MPPE && !mppe_required(o)) {
-			log_warn("%s %s: a server that requires encryption will fail at CCP. %s",
-				 r->name, r->found, r->fix);
-			continue;
-		}
-		log_err("%s %s: %s", r->name, r->found, r->fix);
-		return r->exit;
-	}
-	if (lc.pppd_refused[0])
-		log_warn("%s; using %s", lc.pppd_refused, lc.pppd_path);
-	str_copy(pppd, lc.pppd_path, cap);
-	return 0;
-}
-
 /* Fork into the background.  The parent waits for the readiness message
  * (PROC_READY: the tunnel is up; PROC_FAILED: the exit status to fail
  * with).  Meanwhile it passes on the signals that stop a tunnel (its
@@ -221,15 +180,220 @@ static void note_option_effects(const struct pptp_options *o)
 	}
 }
 
+/* One tunnel, from the command line to its end: what main() sets up and
+ * tears down around the gateway. */
+struct tunnel {
+	const struct pptp_options *o;
+	int sigfd, detach_fd, cm_fd, gre_fd;
+	struct pppd_pty pty;
+	char pppd[PATH_MAX];		/* the pppd to start; unused under --nolaunchpppd */
+	pid_t pppd_pid;
+	struct dialing dialing;		/* --status while the call is placed */
+	char status_path[108];
+	uint32_t server;		/* the address that took the call */
+	char server_str[INET_ADDRSTRLEN];
+	struct cm_msg call;
+};
+
+/* Whether pppd is told here to require MPPE (its options files may too). */
+static bool mppe_required(const struct pptp_options *o)
+{
+	for (int i = 0; i < o->pppd_argc; i++) {
+		const char *a = o->pppd_argv[i];
+		if (!strncmp(a, "require-mppe", 12) ||
+		    (!strcmp(a, "mppe") && i + 1 < o->pppd_argc &&
+		     strstr(o->pppd_argv[i + 1], "required")))
+			return true;
+	}
+	return false;
+}
+
+/* The pppd to run, and what it needs on this machine, checked before
+ * dialling: a missing piece would otherwise show only as pppd failing once
+ * the call is up.  0, or the exit status with the reason logged (8: only a
+ * pppd root must not run; 11, 12, 13: see localcheck.h).  Without MPPE only
+ * a pppd told here to require it must fail; its options files may require
+ * it as well, so otherwise it is a warning.  Under --nolaunchpppd this is
+ * not called: pppd, which started us, has checked its kernel itself. */
+static int choose_pppd(struct tunnel *tn)
+{
+	struct local_check lc;
+
+	local_check_run(&lc, tn->o->sync, false);
+	for (int i = 0; i < LOCAL_ITEMS; i++) {
+		const struct local_result *r = &lc.item[i];
+		if (r->ok)
+			continue;
+		if (i == LOCAL_MPPE && !mppe_required(tn->o)) {
+			log_warn("%s %s: a server that requires encryption will fail at CCP. %s",
+				 r->name, r->found, r->fix);
+			continue;
+		}
+		log_err("%s %s: %s", r->name, r->found, r->fix);
+		return r->exit;
+	}
+	if (lc.pppd_refused[0])
+		log_warn("%s; using %s", lc.pppd_refused, lc.pppd_path);
+	str_copy(tn->pppd, lc.pppd_path, sizeof tn->pppd);
+	return PPTP_EXIT_OK;
+}
+
+/* Everything that can fail locally, before a call exists: signals, pppd,
+ * detaching, the status socket, the line pppd speaks on. */
+static int tunnel_prepare(struct tunnel *tn)
+{
+	const struct pptp_options *o = tn->o;
+
+	tn->sigfd = proc_signals_open(PROC_SIG_STOP | PROC_SIG_USR1 | PROC_SIG_CHLD);
+	if (tn->sigfd < 0) {
+		log_err("signalfd: %s", strerror(-tn->sigfd));
+		return PPTP_EXIT_FAILURE;
+	}
+	struct tunnel_status *t = &tn->dialing.t;
+	t->state = TUNNEL_DIALING;
+	t->started = t->since = (int64_t)time(NULL);
+	str_copy(t->server_name, o->server, sizeof t->server_name);
+	str_copy(t->logstring, o->logstring, sizeof t->logstring);
+	if (!o->nolaunchpppd) {
+		int rc = choose_pppd(tn);
+		if (rc != PPTP_EXIT_OK)
+			return rc;
+		if (!o->debug && (tn->detach_fd = detach(tn->sigfd)) < 0)
+			return PPTP_EXIT_FAILURE;
+	}
+	/* The process that stays is the gateway, named as the classic's is:
+	 * scripts run pkill -USR1 pptpgw. */
+	proc_set_name("pptpgw");
+	/* After detaching: the socket is named after the process that stays. */
+	t->pid = getpid();
+	tn->dialing.fd = status_listen(tn->status_path, sizeof tn->status_path);
+	if ((o->nolaunchpppd ? pppd_stdio_open(o->sync) : pppd_pty_open(&tn->pty, o->sync)) < 0)
+		return PPTP_EXIT_FAILURE;
+	return PPTP_EXIT_OK;
+}
+
+/* Each address in turn, until one accepts a control connection and the
+ * call: the GRE socket and the call manager's socket are then open. */
+static int tunnel_dial(struct tunnel *tn, const uint32_t *addrs, int naddrs)
+{
+	int rc = PPTP_EXIT_FAILURE;
+	char err[512];
+
+	for (int i = 0; i < naddrs; i++) {
+		tn->server = addrs[i];
+		inet_ntop(AF_INET, &tn->server, tn->server_str, sizeof tn->server_str);
+		str_copy(tn->dialing.t.server, tn->server_str, sizeof tn->dialing.t.server);
+		log_set_context("%s", tn->server_str);
+		if (naddrs > 1)
+			log_notice("trying %s (address %d of %d)", tn->server_str, i + 1, naddrs);
+		/* What makes us try the next address is a warning while one
+		 * is left; the last one's failure is the error. */
+		int fail_level = i + 1 < naddrs ? L_WARNING : L_ERR;
+		tn->gre_fd = gre_socket_open(tn->o, tn->server, err, sizeof err);
+		if (tn->gre_fd < 0) {
+			bool reach = tn->gre_fd < -1 && connect_error_is_reachability(-tn->gre_fd);
+			log_msg(reach ? fail_level : L_ERR, "%s", err);
+			rc = reach ? PPTP_EXIT_CONNECT : PPTP_EXIT_FAILURE;
+			tn->gre_fd = -1;
+		} else {
+			rc = place_call(tn->o, tn->server, tn->sigfd, &tn->cm_fd, &tn->call,
+					&tn->dialing, fail_level);
+		}
+		if (rc == PPTP_EXIT_OK || i + 1 == naddrs ||
+		    (rc != PPTP_EXIT_CONNECT && rc != PPTP_EXIT_CTRL_REFUSED))
+			break;
+		log_notice("%s did not accept a control connection: trying the next address",
+			   tn->server_str);
+		if (tn->gre_fd >= 0)
+			close(tn->gre_fd);
+		tn->gre_fd = -1;
+	}
+	return rc;
+}
+
+/* The call is up: start pppd, give up what is no longer needed, and carry
+ * frames until the tunnel ends.  Returns the exit status. */
+static int tunnel_run(struct tunnel *tn)
+{
+	const struct pptp_options *o = tn->o;
+	char err[256];
+
+	log_set_context("%s call %u/%u", tn->server_str, tn->call.call_id, tn->call.peer_call_id);
+	log_notice("tunnel to %s is up: call ID %u, server's call ID %u, server's window %u",
+		   tn->server_str, tn->call.call_id, tn->call.peer_call_id, tn->call.peer_window);
+	if (!o->nolaunchpppd) {
+		tn->pppd_pid = pppd_spawn(o, tn->pppd, &tn->pty);
+		if (tn->pppd_pid < 0)
+			return PPTP_EXIT_PPPD;
+	}
+	/* The GRE socket, the pty, pppd and the call exist: the gateway needs
+	 * no capability any more (pppd runs as our uid, so signalling it needs
+	 * none). */
+	if (privileges_limit(NULL, 0, err, sizeof err) < 0)
+		log_warn("%s", err);
+	struct gateway_params gp = {
+		.opt = o,
+		.server = tn->server,
+		.ppp_in = o->nolaunchpppd ? STDIN_FILENO : tn->pty.master,
+		.ppp_out = o->nolaunchpppd ? STDOUT_FILENO : tn->pty.master,
+		.ppp_slave = tn->pty.slave,
+		.cm_fd = tn->cm_fd,
+		.sig_fd = tn->sigfd,
+		.gre_fd = tn->gre_fd,
+		.pppd_pid = tn->pppd_pid,
+		.call = tn->call,
+		/* In the background mode the foreground process returns once
+		 * pppd is running: a pppd that rejects its options still fails
+		 * the command. */
+		.pppd_running = tn->detach_fd >= 0 ? pppd_running : NULL,
+		.pppd_running_ctx = &tn->detach_fd,
+		.status_fd = tn->dialing.fd,
+		.server_name = o->server,
+		.started = tn->dialing.t.started,
+	};
+	tn->pty.slave = -1;	/* the gateway closes it once pppd is talking */
+	int rc = gateway_run(&gp);
+	log_set_role("pptp");
+	log_info("exiting with status %d", rc);
+	return rc;
+}
+
+static void tunnel_close(struct tunnel *tn, int rc)
+{
+	detach_done(&tn->detach_fd, rc);
+	int fds[] = { tn->cm_fd, tn->gre_fd, tn->pty.master, tn->pty.slave, tn->sigfd };
+	for (size_t i = 0; i < ARRAY_LEN(fds); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	status_close(tn->dialing.fd, tn->status_path);
+}
+
+/* pptp SERVER ...: a tunnel.  Returns the exit status. */
+static int tunnel_main(const struct pptp_options *o)
+{
+	uint32_t addrs[MAX_ADDRS];
+	struct tunnel tn = { .o = o, .sigfd = -1, .detach_fd = -1, .cm_fd = -1, .gre_fd = -1,
+			     .pty = { -1, -1, "" }, .dialing = { .fd = -1 } };
+
+	note_option_effects(o);
+	int naddrs = resolve(o->server, addrs, MAX_ADDRS);
+	if (naddrs < 0)
+		return PPTP_EXIT_RESOLVE;
+	log_notice("pptp %s starting: server %s%s", PPTP_RELEASE, o->server,
+		   o->nolaunchpppd ? ", PPP on stdin/stdout" : "");
+	int rc = tunnel_prepare(&tn);
+	if (rc == PPTP_EXIT_OK)
+		rc = tunnel_dial(&tn, addrs, naddrs);
+	if (rc == PPTP_EXIT_OK && tn.cm_fd >= 0)
+		rc = tunnel_run(&tn);
+	tunnel_close(&tn, rc);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct pptp_options o;
 	char err[512];
-	uint32_t server;
-	int rc = PPTP_EXIT_FAILURE, cm_fd = -1, gre_fd = -1, detach_fd = -1;
-	struct pppd_pty t = { -1, -1, "" };
-	char pppd[4096];
-	pid_t pppd_pid = 0;
 
 	switch (pptp_options_parse(argc, argv, &o, err, sizeof err)) {
 	case PPTP_PARSE_HELP:
@@ -256,131 +420,5 @@ int main(int argc, char **argv)
 		return PPTP_EXIT_FAILURE;
 	}
 	log_set_role("pptp");
-	if (o.diagnose)
-		return diagnose_run(&o);
-	note_option_effects(&o);
-	uint32_t addrs[MAX_ADDRS];
-	int naddrs = resolve(o.server, addrs, MAX_ADDRS);
-	if (naddrs < 0)
-		return PPTP_EXIT_RESOLVE;
-	char server_str[INET_ADDRSTRLEN];
-	log_notice("pptp %s starting: server %s%s", PPTP_RELEASE, o.server,
-		   o.nolaunchpppd ? ", PPP on stdin/stdout" : "");
-
-	int sigfd = proc_signals_open(PROC_SIG_STOP | PROC_SIG_USR1 | PROC_SIG_CHLD);
-	if (sigfd < 0) {
-		log_err("signalfd: %s", strerror(-sigfd));
-		return PPTP_EXIT_FAILURE;
-	}
-	char status_path[108];
-	struct dialing dialing = { .fd = -1, .t = { .pid = getpid(), .state = TUNNEL_DIALING } };
-	dialing.t.started = dialing.t.since = (int64_t)time(NULL);
-	str_copy(dialing.t.server_name, o.server, sizeof dialing.t.server_name);
-	str_copy(dialing.t.logstring, o.logstring, sizeof dialing.t.logstring);
-	if (!o.nolaunchpppd) {
-		/* Under --nolaunchpppd pppd, which started us, has checked its
-		 * kernel support itself: nothing here may stop that tunnel. */
-		int lrc = local_ready(&o, pppd, sizeof pppd);
-		if (lrc)
-			return lrc;
-		if (!o.debug && (detach_fd = detach(sigfd)) < 0)
-			return PPTP_EXIT_FAILURE;
-	}
-	/* The process that stays is the gateway, named as the classic's is:
-	 * scripts run pkill -USR1 pptpgw. */
-	proc_set_name("pptpgw");
-	/* After detaching: the socket is named after the process that stays. */
-	dialing.t.pid = getpid();
-	dialing.fd = status_listen(status_path, sizeof status_path);
-	/* Everything that can fail locally fails before a call exists. */
-	if ((o.nolaunchpppd ? pppd_stdio_open(o.sync) : pppd_pty_open(&t, o.sync)) < 0)
-		goto out;
-
-	/* Each address in turn, until one accepts a control connection. */
-	struct cm_msg call;
-	for (int i = 0; i < naddrs; i++) {
-		server = addrs[i];
-		inet_ntop(AF_INET, &server, server_str, sizeof server_str);
-		str_copy(dialing.t.server, server_str, sizeof dialing.t.server);
-		log_set_context("%s", server_str);
-		if (naddrs > 1)
-			log_notice("trying %s (address %d of %d)", server_str, i + 1, naddrs);
-		/* What makes us try the next address is a warning while one
-		 * is left; the last one's failure is the error. */
-		int fail_level = i + 1 < naddrs ? L_WARNING : L_ERR;
-		gre_fd = gre_socket_open(&o, server, err, sizeof err);
-		if (gre_fd < 0) {
-			log_msg(gre_fd < -1 && connect_error_is_reachability(-gre_fd) ? fail_level : L_ERR,
-				"%s", err);
-			rc = gre_fd < -1 && connect_error_is_reachability(-gre_fd)
-				? PPTP_EXIT_CONNECT : PPTP_EXIT_FAILURE;
-			gre_fd = -1;
-		} else {
-			rc = place_call(&o, server, sigfd, &cm_fd, &call, &dialing, fail_level);
-		}
-		if (rc == PPTP_EXIT_OK || i + 1 == naddrs ||
-		    (rc != PPTP_EXIT_CONNECT && rc != PPTP_EXIT_CTRL_REFUSED))
-			break;
-		log_notice("%s did not accept a control connection: trying the next address",
-			   server_str);
-		if (gre_fd >= 0)
-			close(gre_fd);
-		gre_fd = -1;
-	}
-	if (rc != PPTP_EXIT_OK || cm_fd < 0)
-		goto out;
-	log_set_context("%s call %u/%u", server_str, call.call_id, call.peer_call_id);
-	log_notice("tunnel to %s is up: call ID %u, server's call ID %u, server's window %u",
-		   server_str, call.call_id, call.peer_call_id, call.peer_window);
-
-	if (!o.nolaunchpppd) {
-		pppd_pid = pppd_spawn(&o, pppd, &t);
-		if (pppd_pid < 0) {
-			rc = PPTP_EXIT_PPPD;
-			goto out;
-		}
-	}
-	/* The GRE socket, the pty, pppd and the call exist: the gateway needs
-	 * no capability any more (pppd runs as our uid, so signalling it needs
-	 * none). */
-	if (privileges_limit(NULL, 0, err, sizeof err) < 0)
-		log_warn("%s", err);
-
-	struct gateway_params gp = {
-		.opt = &o,
-		.server = server,
-		.ppp_in = o.nolaunchpppd ? STDIN_FILENO : t.master,
-		.ppp_out = o.nolaunchpppd ? STDOUT_FILENO : t.master,
-		.ppp_slave = t.slave,
-		.cm_fd = cm_fd,
-		.sig_fd = sigfd,
-		.gre_fd = gre_fd,
-		.pppd_pid = pppd_pid,
-		.call = call,
-		/* In the background mode the foreground process returns once
-		 * pppd is running: a pppd that rejects its options still fails
-		 * the command. */
-		.pppd_running = detach_fd >= 0 ? pppd_running : NULL,
-		.pppd_running_ctx = &detach_fd,
-		.status_fd = dialing.fd,
-		.server_name = o.server,
-		.started = dialing.t.started,
-	};
-	t.slave = -1;	/* the gateway closes it once pppd is talking */
-	rc = gateway_run(&gp);
-	log_set_role("pptp");
-	log_info("exiting with status %d", rc);
-out:
-	detach_done(&detach_fd, rc);
-	if (cm_fd >= 0)
-		close(cm_fd);
-	if (gre_fd >= 0)
-		close(gre_fd);
-	if (t.master >= 0)
-		close(t.master);
-	if (t.slave >= 0)
-		close(t.slave);
-	status_close(dialing.fd, status_path);
-	close(sigfd);
-	return rc;
+	return o.diagnose ? diagnose_run(&o) : tunnel_main(&o);
 }

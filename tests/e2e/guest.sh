@@ -488,7 +488,7 @@ s_sync() {
 
 # [8a] pppd call NAME, the peers file unchanged from the manual
 s_peers() {
-	local d=$OUT/peers t0 rc pp gw ms
+	local d=$OUT/peers
 	mkdir -p "$d"
 	cat > /etc/ppp/peers/e2e-work <<-EOF
 	pty "$PPTP $SRV --nolaunchpppd"
@@ -513,26 +513,36 @@ s_peers() {
 	logfile $d/pppd.log
 	EOF
 	cp /etc/ppp/peers/e2e-work /etc/ppp/options.e2e-pptp "$d/"
+	call_tunnel 8a e2e-work "$d" "pppd call NAME (peers file with pty \"pptp $SRV --nolaunchpppd\", file options.*)"
+	reset_cli
+}
+
+# call_tunnel TAG PEER DIR DESC [PPPD OPTS]: pppd call PEER brings the
+# tunnel up, pings cross it, and stopping pppd (poff) ends it
+call_tunnel() {
+	local tag=$1 peer=$2 d=$3 desc=$4 t0 rc pp gw ms
+	shift 4
 	t0=$(now_ms)
-	ip netns exec cli pppd call e2e-work > "$d/pppd.out" 2>&1
+	ip netns exec cli pppd call "$peer" "$@" > "$d/pppd.out" 2>&1
 	rc=$?
-	[ $rc = 0 ] || not_ok "8a: pppd call e2e-work returns 0 (it detaches) (status $rc)"
-	if up_or_fail "8a: pppd call NAME (peers file with pty \"pptp $SRV --nolaunchpppd\", file options.*): the tunnel comes up" "$t0" 60; then
-		ping_ok "8a: pppd call NAME: pings pass" 10 0.2 100 "$d/ping.txt"
+	[ $rc = 0 ] || not_ok "$tag: pppd call $peer returns 0 (it detaches) (status $rc)"
+	if up_or_fail "$tag: $desc: the tunnel comes up" "$t0" 60; then
+		ping_ok "$tag: $desc: pings pass" 10 0.2 100 "$d/ping.txt"
 		pp=$(pppd_in cli)
 		gw=$(gateway_under "$pp")
 		kill -TERM $pp
-		if ms=$(wait_gone 15 $pp $gw); then ok "8a: pppd call NAME: stopping pppd (poff) ends the tunnel (in $ms ms)"; else
-			not_ok "8a: pppd call NAME: stopping pppd ends the tunnel (still running after 15 s)"; fi
+		if ms=$(wait_gone 15 $pp $gw); then ok "$tag: $desc: stopping pppd (poff) ends the tunnel (in $ms ms)"; else
+			not_ok "$tag: $desc: stopping pppd ends the tunnel (still running after 15 s)"; fi
+	else
+		info "pppd.log: $(tail -n 15 "$d/pppd.log" 2>/dev/null | tr '\n' '|')"
 	fi
-	reset_cli
 }
 
 # [13] the tunnel set up by the project's pptpsetup and started by pppd
 # call NAME, reading the project's options.pptp (the VM's root is a
 # throw-away overlay: replacing /etc/ppp/options.pptp there is fine)
 s_setup() {
-	local d=$OUT/setup t0 rc pp gw ms
+	local d=$OUT/setup rc
 	mkdir -p "$d"
 	cp "$TOP/options.pptp" /etc/ppp/options.pptp
 	PPTPSETUP_PPTP=$PPTP "$TOP/pptpsetup" --create e2e-setup --server $SRV --username testuser \
@@ -545,20 +555,7 @@ s_setup() {
 		not_ok "13: pptpsetup --create: exit 0, peers file written (status $rc: $(head -c 300 "$d/pptpsetup.out"))"
 		return
 	fi
-	t0=$(now_ms)
-	ip netns exec cli pppd call e2e-setup logfile "$d/pppd.log" > "$d/pppd.out" 2>&1
-	rc=$?
-	[ $rc = 0 ] || not_ok "13: pppd call e2e-setup returns 0 (it detaches) (status $rc)"
-	if up_or_fail "13: pptpsetup --create, then pppd call e2e-setup: the tunnel comes up" "$t0" 60; then
-		ping_ok "13: pptpsetup's tunnel: pings pass" 10 0.2 100 "$d/ping.txt"
-		pp=$(pppd_in cli)
-		gw=$(gateway_under "$pp")
-		kill -TERM $pp
-		if ms=$(wait_gone 15 $pp $gw); then ok "13: pptpsetup's tunnel: stopping pppd ends it (in $ms ms)"; else
-			not_ok "13: pptpsetup's tunnel: stopping pppd ends it (still running after 15 s)"; fi
-	else
-		info "pppd.log: $(tail -n 15 "$d/pppd.log" 2>/dev/null | tr '\n' '|')"
-	fi
+	call_tunnel 13 e2e-setup "$d" "pptpsetup --create, then pppd call e2e-setup" logfile "$d/pppd.log"
 	"$TOP/pptpsetup" --delete e2e-setup > "$d/delete.out" 2>&1
 	if [ ! -e /etc/ppp/peers/e2e-setup ] && ! grep -q 'e2e-setup' /etc/ppp/chap-secrets &&
 	    grep -q '^testuser pptpd secretpw' /etc/ppp/chap-secrets; then
