@@ -136,40 +136,6 @@ struct gateway {
 	} summary;
 };
 
-int gre_socket_open(const struct pptp_options *o, uint32_t server, bool *unreachable, char *err,
-		    size_t errlen)
-{
-	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_GRE);
-
-	*unreachable = false;
-	if (fd < 0) {
-		int e = errno;
-		snprintf(err, errlen, "cannot open the raw GRE socket: %s%s", strerror(e),
-			 e == EPERM || e == EACCES ? " (pptp needs root, or CAP_NET_RAW)" : "");
-		return -e;
-	}
-	if (sock_bind_mark(fd, o, err, errlen) < 0) {
-		close(fd);
-		return -EINVAL;
-	}
-	/* A burst from the server must not overflow the socket while we are
-	 * busy writing to pppd. */
-	int rcv = 1 << 20;
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof rcv) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = server };
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		int e = errno;
-		char a[INET_ADDRSTRLEN];
-		inet_ntop(AF_INET, &sa.sin_addr, a, sizeof a);
-		connect_error_words(e, a, 0, err, errlen);
-		*unreachable = connect_error_is_reachability(e);
-		close(fd);
-		return -e;
-	}
-	return fd;
-}
-
 /* ---- the gateway's state ---- */
 
 /* Stopping began (pppd asked to stop, or there was none to ask): pppd's

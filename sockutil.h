@@ -3,6 +3,7 @@
 #ifndef PPTP_SOCKUTIL_H
 #define PPTP_SOCKUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,5 +40,13 @@ int connect_error_refine(int fd, int err);
 int resolve_ipv4(const char *name, uint32_t *addrs, int max, int *gai, char *why, size_t whylen);
 /* Addresses as "a, b, c". */
 void addr_list_str(const uint32_t *addrs, int n, char *buf, size_t cap);
+
+/* Open the raw GRE socket (IP protocol 47), applying --localbind and
+ * --rtmark, connected to the server.  Returns the socket, or -errno with
+ * err saying why; *unreachable tells a server that cannot be reached (the
+ * connect failed as a route or a firewall would make it) from a local
+ * failure. */
+int gre_socket_open(const struct pptp_options *o, uint32_t server, bool *unreachable, char *err,
+		    size_t errlen);
 
 #endif
