@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pptp - PPTP VPN client.  One Makefile, no generated build system.
 #
 #   make                 build ./pptp

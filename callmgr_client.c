@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* callmgr_client.c - the gateway's side of the call manager (see
  * callmgr_client.h): connect to the socket named for this server and these
  * options, starting the call manager when none answers, and place a call.

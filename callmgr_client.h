@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* callmgr_client.h - the gateway's side of the call manager: find or start
  * the call manager for a server, ask it for a call, and clean up after one
  * that died. */

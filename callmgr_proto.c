@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* callmgr_proto.c - encoding of the gateway <-> call manager messages. */
 #include "callmgr_proto.h"
 

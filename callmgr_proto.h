@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* callmgr_proto.h - what the gateway and the call manager say to each other
  * over the unix socket (SOCK_SEQPACKET: one message per datagram).
  *

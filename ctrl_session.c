@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ctrl_session.c - the control connection's TCP socket and its engine,
  * driven for the call manager and --diagnose alike (see ctrl_session.h). */
 #include "ctrl_session.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ctrl_session.h - one control connection to a server: the TCP socket to
  * port 1723 and the control engine (pptp_ctrl.c) that runs over it, driven
  * the same way for the call manager and for --diagnose.

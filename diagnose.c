@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose.c - pptp --diagnose SERVER: the diagnosis fault tree, run layer
  * by layer by the program itself, for a person at a terminal.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose.h - pptp --diagnose SERVER: the diagnosis fault tree, run by
  * the program itself, layer by layer, without pppd. */
 #ifndef PPTP_DIAGNOSE_H

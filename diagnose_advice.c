@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose_advice.c - what --diagnose tells a person to do, for the
  * verdicts whose words do not depend on what was found (see diagnose.c). */
 #include "diagnose_advice.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose_advice.h - the advice of --diagnose's verdicts, in words. */
 #ifndef PPTP_DIAGNOSE_ADVICE_H
 #define PPTP_DIAGNOSE_ADVICE_H

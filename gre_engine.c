@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* gre_engine.c - enhanced GRE for PPTP: codec and per-call data engine.
  *
  * The callbacks in struct gre_io must not call back into the same session

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* gre_engine.h - enhanced GRE (RFC 2637 section 4) for PPTP: the codec and
  * the per-call data engine (sequence numbers, acknowledgments, the peer's
  * window, receive reordering, statistics, the --test-type reorderings).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hdlc.c - RFC 1662 async framing: FCS-16, encoder, stream decoder.
  *
  * Both directions run for every PPP frame on the data path: the FCS is

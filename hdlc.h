@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hdlc.h - PPP in HDLC-like framing (RFC 1662) as pppd speaks it on a tty.
  *
  * Pure codec: async framing (flags, escapes, FCS-16) in both directions,

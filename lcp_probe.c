@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lcp_probe.c - what a PPP frame from the server says about our LCP probe. */
 #include "lcp_probe.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lcp_probe.h - what --diagnose makes of a PPP frame the server sent it in
  * GRE while its LCP Configure-Request probe runs (step 5/6).
  *

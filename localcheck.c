@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* localcheck.c - pppd, /dev/ppp, the PPP line discipline and MPPE on this
  * machine (see localcheck.h). */
 #include "localcheck.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* localcheck.h - what this machine needs before a tunnel can work, checked
  * before any packet is sent: pppd, /dev/ppp, the kernel's PPP line
  * discipline (async, or n_hdlc for --sync) and its MPPE.  A missing piece

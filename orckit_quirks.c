@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* orckit_quirks.c - Orckit ATUR3 ADSL modems, as deployed by BEZEQ in
  * Israel.  These modems want fixed values where RFC 2637 leaves the PNS
  * free: the SCCRQ identity and capabilities, an OCRQ whose "phone number"

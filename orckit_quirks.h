@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* orckit_quirks.h - Orckit ATUR3 ADSL modems (the BEZEQ network in Israel). */
 #ifndef ORCKIT_QUIRKS_H
 #define ORCKIT_QUIRKS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pppd.c - pppd: found, given a line, started, reaped, explained. */
 #include "pppd.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pppd.h - everything about pppd: finding it, the line it speaks PPP on (a
  * pty we open, or our stdin/stdout when pppd started us: --nolaunchpppd),
  * starting it, reaping it, and its exit statuses in words. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pptp.c - the program: pptp SERVER [--pptp-options] [pppd-options]
  *
  *   pptp (this process) ----------- becomes the GRE-to-PPP gateway

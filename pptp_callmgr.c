@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pptp_callmgr.c - the call manager process.
  *
  * It owns the TCP connection to SERVER:1723 and drives the control engine

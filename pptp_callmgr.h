@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pptp_callmgr.h - the call manager: one process per server (and per
  * network namespace, local address and routing mark) that owns the TCP
  * control connection and serves every tunnel to that server through a unix

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pptp_ctrl.h - the PPTP control connection (RFC 2637), client (PNS) side.
  *
  * A pure engine: the caller feeds it the bytes read from TCP/1723 and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pptp_gre.c - the GRE-to-PPP gateway loop.
  *
  * One poll loop: frames from pppd are decoded (async HDLC, or one frame per

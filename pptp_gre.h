@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pptp_gre.h - the GRE-to-PPP gateway: the process that moves PPP frames
  * between pppd (a pty, or stdin/stdout under --nolaunchpppd) and the raw
  * GRE socket, around the pure engines in gre_engine.c and hdlc.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pptp_options.c - the command line, as the manual page defines it.
  *
  * Long options may be written "--name value" or "--name=value", and

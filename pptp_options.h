@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pptp_options.h - the command line: pptp SERVER [--pptp-options] [pppd-options]
  *
  * Pure: parses argv into struct pptp_options or says, in one sentence that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pptp_quirks.c - the table of known quirks, looked up by --quirks name. */
 #include "pptp_quirks.h"
 

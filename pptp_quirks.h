@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pptp_quirks.h - hook points for servers and modems that need the control
  * messages bent away from RFC 2637.  A quirk is a table of pure functions
  * the control engine calls at fixed points; NULL hooks are skipped. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pptp_wire.c - the PPTP control messages on the wire (RFC 2637).
  *
  * Each message type is a table of its fields: wire offset, wire kind and

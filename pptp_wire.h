@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pptp_wire.h - the PPTP control messages on the wire (RFC 2637).
  *
  * One host-order struct per control message and the codec between those

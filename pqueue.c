@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pqueue.c - the receive reorder queue (see pqueue.h). */
 #include "pqueue.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pqueue.h - the receive reorder queue: GRE payloads that arrived ahead of
  * the sequence number we wait for, kept in sequence order until the gap
  * fills or times out.  Bounded: at most max_entries, each at most

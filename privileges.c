@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* privileges.c - capability sets through the raw kernel interfaces
  * (prctl, capget/capset); no libcap. */
 #include "privileges.h"

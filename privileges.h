@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* privileges.h - giving up what a process no longer needs.
  *
  * pptp starts as root: it needs CAP_NET_RAW for the GRE socket,

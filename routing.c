@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* routing.c - the host route towards the server, over rtnetlink.
  *
  * Every call opens its own NETLINK_ROUTE socket, sends one request with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* routing.h - the host route towards the server (see ROUTING in pptp.8).
  *
  * At start we ask the kernel (rtnetlink, RTM_GETROUTE) how it reaches the

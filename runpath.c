@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* runpath.c - the names under PPTP_RUN_DIR and how their files are opened
  * (see runpath.h). */
 #include "runpath.h"

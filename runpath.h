@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* runpath.h - the names under PPTP_RUN_DIR and how their files are opened.
  *
  * The call manager's socket and lock file, and the file that call managers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sockutil.c - --localbind and --rtmark on our sockets; connect errors in
  * words; the server's name resolved. */
 #include "sockutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sockutil.h - socket set-up shared by the TCP control socket and the raw
  * GRE socket: --localbind and --rtmark apply to both. */
 #ifndef PPTP_SOCKUTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stats.c - the one table of the tunnel's statistics fields. */
 #include "stats.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stats.h - the tunnel's statistics: one table of every field, in the
  * manual's order (pptp.8, STATISTICS), walked by the log line (SIGUSR1,
  * exit, --loglevel 2), the --status record, its parser and the --status

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* status.c - live status of the tunnels: the record, the gateway's
  * listening socket, and `pptp --status [--json]`. */
 #include "status.h"

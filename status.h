@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* status.h - live status of the tunnels on this machine.
  *
  * Every gateway listens on a unix socket PPTP_STATUS_DIR/<pid>.  Whoever

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util.c - logging, clocks and small string helpers. */
 #include "util.h"
 

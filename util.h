@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util.h - logging, clocks and small string helpers shared by every layer.
  *
  * The pure engines (pptp_ctrl, gre_engine, hdlc, pqueue) use only the pure

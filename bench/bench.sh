@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench.sh - our pptp against the reference client (Debian's pptp-linux,
 # /usr/sbin/pptp), both driven through the same workloads in one run:
 # capacity (frames/s at saturation), an offered-load sweep with the loss at

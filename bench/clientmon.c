@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* clientmon.c - runs a PPTP client and accounts for every process it
  * starts, for the benchmark (bench/bench.sh).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* benchrx.h - the benchmark's numbered frames, shared by fakeppp and pacsrv.
  *
  * In the benchmark (bench/bench.sh) traffic runs in steps: a rate for a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # check.sh - everything `make check` runs, stage by stage.  Each stage's
 # output goes to build/check/STAGE.log; its "ok"/"not ok" lines are shown,
 # and the closing line sums every stage:  N passed, N failed.

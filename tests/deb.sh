@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # deb.sh - the Debian package (debian/, issue 18): make deb builds it; its
 # fields and files are the ones pptp-linux's users rely on; lintian finds no
 # error in it; and in the kernel VM (tests/e2e/run.sh --deb, session deb)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # deps.sh - install, from Debian's packages, whatever `make check` needs and
 # this machine lacks.  Does nothing when everything is there.
 set -eu

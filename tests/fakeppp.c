@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fakeppp.c - a pppd stand-in: speaks PPP frames on a tty and checks what
  * comes back.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* gresend.c - send enhanced GRE (PPTP) data packets from wherever it runs:
  * a third host spoofing a call, or a flood of out-of-order packets.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hdlcref.h - RFC 1662 async decoding by the rules, one byte at a time, and
  * counting as hdlc.h says: the model that the unit tests and the HDLC fuzz
  * target hold the decoder in hdlc.c to. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pacsrv.c - PAC-side (server) PPTP test implementation with fault injection.
  *
  * An independent encoder/decoder for the control protocol and enhanced GRE:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pnsprobe.c - a minimal, independent PNS (client) used to test pacsrv.
  *
  * It walks the ordinary path - SCCRQ, OCRQ, echoes, GRE data, CCR, StopCCRQ -

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* route_tool.c - drive routing.c by hand for tests/integration/routing.sh.
  *
  *   route_tool add SERVER_IP [SOURCE_IP]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guest.sh - the end-to-end cases.  Runs as root inside the kernel VM
 # (tests/e2e/kernel-vm); tests/e2e/run.sh starts it.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hdlccheck - is a byte stream nothing but whole async-HDLC PPP frames?
  *
  *   hdlccheck FILE

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh - the end-to-end tests: real pppd and PoPToP pptpd, MS-CHAPv2 and
 # MPPE-128, in a small VM (tests/e2e/kernel-vm) whose kernel has PPP.
 #
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
 		shift ;;
 	--sessions) SESSIONS=$2; shift 2 ;;
 	--deb) DEB=$2; shift 2 ;;
-	-h|--help) sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'; exit 0 ;;
+	-h|--help) sed -n '3,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # capture-seeds.sh PCAP SERVER_IP [CORPUS_DIR] - seeds for the fuzz targets
 # from a real session: what a server (PoPToP pptpd, with pppd behind it)
 # sent us, taken from a packet capture with tshark.
@@ -18,7 +19,7 @@
 # seeds are small (a snap length of 256 bytes is fine); the files already
 # in the corpus are left alone unless a name here is the same.
 set -eu
-[ $# -ge 2 ] || { sed -n '2,/^set -eu/p' "$0" | sed 's/^# \{0,1\}//; /^set -eu/d'; exit 2; }
+[ $# -ge 2 ] || { sed -n '3,/^set -eu/p' "$0" | sed 's/^# \{0,1\}//; /^set -eu/d'; exit 2; }
 pcap=$1 srv=$2 out=${3:-$(dirname "$0")/corpus}
 for t in tshark jq perl; do
 	command -v "$t" >/dev/null || { echo "capture-seeds: $t is missing (tests/deps.sh installs it)" >&2; exit 2; }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_cmmsg.c - libFuzzer target for the gateway <-> call manager messages
  * (callmgr_proto.c).  Both ends are this program, but a stale socket may
  * belong to anything, so each datagram is decoded as hostile.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_ctrl.c - libFuzzer target for the PPTP control connection.
  *
  * (a) The whole input as one message: decode, and on success encode,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_gre.c - libFuzzer target for the GRE codec and the data engine.
  *
  * The whole input goes through ip4_gre_offset and gre_decode first.  Then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_hdlc.c - libFuzzer target for the HDLC stream decoder and encoder.
  *
  * data[0] sizes the decoder's buffer (allocated exactly, so AddressSanitizer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_lcp.c - libFuzzer target for what --diagnose makes of the PPP frames
  * a server sends in GRE during its LCP probe (lcp_probe.c).  The GRE header
  * around them is gre_decode's, fuzzed by fuzz_gre.

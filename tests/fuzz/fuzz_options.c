@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_options.c - libFuzzer target for the command line.
  *
  * The input is split at NUL bytes into arguments.  Whatever the parser

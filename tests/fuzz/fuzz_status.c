@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_status.c - libFuzzer target for the --status record (status.c).
  *
  * `pptp --status` reads one record from each gateway's socket and hands it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzzcheck.h - what every fuzz target uses to state its invariants. */
 #ifndef PPTP_FUZZCHECK_H
 #define PPTP_FUZZCHECK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mkseeds.c - writes the seed corpora of fuzz_status, fuzz_cmmsg and
  * fuzz_lcp (`make fuzz-seeds`, into tests/fuzz/corpus).  Records and
  * messages are made with the project's own encoders (status_format,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh SECONDS TARGET... - run each libFuzzer target (built in build/fuzz)
 # for SECONDS over a copy of its seed corpus (tests/fuzz/corpus/NAME for
 # fuzz_NAME); print the executions of each, then "N passed, N failed" over

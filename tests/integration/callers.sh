@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # callers.sh - the command lines real callers give the classic pptp, each
 # run against the project's test server: the outcome must be the one the
 # classic pptp 1.10.0 has with it (the tunnel carries frames; the exit

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cli.sh - the program as a user first meets it: --help, --version, every
 # option of the manual, usage errors and their exit status, pppd options
 # under --nolaunchpppd, --nohostroute, --localbind, Ctrl-C while a background

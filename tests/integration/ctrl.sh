@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ctrl.sh - the control connection and call manager against the PAC-side
 # test server: a normal call, every refusal and failure the server can
 # cause, keepalive, quirks, --phone, --localbind, --rtmark.

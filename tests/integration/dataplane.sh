@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dataplane.sh - the GRE data plane against the PAC-side test server: every
 # statistics counter moves when its event happens, the receive rules
 # (reordering, loss, duplicates, window, resync, wrap-around), our pure

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # diagnose.sh - pptp --diagnose SERVER: every verdict, reproduced between the
 # srv and cli namespaces (see lib.sh), and the fault matrix: each fault a
 # user meets, as --diagnose names it and as a tunnel's log does, printed

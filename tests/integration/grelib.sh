@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # grelib.sh - helpers for the data-plane and hostile-server suites (sourced
 # after lib.sh): the gateway's statistics, its process, its memory, and the

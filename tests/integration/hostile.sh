@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hostile.sh - the real binary against a misbehaving server: malformed and
 # out-of-place control messages, TCP closed or reset at awkward moments, a
 # silent server, malformed GRE, GRE for our call from a third host, packets

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh - shared by the integration tests (sourced, bash).
 #
 # Each test script gets its own pair of network namespaces joined by a veth:

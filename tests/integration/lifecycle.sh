@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lifecycle.sh - processes, signals and exit statuses: pptp launching
 # "pppd" itself (the pppd stand-in on PATH), going to the background, each
 # of the three processes stopped or killed, two tunnels sharing one call

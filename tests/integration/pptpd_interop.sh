@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pptpd_interop.sh - the real binary against PoPToP's pptpd (Debian package),
 # control side.  This kernel has no PPP, so pptpd's `ppp` program is a
 # stand-in that only holds its pty; the control connection, the call and

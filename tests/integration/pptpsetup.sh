@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pptpsetup.sh - pptpsetup: the files it writes, byte for byte, for awkward
 # names and passwords; the same files when run twice; --delete leaves every
 # other line as it was; what pppd reads back from them; root only; usage

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # routing.sh - the host route towards the server (routing.c), end to end.
 #
 #   sh tests/integration/routing.sh [path/to/route_tool]     (as root)

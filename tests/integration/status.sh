@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # status.sh - pptp --status [--json]: every state a tunnel goes through,
 # text and JSON (checked by a JSON parser), readable by any user, stale
 # sockets of killed tunnels.  Other suites may run tunnels at the same

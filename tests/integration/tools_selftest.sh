@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tools_selftest.sh - proves the test tools themselves: pacsrv against the
 # independent probe client pnsprobe (normal path, faults, GRE options, and
 # that a misbehaving client is reported), and fakeppp against cat.

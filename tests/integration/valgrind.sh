@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # valgrind.sh - one scripted session with the gateway and the call manager
 # under valgrind (memcheck, full leak check, fd tracking): zero reports.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* run.c - runs every unit test case, each in its own child process, and
  * ends with the line "N passed, N failed".
  *   unit_tests [-n] [FILTER]   -n: no fork (for gdb); FILTER: substring */

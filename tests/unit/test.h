@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test.h - the unit test framework: CHECK macros and the case table.
  * Each suite file defines a NULL-terminated `const struct test_case
  * NAME_tests[]`; run.c lists the suites and runs every case in a child

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_ctrl.c - the PPTP control connection: codecs against bytes written
  * by hand from PROTOCOL.md, and the engine against a scripted server with
  * a fake clock.  Server messages are built here field by field at the RFC

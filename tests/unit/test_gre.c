@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_gre.c - the enhanced GRE codec and the data engine, against a fake
  * clock and in-memory callbacks. */
 #include <stdbool.h>

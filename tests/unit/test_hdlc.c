@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_hdlc.c - FCS-16, the HDLC encoder and the stream decoder. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_lcp_probe.c - what --diagnose makes of the server's PPP frames. */
 #include "lcp_probe.h"
 #include "test.h"

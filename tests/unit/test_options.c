@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_options.c - the command line against the manual's contract. */
 #include <arpa/inet.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_pqueue.c - the reorder queue: order, wrap-around, duplicates, bounds. */
 #include <errno.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_quirks.c - quirk lookup, and the control engine bent by the
  * BEZEQ_ISRAEL quirk: expected bytes written by hand at the RFC offsets. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_runpath.c - the call manager's socket and lock names, and the
  * shared route file's: every option that shapes the control connection
  * makes a name of its own. */

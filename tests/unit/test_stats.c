@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_stats.c - the one table of statistics fields: the log line, the
  * status record and its parser all walk it. */
 #include "stats.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_status.c - the status record and the PPP traffic classifier. */
 #include "status.h"
 #include "test.h"

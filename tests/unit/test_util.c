@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_util.c - the pure helpers, and the call manager's wire messages. */
 #include <errno.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_wire.c - the control message codec's field tables: each lies
  * inside its message, no two fields share a byte, and every one of the 15
  * types survives encode and decode with every field set.  The wire bytes
