@@ -9,27 +9,31 @@
 # up at once afterwards.  "new" starts that tunnel while the call manager
 # is still stopping: it must not wait for it.
 #
-# The cases run at once, each against its own server address (one call
-# manager each), so the whole matrix takes about as long as its slowest
-# case.  STOPMX_ONLY="STATE:ACTION ..." runs only those.
+# The cases run STOPMX_JOBS at a time (12), each against its own server
+# address (one call manager each), the longest first.  Times are measured
+# and printed; a case fails only beyond the manual's bound plus 2 s of slack
+# for a loaded machine.  STOPMX_ONLY="STATE:ACTION ..." runs only those.
 . "$(dirname "$0")/lib.sh"
 
 CT=6		# --connect-timeout: bounds the silent SCCRQ and OCRQ cases
 OPTS=(--nolaunchpppd --debug --connect-timeout $CT --idle-wait 1 --max-echo-wait 1)
-# Bounds from pptp.8 (PROCESSES), plus a second for a loaded machine: a
-# gateway ends at once; a call manager waits at most 10 s for the CDN and
-# 5 s for the StopCCRP, --connect-timeout for the silent setup, and
-# --idle-wait + --max-echo-wait for a silent established connection.
+# Bounds from pptp.8 (PROCESSES) plus 2 s of slack: what a stop leaves to
+# do ends within 3 s when the server answers; a call manager waits at most
+# 10 s for the CDN and 5 s for the StopCCRP, --connect-timeout for a silent
+# setup, and --idle-wait + --max-echo-wait for a silent connection.
 bound() {	# STATE ACTION
 	case $1:$2 in
-	clearing:silence) echo 16 ;;
-	clearing:*) echo 11 ;;
-	stopping:*) echo 6 ;;
-	sccrq:silence|ocrq:silence) echo $((CT + 1)) ;;
-	established:silence) echo 4 ;;
-	*) echo 2 ;;
+	clearing:silence) echo $((10 + 5 + 2)) ;;
+	clearing:*) echo $((10 + 2)) ;;
+	stopping:*) echo $((5 + 2)) ;;
+	# A gateway whose call manager dies before its call is placed tries
+	# once more with a new one, against the same silent server.
+	sccrq:silence|ocrq:silence|sccrq:cm-KILL|ocrq:cm-KILL) echo $((CT + 2)) ;;
+	established:silence) echo $((1 + 1 + 2)) ;;
+	*) echo $((3 + 2)) ;;
 	esac
 }
+NEW_MAX=4	# a new tunnel "at once": the old wait for a stopping one was 5-10 s
 fault_of() {
 	case $1 in
 	sccrq) echo "--fault silent" ;;
@@ -57,14 +61,13 @@ INO=$(in_cli stat -L -c %i /proc/self/ns/net)
 since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 over() { awk -v t="$1" -v b="$2" 'BEGIN { exit !(t > b) }'; }
 alive() {	# PID: running (a zombie has ended)
-	local s
-	s=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) && [ "$s" != Z ]
+	local line
+	{ read -r line < "/proc/$1/stat"; } 2>/dev/null || return 1
+	line=${line##*) }
+	[ "${line%% *}" != Z ]
 }
 pptp_of() {	# ADDR: the pids of pptp processes for that server
-	local f
-	for f in /proc/[0-9]*/cmdline; do
-		{ tr '\0' ' ' < "$f"; } 2>/dev/null | grep -q "^$PPTP $1 " && { f=${f#/proc/}; echo "${f%/cmdline}"; }
-	done
+	pgrep -f "^$PPTP $1 "
 }
 start_srv() {	# LOG ADDR ARGS...: a test server on ADDR; its pid in LOG.pid
 	local log=$1 ip=$2; shift 2
@@ -76,6 +79,14 @@ start_srv() {	# LOG ADDR ARGS...: a test server on ADDR; its pid in LOG.pid
 	return 1
 }
 
+leftovers() {	# ADDR [noroute]: adds to $why what is left for that server
+	local left
+	left=$(ls /run/pptp 2>/dev/null | grep "^$1-.*n$INO" | tr '\n' ' ')
+	[ -n "${2:-}" ] && left=$(echo "$left" | tr ' ' '\n' | grep -v '\.route$' | tr '\n' ' ')
+	[ -n "${left// /}" ] && why="$why left in /run/pptp: $left;"
+	[ -z "${2:-}" ] && [ -n "$(ip -n "$NS_CLI" route show "$1/32")" ] && why="$why host route left;"
+}
+
 # One case; its verdict goes to DIR/result: "ok SECS" or "FAIL SECS why".
 run_case() {	# N STATE ACTION
 	local n=$1 st=$2 act=$3 ip=192.0.2.$((100 + $1)) d=$WORK/c$1 target fp gw cm t0 t why=""
@@ -83,11 +94,12 @@ run_case() {	# N STATE ACTION
 	target=$ip
 	[ "$st" = resolving ] && target=stopmx.example
 	case $st in resolving|connecting) ;; *)
-		in_srv ip addr add "$ip/24" dev "vs$SUF"
+		ip -n "$NS_SRV" addr add "$ip/24" dev "vs$SUF"
 		# shellcheck disable=SC2046
 		start_srv "$d/pac.log" "$ip" $(fault_of "$st") ;;
 	esac
-	in_cli "$FAKEPPP" --frames 2 --expect-echo --hold 60 --timeout 90 -- \
+	# Not through in_cli: $! must be fakeppp itself, the gateway's parent.
+	ip netns exec "$NS_CLI" "$FAKEPPP" --frames 2 --expect-echo --hold 60 --timeout 90 -- \
 		"$PPTP" "$target" "${OPTS[@]}" > "$d/cli.log" 2>&1 &
 	fp=$!
 	case $st in
@@ -112,7 +124,7 @@ run_case() {	# N STATE ACTION
 	cm-KILL|cm-TERM|cm-INT|cm-HUP) kill -"${act#cm-}" $cm ;;
 	rst)	in_srv ss -K -t src "$ip" sport = :1723 > /dev/null
 		kill -9 "$(cat "$d/pac.log.pid")" ;;
-	silence) in_srv ip addr del "$ip/24" dev "vs$SUF" ;;
+	silence) ip -n "$NS_SRV" addr del "$ip/24" dev "vs$SUF" ;;
 	new)	# a second tunnel while the call manager stops: up at once
 		local t1
 		t1=$(date +%s.%N)
@@ -120,7 +132,7 @@ run_case() {	# N STATE ACTION
 			"${OPTS[@]}" > "$d/new.log" 2>&1
 		t=$(since "$t1")
 		grep -q 'FAKEPPP RESULT ok' "$d/new.log" || why="$why the second tunnel failed;"
-		over "$t" 3 && why="$why the second tunnel took $t s;" ;;
+		over "$t" $NEW_MAX && why="$why the second tunnel took $t s;" ;;
 	esac
 	# Until the last pptp for this server has ended (the call manager
 	# included), at most the bound and a bit.
@@ -143,16 +155,21 @@ run_case() {	# N STATE ACTION
 	fi
 	over "$t" "$b" && why="$why over the bound of $b s;"
 	kill "$fp" 2>/dev/null
-	left=$(ls /run/pptp 2>/dev/null | grep "^$ip-.*n$INO" | tr '\n' ' ')
-	[ -n "$left" ] && why="$why left in /run/pptp: $left;"
-	[ -n "$(in_cli ip route show "$ip/32")" ] && why="$why host route left;"
+	# A call manager killed with SIGKILL cannot remove its route: the next
+	# one takes it over (pptp.8, ROUTING), checked after the new tunnel
+	# below.  Its socket and lock go with its gateway, if it had one.
+	case $st:$act in
+	clearing:cm-KILL|stopping:cm-KILL) ;;
+	*:cm-KILL) leftovers "$ip" noroute ;;
+	*) leftovers "$ip" ;;
+	esac
 	local h
 	while read -r h; do
 		[ -n "$h" ] && ! grep -q "$h" "$d/pac.log" 2>/dev/null && why="$why server never heard ${h#RECV };"
 	done <<< "$(heard_of "$st" "$act")"
 	# Then a new tunnel to the same server, against a server that answers.
 	[ -f "$d/pac.log.pid" ] && kill -9 "$(cat "$d/pac.log.pid")" 2>/dev/null
-	in_srv ip addr add "$ip/24" dev "vs$SUF" 2>/dev/null
+	ip -n "$NS_SRV" addr add "$ip/24" dev "vs$SUF" 2>/dev/null
 	if [ "$st" != resolving ]; then
 		start_srv "$d/pac2.log" "$ip" --once
 		local t2
@@ -160,38 +177,43 @@ run_case() {	# N STATE ACTION
 		in_cli "$FAKEPPP" --frames 2 --expect-echo --timeout 20 -- "$PPTP" "$ip" \
 			"${OPTS[@]}" > "$d/after.log" 2>&1
 		grep -q 'FAKEPPP RESULT ok' "$d/after.log" || why="$why no new tunnel afterwards;"
-		over "$(since "$t2")" 3 && why="$why the new tunnel took $(since "$t2") s;"
+		t2=$(since "$t2")
+		over "$t2" $NEW_MAX && why="$why the new tunnel took $t2 s;"
 		kill -9 "$(cat "$d/pac2.log.pid")" 2>/dev/null
+		for _ in $(seq 1 50); do [ -z "$(pptp_of "$ip")" ] && break; sleep 0.1; done
+		leftovers "$ip"
 	fi
 	if [ -z "$why" ]; then echo "ok $t" > "$d/result"
 	else echo "FAIL $t $why" > "$d/result"; fi
 }
 
+# The longest cases first.
 SIGS="TERM INT HUP"
 CASES=""
-for s in $SIGS; do CASES="$CASES resolving:gw-$s"; done
+for st in clearing stopping; do
+	CASES="$CASES $st:silence $st:new"
+	for s in $SIGS KILL; do CASES="$CASES $st:cm-$s"; done
+	CASES="$CASES $st:rst"
+done
+for st in sccrq ocrq established; do CASES="$CASES $st:silence $st:rst"; done
 for st in connecting sccrq ocrq established; do
 	for s in $SIGS KILL; do CASES="$CASES $st:gw-$s $st:cm-$s"; done
 done
-for st in sccrq ocrq established clearing stopping; do CASES="$CASES $st:rst $st:silence"; done
-for st in clearing stopping; do
-	for s in $SIGS KILL; do CASES="$CASES $st:cm-$s"; done
-	CASES="$CASES $st:new"
-done
+for s in $SIGS; do CASES="$CASES resolving:gw-$s"; done
 [ -n "${STOPMX_ONLY:-}" ] && CASES=$STOPMX_ONLY
 
+T0=$SECONDS
 n=0
-pids=()
 for c in $CASES; do
 	n=$((n + 1))
+	while [ "$(jobs -rp | wc -l)" -ge "${STOPMX_JOBS:-12}" ]; do wait -n; done
 	run_case $n "${c%%:*}" "${c#*:}" > "$WORK/c$n.out" 2>&1 &
-	pids+=($!)
 	echo "$c" > "$WORK/case$n"
-	sleep 0.1	# spread the start-up load a little
 done
-for p in "${pids[@]}"; do wait "$p"; done
+wait
 
-echo "# stop matrix: state x action -> outcome (seconds from the stop until every process ended)"
+echo "# stop matrix, $n cases in $((SECONDS - T0)) s: state, action, outcome and the seconds from"
+echo "# the stop until every process had ended"
 for i in $(seq 1 $n); do
 	c=$(cat "$WORK/case$i")
 	r=$(cat "$WORK/c$i/result" 2>/dev/null || echo "FAIL ? no result")
