@@ -26,11 +26,11 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPPTP_RELEASE='"$(VERSION)"' -I. $(WARN) $(
 LDLIBS   :=
 
 # Pure code: protocol engines, codecs, the command line (unit tested, fuzzed).
-CORE     := util pptp_options pptp_wire pptp_ctrl pptp_call pptp_quirks orckit_quirks hdlc pqueue gre_engine \
-            exitstatus callmgr_proto lcp_probe
+CORE     := util pptp_options pptp_wire pptp_ctrl pptp_call pptp_quirks orckit_quirks hdlc pqueue \
+            gre_engine stats exitstatus callmgr_proto lcp_probe
 # The edges: sockets, processes, signals, netlink.
 EDGE     := pptp_callmgr ctrl_session pptp_gre routing sockutil privileges status diagnose proc \
-            runpath callmgr_client
+            runpath callmgr_client pppd
 CORE_O   := $(CORE:%=$(B)/%.o)
 EDGE_O   := $(EDGE:%=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/*.c)

@@ -637,20 +637,3 @@ void gre_flush(struct gre_session *s, uint64_t now_us)
 	if (s->ack_pending)
 		tx_pure_ack(s, now_us);
 }
-
-int gre_stats_format(const struct gre_stats *st, char *buf, size_t cap)
-{
-	return snprintf(buf, cap,
-			"rx accepted %" PRIu64 ", rx lost %" PRIu64 ", rx under win %" PRIu64
-			", rx over win %" PRIu64 ", rx buffered %" PRIu64 ", rx OS errors %" PRIu64
-			", rx truncated %" PRIu64 ", rx invalid %" PRIu64 ", rx acks %" PRIu64
-			", tx sent %" PRIu64 ", tx failed %" PRIu64 ", tx short %" PRIu64
-			", tx acks %" PRIu64 ", tx oversize %" PRIu64 ", round trip %" PRIu32 " ms"
-			", rx pppd dropped %" PRIu64 ", tx window dropped %" PRIu64
-			", tx window stalls %" PRIu64,
-			st->rx_accepted, st->rx_lost, st->rx_underwin, st->rx_overwin,
-			st->rx_buffered, st->rx_errors, st->rx_truncated, st->rx_invalid,
-			st->rx_acks, st->tx_sent, st->tx_failed, st->tx_short, st->tx_acks,
-			st->tx_oversize, st->rtt_ms, st->rx_pppd_dropped, st->tx_window_dropped,
-			st->tx_window_stalls);
-}

@@ -99,14 +99,14 @@ struct gre_config {
 	unsigned test_rate;		/* --test-rate */
 };
 
-/* The manual's statistics, plus what the gateway counts around the engine. */
+/* What the engine counts: most of the manual's statistics.  stats.h adds
+ * what the gateway counts around the engine and names them all. */
 struct gre_stats {
 	uint64_t rx_accepted;	/* payloads passed to pppd */
 	uint64_t rx_lost;	/* sequence numbers never received */
 	uint64_t rx_underwin;	/* duplicates and old sequence numbers */
 	uint64_t rx_overwin;	/* too far ahead (beyond --missing-window) */
 	uint64_t rx_buffered;	/* ahead of sequence: queued, or taken at once with --nobuffer */
-	uint64_t rx_errors;	/* the OS failed a read (counted by the gateway) */
 	uint64_t rx_truncated;	/* shorter than the GRE header says */
 	uint64_t rx_invalid;	/* bad flags, version or protocol */
 	uint64_t rx_acks;	/* pure acks received */
@@ -117,7 +117,6 @@ struct gre_stats {
 	uint64_t tx_oversize;	/* frames over PPTP_FRAME_MAX, not sent */
 	uint32_t rtt_ms;	/* smoothed round trip, from acks */
 	/* beyond the manual */
-	uint64_t rx_pppd_dropped;	/* payloads dropped because pppd did not read (gateway) */
 	uint64_t tx_window_dropped;	/* frames dropped while the peer's window stayed shut */
 	uint64_t tx_window_stalls;	/* times the window stayed shut GRE_WINDOW_STALL_US */
 };
@@ -227,9 +226,5 @@ void gre_tick(struct gre_session *s, uint64_t now_us);
 
 /* Send everything held back (window, tests) and a final ack if one is due. */
 void gre_flush(struct gre_session *s, uint64_t now_us);
-
-/* "rx accepted 12, rx lost 0, ..., round trip 3 ms" with the manual's names
- * in the manual's order, then the extra counters.  Returns snprintf's value. */
-int gre_stats_format(const struct gre_stats *st, char *buf, size_t cap);
 
 #endif

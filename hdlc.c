@@ -596,6 +596,11 @@ void hdlc_decoder_init(struct hdlc_decoder *d, uint8_t *buf, size_t cap)
 	*d = (struct hdlc_decoder){ .buf = buf, .cap = cap };
 }
 
+struct hdlc_counts hdlc_decoder_counts(const struct hdlc_decoder *d)
+{
+	return d->count;
+}
+
 /* A flag ended n bytes: judge them.  Returns the frame length without the
  * FCS, or 0 when there is nothing to return (counted unless empty). */
 static size_t hdlc_end_frame(struct hdlc_decoder *d, size_t n, bool aborted)
@@ -603,17 +608,17 @@ static size_t hdlc_end_frame(struct hdlc_decoder *d, size_t n, bool aborted)
 	if (aborted) {
 		/* The sender disowned this frame; whatever else is wrong with
 		 * it (even overflow) it counts as an abort only. */
-		d->aborts++;
+		d->count.aborts++;
 	} else if (d->overflow) {
-		d->oversize++;
+		d->count.oversize++;
 	} else if (n == 0) {
 		/* flag flag: the idle fill between frames */
 	} else if (n < 4) {
-		d->runts++;
+		d->count.runts++;
 	} else if (fcs16(FCS16_INIT, d->buf, n) != FCS16_GOOD) {
-		d->bad_fcs++;
+		d->count.bad_fcs++;
 	} else {
-		d->frames++;
+		d->count.frames++;
 		return n - 2;
 	}
 	return 0;

@@ -28,13 +28,8 @@ uint16_t fcs16(uint16_t fcs, const uint8_t *p, size_t n);
  * did not ask for).  Returns bytes written, or 0 when cap is too small. */
 size_t hdlc_encode(const uint8_t *frame, size_t n, uint8_t *out, size_t cap);
 
-/* Stream decoder.  buf/cap is the caller's frame buffer (the largest frame
- * plus its 2 FCS bytes); a longer frame is dropped and counted. */
-struct hdlc_decoder {
-	uint8_t *buf;
-	size_t cap, len;
-	bool escape;		/* the previous byte was 0x7d */
-	bool overflow;		/* the frame in progress is too long: drop it */
+/* What the decoder made of its input so far. */
+struct hdlc_counts {
 	uint64_t frames;	/* good frames returned */
 	uint64_t bad_fcs;	/* frames dropped for a wrong FCS */
 	uint64_t oversize;	/* frames dropped for being longer than cap */
@@ -42,7 +37,20 @@ struct hdlc_decoder {
 	uint64_t aborts;	/* frames ended by 0x7d 0x7e (abort sequence) */
 };
 
+/* Stream decoder.  buf/cap is the caller's frame buffer (the largest frame
+ * plus its 2 FCS bytes); a longer frame is dropped and counted.  The fields
+ * are the decoder's own: callers read the counts with hdlc_decoder_counts. */
+struct hdlc_decoder {
+	uint8_t *buf;
+	size_t cap, len;
+	bool escape;		/* the previous byte was 0x7d */
+	bool overflow;		/* the frame in progress is too long: drop it */
+	struct hdlc_counts count;
+};
+
 void hdlc_decoder_init(struct hdlc_decoder *d, uint8_t *buf, size_t cap);
+/* The counts so far (a copy: the caller compares it with an older one). */
+struct hdlc_counts hdlc_decoder_counts(const struct hdlc_decoder *d);
 
 /* Consume bytes from *in (advancing it, never past end) until a good frame
  * completes: then return 1 with *frame, *len pointing at it (FCS removed,

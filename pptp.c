@@ -9,16 +9,14 @@
  * either failed) and exits with that outcome, like pppd's updetach. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +24,7 @@
 #include "diagnose.h"
 #include "gre_engine.h"
 #include "callmgr_client.h"
+#include "pppd.h"
 #include "pptp_gre.h"
 #include "pptp_options.h"
 #include "privileges.h"
@@ -35,16 +34,7 @@
 #include "status.h"
 #include "util.h"
 
-#ifndef N_HDLC
-#define N_HDLC 13
-#endif
-
 #define MAX_ADDRS 16	/* server addresses tried in turn */
-
-struct pty {
-	int master, slave;
-	char slave_path[64];
-};
 
 /* Every IPv4 address of the server, in the resolver's order (at most max,
  * without repeats).  Returns how many, or -1 with the reason logged. */
@@ -63,103 +53,6 @@ static int resolve(const char *name, uint32_t *addrs, int max)
 	else if (strcmp(list, name))
 		log_notice("server %s resolves to %s", name, list);
 	return n;
-}
-
-/* Look for pppd on PATH, then where Debian and others install it. */
-static int find_pppd(char *path, size_t cap)
-{
-	const char *env = getenv("PATH");
-	char dirs[4096];
-
-	str_copy(dirs, env ? env : "", sizeof dirs);
-	strncat(dirs, ":/usr/sbin:/sbin", sizeof dirs - strlen(dirs) - 1);
-	for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		if (!*d)
-			continue;
-		int n = snprintf(path, cap, "%s/pppd", d);
-		if (n > 0 && (size_t)n < cap && access(path, X_OK) == 0)
-			return 0;
-	}
-	return -1;
-}
-
-static int open_pty(struct pty *t, bool sync)
-{
-	struct termios tio;
-
-	t->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (t->master < 0 || grantpt(t->master) < 0 || unlockpt(t->master) < 0 ||
-	    ptsname_r(t->master, t->slave_path, sizeof t->slave_path) != 0) {
-		log_err("cannot allocate a pty for pppd: %s", strerror(errno));
-		return -1;
-	}
-	t->slave = open(t->slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (t->slave < 0) {
-		log_err("cannot open %s: %s", t->slave_path, strerror(errno));
-		return -1;
-	}
-	/* Raw from the start: before pppd takes the tty over, nothing may be
-	 * echoed back towards the server. */
-	if (tcgetattr(t->slave, &tio) == 0) {
-		cfmakeraw(&tio);
-		tcsetattr(t->slave, TCSANOW, &tio);
-	}
-	if (sync) {
-		int ld = N_HDLC;
-		if (ioctl(t->master, TIOCSETD, &ld) < 0) {
-			log_err("--sync needs the n_hdlc line discipline to keep frames apart: %s "
-				"(try: modprobe n_hdlc)", strerror(errno));
-			return -1;
-		}
-	}
-	fcntl(t->master, F_SETFL, fcntl(t->master, F_GETFL) | O_NONBLOCK);
-	return 0;
-}
-
-static pid_t spawn_pppd(const struct pptp_options *o, const char *pppd, struct pty *t)
-{
-	char *argv[PPTP_MAX_PPPD_ARGS + 8];
-	int argc = 0, rfd;
-
-	argv[argc++] = "pppd";
-	argv[argc++] = t->slave_path;
-	/* pppd stays our child so that its exit status becomes ours. */
-	argv[argc++] = "nodetach";
-	if (o->sync)
-		argv[argc++] = "sync";
-	for (int i = 0; i < o->pppd_argc; i++)
-		argv[argc++] = o->pppd_argv[i];
-	argv[argc] = NULL;
-
-	pid_t pid = proc_fork(&rfd);
-	if (pid < 0) {
-		log_err("cannot start pppd: %s", strerror((int)-pid));
-		return -1;
-	}
-	if (pid == 0) {
-		proc_signals_reset();
-		setsid();
-		execv(pppd, argv);
-		/* Reached only when the exec failed; a successful exec closes the
-		 * pipe (close-on-exec) without a message. */
-		proc_ready_send(&rfd, &(struct proc_ready){ .state = PROC_FAILED,
-							    .exit_status = PPTP_EXIT_PPPD,
-							    .err = errno });
-		_exit(127);
-	}
-	struct proc_ready r;
-	if (proc_ready_wait(rfd, -1, NULL, NULL, &r) == 0) {
-		log_err("cannot start %s: %s", pppd, strerror(r.err));
-		waitpid(pid, NULL, 0);
-		return -1;
-	}
-	char line[512] = "";
-	for (int i = 2; i < argc; i++) {
-		strncat(line, " ", sizeof line - strlen(line) - 1);
-		strncat(line, argv[i], sizeof line - strlen(line) - 1);
-	}
-	log_info("started pppd (pid %d) on %s:%s", (int)pid, t->slave_path, line);
-	return pid;
 }
 
 /* Fork into the background.  The parent waits for the readiness message
@@ -286,15 +179,196 @@ static void note_option_effects(const struct pptp_options *o)
 	}
 }
 
+/* One tunnel, from the command line to its end: what main() sets up and
+ * tears down around the gateway. */
+struct tunnel {
+	const struct pptp_options *o;
+	int sigfd, detach_fd, cm_fd, gre_fd;
+	struct pppd_pty pty;
+	char pppd[PATH_MAX];		/* the pppd to start; unused under --nolaunchpppd */
+	pid_t pppd_pid;
+	struct dialing dialing;		/* --status while the call is placed */
+	char status_path[108];
+	uint32_t server;		/* the address that took the call */
+	char server_str[INET_ADDRSTRLEN];
+	struct cm_msg call;
+};
+
+/* The pppd to run, or why there is none to trust (exit status 8). */
+static int choose_pppd(struct tunnel *tn)
+{
+	char refused[PATH_MAX + 200];
+	int r = pppd_find(tn->pppd, sizeof tn->pppd, refused, sizeof refused);
+
+	if (r < 0 && refused[0]) {
+		log_err("%s; no other pppd found on PATH or in /usr/sbin", refused);
+		return PPTP_EXIT_PPPD;
+	}
+	if (r < 0) {
+		log_err("pppd not found on PATH or in /usr/sbin: install the ppp package");
+		return PPTP_EXIT_PPPD;
+	}
+	if (refused[0])
+		log_warn("%s; using %s", refused, tn->pppd);
+	return PPTP_EXIT_OK;
+}
+
+/* Everything that can fail locally, before a call exists: signals, pppd,
+ * detaching, the status socket, the line pppd speaks on. */
+static int tunnel_prepare(struct tunnel *tn)
+{
+	const struct pptp_options *o = tn->o;
+
+	tn->sigfd = proc_signals_open(PROC_SIG_STOP | PROC_SIG_USR1 | PROC_SIG_CHLD);
+	if (tn->sigfd < 0) {
+		log_err("signalfd: %s", strerror(-tn->sigfd));
+		return PPTP_EXIT_FAILURE;
+	}
+	struct tunnel_status *t = &tn->dialing.t;
+	t->state = TUNNEL_DIALING;
+	t->started = t->since = (int64_t)time(NULL);
+	str_copy(t->server_name, o->server, sizeof t->server_name);
+	str_copy(t->logstring, o->logstring, sizeof t->logstring);
+	if (!o->nolaunchpppd) {
+		int rc = choose_pppd(tn);
+		if (rc != PPTP_EXIT_OK)
+			return rc;
+		if (!o->debug && (tn->detach_fd = detach(tn->sigfd)) < 0)
+			return PPTP_EXIT_FAILURE;
+	}
+	/* The process that stays is the gateway, named as the classic's is:
+	 * scripts run pkill -USR1 pptpgw. */
+	proc_set_name("pptpgw");
+	/* After detaching: the socket is named after the process that stays. */
+	t->pid = getpid();
+	tn->dialing.fd = status_listen(tn->status_path, sizeof tn->status_path);
+	if ((o->nolaunchpppd ? pppd_stdio_open(o->sync) : pppd_pty_open(&tn->pty, o->sync)) < 0)
+		return PPTP_EXIT_FAILURE;
+	return PPTP_EXIT_OK;
+}
+
+/* Each address in turn, until one accepts a control connection and the
+ * call: the GRE socket and the call manager's socket are then open. */
+static int tunnel_dial(struct tunnel *tn, const uint32_t *addrs, int naddrs)
+{
+	int rc = PPTP_EXIT_FAILURE;
+	char err[512];
+
+	for (int i = 0; i < naddrs; i++) {
+		tn->server = addrs[i];
+		inet_ntop(AF_INET, &tn->server, tn->server_str, sizeof tn->server_str);
+		str_copy(tn->dialing.t.server, tn->server_str, sizeof tn->dialing.t.server);
+		log_set_context("%s", tn->server_str);
+		if (naddrs > 1)
+			log_notice("trying %s (address %d of %d)", tn->server_str, i + 1, naddrs);
+		/* What makes us try the next address is a warning while one
+		 * is left; the last one's failure is the error. */
+		int fail_level = i + 1 < naddrs ? L_WARNING : L_ERR;
+		tn->gre_fd = gre_socket_open(tn->o, tn->server, err, sizeof err);
+		if (tn->gre_fd < 0) {
+			bool reach = tn->gre_fd < -1 && connect_error_is_reachability(-tn->gre_fd);
+			log_msg(reach ? fail_level : L_ERR, "%s", err);
+			rc = reach ? PPTP_EXIT_CONNECT : PPTP_EXIT_FAILURE;
+			tn->gre_fd = -1;
+		} else {
+			rc = place_call(tn->o, tn->server, tn->sigfd, &tn->cm_fd, &tn->call,
+					&tn->dialing, fail_level);
+		}
+		if (rc == PPTP_EXIT_OK || i + 1 == naddrs ||
+		    (rc != PPTP_EXIT_CONNECT && rc != PPTP_EXIT_CTRL_REFUSED))
+			break;
+		log_notice("%s did not accept a control connection: trying the next address",
+			   tn->server_str);
+		if (tn->gre_fd >= 0)
+			close(tn->gre_fd);
+		tn->gre_fd = -1;
+	}
+	return rc;
+}
+
+/* The call is up: start pppd, give up what is no longer needed, and carry
+ * frames until the tunnel ends.  Returns the exit status. */
+static int tunnel_run(struct tunnel *tn)
+{
+	const struct pptp_options *o = tn->o;
+	char err[256];
+
+	log_set_context("%s call %u/%u", tn->server_str, tn->call.call_id, tn->call.peer_call_id);
+	log_notice("tunnel to %s is up: call ID %u, server's call ID %u, server's window %u",
+		   tn->server_str, tn->call.call_id, tn->call.peer_call_id, tn->call.peer_window);
+	if (!o->nolaunchpppd) {
+		tn->pppd_pid = pppd_spawn(o, tn->pppd, &tn->pty);
+		if (tn->pppd_pid < 0)
+			return PPTP_EXIT_PPPD;
+	}
+	/* The GRE socket, the pty, pppd and the call exist: the gateway needs
+	 * no capability any more (pppd runs as our uid, so signalling it needs
+	 * none). */
+	if (privileges_limit(NULL, 0, err, sizeof err) < 0)
+		log_warn("%s", err);
+	struct gateway_params gp = {
+		.opt = o,
+		.server = tn->server,
+		.ppp_in = o->nolaunchpppd ? STDIN_FILENO : tn->pty.master,
+		.ppp_out = o->nolaunchpppd ? STDOUT_FILENO : tn->pty.master,
+		.ppp_slave = tn->pty.slave,
+		.cm_fd = tn->cm_fd,
+		.sig_fd = tn->sigfd,
+		.gre_fd = tn->gre_fd,
+		.pppd_pid = tn->pppd_pid,
+		.call = tn->call,
+		/* In the background mode the foreground process returns once
+		 * pppd is running: a pppd that rejects its options still fails
+		 * the command. */
+		.pppd_running = tn->detach_fd >= 0 ? pppd_running : NULL,
+		.pppd_running_ctx = &tn->detach_fd,
+		.status_fd = tn->dialing.fd,
+		.server_name = o->server,
+		.started = tn->dialing.t.started,
+	};
+	tn->pty.slave = -1;	/* the gateway closes it once pppd is talking */
+	int rc = gateway_run(&gp);
+	log_set_role("pptp");
+	log_info("exiting with status %d", rc);
+	return rc;
+}
+
+static void tunnel_close(struct tunnel *tn, int rc)
+{
+	detach_done(&tn->detach_fd, rc);
+	int fds[] = { tn->cm_fd, tn->gre_fd, tn->pty.master, tn->pty.slave, tn->sigfd };
+	for (size_t i = 0; i < ARRAY_LEN(fds); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	status_close(tn->dialing.fd, tn->status_path);
+}
+
+/* pptp SERVER ...: a tunnel.  Returns the exit status. */
+static int tunnel_main(const struct pptp_options *o)
+{
+	uint32_t addrs[MAX_ADDRS];
+	struct tunnel tn = { .o = o, .sigfd = -1, .detach_fd = -1, .cm_fd = -1, .gre_fd = -1,
+			     .pty = { -1, -1, "" }, .dialing = { .fd = -1 } };
+
+	note_option_effects(o);
+	int naddrs = resolve(o->server, addrs, MAX_ADDRS);
+	if (naddrs < 0)
+		return PPTP_EXIT_RESOLVE;
+	log_notice("pptp %s starting: server %s%s", PPTP_RELEASE, o->server,
+		   o->nolaunchpppd ? ", PPP on stdin/stdout" : "");
+	int rc = tunnel_prepare(&tn);
+	if (rc == PPTP_EXIT_OK)
+		rc = tunnel_dial(&tn, addrs, naddrs);
+	if (rc == PPTP_EXIT_OK && tn.cm_fd >= 0)
+		rc = tunnel_run(&tn);
+	tunnel_close(&tn, rc);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct pptp_options o;
 	char err[512];
-	uint32_t server;
-	int rc = PPTP_EXIT_FAILURE, cm_fd = -1, gre_fd = -1, detach_fd = -1;
-	struct pty t = { -1, -1, "" };
-	char pppd[4096];
-	pid_t pppd_pid = 0;
 
 	switch (pptp_options_parse(argc, argv, &o, err, sizeof err)) {
 	case PPTP_PARSE_HELP:
@@ -321,147 +395,5 @@ int main(int argc, char **argv)
 		return PPTP_EXIT_FAILURE;
 	}
 	log_set_role("pptp");
-	if (o.diagnose)
-		return diagnose_run(&o);
-	note_option_effects(&o);
-	uint32_t addrs[MAX_ADDRS];
-	int naddrs = resolve(o.server, addrs, MAX_ADDRS);
-	if (naddrs < 0)
-		return PPTP_EXIT_RESOLVE;
-	char server_str[INET_ADDRSTRLEN];
-	log_notice("pptp %s starting: server %s%s", PPTP_RELEASE, o.server,
-		   o.nolaunchpppd ? ", PPP on stdin/stdout" : "");
-
-	int sigfd = proc_signals_open(PROC_SIG_STOP | PROC_SIG_USR1 | PROC_SIG_CHLD);
-	if (sigfd < 0) {
-		log_err("signalfd: %s", strerror(-sigfd));
-		return PPTP_EXIT_FAILURE;
-	}
-	char status_path[108];
-	struct dialing dialing = { .fd = -1, .t = { .pid = getpid(), .state = TUNNEL_DIALING } };
-	dialing.t.started = dialing.t.since = (int64_t)time(NULL);
-	str_copy(dialing.t.server_name, o.server, sizeof dialing.t.server_name);
-	str_copy(dialing.t.logstring, o.logstring, sizeof dialing.t.logstring);
-	if (!o.nolaunchpppd) {
-		if (find_pppd(pppd, sizeof pppd) < 0) {
-			log_err("pppd not found on PATH or in /usr/sbin: install the ppp package");
-			return PPTP_EXIT_PPPD;
-		}
-		if (!o.debug && (detach_fd = detach(sigfd)) < 0)
-			return PPTP_EXIT_FAILURE;
-	}
-	/* The process that stays is the gateway, named as the classic's is:
-	 * scripts run pkill -USR1 pptpgw. */
-	proc_set_name("pptpgw");
-	/* After detaching: the socket is named after the process that stays. */
-	dialing.t.pid = getpid();
-	dialing.fd = status_listen(status_path, sizeof status_path);
-	/* Everything that can fail locally fails before a call exists. */
-	if (!o.nolaunchpppd && open_pty(&t, o.sync) < 0)
-		goto out;
-	if (o.nolaunchpppd) {
-		fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
-		fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
-		if (o.sync) {
-			int ld = N_HDLC;
-			if (!isatty(STDIN_FILENO))
-				/* A pipe or stream socket may merge frames: only a
-				 * caller that writes one frame per datagram is safe. */
-				log_warn("--sync: stdin is not a terminal, so each read must bring "
-					 "exactly one PPP frame (pppd's pty option gives a terminal)");
-			else if (ioctl(STDIN_FILENO, TIOCSETD, &ld) < 0) {
-				log_err("--sync needs the n_hdlc line discipline to keep frames apart: "
-					"%s (try: modprobe n_hdlc)", strerror(errno));
-				goto out;
-			}
-		}
-	}
-
-	/* Each address in turn, until one accepts a control connection. */
-	struct cm_msg call;
-	for (int i = 0; i < naddrs; i++) {
-		server = addrs[i];
-		inet_ntop(AF_INET, &server, server_str, sizeof server_str);
-		str_copy(dialing.t.server, server_str, sizeof dialing.t.server);
-		log_set_context("%s", server_str);
-		if (naddrs > 1)
-			log_notice("trying %s (address %d of %d)", server_str, i + 1, naddrs);
-		/* What makes us try the next address is a warning while one
-		 * is left; the last one's failure is the error. */
-		int fail_level = i + 1 < naddrs ? L_WARNING : L_ERR;
-		gre_fd = gre_socket_open(&o, server, err, sizeof err);
-		if (gre_fd < 0) {
-			log_msg(gre_fd < -1 && connect_error_is_reachability(-gre_fd) ? fail_level : L_ERR,
-				"%s", err);
-			rc = gre_fd < -1 && connect_error_is_reachability(-gre_fd)
-				? PPTP_EXIT_CONNECT : PPTP_EXIT_FAILURE;
-			gre_fd = -1;
-		} else {
-			rc = place_call(&o, server, sigfd, &cm_fd, &call, &dialing, fail_level);
-		}
-		if (rc == PPTP_EXIT_OK || i + 1 == naddrs ||
-		    (rc != PPTP_EXIT_CONNECT && rc != PPTP_EXIT_CTRL_REFUSED))
-			break;
-		log_notice("%s did not accept a control connection: trying the next address",
-			   server_str);
-		if (gre_fd >= 0)
-			close(gre_fd);
-		gre_fd = -1;
-	}
-	if (rc != PPTP_EXIT_OK || cm_fd < 0)
-		goto out;
-	log_set_context("%s call %u/%u", server_str, call.call_id, call.peer_call_id);
-	log_notice("tunnel to %s is up: call ID %u, server's call ID %u, server's window %u",
-		   server_str, call.call_id, call.peer_call_id, call.peer_window);
-
-	if (!o.nolaunchpppd) {
-		pppd_pid = spawn_pppd(&o, pppd, &t);
-		if (pppd_pid < 0) {
-			rc = PPTP_EXIT_PPPD;
-			goto out;
-		}
-	}
-	/* The GRE socket, the pty, pppd and the call exist: the gateway needs
-	 * no capability any more (pppd runs as our uid, so signalling it needs
-	 * none). */
-	if (privileges_limit(NULL, 0, err, sizeof err) < 0)
-		log_warn("%s", err);
-
-	struct gateway_params gp = {
-		.opt = &o,
-		.server = server,
-		.ppp_in = o.nolaunchpppd ? STDIN_FILENO : t.master,
-		.ppp_out = o.nolaunchpppd ? STDOUT_FILENO : t.master,
-		.ppp_slave = t.slave,
-		.cm_fd = cm_fd,
-		.sig_fd = sigfd,
-		.gre_fd = gre_fd,
-		.pppd_pid = pppd_pid,
-		.call = call,
-		/* In the background mode the foreground process returns once
-		 * pppd is running: a pppd that rejects its options still fails
-		 * the command. */
-		.pppd_running = detach_fd >= 0 ? pppd_running : NULL,
-		.pppd_running_ctx = &detach_fd,
-		.status_fd = dialing.fd,
-		.server_name = o.server,
-		.started = dialing.t.started,
-	};
-	t.slave = -1;	/* the gateway closes it once pppd is talking */
-	rc = gateway_run(&gp);
-	log_set_role("pptp");
-	log_info("exiting with status %d", rc);
-out:
-	detach_done(&detach_fd, rc);
-	if (cm_fd >= 0)
-		close(cm_fd);
-	if (gre_fd >= 0)
-		close(gre_fd);
-	if (t.master >= 0)
-		close(t.master);
-	if (t.slave >= 0)
-		close(t.slave);
-	status_close(dialing.fd, status_path);
-	close(sigfd);
-	return rc;
+	return o.diagnose ? diagnose_run(&o) : tunnel_main(&o);
 }

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,8 +25,10 @@
 #include "gre_engine.h"
 #include "hdlc.h"
 #include "callmgr_client.h"
+#include "pppd.h"
 #include "proc.h"
 #include "sockutil.h"
+#include "stats.h"
 #include "status.h"
 #include "util.h"
 
@@ -37,87 +38,97 @@
 #define TX_BATCH 64		/* GRE packets per sendmmsg */
 #define TX_ARENA (GRE_HDR_MAX + PPTP_FRAME_MAX + 32768)	/* holds any one packet and then some */
 
-struct gateway {
-	const struct gateway_params *p;
-	struct gre_session gre;
-	struct hdlc_decoder dec;
-	uint8_t *frame_buf;		/* decoder's frame buffer */
-	uint8_t *rx_bufs;		/* RX_BATCH * RX_BUF */
-	/* recvmmsg's vectors, set up once: the kernel only writes msg_len
-	 * and msg_flags back */
-	struct mmsghdr rx_msgs[RX_BATCH];
-	struct iovec rx_iov[RX_BATCH];
-	uint8_t *ppp_buf;		/* reads from pppd */
-	uint8_t *outq;			/* bytes for pppd: HDLC stream, or length-prefixed frames (sync) */
-	size_t outq_head, outq_len;
-	int ppp_slave;
-	bool sync;
-	bool pppd_gone, pppd_detached;
-	bool ppp_closed;		/* pppd's side hung up: stop polling it */
-	bool cm_ended;			/* the call manager said its last word */
-	bool said_gre_blocked;
-	/* GRE packets waiting for one sendmmsg at the end of the pass */
-	uint8_t *tx_arena;
-	size_t tx_used;
-	unsigned tx_n;
-	/* sendmmsg's vectors, set up once: the kernel only writes msg_len */
-	struct mmsghdr tx_msgs[TX_BATCH];
-	struct iovec tx_iov[TX_BATCH];
-	struct tunnel_end end;		/* what ended the tunnel, in order */
-	bool done, stopping;
-	uint64_t stop_deadline;
-	/* watchdog: GRE from the server while pppd sends */
-	uint64_t call_up_us, last_gre_us, tx_since_gre;
-	uint64_t tx_quiet_since_us;	/* pppd's first frame since the last GRE from the server */
-	bool watchdog_warned;
-	/* said once each (the counters keep the totals) */
-	bool said_gre_truncated, said_gre_invalid, said_gre_rx_error;
-	bool said_bad_fcs, said_runt, said_abort, said_sync_short;
-	uint64_t seen_bad_fcs, seen_runts, seen_aborts;
-	uint64_t next_summary_us;
-	uint64_t last_summary_accepted;
-	bool first_frame_from_pppd;
-	bool net_seen;			/* a network-layer PPP frame crossed: connected */
-	int64_t state_since;		/* unix time the status state last changed */
-	bool running_told;		/* pppd_running was called, or there is none */
-	char server_str[INET_ADDRSTRLEN];
-	/* poll's descriptor set, kept from one pass to the next and rebuilt
-	 * only when what it watches changes (poll rewrites every revents) */
-	struct pollfd pfd[6];
-	int nfds, gre_at, cm_at, ppp_in_at, ppp_out_at, st_at;
-	unsigned pollset_for;		/* pollset_key() it was built for */
+/* The gateway's life.  While it RUNS, something may end the tunnel: the
+ * call, pppd's side of the line, pppd itself.  It is then ENDING until the
+ * end of that pass of the loop, when a launched pppd that still runs is
+ * asked to stop (STOPPING, with a grace timer), so that its exit status is
+ * ours; a stop signal asks it at once.  Without such a pppd, or once it
+ * has gone, DONE.  gw_step() alone moves from one to the next. */
+enum gw_state {
+	GW_RUNNING,
+	GW_ENDING,	/* the tunnel is over: settled at the end of the pass */
+	GW_STOPPING,	/* pppd was sent SIGTERM: waiting for it */
+	GW_DONE,	/* leave the loop */
 };
 
-const char *pppd_exit_str(int status)
-{
-	static const char *const words[] = {
-		[0] = "pppd ended normally",
-		[1] = "pppd hit a fatal error (see its log)",
-		[2] = "pppd rejected its options (see its log for which one)",
-		[3] = "pppd is not allowed to run: it must be run by root or installed setuid",
-		[4] = "the kernel has no PPP support (no /dev/ppp: load ppp_generic and ppp_async)",
-		[5] = "pppd was stopped by a signal (SIGINT, SIGTERM or SIGHUP)",
-		[6] = "pppd could not lock the tty",
-		[7] = "pppd could not open the tty",
-		[8] = "pppd's connect script failed",
-		[9] = "pppd could not run its pty command",
-		[10] = "PPP negotiation failed: LCP, IPCP or CCP found no agreement "
-		       "(e.g. MPPE required but refused: check require-mppe and the server's settings)",
-		[11] = "the server failed to authenticate itself to pppd (remove 'auth', or use 'noauth')",
-		[12] = "the link was idle too long (pppd's idle option)",
-		[13] = "the connect time limit was reached (pppd's maxconnect option)",
-		[14] = "callback negotiated",
-		[15] = "the server stopped answering LCP echo requests",
-		[16] = "the line hung up",
-		[17] = "a loopback was detected (we are talking to ourselves)",
-		[18] = "pppd's init script failed",
-		[19] = "authentication to the server failed: wrong user name or password "
-		       "(check chap-secrets and the name/remotename options)",
-	};
-	if (status >= 0 && (size_t)status < ARRAY_LEN(words) && words[status])
-		return words[status];
-	return "pppd failed with an undocumented status";
-}
+enum gw_event {
+	GW_EV_OVER,	/* the call, pppd's side or pppd ended the tunnel */
+	GW_EV_STOP,	/* stop now (a signal): pppd first, if it runs */
+	GW_EV_PASS_END,	/* a pass of the loop is over */
+};
+
+/* The pppd we launched, as far as the gateway knows. */
+enum gw_pppd {
+	GW_PPPD_NONE,		/* none launched (--nolaunchpppd) */
+	GW_PPPD_RUNNING,
+	GW_PPPD_DETACHED,	/* gone into the background (updetach): we follow the tty */
+	GW_PPPD_GONE,		/* ended */
+};
+
+struct gateway {
+	const struct gateway_params *p;
+	enum gw_state state;
+	int64_t state_since;		/* unix time the status state last changed */
+	struct tunnel_end end;		/* what ended the tunnel, in order */
+	struct gre_session gre;		/* the GRE engine */
+	struct gw_stats stats;		/* what the gateway counts itself, around the engine */
+	uint64_t call_up_us;		/* when the loop started, the call up */
+	bool net_seen;			/* a network-layer PPP frame crossed: connected */
+	bool cm_ended;			/* the call manager said its last word */
+	char server_str[INET_ADDRSTRLEN];
+
+	struct {			/* the pppd we launched */
+		enum gw_pppd status;
+		int slave;		/* our copy of the pty slave until pppd has the tty, or -1 */
+		bool first_frame;	/* it has sent its first frame */
+		bool running_told;	/* p->pppd_running was called, or there is none */
+		uint64_t stop_deadline;	/* GW_STOPPING: when it gets SIGKILL */
+	} pppd;
+	struct {			/* PPP's line: the pty, or stdin and stdout */
+		bool sync;		/* --sync: a frame per read and write, no HDLC */
+		bool closed;		/* pppd's side hung up: stop polling it */
+		uint8_t *buf;		/* reads from pppd */
+		struct hdlc_decoder dec;
+		uint8_t *frame_buf;	/* the decoder's frame buffer */
+		struct hdlc_counts dec_seen;	/* the decoder's counts when last looked at */
+		uint8_t *outq;		/* bytes for pppd: HDLC stream, or length-prefixed frames (sync) */
+		size_t outq_head, outq_len;
+	} ppp;
+	struct {			/* GRE from the server, RX_BATCH packets a wake-up */
+		uint8_t *bufs;		/* RX_BATCH * RX_BUF */
+		/* recvmmsg's vectors, set up once: the kernel only writes
+		 * msg_len and msg_flags back */
+		struct mmsghdr msgs[RX_BATCH];
+		struct iovec iov[RX_BATCH];
+	} rx;
+	struct {			/* GRE waiting for one sendmmsg at the end of the pass */
+		uint8_t *arena;
+		size_t used;
+		unsigned n;
+		/* sendmmsg's vectors, set up once: the kernel only writes msg_len */
+		struct mmsghdr msgs[TX_BATCH];
+		struct iovec iov[TX_BATCH];
+	} tx;
+	/* poll's descriptor set, kept from one pass to the next and rebuilt
+	 * only when what it watches changes (poll rewrites every revents) */
+	struct gw_pollset {
+		struct pollfd fd[6];
+		int n, gre_at, cm_at, ppp_in_at, ppp_out_at, st_at;
+		unsigned key;		/* pollset_key() it was built for */
+	} pollset;
+	struct {			/* GRE from the server while pppd sends */
+		uint64_t last_gre_us, tx_since_gre;
+		uint64_t tx_quiet_since_us;	/* pppd's first frame since the last GRE from the server */
+		bool warned;
+	} watchdog;
+	struct {			/* said once each (the counters keep the totals) */
+		bool gre_blocked, gre_truncated, gre_invalid, gre_rx_error;
+		bool bad_fcs, runt, abort, sync_short;
+	} said;
+	struct {			/* --loglevel 2: the statistics line while data flows */
+		uint64_t next_us, last_accepted;
+	} summary;
+};
 
 int gre_socket_open(const struct pptp_options *o, uint32_t server, char *err, size_t errlen)
 {
@@ -150,17 +161,68 @@ int gre_socket_open(const struct pptp_options *o, uint32_t server, char *err, si
 	return fd;
 }
 
+/* ---- the gateway's state ---- */
+
+/* Stopping began (pppd asked to stop, or there was none to ask): pppd's
+ * end is then expected, and no longer news to log.  (DONE is also where
+ * an ENDING pass ends up, but then nothing runs any more to ask.) */
+static bool stop_begun(const struct gateway *g)
+{
+	return g->state == GW_STOPPING || g->state == GW_DONE;
+}
+
+/* The one place the state changes.  why: what stops the tunnel, for
+ * GW_EV_STOP. */
+static void gw_step(struct gateway *g, enum gw_event ev, const char *why, uint64_t now)
+{
+	bool pppd_runs = g->pppd.status == GW_PPPD_RUNNING;
+
+	if (ev == GW_EV_PASS_END && g->state == GW_ENDING && pppd_runs) {
+		/* With pppd launched by us, the tunnel ends when pppd has: its
+		 * exit status is ours. */
+		ev = GW_EV_STOP;
+		why = g->cm_ended ? "the call is over" : "pppd hung up";
+	}
+	switch (ev) {
+	case GW_EV_OVER:
+		if (g->state == GW_RUNNING)
+			g->state = GW_ENDING;
+		else if (g->state == GW_STOPPING && !pppd_runs)
+			g->state = GW_DONE;	/* pppd has gone */
+		return;
+	case GW_EV_PASS_END:
+		if (g->state == GW_ENDING)
+			g->state = GW_DONE;
+		return;
+	case GW_EV_STOP:
+		if (stop_begun(g))
+			return;
+		g->state_since = (int64_t)time(NULL);
+		log_notice("%s: shutting down", why);
+		if (pppd_runs) {
+			/* pppd says goodbye to the server (LCP Terminate) through us. */
+			kill(g->p->pppd_pid, SIGTERM);
+			g->pppd.stop_deadline = now + GATEWAY_PPPD_GRACE_US;
+			g->state = GW_STOPPING;
+		} else {
+			tunnel_end_reason(&g->end, &(struct pptp_reason){ .cause = CAUSE_STOPPED });
+			g->state = GW_DONE;
+		}
+		return;
+	}
+}
+
 /* ---- output to pppd ---- */
 
 static uint8_t *outq_reserve(struct gateway *g, size_t need)
 {
-	if (g->outq_len + need > GATEWAY_OUTQ_MAX)
+	if (g->ppp.outq_len + need > GATEWAY_OUTQ_MAX)
 		return NULL;
-	if (g->outq_head + g->outq_len + need > GATEWAY_OUTQ_MAX) {
-		memmove(g->outq, g->outq + g->outq_head, g->outq_len);
-		g->outq_head = 0;
+	if (g->ppp.outq_head + g->ppp.outq_len + need > GATEWAY_OUTQ_MAX) {
+		memmove(g->ppp.outq, g->ppp.outq + g->ppp.outq_head, g->ppp.outq_len);
+		g->ppp.outq_head = 0;
 	}
-	return g->outq + g->outq_head + g->outq_len;
+	return g->ppp.outq + g->ppp.outq_head + g->ppp.outq_len;
 }
 
 /* Until the first network-layer frame, the tunnel is still negotiating. */
@@ -181,44 +243,44 @@ static void deliver(void *ctx, const uint8_t *payload, size_t len)
 	if (!g->net_seen)
 		note_frame(g, payload, len);
 
-	if (g->sync) {
+	if (g->ppp.sync) {
 		dst = outq_reserve(g, len + 2);
 		if (!dst) {
-			g->gre.st.rx_pppd_dropped++;
+			g->stats.rx_pppd_dropped++;
 			return;
 		}
 		put16(dst, (uint16_t)len);
 		memcpy(dst + 2, payload, len);
-		g->outq_len += len + 2;
+		g->ppp.outq_len += len + 2;
 		return;
 	}
 	dst = outq_reserve(g, HDLC_ENCODED_MAX(len));
 	if (!dst) {
-		g->gre.st.rx_pppd_dropped++;
+		g->stats.rx_pppd_dropped++;
 		return;
 	}
-	g->outq_len += hdlc_encode(payload, len, dst, HDLC_ENCODED_MAX(len));
+	g->ppp.outq_len += hdlc_encode(payload, len, dst, HDLC_ENCODED_MAX(len));
 }
 
 static void pppd_hung_up(struct gateway *g, const char *why)
 {
-	if (g->ppp_closed)
+	if (g->ppp.closed)
 		return;
-	g->ppp_closed = true;
-	g->outq_len = 0;
-	if (!g->stopping)
+	g->ppp.closed = true;
+	g->ppp.outq_len = 0;
+	if (!stop_begun(g))
 		log_notice("%s: ending the call", why);
-	g->done = true;
-	if (!g->p->pppd_pid)
+	gw_step(g, GW_EV_OVER, NULL, 0);
+	if (g->pppd.status == GW_PPPD_NONE)
 		tunnel_end_reason(&g->end, &(struct pptp_reason){ .cause = CAUSE_STOPPED });
 }
 
 static void flush_outq(struct gateway *g)
 {
-	while (g->outq_len) {
-		const uint8_t *p = g->outq + g->outq_head;
-		size_t n = g->outq_len, skip = 0;
-		if (g->sync) {
+	while (g->ppp.outq_len) {
+		const uint8_t *p = g->ppp.outq + g->ppp.outq_head;
+		size_t n = g->ppp.outq_len, skip = 0;
+		if (g->ppp.sync) {
 			/* One write per frame: that is what keeps frames apart. */
 			n = get16(p);
 			p += 2;
@@ -233,25 +295,25 @@ static void flush_outq(struct gateway *g)
 				return;
 			}
 			log_warn("write to pppd failed: %s", strerror(errno));
-			g->outq_len = 0;
+			g->ppp.outq_len = 0;
 			return;
 		}
-		if (g->sync && (size_t)w != n) {
+		if (g->ppp.sync && (size_t)w != n) {
 			/* A frame's tail cannot follow on its own: it is lost. */
-			g->gre.st.rx_pppd_dropped++;
-			if (!g->said_sync_short) {
-				g->said_sync_short = true;
+			g->stats.rx_pppd_dropped++;
+			if (!g->said.sync_short) {
+				g->said.sync_short = true;
 				log_warn("pppd took part of a sync frame (%zd of %zu bytes): the frame is "
 					 "lost; further ones are only counted, in \"rx pppd dropped\"", w, n);
 			}
 		}
-		if (!g->sync && w == 0)
+		if (!g->ppp.sync && w == 0)
 			return;	/* nothing taken: wait for POLLOUT again */
-		size_t used = g->sync ? skip + n : (size_t)w;
-		g->outq_head += used;
-		g->outq_len -= used;
-		if (!g->outq_len)
-			g->outq_head = 0;
+		size_t used = g->ppp.sync ? skip + n : (size_t)w;
+		g->ppp.outq_head += used;
+		g->ppp.outq_len -= used;
+		if (!g->ppp.outq_len)
+			g->ppp.outq_head = 0;
 	}
 }
 
@@ -259,8 +321,8 @@ static void flush_outq(struct gateway *g)
 
 static void note_send_error(struct gateway *g, int err)
 {
-	if ((err == EPERM || err == EACCES) && !g->said_gre_blocked) {
-		g->said_gre_blocked = true;
+	if ((err == EPERM || err == EACCES) && !g->said.gre_blocked) {
+		g->said.gre_blocked = true;
 		log_warn("sending GRE is not permitted: a local firewall (iptables/nftables) "
 			 "blocks IP protocol 47");
 	}
@@ -282,24 +344,24 @@ static void flush_tx(struct gateway *g)
 {
 	unsigned off = 0;
 
-	while (off < g->tx_n) {
-		int r = sendmmsg(g->p->gre_fd, g->tx_msgs + off, g->tx_n - off, MSG_DONTWAIT);
+	while (off < g->tx.n) {
+		int r = sendmmsg(g->p->gre_fd, g->tx.msgs + off, g->tx.n - off, MSG_DONTWAIT);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			/* The first remaining packet failed; the rest get their own try. */
 			note_send_error(g, errno);
-			uncount_sent(g, &g->tx_iov[off], false);
+			uncount_sent(g, &g->tx.iov[off], false);
 			off++;
 			continue;
 		}
 		for (int i = 0; i < r; i++)
-			if (g->tx_msgs[off + i].msg_len != g->tx_iov[off + i].iov_len)
-				uncount_sent(g, &g->tx_iov[off + i], true);
+			if (g->tx.msgs[off + i].msg_len != g->tx.iov[off + i].iov_len)
+				uncount_sent(g, &g->tx.iov[off + i], true);
 		off += (unsigned)r;
 	}
-	g->tx_n = 0;
-	g->tx_used = 0;
+	g->tx.n = 0;
+	g->tx.used = 0;
 }
 
 /* The engine's send callback: packets wait in the batch until the end of
@@ -308,12 +370,12 @@ static enum gre_send_result send_gre(void *ctx, const uint8_t *pkt, size_t len)
 {
 	struct gateway *g = ctx;
 
-	if (g->tx_n == TX_BATCH || g->tx_used + len > TX_ARENA)
+	if (g->tx.n == TX_BATCH || g->tx.used + len > TX_ARENA)
 		flush_tx(g);
-	uint8_t *dst = g->tx_arena + g->tx_used;
+	uint8_t *dst = g->tx.arena + g->tx.used;
 	memcpy(dst, pkt, len);
-	g->tx_iov[g->tx_n++] = (struct iovec){ dst, len };
-	g->tx_used += len;
+	g->tx.iov[g->tx.n++] = (struct iovec){ dst, len };
+	g->tx.used += len;
 	return GRE_SEND_OK;
 }
 
@@ -321,7 +383,7 @@ static enum gre_send_result send_gre(void *ctx, const uint8_t *pkt, size_t len)
  * so that a log shows what went wrong without one line per packet. */
 static void note_malformed(struct gateway *g, enum gre_rx_result kind, const char *what)
 {
-	bool *said = kind == GRE_RX_TRUNCATED ? &g->said_gre_truncated : &g->said_gre_invalid;
+	bool *said = kind == GRE_RX_TRUNCATED ? &g->said.gre_truncated : &g->said.gre_invalid;
 
 	if (*said)
 		return;
@@ -332,12 +394,12 @@ static void note_malformed(struct gateway *g, enum gre_rx_result kind, const cha
 
 static void note_rx_error(struct gateway *g, int err)
 {
-	g->gre.st.rx_errors++;
-	if (g->said_gre_rx_error) {
+	g->stats.rx_errors++;
+	if (g->said.gre_rx_error) {
 		log_debug("GRE receive error: %s", strerror(err));
 		return;
 	}
-	g->said_gre_rx_error = true;
+	g->said.gre_rx_error = true;
 	/* What the kernel made of an ICMP error about our GRE. */
 	const char *why = err == ENOPROTOOPT
 		? " (the server's host answered our GRE with ICMP protocol-unreachable: nothing "
@@ -354,36 +416,38 @@ static void note_rx_error(struct gateway *g, int err)
 /* One frame from pppd went to the engine. */
 static void note_tx_frame(struct gateway *g, uint64_t now)
 {
-	if (g->tx_since_gre++ == 0)
-		g->tx_quiet_since_us = now;
+	if (g->watchdog.tx_since_gre++ == 0)
+		g->watchdog.tx_quiet_since_us = now;
 }
 
 /* Frames from pppd that the HDLC decoder threw away: said once per kind. */
 static void note_decoder_drops(struct gateway *g)
 {
 	static const char *const fix = "; further ones are only counted";
-	if (g->dec.bad_fcs != g->seen_bad_fcs && !g->said_bad_fcs) {
-		g->said_bad_fcs = true;
+	struct hdlc_counts c = hdlc_decoder_counts(&g->ppp.dec);
+
+	/* A frame too big for the decoder is a frame we could not send. */
+	g->stats.tx_oversize += c.oversize - g->ppp.dec_seen.oversize;
+	if (c.bad_fcs != g->ppp.dec_seen.bad_fcs && !g->said.bad_fcs) {
+		g->said.bad_fcs = true;
 		log_warn("dropped a frame from pppd with a bad FCS (the tty corrupts data, or "
 			 "pppd is in sync mode: then use --sync)%s", fix);
 	}
-	if (g->dec.runts != g->seen_runts && !g->said_runt) {
-		g->said_runt = true;
+	if (c.runts != g->ppp.dec_seen.runts && !g->said.runt) {
+		g->said.runt = true;
 		log_warn("dropped a frame from pppd shorter than 4 bytes%s", fix);
 	}
-	if (g->dec.aborts != g->seen_aborts && !g->said_abort) {
-		g->said_abort = true;
+	if (c.aborts != g->ppp.dec_seen.aborts && !g->said.abort) {
+		g->said.abort = true;
 		log_warn("dropped a frame that pppd aborted (0x7d 0x7e)%s", fix);
 	}
-	g->seen_bad_fcs = g->dec.bad_fcs;
-	g->seen_runts = g->dec.runts;
-	g->seen_aborts = g->dec.aborts;
+	g->ppp.dec_seen = c;
 }
 
 static void gre_readable(struct gateway *g, uint64_t now)
 {
-	struct mmsghdr *msgs = g->rx_msgs;
-	const struct iovec *iov = g->rx_iov;
+	struct mmsghdr *msgs = g->rx.msgs;
+	const struct iovec *iov = g->rx.iov;
 
 	for (int round = 0; round < 4; round++) {
 		int n = recvmmsg(g->p->gre_fd, msgs, RX_BATCH, MSG_DONTWAIT, NULL);
@@ -399,13 +463,13 @@ static void gre_readable(struct gateway *g, uint64_t now)
 			/* Bigger than the buffer means bigger than any frame
 			 * PPTP carries: not a packet we could have used. */
 			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
-				g->gre.st.rx_invalid++;
+				g->stats.rx_invalid++;
 				note_malformed(g, GRE_RX_INVALID, "larger than the largest PPP frame");
 				continue;
 			}
 			size_t off = ip4_gre_offset(pkt, len, &src);
 			if (!off) {
-				g->gre.st.rx_invalid++;
+				g->stats.rx_invalid++;
 				note_malformed(g, GRE_RX_INVALID, "not a well-formed IPv4 packet");
 				continue;
 			}
@@ -413,12 +477,12 @@ static void gre_readable(struct gateway *g, uint64_t now)
 				continue;	/* only the server's GRE is ours */
 			enum gre_rx_result r = gre_rx(&g->gre, pkt + off, len - off, now);
 			if (r == GRE_RX_DATA || r == GRE_RX_ACK) {
-				if (g->watchdog_warned)
+				if (g->watchdog.warned)
 					log_notice("GRE packets from the server arrive again");
-				g->watchdog_warned = false;
-				g->last_gre_us = now;
-				g->tx_since_gre = 0;
-				g->tx_quiet_since_us = 0;
+				g->watchdog.warned = false;
+				g->watchdog.last_gre_us = now;
+				g->watchdog.tx_since_gre = 0;
+				g->watchdog.tx_quiet_since_us = 0;
 			} else if (r == GRE_RX_TRUNCATED) {
 				note_malformed(g, r, "shorter than its GRE header says");
 			} else if (r == GRE_RX_INVALID) {
@@ -434,15 +498,15 @@ static void gre_readable(struct gateway *g, uint64_t now)
 
 static void tell_pppd_running(struct gateway *g)
 {
-	if (g->running_told || !g->p->pppd_running)
+	if (g->pppd.running_told || !g->p->pppd_running)
 		return;
-	g->running_told = true;
+	g->pppd.running_told = true;
 	g->p->pppd_running(g->p->pppd_running_ctx);
 }
 
 static void ppp_readable(struct gateway *g, uint64_t now)
 {
-	ssize_t n = read(g->p->ppp_in, g->ppp_buf, PPP_READ_MAX);
+	ssize_t n = read(g->p->ppp_in, g->ppp.buf, PPP_READ_MAX);
 
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
@@ -457,33 +521,30 @@ static void ppp_readable(struct gateway *g, uint64_t now)
 		pppd_hung_up(g, "pppd closed the connection");
 		return;
 	}
-	if (!g->first_frame_from_pppd) {
-		g->first_frame_from_pppd = true;
+	if (!g->pppd.first_frame) {
+		g->pppd.first_frame = true;
 		tell_pppd_running(g);
 		/* pppd has the tty open now: from here on its hangup must reach us. */
-		if (g->ppp_slave >= 0) {
-			close(g->ppp_slave);
-			g->ppp_slave = -1;
+		if (g->pppd.slave >= 0) {
+			close(g->pppd.slave);
+			g->pppd.slave = -1;
 		}
 	}
-	if (g->sync) {
+	if (g->ppp.sync) {
 		if (!g->net_seen)
-			note_frame(g, g->ppp_buf, (size_t)n);
-		gre_tx(&g->gre, g->ppp_buf, (size_t)n, now);
+			note_frame(g, g->ppp.buf, (size_t)n);
+		gre_tx(&g->gre, g->ppp.buf, (size_t)n, now);
 		note_tx_frame(g, now);
 		return;
 	}
-	const uint8_t *in = g->ppp_buf, *end = g->ppp_buf + n, *frame;
+	const uint8_t *in = g->ppp.buf, *end = g->ppp.buf + n, *frame;
 	size_t flen;
-	uint64_t oversize = g->dec.oversize;
-	while (hdlc_decode(&g->dec, &in, end, &frame, &flen)) {
+	while (hdlc_decode(&g->ppp.dec, &in, end, &frame, &flen)) {
 		if (!g->net_seen)
 			note_frame(g, frame, flen);
 		gre_tx(&g->gre, frame, flen, now);
 		note_tx_frame(g, now);
 	}
-	/* A frame too big for the decoder is a frame we could not send. */
-	g->gre.st.tx_oversize += g->dec.oversize - oversize;
 	note_decoder_drops(g);
 }
 
@@ -509,7 +570,7 @@ static void cm_readable(struct gateway *g)
 		callmgr_remove_stale(g->p->opt, g->p->server);
 		tunnel_end_reason(&g->end, &(struct pptp_reason){ .cause = CAUSE_LOCAL });
 	}
-	g->done = true;
+	gw_step(g, GW_EV_OVER, NULL, 0);
 }
 
 static void serve_status(struct gateway *g)
@@ -517,14 +578,14 @@ static void serve_status(struct gateway *g)
 	struct tunnel_status t = {
 		.pid = getpid(),
 		.pppd_pid = g->p->pppd_pid,
-		.state = g->stopping || g->done ? TUNNEL_TERMINATED
+		.state = g->state != GW_RUNNING ? TUNNEL_TERMINATED
 			 : g->net_seen ? TUNNEL_CONNECTED : TUNNEL_VERIFYING,
 		.started = g->p->started,
 		.since = g->state_since,
 		.call_id = g->p->call.call_id,
 		.peer_call_id = g->p->call.peer_call_id,
-		.st = g->gre.st,
 	};
+	stats_collect(t.stats, &g->gre.st, &g->stats);
 	str_copy(t.server, g->server_str, sizeof t.server);
 	str_copy(t.server_name, g->p->server_name ? g->p->server_name : "", sizeof t.server_name);
 	str_copy(t.logstring, g->p->opt->logstring, sizeof t.logstring);
@@ -533,61 +594,34 @@ static void serve_status(struct gateway *g)
 
 static void dump_stats(struct gateway *g, int level)
 {
-	char line[800];
-	gre_stats_format(&g->gre.st, line, sizeof line);
+	char line[STATS_LINE_MAX];
+	uint64_t v[STATS_N];
+
+	stats_collect(v, &g->gre.st, &g->stats);
+	stats_format(v, line, sizeof line);
 	log_msg(level, "GRE statistics (call %u/%u): %s", g->p->call.call_id,
 		g->p->call.peer_call_id, line);
 }
 
-static void reap_pppd(struct gateway *g, uint64_t now)
+/* SIGCHLD: what became of pppd.  An exit 0 is pppd going into the
+ * background (updetach) only once it has the tty open and while the
+ * tunnel runs. */
+static void reap_pppd(struct gateway *g)
 {
-	int st;
-	pid_t r;
+	bool may_detach = g->state == GW_RUNNING && g->pppd.slave < 0;
+	int st = 0;
 
-	while ((r = waitpid(-1, &st, WNOHANG)) > 0) {
-		if (r != g->p->pppd_pid)
-			continue;
-		g->pppd_gone = true;
-		if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && !g->stopping && !g->done &&
-		    g->ppp_slave < 0) {
-			/* pppd forked into the background (updetach): follow the tty. */
-			g->pppd_detached = true;
-			log_info("pppd detached; following the tty");
-			continue;
-		}
-		if (WIFEXITED(st)) {
-			int code = WEXITSTATUS(st);
-			/* 5: someone stopped pppd (poff, kill): a normal end. */
-			if (code == 0 || code == 5)
-				log_notice("pppd exited: %s", pppd_exit_str(code));
-			else
-				log_err("pppd exited with status %d: %s", code, pppd_exit_str(code));
-		} else if (WIFSIGNALED(st)) {
-			if (g->stopping)
-				log_notice("pppd ended by signal %s", sigabbrev_np(WTERMSIG(st)));
-			else
-				log_err("pppd was killed by signal %s", sigabbrev_np(WTERMSIG(st)));
-		}
-		tunnel_end_pppd(&g->end, st, g->stopping);
-		g->done = true;
-	}
-	(void)now;
-}
-
-static void begin_stop(struct gateway *g, const char *why, uint64_t now)
-{
-	if (g->stopping)
-		return;
-	g->stopping = true;
-	g->state_since = (int64_t)time(NULL);
-	log_notice("%s: shutting down", why);
-	if (g->p->pppd_pid && !g->pppd_gone && !g->pppd_detached) {
-		/* pppd says goodbye to the server (LCP Terminate) through us. */
-		kill(g->p->pppd_pid, SIGTERM);
-		g->stop_deadline = now + GATEWAY_PPPD_GRACE_US;
-	} else {
-		g->done = true;
-		tunnel_end_reason(&g->end, &(struct pptp_reason){ .cause = CAUSE_STOPPED });
+	switch (pppd_reap(g->p->pppd_pid, may_detach, stop_begun(g), &st)) {
+	case PPPD_NO_NEWS:
+		break;
+	case PPPD_DETACHED:
+		g->pppd.status = GW_PPPD_DETACHED;
+		break;
+	case PPPD_ENDED:
+		g->pppd.status = GW_PPPD_GONE;
+		tunnel_end_pppd(&g->end, st, stop_begun(g));
+		gw_step(g, GW_EV_OVER, NULL, 0);
+		break;
 	}
 }
 
@@ -599,11 +633,11 @@ static void signals_readable(struct gateway *g, uint64_t now)
 		if (sig == SIGUSR1) {
 			dump_stats(g, L_NOTICE);
 		} else if (sig == SIGCHLD) {
-			reap_pppd(g, now);
+			reap_pppd(g);
 		} else if (proc_sig_is_stop(sig)) {
 			char why[64];
 			snprintf(why, sizeof why, "signal %s", sigabbrev_np(sig));
-			begin_stop(g, why, now);
+			gw_step(g, GW_EV_STOP, why, now);
 		}
 	}
 }
@@ -612,38 +646,69 @@ static void signals_readable(struct gateway *g, uint64_t now)
  * the timer runs from its first frame since the last GRE from the server. */
 static void watchdog(struct gateway *g, uint64_t now)
 {
-	uint64_t since = g->tx_quiet_since_us;
+	uint64_t since = g->watchdog.tx_quiet_since_us;
 
-	if (g->watchdog_warned || g->tx_since_gre == 0 || now < since + GATEWAY_GRE_WATCHDOG_US)
+	if (g->watchdog.warned || g->watchdog.tx_since_gre == 0 || now < since + GATEWAY_GRE_WATCHDOG_US)
 		return;
-	g->watchdog_warned = true;
-	if (g->last_gre_us)
+	g->watchdog.warned = true;
+	if (g->watchdog.last_gre_us)
 		/* GRE did get through before: not a firewall, a server or path
 		 * that stopped sending. */
 		log_warn("no GRE packets from the server any more: it stopped sending, or the path "
 			 "now drops them (none for %llu s while pppd sent %llu frames)",
 			 (unsigned long long)((now - since) / 1000000u),
-			 (unsigned long long)g->tx_since_gre);
+			 (unsigned long long)g->watchdog.tx_since_gre);
 	else
 		log_warn("no GRE packets from the server: IP protocol 47 is blocked by a firewall or "
 			 "NAT on the path (none for %llu s while pppd sent %llu frames; or the server "
 			 "could not start its pppd); pppd will report \"LCP: timeout sending "
 			 "Config-Requests\"", (unsigned long long)((now - since) / 1000000u),
-			 (unsigned long long)g->tx_since_gre);
+			 (unsigned long long)g->watchdog.tx_since_gre);
+}
+
+/* pppd's timers.  It ran GATEWAY_PPPD_SETTLE_US without exiting: tell
+ * whoever waits for that (once the tunnel is over, its outcome is what
+ * they hear instead).  It had GATEWAY_PPPD_GRACE_US to stop: kill it. */
+static void pppd_timers(struct gateway *g, uint64_t now)
+{
+	bool alive = g->pppd.status == GW_PPPD_NONE || g->pppd.status == GW_PPPD_RUNNING;
+
+	if (!g->pppd.running_told && alive && (g->state == GW_RUNNING || g->state == GW_STOPPING) &&
+	    now >= g->call_up_us + GATEWAY_PPPD_SETTLE_US)
+		tell_pppd_running(g);
+	if (g->state == GW_STOPPING && g->pppd.stop_deadline && now >= g->pppd.stop_deadline &&
+	    g->pppd.status == GW_PPPD_RUNNING) {
+		log_warn("pppd did not exit within %llu s: killing it",
+			 (unsigned long long)(GATEWAY_PPPD_GRACE_US / 1000000u));
+		kill(g->p->pppd_pid, SIGKILL);
+		g->pppd.stop_deadline = 0;
+	}
+}
+
+/* --loglevel 2: the statistics line every GATEWAY_SUMMARY_US while data
+ * comes in. */
+static void summary_due(struct gateway *g, uint64_t now)
+{
+	if (now < g->summary.next_us)
+		return;
+	if (g->gre.st.rx_accepted != g->summary.last_accepted)
+		dump_stats(g, L_DEBUG);
+	g->summary.last_accepted = g->gre.st.rx_accepted;
+	g->summary.next_us = now + GATEWAY_SUMMARY_US;
 }
 
 /* The first of the loop's deadlines, given t, the GRE engine's. */
 static uint64_t next_deadline(const struct gateway *g, uint64_t t)
 {
-	if (!g->watchdog_warned && g->tx_since_gre &&
-	    g->tx_quiet_since_us + GATEWAY_GRE_WATCHDOG_US < t)
-		t = g->tx_quiet_since_us + GATEWAY_GRE_WATCHDOG_US;
-	if (g->stopping && g->stop_deadline && g->stop_deadline < t)
-		t = g->stop_deadline;
-	if (!g->running_told && g->call_up_us + GATEWAY_PPPD_SETTLE_US < t)
+	if (!g->watchdog.warned && g->watchdog.tx_since_gre &&
+	    g->watchdog.tx_quiet_since_us + GATEWAY_GRE_WATCHDOG_US < t)
+		t = g->watchdog.tx_quiet_since_us + GATEWAY_GRE_WATCHDOG_US;
+	if (g->state == GW_STOPPING && g->pppd.stop_deadline && g->pppd.stop_deadline < t)
+		t = g->pppd.stop_deadline;
+	if (!g->pppd.running_told && g->call_up_us + GATEWAY_PPPD_SETTLE_US < t)
 		t = g->call_up_us + GATEWAY_PPPD_SETTLE_US;
-	if (g->next_summary_us < t)
-		t = g->next_summary_us;
+	if (g->summary.next_us < t)
+		t = g->summary.next_us;
 	return t;
 }
 
@@ -651,39 +716,40 @@ static uint64_t next_deadline(const struct gateway *g, uint64_t t)
  * open, output waiting for pppd.  Never 0, so a zeroed gateway has none. */
 static unsigned pollset_key(const struct gateway *g)
 {
-	return 8u | (unsigned)g->cm_ended | (unsigned)g->ppp_closed << 1 | (unsigned)(g->outq_len != 0) << 2;
+	return 8u | (unsigned)g->cm_ended | (unsigned)g->ppp.closed << 1 |
+	       (unsigned)(g->ppp.outq_len != 0) << 2;
 }
 
 static void pollset_build(struct gateway *g)
 {
 	const struct gateway_params *p = g->p;
-	struct pollfd *pfd = g->pfd;
+	struct pollfd *pfd = g->pollset.fd;
 	int n = 0;
 
-	g->cm_at = g->ppp_in_at = g->ppp_out_at = g->st_at = -1;
+	g->pollset.cm_at = g->pollset.ppp_in_at = g->pollset.ppp_out_at = g->pollset.st_at = -1;
 	pfd[n++] = (struct pollfd){ .fd = p->sig_fd, .events = POLLIN };
-	g->gre_at = n;
+	g->pollset.gre_at = n;
 	pfd[n++] = (struct pollfd){ .fd = p->gre_fd, .events = POLLIN };
 	if (!g->cm_ended) {
-		g->cm_at = n;
+		g->pollset.cm_at = n;
 		pfd[n++] = (struct pollfd){ .fd = p->cm_fd, .events = POLLIN };
 	}
-	if (!g->ppp_closed) {
-		short out = g->outq_len ? POLLOUT : 0;
-		g->ppp_in_at = n;
+	if (!g->ppp.closed) {
+		short out = g->ppp.outq_len ? POLLOUT : 0;
+		g->pollset.ppp_in_at = n;
 		pfd[n++] = (struct pollfd){ .fd = p->ppp_in,
 					    .events = (short)(POLLIN | (p->ppp_in == p->ppp_out ? out : 0)) };
 		if (p->ppp_in != p->ppp_out && out) {
-			g->ppp_out_at = n;
+			g->pollset.ppp_out_at = n;
 			pfd[n++] = (struct pollfd){ .fd = p->ppp_out, .events = POLLOUT };
 		}
 	}
 	if (p->status_fd >= 0) {
-		g->st_at = n;
+		g->pollset.st_at = n;
 		pfd[n++] = (struct pollfd){ .fd = p->status_fd, .events = POLLIN };
 	}
-	g->nfds = n;
-	g->pollset_for = pollset_key(g);
+	g->pollset.n = n;
+	g->pollset.key = pollset_key(g);
 }
 
 static int gateway_setup(struct gateway *g, const struct gateway_params *p)
@@ -704,36 +770,38 @@ static int gateway_setup(struct gateway *g, const struct gateway_params *p)
 			     .log = log_engine, .log_ctx = NULL };
 
 	g->p = p;
-	g->sync = o->sync;
-	g->ppp_slave = p->ppp_slave;
+	g->state = GW_RUNNING;
+	g->pppd.status = p->pppd_pid ? GW_PPPD_RUNNING : GW_PPPD_NONE;
+	g->pppd.slave = p->ppp_slave;
+	g->ppp.sync = o->sync;
 	inet_ntop(AF_INET, &(struct in_addr){ p->server }, g->server_str, sizeof g->server_str);
-	g->frame_buf = malloc(PPTP_FRAME_MAX + 2);
-	g->rx_bufs = malloc((size_t)RX_BATCH * RX_BUF);
-	g->ppp_buf = malloc(PPP_READ_MAX);
-	g->outq = malloc(GATEWAY_OUTQ_MAX);
-	g->tx_arena = malloc(TX_ARENA);
-	if (!g->frame_buf || !g->rx_bufs || !g->ppp_buf || !g->outq || !g->tx_arena)
+	g->ppp.frame_buf = malloc(PPTP_FRAME_MAX + 2);
+	g->rx.bufs = malloc((size_t)RX_BATCH * RX_BUF);
+	g->ppp.buf = malloc(PPP_READ_MAX);
+	g->ppp.outq = malloc(GATEWAY_OUTQ_MAX);
+	g->tx.arena = malloc(TX_ARENA);
+	if (!g->ppp.frame_buf || !g->rx.bufs || !g->ppp.buf || !g->ppp.outq || !g->tx.arena)
 		return -ENOMEM;
 	for (int i = 0; i < RX_BATCH; i++) {
-		g->rx_iov[i] = (struct iovec){ g->rx_bufs + (size_t)i * RX_BUF, RX_BUF };
-		g->rx_msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &g->rx_iov[i], .msg_iovlen = 1 } };
+		g->rx.iov[i] = (struct iovec){ g->rx.bufs + (size_t)i * RX_BUF, RX_BUF };
+		g->rx.msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &g->rx.iov[i], .msg_iovlen = 1 } };
 	}
 	for (int i = 0; i < TX_BATCH; i++)
-		g->tx_msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &g->tx_iov[i], .msg_iovlen = 1 } };
-	hdlc_decoder_init(&g->dec, g->frame_buf, PPTP_FRAME_MAX + 2);
+		g->tx.msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &g->tx.iov[i], .msg_iovlen = 1 } };
+	hdlc_decoder_init(&g->ppp.dec, g->ppp.frame_buf, PPTP_FRAME_MAX + 2);
 	return gre_session_init(&g->gre, &cfg, &io);
 }
 
 static void gateway_teardown(struct gateway *g)
 {
 	gre_session_free(&g->gre);
-	free(g->frame_buf);
-	free(g->rx_bufs);
-	free(g->ppp_buf);
-	free(g->outq);
-	free(g->tx_arena);
-	if (g->ppp_slave >= 0)
-		close(g->ppp_slave);
+	free(g->ppp.frame_buf);
+	free(g->rx.bufs);
+	free(g->ppp.buf);
+	free(g->ppp.outq);
+	free(g->tx.arena);
+	if (g->pppd.slave >= 0)
+		close(g->pppd.slave);
 }
 
 int gateway_run(const struct gateway_params *p)
@@ -754,35 +822,34 @@ int gateway_run(const struct gateway_params *p)
 	g->state_since = (int64_t)time(NULL);
 	/* The periodic statistics line is logged at debug level only: below
 	 * it, its timer is never due and costs the loop nothing. */
-	g->next_summary_us = log_wants(L_DEBUG) ? now + GATEWAY_SUMMARY_US : UINT64_MAX;
+	g->summary.next_us = log_wants(L_DEBUG) ? now + GATEWAY_SUMMARY_US : UINT64_MAX;
 	/* Nobody to tell that pppd runs (no detaching parent): no settle timer. */
-	g->running_told = !p->pppd_running;
+	g->pppd.running_told = !p->pppd_running;
 
-	while (!g->done) {
-		if (pollset_key(g) != g->pollset_for)
+	while (g->state != GW_DONE) {
+		if (pollset_key(g) != g->pollset.key)
 			pollset_build(g);
-		const struct pollfd *pfd = g->pfd;
-		int gre_at = g->gre_at, cm_at = g->cm_at, ppp_in_at = g->ppp_in_at, ppp_out_at = g->ppp_out_at,
-		    st_at = g->st_at;
+		const struct gw_pollset *ps = &g->pollset;
+		const struct pollfd *pfd = ps->fd;
 		uint64_t gre_dl = gre_next_timeout(&g->gre), dl = next_deadline(g, gre_dl);
 		int timeout = dl == UINT64_MAX ? -1 : dl <= now ? 0 : (int)((dl - now + 999) / 1000);
-		if (poll(g->pfd, (nfds_t)g->nfds, timeout) < 0 && errno != EINTR) {
+		if (poll(g->pollset.fd, (nfds_t)ps->n, timeout) < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
 			tunnel_end_reason(&g->end, &(struct pptp_reason){ .cause = CAUSE_LOCAL });
 			break;
 		}
-		if (st_at >= 0 && pfd[st_at].revents)
+		if (ps->st_at >= 0 && pfd[ps->st_at].revents)
 			serve_status(g);
 		now = now_us();
 		if (pfd[0].revents)
 			signals_readable(g, now);
-		if (pfd[gre_at].revents)
+		if (pfd[ps->gre_at].revents)
 			gre_readable(g, now);
-		if (cm_at >= 0 && pfd[cm_at].revents)
+		if (ps->cm_at >= 0 && pfd[ps->cm_at].revents)
 			cm_readable(g);
-		if (ppp_in_at >= 0 && (pfd[ppp_in_at].revents & (POLLIN | POLLHUP | POLLERR)))
+		if (ps->ppp_in_at >= 0 && (pfd[ps->ppp_in_at].revents & (POLLIN | POLLHUP | POLLERR)))
 			ppp_readable(g, now);
-		if (ppp_out_at >= 0 && (pfd[ppp_out_at].revents & (POLLHUP | POLLERR)))
+		if (ps->ppp_out_at >= 0 && (pfd[ps->ppp_out_at].revents & (POLLHUP | POLLERR)))
 			pppd_hung_up(g, "pppd closed its side");
 		/* Every timer a handler starts lies ahead of now (the engine's
 		 * delays are all positive): if none was due before this pass,
@@ -790,32 +857,14 @@ int gateway_run(const struct gateway_params *p)
 		 * the next poll would not wait: the next pass would run it.) */
 		if (now >= gre_dl)
 			gre_tick(&g->gre, now);
-		if (g->tx_n)
+		if (g->tx.n)
 			flush_tx(g);
-		if (g->outq_len && !g->ppp_closed)
+		if (g->ppp.outq_len && !g->ppp.closed)
 			flush_outq(g);
 		watchdog(g, now);
-		if (!g->running_told && !g->pppd_gone && !g->done &&
-		    now >= g->call_up_us + GATEWAY_PPPD_SETTLE_US)
-			tell_pppd_running(g);
-		if (g->stopping && g->stop_deadline && now >= g->stop_deadline && !g->pppd_gone) {
-			log_warn("pppd did not exit within %llu s: killing it",
-				 (unsigned long long)(GATEWAY_PPPD_GRACE_US / 1000000u));
-			kill(p->pppd_pid, SIGKILL);
-			g->stop_deadline = 0;
-		}
-		if (now >= g->next_summary_us) {
-			if (g->gre.st.rx_accepted != g->last_summary_accepted)
-				dump_stats(g, L_DEBUG);
-			g->last_summary_accepted = g->gre.st.rx_accepted;
-			g->next_summary_us = now + GATEWAY_SUMMARY_US;
-		}
-		/* With pppd launched by us, the tunnel ends when pppd has: its
-		 * exit status is ours. */
-		if (g->done && p->pppd_pid && !g->pppd_gone && !g->pppd_detached) {
-			g->done = false;
-			begin_stop(g, g->cm_ended ? "the call is over" : "pppd hung up", now);
-		}
+		pppd_timers(g, now);
+		summary_due(g, now);
+		gw_step(g, GW_EV_PASS_END, NULL, now);
 	}
 	gre_flush(&g->gre, now_us());
 	flush_tx(g);

@@ -51,7 +51,4 @@ int gre_socket_open(const struct pptp_options *o, uint32_t server, char *err, si
 /* Run until the tunnel ends; returns the exit status (enum pptp_exit). */
 int gateway_run(const struct gateway_params *p);
 
-/* pppd's exit status in words (pppd(8), EXIT STATUS). */
-const char *pppd_exit_str(int status);
-
 #endif

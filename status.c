@@ -19,29 +19,6 @@
 
 #define STATUS_MAGIC "pptp-status 1"
 #define MAX_TUNNELS 256
-#define MANUAL_COUNTERS 14	/* the manual's counters come first in the table */
-
-/* The counters in the manual's order: record key, and the manual's name. */
-static const struct {
-	const char *key, *label;
-	size_t off;
-} counters[] = {
-#define C(k, l) { #k, l, offsetof(struct gre_stats, k) }
-	C(rx_accepted, "rx accepted"), C(rx_lost, "rx lost"), C(rx_underwin, "rx under win"),
-	C(rx_overwin, "rx over win"), C(rx_buffered, "rx buffered"),
-	C(rx_errors, "rx OS errors"), C(rx_truncated, "rx truncated"),
-	C(rx_invalid, "rx invalid"), C(rx_acks, "rx acks"), C(tx_sent, "tx sent"),
-	C(tx_failed, "tx failed"), C(tx_short, "tx short"), C(tx_acks, "tx acks"),
-	C(tx_oversize, "tx oversize"), C(rx_pppd_dropped, "rx pppd dropped"),
-	C(tx_window_dropped, "tx window dropped"), C(tx_window_stalls, "tx window stalls"),
-#undef C
-};
-
-static uint64_t *counter(struct gre_stats *st, size_t i)
-{
-	return (uint64_t *)(void *)((char *)st + counters[i].off);
-}
-
 const char *tunnel_state_name(enum tunnel_state s)
 {
 	switch (s) {
@@ -73,14 +50,14 @@ size_t status_format(const struct tunnel_status *t, char *buf, size_t cap)
 	if (n < 0 || (size_t)n >= cap)
 		return 0;
 	o = (size_t)n;
-	struct gre_stats st = t->st;
-	for (size_t i = 0; i < ARRAY_LEN(counters); i++) {
-		n = snprintf(buf + o, cap - o, "%s %" PRIu64 "\n", counters[i].key, *counter(&st, i));
+	for (size_t i = 0; i < STATS_N; i++) {
+		enum stats_id k = stats_record_field(i);
+		n = snprintf(buf + o, cap - o, "%s %" PRIu64 "\n", stats_fields[k].key, t->stats[k]);
 		if (n < 0 || (size_t)n >= cap - o)
 			return 0;
 		o += (size_t)n;
 	}
-	n = snprintf(buf + o, cap - o, "round_trip_ms %u\nend\n", t->st.rtt_ms);
+	n = snprintf(buf + o, cap - o, "end\n");
 	if (n < 0 || (size_t)n >= cap - o)
 		return 0;
 	return o + (size_t)n;
@@ -109,14 +86,6 @@ static int parse_u64(const char *v, uint64_t *out)
 		return -1;
 	*out = x;
 	return 0;
-}
-
-static int counter_index(const char *key)
-{
-	for (size_t i = 0; i < ARRAY_LEN(counters); i++)
-		if (!strcmp(key, counters[i].key))
-			return (int)i;
-	return -1;
 }
 
 int status_parse(const char *text, struct tunnel_status *t)
@@ -149,7 +118,7 @@ int status_parse(const char *text, struct tunnel_status *t)
 		int64_t x = 0;
 		uint64_t u = 0;
 		bool num = parse_i64(v, &x) == 0;
-		int c = counter_index(line);
+		int c = stats_by_key(line);
 		/* Whoever wrote the record, what it says is printed on a
 		 * terminal: control characters become '?'. */
 		if (!strcmp(line, "server"))
@@ -164,7 +133,7 @@ int status_parse(const char *text, struct tunnel_status *t)
 					t->state = s;
 		} else if (c >= 0) {
 			if (parse_u64(v, &u) == 0)
-				*counter(&t->st, (size_t)c) = u;
+				t->stats[c] = u;
 		} else if (!num) {
 			continue;	/* a newer field we do not know */
 		} else if (!strcmp(line, "pid")) {
@@ -179,8 +148,6 @@ int status_parse(const char *text, struct tunnel_status *t)
 			t->call_id = (uint16_t)x;
 		} else if (!strcmp(line, "peer_call_id")) {
 			t->peer_call_id = (uint16_t)x;
-		} else if (!strcmp(line, "round_trip_ms")) {
-			t->st.rtt_ms = (uint32_t)x;
 		}
 	}
 	return ended && t->pid > 0 ? 0 : -1;
@@ -373,9 +340,11 @@ int status_list(bool json)
 			       ",\"call_id\":%u,\"peer_call_id\":%u,\"statistics\":{",
 			       tunnel_state_name(t->state), now - t->started, now - t->since,
 			       t->call_id, t->peer_call_id);
-			for (size_t k = 0; k < ARRAY_LEN(counters); k++)
-				printf("\"%s\":%" PRIu64 ",", counters[k].key, *counter(&t->st, k));
-			printf("\"round_trip_ms\":%u}}", t->st.rtt_ms);
+			for (size_t at = 0; at < STATS_N; at++) {
+				enum stats_id k = stats_record_field(at);
+				printf("%s\"%s\":%" PRIu64, at ? "," : "", stats_fields[k].key, t->stats[k]);
+			}
+			printf("}}");
 		}
 		printf("%s]}\n", n ? "\n" : "");
 	} else if (n == 0) {
@@ -395,14 +364,10 @@ int status_list(bool json)
 				printf(", pppd pid %d", (int)t->pppd_pid);
 			if (t->call_id)
 				printf(", call ID %u, server's call ID %u", t->call_id, t->peer_call_id);
-			/* The manual's order: round trip after the fourteen counters. */
-			printf("\n    ");
-			for (size_t k = 0; k < MANUAL_COUNTERS; k++)
-				printf("%s %" PRIu64 ", ", counters[k].label, *counter(&t->st, k));
-			printf("round trip %u ms", t->st.rtt_ms);
-			for (size_t k = MANUAL_COUNTERS; k < ARRAY_LEN(counters); k++)
-				printf(", %s %" PRIu64, counters[k].label, *counter(&t->st, k));
-			printf("\n");
+			/* The same words as the statistics line in the log. */
+			char line[STATS_LINE_MAX];
+			stats_format(t->stats, line, sizeof line);
+			printf("\n    %s\n", line);
 		}
 	}
 	if (stale && !json)

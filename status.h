@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "gre_engine.h"
+#include "stats.h"
 
 #ifndef PPTP_STATUS_DIR
 #define PPTP_STATUS_DIR "/run/pptp-status"
@@ -36,7 +36,7 @@ struct tunnel_status {
 	enum tunnel_state state;
 	int64_t started, since;	/* unix times: process start, current state */
 	uint16_t call_id, peer_call_id;
-	struct gre_stats st;
+	uint64_t stats[STATS_N];	/* stats.h: every field's value */
 };
 
 const char *tunnel_state_name(enum tunnel_state s);

@@ -24,11 +24,13 @@
 #   quiet    [9]          --loglevel 0, and stdout holds nothing but PPP frames
 #   kill     [10]         TERM/KILL each of the three processes
 #   exit     [11]         exit statuses: bad password, MPPE refused, server hangs up
+#   setup    [13]         pptpsetup --create, then pppd call NAME, with the project's
+#                         options.pptp; pptpsetup --delete
 #   deb      [18]         (--deb PACKAGE only) the Debian package over pptp-linux and
 #                         network-manager-pptp: dpkg -i, a tunnel, dpkg --purge
 set -u
 
-SESSIONS="main launch netem sync peers nm openwrt quiet kill exit"
+SESSIONS="main launch netem sync peers setup nm openwrt quiet kill exit"
 SOAK=""
 DEB=""
 while [ $# -gt 1 ]; do
@@ -44,10 +46,14 @@ PCOMM=$(basename "$PPTP" | cut -c1-15)	# its name in ps, and syslog's ident
 GWCOMM=pptpgw	# the gateway's process name
 CMCOMM=pptpcm	# the call manager's
 OUT=/mnt
+TOP=$(cd "$(dirname "$0")/../.." && pwd)	# the project's tree: pptpsetup, options.pptp
 SYSLOG=$OUT/syslog
 TMP=/tmp/e2e
 SRV=192.0.2.1
 TUN_SRV=10.9.0.1
+# What a log line concerns, after its role: the server, and the call.
+SRV_RE='192\.0\.2\.1'
+CTX_RE="$SRV_RE( call [0-9]+/[0-9]+)?"
 # The client's pppd options common to every case: the secret comes from
 # /etc/ppp/chap-secrets, like a real set-up.
 CLI_PPP="noauth refuse-eap require-mppe-128 name testuser remotename pptpd nodefaultroute debug"
@@ -337,11 +343,14 @@ s_main() {
 	left=$(grep -cE ' daemon\.(err|crit|alert|emerg) ' "$d/syslog-pptp")
 	if [ "$left" = 0 ]; then ok "9: healthy start and stop: no error-level line from pptp"; else
 		not_ok "9: healthy start and stop: no error-level line from pptp ($left, first: $(grep -m1 -E ' daemon\.(err|crit|alert|emerg) ' "$d/syslog-pptp"))"; fi
-	left=$(grep -vcE "\]: anon (pptp|gateway|callmgr): " "$d/syslog-pptp")
-	if [ "$left" = 0 ]; then ok "9: every pptp line starts with the logstring \"anon\" and the role"; else
-		not_ok "9: every pptp line starts with the logstring \"anon\" and the role ($left do not)"; fi
+	left=$(grep -vcE "\]: anon (pptp|gateway|callmgr)( $CTX_RE)?: " "$d/syslog-pptp")
+	if [ "$left" = 0 ]; then ok "9: every pptp line starts with the logstring \"anon\", the role and what it concerns"; else
+		not_ok "9: every pptp line starts with the logstring \"anon\", the role and what it concerns ($left do not)"; fi
+	left=$(grep -E "\]: anon (gateway|callmgr)" "$d/syslog-pptp" | grep -vcE "\]: anon (gateway $SRV_RE call [0-9]+/[0-9]+|callmgr $SRV_RE): ")
+	if [ "$left" = 0 ]; then ok "9: the gateway's lines name the server and the call, the call manager's the server"; else
+		not_ok "9: the gateway's lines name the server and the call, the call manager's the server ($left do not)"; fi
 	expect_line "9: notice at start names the server address" 'daemon\.notice .*: anon pptp: .*starting: server 192\.0\.2\.1' "$d/syslog-pptp"
-	expect_line "9: notice when the call is up" 'daemon\.notice .*: anon [a-z]+: .*(tunnel to 192\.0\.2\.1 is up|call established)' "$d/syslog-pptp"
+	expect_line "9: notice when the call is up" "daemon\\.notice .*: anon [a-z]+( $CTX_RE)?: .*(tunnel to 192\\.0\\.2\\.1 is up|call established)" "$d/syslog-pptp"
 	expect_line "9: notice when the call is cleared" 'daemon\.notice .*: anon callmgr 192\.0\.2\.1: call ID [0-9]+: call cleared' "$d/syslog-pptp"
 	expect_line "9: default --loglevel 1 logs info lines" 'daemon\.info ' "$d/syslog-pptp"
 	if ! grep -q ' daemon\.debug ' "$d/syslog-pptp"; then ok "9: default --loglevel 1 logs no debug line"; else
@@ -477,7 +486,7 @@ s_sync() {
 
 # [8a] pppd call NAME, the peers file unchanged from the manual
 s_peers() {
-	local d=$OUT/peers t0 rc pp gw ms
+	local d=$OUT/peers
 	mkdir -p "$d"
 	cat > /etc/ppp/peers/e2e-work <<-EOF
 	pty "$PPTP $SRV --nolaunchpppd"
@@ -502,17 +511,55 @@ s_peers() {
 	logfile $d/pppd.log
 	EOF
 	cp /etc/ppp/peers/e2e-work /etc/ppp/options.e2e-pptp "$d/"
+	call_tunnel 8a e2e-work "$d" "pppd call NAME (peers file with pty \"pptp $SRV --nolaunchpppd\", file options.*)"
+	reset_cli
+}
+
+# call_tunnel TAG PEER DIR DESC [PPPD OPTS]: pppd call PEER brings the
+# tunnel up, pings cross it, and stopping pppd (poff) ends it
+call_tunnel() {
+	local tag=$1 peer=$2 d=$3 desc=$4 t0 rc pp gw ms
+	shift 4
 	t0=$(now_ms)
-	ip netns exec cli pppd call e2e-work > "$d/pppd.out" 2>&1
+	ip netns exec cli pppd call "$peer" "$@" > "$d/pppd.out" 2>&1
 	rc=$?
-	[ $rc = 0 ] || not_ok "8a: pppd call e2e-work returns 0 (it detaches) (status $rc)"
-	if up_or_fail "8a: pppd call NAME (peers file with pty \"pptp $SRV --nolaunchpppd\", file options.*): the tunnel comes up" "$t0" 60; then
-		ping_ok "8a: pppd call NAME: pings pass" 10 0.2 100 "$d/ping.txt"
+	[ $rc = 0 ] || not_ok "$tag: pppd call $peer returns 0 (it detaches) (status $rc)"
+	if up_or_fail "$tag: $desc: the tunnel comes up" "$t0" 60; then
+		ping_ok "$tag: $desc: pings pass" 10 0.2 100 "$d/ping.txt"
 		pp=$(pppd_in cli)
 		gw=$(gateway_under "$pp")
 		kill -TERM $pp
-		if ms=$(wait_gone 15 $pp $gw); then ok "8a: pppd call NAME: stopping pppd (poff) ends the tunnel (in $ms ms)"; else
-			not_ok "8a: pppd call NAME: stopping pppd ends the tunnel (still running after 15 s)"; fi
+		if ms=$(wait_gone 15 $pp $gw); then ok "$tag: $desc: stopping pppd (poff) ends the tunnel (in $ms ms)"; else
+			not_ok "$tag: $desc: stopping pppd ends the tunnel (still running after 15 s)"; fi
+	else
+		info "pppd.log: $(tail -n 15 "$d/pppd.log" 2>/dev/null | tr '\n' '|')"
+	fi
+}
+
+# [13] the tunnel set up by the project's pptpsetup and started by pppd
+# call NAME, reading the project's options.pptp (the VM's root is a
+# throw-away overlay: replacing /etc/ppp/options.pptp there is fine)
+s_setup() {
+	local d=$OUT/setup rc
+	mkdir -p "$d"
+	cp "$TOP/options.pptp" /etc/ppp/options.pptp
+	PPTPSETUP_PPTP=$PPTP "$TOP/pptpsetup" --create e2e-setup --server $SRV --username testuser \
+		--password secretpw --encrypt > "$d/pptpsetup.out" 2>&1
+	rc=$?
+	cp /etc/ppp/peers/e2e-setup "$d/peers" 2>/dev/null
+	if [ $rc = 0 ] && [ -s /etc/ppp/peers/e2e-setup ]; then
+		ok "13: pptpsetup --create e2e-setup --server $SRV --username testuser --password ... --encrypt: exit 0, peers file written"
+	else
+		not_ok "13: pptpsetup --create: exit 0, peers file written (status $rc: $(head -c 300 "$d/pptpsetup.out"))"
+		return
+	fi
+	call_tunnel 13 e2e-setup "$d" "pptpsetup --create, then pppd call e2e-setup" logfile "$d/pppd.log"
+	"$TOP/pptpsetup" --delete e2e-setup > "$d/delete.out" 2>&1
+	if [ ! -e /etc/ppp/peers/e2e-setup ] && ! grep -q 'e2e-setup' /etc/ppp/chap-secrets &&
+	    grep -q '^testuser pptpd secretpw' /etc/ppp/chap-secrets; then
+		ok "13: pptpsetup --delete removes its peers file and secret, and leaves the other line"
+	else
+		not_ok "13: pptpsetup --delete removes its peers file and secret, and leaves the other line ($(cat /etc/ppp/chap-secrets | tr '\n' '|'))"
 	fi
 	reset_cli
 }
@@ -529,7 +576,7 @@ s_nm() {
 		simple_tunnel 8b "$d" "$args" "" "NetworkManager's pty \"pptp $SRV $args\""
 		since "$m" > "$d/syslog"
 		pptp_lines "$d/syslog" > "$d/syslog-pptp"
-		if [ -s "$d/syslog-pptp" ] && ! grep -vqE "\]: nm-pptp-service-4242 (pptp|gateway|callmgr): " "$d/syslog-pptp"; then
+		if [ -s "$d/syslog-pptp" ] && ! grep -vqE "\]: nm-pptp-service-4242 (pptp|gateway|callmgr)( $CTX_RE)?: " "$d/syslog-pptp"; then
 			ok "8b: every pptp syslog line carries \"nm-pptp-service-4242\" ($(wc -l < "$d/syslog-pptp") lines)"
 		else
 			not_ok "8b: every pptp syslog line carries \"nm-pptp-service-4242\" ($(grep -vcE "\]: nm-pptp-service-4242 " "$d/syslog-pptp") of $(wc -l < "$d/syslog-pptp") do not)"

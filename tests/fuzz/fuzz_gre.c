@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "gre_engine.h"
+#include "stats.h"
 #include "fuzzcheck.h"
 
 #define OUR_CID 0x1234
@@ -277,7 +278,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_session(s, &f);
 	}
 	char line[64];
-	if (gre_stats_format(&s->st, line, sizeof line) <= 0 || strlen(line) >= sizeof line)
+	uint64_t v[STATS_N];
+	stats_collect(v, &s->st, &(struct gw_stats){ 0 });
+	if (stats_format(v, line, sizeof line) <= 0 || strlen(line) >= sizeof line)
 		BROKEN();
 	gre_session_free(s);
 	free(s);

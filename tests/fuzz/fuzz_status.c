@@ -33,24 +33,11 @@ static void check_parsed(const struct tunnel_status *t)
 
 /* The same tunnel: every field equal, strings up to their terminator
  * (what follows it, and padding, are no part of the value). */
-static bool same_stats(const struct gre_stats *a, const struct gre_stats *b)
-{
-	return a->rx_accepted == b->rx_accepted && a->rx_lost == b->rx_lost &&
-	       a->rx_underwin == b->rx_underwin && a->rx_overwin == b->rx_overwin &&
-	       a->rx_buffered == b->rx_buffered && a->rx_errors == b->rx_errors &&
-	       a->rx_truncated == b->rx_truncated && a->rx_invalid == b->rx_invalid &&
-	       a->rx_acks == b->rx_acks && a->tx_sent == b->tx_sent &&
-	       a->tx_failed == b->tx_failed && a->tx_short == b->tx_short &&
-	       a->tx_acks == b->tx_acks && a->tx_oversize == b->tx_oversize &&
-	       a->rtt_ms == b->rtt_ms && a->rx_pppd_dropped == b->rx_pppd_dropped &&
-	       a->tx_window_dropped == b->tx_window_dropped;
-}
-
 static bool same(const struct tunnel_status *a, const struct tunnel_status *b)
 {
 	return a->pid == b->pid && a->pppd_pid == b->pppd_pid && a->state == b->state &&
 	       a->started == b->started && a->since == b->since && a->call_id == b->call_id &&
-	       a->peer_call_id == b->peer_call_id && same_stats(&a->st, &b->st) &&
+	       a->peer_call_id == b->peer_call_id && !memcmp(a->stats, b->stats, sizeof a->stats) &&
 	       !strcmp(a->server, b->server) && !strcmp(a->server_name, b->server_name) &&
 	       !strcmp(a->logstring, b->logstring);
 }
@@ -128,7 +115,7 @@ static void from_bytes(const uint8_t *data, size_t size)
 	take(&p, end, &t.since, sizeof t.since);
 	take(&p, end, &t.call_id, sizeof t.call_id);
 	take(&p, end, &t.peer_call_id, sizeof t.peer_call_id);
-	take(&p, end, &t.st, sizeof t.st);
+	take(&p, end, t.stats, sizeof t.stats);
 	take_string(&p, end, t.server, sizeof t.server);
 	take_string(&p, end, t.server_name, sizeof t.server_name);
 	take_string(&p, end, t.logstring, sizeof t.logstring);

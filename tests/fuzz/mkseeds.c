@@ -56,9 +56,10 @@ static void status_seeds(void)
 	str_copy(t.server, "192.0.2.1", sizeof t.server);
 	str_copy(t.server_name, "vpn.example.com", sizeof t.server_name);
 	str_copy(t.logstring, "nm-pptp-service-4230", sizeof t.logstring);
-	t.st = (struct gre_stats){ .rx_accepted = 18230, .rx_lost = 3, .rx_underwin = 1,
-				   .rx_buffered = 12, .rx_acks = 40, .tx_sent = 17011,
-				   .tx_acks = 211, .rtt_ms = 23 };
+	memcpy(t.stats, (uint64_t[STATS_N]){ [STATS_RX_ACCEPTED] = 18230, [STATS_RX_LOST] = 3,
+		[STATS_RX_UNDERWIN] = 1, [STATS_RX_BUFFERED] = 12, [STATS_RX_ACKS] = 40,
+		[STATS_TX_SENT] = 17011, [STATS_TX_ACKS] = 211, [STATS_ROUND_TRIP] = 23 },
+	       sizeof t.stats);
 	status_seed("connected", &t);
 
 	struct tunnel_status d = { .pid = 977, .state = TUNNEL_DIALING, .started = 1700000100,
@@ -70,16 +71,17 @@ static void status_seeds(void)
 
 	t.state = TUNNEL_VERIFYING;
 	t.pppd_pid = 0;
-	t.st = (struct gre_stats){ .rx_accepted = 4, .tx_sent = 6, .rx_invalid = 2 };
+	memcpy(t.stats, (uint64_t[STATS_N]){ [STATS_RX_ACCEPTED] = 4, [STATS_TX_SENT] = 6,
+		[STATS_RX_INVALID] = 2 }, sizeof t.stats);
 	status_seed("verifying", &t);
 
 	/* Long-lived: counters near the top of their range, an error or two. */
 	t.state = TUNNEL_TERMINATED;
-	t.st = (struct gre_stats){ .rx_accepted = UINT64_MAX - 5, .rx_lost = 1u << 31,
-				   .rx_errors = 2, .rx_truncated = 7, .tx_sent = (uint64_t)1 << 40,
-				   .tx_failed = 1, .tx_short = 1, .tx_oversize = 3,
-				   .rx_pppd_dropped = 55, .tx_window_dropped = 9,
-				   .rtt_ms = 4000000000u };
+	memcpy(t.stats, (uint64_t[STATS_N]){ [STATS_RX_ACCEPTED] = UINT64_MAX - 5,
+		[STATS_RX_LOST] = 1u << 31, [STATS_RX_ERRORS] = 2, [STATS_RX_TRUNCATED] = 7,
+		[STATS_TX_SENT] = (uint64_t)1 << 40, [STATS_TX_FAILED] = 1, [STATS_TX_SHORT] = 1,
+		[STATS_TX_OVERSIZE] = 3, [STATS_RX_PPPD_DROPPED] = 55,
+		[STATS_TX_WINDOW_DROPPED] = 9, [STATS_ROUND_TRIP] = 4000000000u }, sizeof t.stats);
 	status_seed("terminated_big", &t);
 }
 

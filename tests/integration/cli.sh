@@ -82,6 +82,33 @@ done
 setpriv --reuid=65534 --regid=65534 --clear-groups "$PPTP" --status > "$WORK/nonroot.out" 2>&1
 expect_eq "not root: --status still works (exit 0)" "$?" 0
 
+# As root, pppd is never taken from a relative PATH entry nor from a place
+# another user can write: the one refused is named, with why, and the
+# next safe one is used (here, the ppp package's).
+mkdir -p "$WORK/evilbin" "$WORK/relbin"
+chmod 0777 "$WORK/evilbin"
+printf '#!/bin/sh\ntouch "%s/evil-ran"\n' "$WORK" > "$WORK/evilbin/pppd"
+cp "$WORK/evilbin/pppd" "$WORK/relbin/pppd"
+chmod 0755 "$WORK/evilbin/pppd" "$WORK/relbin/pppd"
+(cd "$WORK" && in_cli env PATH="$WORK/evilbin:/usr/sbin:/usr/bin:/bin" "$PPTP" 127.0.0.1 --debug \
+	< /dev/null > "$WORK/evil.log" 2>&1)
+expect_grep "pppd in a directory others can write: refused, and why" \
+	"warning: .*refusing $WORK/evilbin/pppd: $WORK/evilbin can be written by other users \\(mode 0777\\); using /" \
+	"$WORK/evil.log"
+(cd "$WORK" && in_cli env PATH="relbin:/usr/sbin:/usr/bin:/bin" "$PPTP" 127.0.0.1 --debug \
+	< /dev/null > "$WORK/rel.log" 2>&1)
+expect_grep "pppd through a relative PATH entry: refused, and why" \
+	'warning: .*refusing relbin/pppd: it was found through the relative PATH entry "relbin"; using /' \
+	"$WORK/rel.log"
+# With no other pppd (the system's hidden under an empty tmpfs, in a mount
+# namespace of its own): exit status 8, the refused one named.
+in_cli unshare -m sh -c 'mount -t tmpfs none /usr/sbin && exec env PATH="$1" "$2" 127.0.0.1 --debug' \
+	sh "$WORK/evilbin" "$PPTP" < /dev/null > "$WORK/evil2.log" 2>&1
+expect_eq "only an unsafe pppd: exit status 8" "$?" 8
+expect_grep "only an unsafe pppd: the error names it" "error: .*refusing $WORK/evilbin/pppd: .*no other pppd" \
+	"$WORK/evil2.log"
+check "an unsafe pppd never ran" test ! -e "$WORK/evil-ran"
+
 # 6. pppd options with --nolaunchpppd go nowhere: a warning lists them,
 #    and the tunnel works as without them.
 start_pacsrv nl.pac

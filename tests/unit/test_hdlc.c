@@ -231,8 +231,9 @@ static void decode_packed_frames(void)
 	hdlc_decoder_init(&d, buf, sizeof buf);
 	feed(&d, s, n, &g);
 	check_three(&g);
-	CHECK_UINT(d.frames, 3);
-	CHECK_UINT(d.bad_fcs + d.runts + d.oversize + d.aborts, 0);
+	CHECK_UINT(hdlc_decoder_counts(&d).frames, 3);
+	struct hdlc_counts c = hdlc_decoder_counts(&d);
+	CHECK_UINT(c.bad_fcs + c.runts + c.oversize + c.aborts, 0);
 }
 
 static void decode_split_at_every_boundary(void)
@@ -247,7 +248,7 @@ static void decode_split_at_every_boundary(void)
 		feed(&d, s, cut, &g);
 		feed(&d, s + cut, n - cut, &g);
 		check_three(&g);
-		CHECK_UINT(d.frames, 3);
+		CHECK_UINT(hdlc_decoder_counts(&d).frames, 3);
 	}
 	/* And one byte per call. */
 	struct hdlc_decoder d;
@@ -296,8 +297,8 @@ static void decode_bad_fcs_counted(void)
 	feed(&d, s, sizeof lcp_creq_enc + sizeof esc_frame_enc, &g);
 	CHECK_INT(g.n, 1);
 	check_frame(&g, 0, esc_frame, sizeof esc_frame);
-	CHECK_UINT(d.bad_fcs, 1);
-	CHECK_UINT(d.frames, 1);
+	CHECK_UINT(hdlc_decoder_counts(&d).bad_fcs, 1);
+	CHECK_UINT(hdlc_decoder_counts(&d).frames, 1);
 }
 
 static void decode_oversize_dropped_no_overflow(void)
@@ -318,7 +319,7 @@ static void decode_oversize_dropped_no_overflow(void)
 	struct got g = { 0 };
 	hdlc_decoder_init(&d, buf, cap);
 	feed(&d, s, n, &g);
-	CHECK_UINT(d.oversize, 1);
+	CHECK_UINT(hdlc_decoder_counts(&d).oversize, 1);
 	CHECK_INT(g.n, 1);
 	check_frame(&g, 0, esc_frame, sizeof esc_frame);
 	CHECK(d.len <= d.cap);
@@ -328,8 +329,8 @@ static void decode_oversize_dropped_no_overflow(void)
 	feed(&d, esc_frame_enc, 5, &g);
 	feed(&d, esc_frame_enc + 5, sizeof esc_frame_enc - 5, &g);
 	CHECK_INT(g.n, 0);
-	CHECK_UINT(d.oversize, 1);
-	CHECK_UINT(d.bad_fcs, 0);
+	CHECK_UINT(hdlc_decoder_counts(&d).oversize, 1);
+	CHECK_UINT(hdlc_decoder_counts(&d).bad_fcs, 0);
 	free(buf);
 }
 
@@ -342,8 +343,8 @@ static void decode_runts_counted(void)
 	hdlc_decoder_init(&d, buf, sizeof buf);
 	feed(&d, s, sizeof s, &g);
 	CHECK_INT(g.n, 0);
-	CHECK_UINT(d.runts, 2);
-	CHECK_UINT(d.bad_fcs, 0);
+	CHECK_UINT(hdlc_decoder_counts(&d).runts, 2);
+	CHECK_UINT(hdlc_decoder_counts(&d).bad_fcs, 0);
 }
 
 static void decode_abort_sequence(void)
@@ -361,8 +362,8 @@ static void decode_abort_sequence(void)
 	struct got g = { 0 };
 	hdlc_decoder_init(&d, buf, sizeof buf);
 	feed(&d, s, n, &g);
-	CHECK_UINT(d.aborts, 1);
-	CHECK_UINT(d.bad_fcs, 0);
+	CHECK_UINT(hdlc_decoder_counts(&d).aborts, 1);
+	CHECK_UINT(hdlc_decoder_counts(&d).bad_fcs, 0);
 	CHECK_INT(g.n, 1);
 	check_frame(&g, 0, esc_frame, sizeof esc_frame);
 }
@@ -381,7 +382,7 @@ static void decode_garbage_before_first_flag(void)
 	feed(&d, s, sizeof junk + sizeof lcp_creq_enc, &g);
 	CHECK_INT(g.n, 1);
 	check_frame(&g, 0, lcp_creq, sizeof lcp_creq);
-	CHECK_UINT(d.bad_fcs, 1);
+	CHECK_UINT(hdlc_decoder_counts(&d).bad_fcs, 1);
 
 	/* Shorter garbage is a runt. */
 	hdlc_decoder_init(&d, buf, sizeof buf);
@@ -389,7 +390,7 @@ static void decode_garbage_before_first_flag(void)
 	memcpy(s + 3, lcp_creq_enc, sizeof lcp_creq_enc);
 	feed(&d, s, 3 + sizeof lcp_creq_enc, &g);
 	CHECK_INT(g.n, 1);
-	CHECK_UINT(d.runts, 1);
+	CHECK_UINT(hdlc_decoder_counts(&d).runts, 1);
 }
 
 static void decode_idle_flags_silent(void)
@@ -401,7 +402,32 @@ static void decode_idle_flags_silent(void)
 	hdlc_decoder_init(&d, buf, sizeof buf);
 	feed(&d, s, sizeof s, &g);
 	CHECK_INT(g.n, 0);
-	CHECK_UINT(d.frames + d.bad_fcs + d.runts + d.oversize + d.aborts, 0);
+	struct hdlc_counts c = hdlc_decoder_counts(&d);
+	CHECK_UINT(c.frames + c.bad_fcs + c.runts + c.oversize + c.aborts, 0);
+}
+
+/* The counts come out as a copy, each kind in its own field: a caller
+ * keeps an old copy and sees exactly which kinds moved since. */
+static void decode_counts_snapshot(void)
+{
+	const uint8_t runt[] = { 0x7e, 0x01, 0x02, 0x7e };
+	uint8_t buf[1502];
+	struct hdlc_decoder d;
+	struct got g = { 0 };
+
+	hdlc_decoder_init(&d, buf, sizeof buf);
+	struct hdlc_counts before = hdlc_decoder_counts(&d);
+	CHECK_UINT(before.frames + before.bad_fcs + before.oversize + before.runts + before.aborts, 0);
+	feed(&d, lcp_creq_enc, sizeof lcp_creq_enc, &g);
+	struct hdlc_counts one = hdlc_decoder_counts(&d);
+	feed(&d, runt, sizeof runt, &g);
+	struct hdlc_counts two = hdlc_decoder_counts(&d);
+	CHECK_UINT(before.frames, 0);	/* an older copy does not move */
+	CHECK_UINT(one.frames, 1);
+	CHECK_UINT(one.runts, 0);
+	CHECK_UINT(two.frames, 1);
+	CHECK_UINT(two.runts, 1);
+	CHECK_UINT(two.bad_fcs + two.oversize + two.aborts, 0);
 }
 
 static void decode_partial_kept_until_flag(void)
@@ -712,8 +738,9 @@ static int decode_agrees(const uint8_t *s, size_t n, size_t cap, size_t al, size
 		free(blk);
 		at += c;
 	}
-	bad += d.frames != r->h.frames || d.bad_fcs != r->h.bad_fcs || d.oversize != r->h.oversize ||
-	       d.runts != r->h.runts || d.aborts != r->h.aborts;
+	struct hdlc_counts c = hdlc_decoder_counts(&d);
+	bad += c.frames != r->h.frames || c.bad_fcs != r->h.bad_fcs || c.oversize != r->h.oversize ||
+	       c.runts != r->h.runts || c.aborts != r->h.aborts;
 	free(buf);
 	free(r);
 	return bad;
@@ -829,6 +856,7 @@ const struct test_case hdlc_tests[] = {
 	{ "decode_abort_sequence", decode_abort_sequence },
 	{ "decode_garbage_before_first_flag", decode_garbage_before_first_flag },
 	{ "decode_idle_flags_silent", decode_idle_flags_silent },
+	{ "decode_counts_snapshot", decode_counts_snapshot },
 	{ "decode_partial_kept_until_flag", decode_partial_kept_until_flag },
 	{ "roundtrip_all_lengths", roundtrip_all_lengths },
 	{ "every_byte_at_every_word_offset", every_byte_at_every_word_offset },

@@ -13,24 +13,24 @@ static void record_round_trip(void)
 	strcpy(t.server, "192.0.2.1");
 	strcpy(t.server_name, "vpn.example.com");
 	strcpy(t.logstring, "nm-pptp-service-7");
-	t.st.rx_accepted = 1;
-	t.st.rx_lost = 2;
-	t.st.rx_underwin = 3;
-	t.st.rx_overwin = 4;
-	t.st.rx_buffered = 5;
-	t.st.rx_errors = 6;
-	t.st.rx_truncated = 7;
-	t.st.rx_invalid = 8;
-	t.st.rx_acks = 9;
-	t.st.tx_sent = 10;
-	t.st.tx_failed = 11;
-	t.st.tx_short = 12;
-	t.st.tx_acks = 13;
-	t.st.tx_oversize = 14;
-	t.st.rx_pppd_dropped = 15;
-	t.st.tx_window_dropped = 16;
-	t.st.tx_window_stalls = 18;
-	t.st.rtt_ms = 17;
+	t.stats[STATS_RX_ACCEPTED] = 1;
+	t.stats[STATS_RX_LOST] = 2;
+	t.stats[STATS_RX_UNDERWIN] = 3;
+	t.stats[STATS_RX_OVERWIN] = 4;
+	t.stats[STATS_RX_BUFFERED] = 5;
+	t.stats[STATS_RX_ERRORS] = 6;
+	t.stats[STATS_RX_TRUNCATED] = 7;
+	t.stats[STATS_RX_INVALID] = 8;
+	t.stats[STATS_RX_ACKS] = 9;
+	t.stats[STATS_TX_SENT] = 10;
+	t.stats[STATS_TX_FAILED] = 11;
+	t.stats[STATS_TX_SHORT] = 12;
+	t.stats[STATS_TX_ACKS] = 13;
+	t.stats[STATS_TX_OVERSIZE] = 14;
+	t.stats[STATS_RX_PPPD_DROPPED] = 15;
+	t.stats[STATS_TX_WINDOW_DROPPED] = 16;
+	t.stats[STATS_TX_WINDOW_STALLS] = 18;
+	t.stats[STATS_ROUND_TRIP] = 17;
 	size_t n = status_format(&t, buf, sizeof buf);
 	CHECK(n > 0 && n < sizeof buf);
 	CHECK_CONTAINS(buf, "pptp-status 1\npid 4242\n");
@@ -50,8 +50,8 @@ static void record_round_trip(void)
 	CHECK_INT(r.since, 1700000042);
 	CHECK_UINT(r.call_id, 41320);
 	CHECK_UINT(r.peer_call_id, 16384);
-	CHECK_MEM(&r.st, &t.st, sizeof t.st);
-	CHECK_UINT(r.st.tx_window_stalls, 18);
+	CHECK_MEM(r.stats, t.stats, sizeof t.stats);
+	CHECK_UINT(r.stats[STATS_TX_WINDOW_STALLS], 18);
 }
 
 static void record_rejects(void)
@@ -88,20 +88,20 @@ static void record_values(void)
 	struct tunnel_status t = { .pid = 7 }, r;
 	char buf[STATUS_RECORD_MAX];
 
-	t.st.rx_accepted = UINT64_MAX;
-	t.st.tx_sent = (uint64_t)INT64_MAX + 1;
+	t.stats[STATS_RX_ACCEPTED] = UINT64_MAX;
+	t.stats[STATS_TX_SENT] = (uint64_t)INT64_MAX + 1;
 	strcpy(t.server, "192.0.2.1\x1b[2J");
 	status_format(&t, buf, sizeof buf);
 	CHECK_CONTAINS(buf, "rx_accepted 18446744073709551615\n");
 	CHECK_CONTAINS(buf, "server 192.0.2.1?[2J\n");
 	CHECK_INT(status_parse(buf, &r), 0);
-	CHECK(r.st.rx_accepted == UINT64_MAX);
-	CHECK(r.st.tx_sent == (uint64_t)INT64_MAX + 1);
+	CHECK(r.stats[STATS_RX_ACCEPTED] == UINT64_MAX);
+	CHECK(r.stats[STATS_TX_SENT] == (uint64_t)INT64_MAX + 1);
 	CHECK_STR(r.server, "192.0.2.1?[2J");
 	/* A sign, or a number beyond 64 bits, is no counter value. */
 	CHECK_INT(status_parse("pptp-status 1\npid 9\nrx_lost -3\ntx_acks +4\n"
 			       "rx_acks 18446744073709551616\nend\n", &r), 0);
-	CHECK(r.st.rx_lost == 0 && r.st.tx_acks == 0 && r.st.rx_acks == 0);
+	CHECK(r.stats[STATS_RX_LOST] == 0 && r.stats[STATS_TX_ACKS] == 0 && r.stats[STATS_RX_ACKS] == 0);
 	/* Control characters in a record someone else wrote become '?'. */
 	CHECK_INT(status_parse("pptp-status 1\npid 9\nserver a\x1b]0;x\x07\n"
 			       "server_name b\rc\nlogstring \x7f\nend\n", &r), 0);
