@@ -82,9 +82,12 @@ stage pptpsetup tests/integration/pptpsetup.sh
 stage asan make --no-print-directory asan
 stage clang make --no-print-directory clang-check
 
+# churn: 50 tunnels in a row and 8 at once (the long run: CHURN_N=1000
+# LOAD_N=64 tests/integration/churn.sh), about 10 s.
 parallel "routing:tests/integration/routing.sh build/route_tool" \
 	"tools:tests/integration/tools_selftest.sh" \
-	"cli:tests/integration/cli.sh"
+	"cli:tests/integration/cli.sh" \
+	"churn:tests/integration/churn.sh"
 parallel "ctrl:tests/integration/ctrl.sh" \
 	"lifecycle:tests/integration/lifecycle.sh"
 parallel "dataplane:tests/integration/dataplane.sh" \
