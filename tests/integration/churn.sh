@@ -64,7 +64,10 @@ for i in $(seq 1 "$CHURN_N"); do
 	client "c.log" "--frames 2 --expect-echo"
 	GWS="$GWS $(sed -n 's/^pptp\[\([0-9]*\)\].*starting.*/\1/p' "$WORK/c.log" | head -n 1)"
 	if grep -q 'FAKEPPP RESULT ok' "$WORK/c.log"; then up=$((up + 1))
-	else cp "$WORK/c.log" "$WORK/c$i.failed.log"; fi
+	else
+		echo "# tunnel $i of the churn failed:"
+		grep -v '^FAKEPPP \(sent\|server\)' "$WORK/c.log" | tail -n 12 | sed 's/^/#   | /'
+	fi
 done
 ms=$((($(date +%s%N) - t0) / 1000000))
 sleep 0.3
