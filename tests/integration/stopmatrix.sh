@@ -26,9 +26,11 @@ bound() {	# STATE ACTION
 	clearing:silence) echo $((10 + 5 + 2)) ;;
 	clearing:*) echo $((10 + 2)) ;;
 	stopping:*) echo $((5 + 2)) ;;
+	sccrq:silence|ocrq:silence) echo $((CT + 2)) ;;
 	# A gateway whose call manager dies before its call is placed tries
-	# once more with a new one, against the same silent server.
-	sccrq:silence|ocrq:silence|sccrq:cm-KILL|ocrq:cm-KILL) echo $((CT + 2)) ;;
+	# once more with a new one (a second to start it, more under ASan),
+	# against the same silent server.
+	sccrq:cm-KILL|ocrq:cm-KILL) echo $((CT + 1 + 2)) ;;
 	established:silence) echo $((1 + 1 + 2)) ;;
 	*) echo $((3 + 2)) ;;
 	esac
