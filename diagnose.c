@@ -618,7 +618,8 @@ static int step_call(struct diag *d)
 
 	/* The GRE socket exists before the call does: the server's first GRE
 	 * may follow its Outgoing-Call-Reply at once. */
-	d->gre_fd = gre_socket_open(o, d->addr, err, sizeof err);
+	bool unreachable;	/* TCP (step 2) has judged the path already */
+	d->gre_fd = gre_socket_open(o, d->addr, &unreachable, err, sizeof err);
 	if (d->gre_fd < 0)
 		return local_failure(d, err);
 

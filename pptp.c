@@ -264,11 +264,11 @@ static int tunnel_dial(struct tunnel *tn, const uint32_t *addrs, int naddrs)
 		/* What makes us try the next address is a warning while one
 		 * is left; the last one's failure is the error. */
 		int fail_level = i + 1 < naddrs ? L_WARNING : L_ERR;
-		tn->gre_fd = gre_socket_open(tn->o, tn->server, err, sizeof err);
+		bool unreachable;
+		tn->gre_fd = gre_socket_open(tn->o, tn->server, &unreachable, err, sizeof err);
 		if (tn->gre_fd < 0) {
-			bool reach = tn->gre_fd < -1 && connect_error_is_reachability(-tn->gre_fd);
-			log_msg(reach ? fail_level : L_ERR, "%s", err);
-			rc = reach ? PPTP_EXIT_CONNECT : PPTP_EXIT_FAILURE;
+			log_msg(unreachable ? fail_level : L_ERR, "%s", err);
+			rc = unreachable ? PPTP_EXIT_CONNECT : PPTP_EXIT_FAILURE;
 			tn->gre_fd = -1;
 		} else {
 			rc = place_call(tn->o, tn->server, tn->sigfd, &tn->cm_fd, &tn->call,

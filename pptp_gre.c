@@ -130,19 +130,21 @@ struct gateway {
 	} summary;
 };
 
-int gre_socket_open(const struct pptp_options *o, uint32_t server, char *err, size_t errlen)
+int gre_socket_open(const struct pptp_options *o, uint32_t server, bool *unreachable, char *err,
+		    size_t errlen)
 {
 	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_GRE);
 
+	*unreachable = false;
 	if (fd < 0) {
 		int e = errno;
 		snprintf(err, errlen, "cannot open the raw GRE socket: %s%s", strerror(e),
 			 e == EPERM || e == EACCES ? " (pptp needs root, or CAP_NET_RAW)" : "");
-		return -1;	/* a local problem, whatever the errno */
+		return -e;
 	}
 	if (sock_bind_mark(fd, o, err, errlen) < 0) {
 		close(fd);
-		return -1;
+		return -EINVAL;
 	}
 	/* A burst from the server must not overflow the socket while we are
 	 * busy writing to pppd. */
@@ -155,6 +157,7 @@ int gre_socket_open(const struct pptp_options *o, uint32_t server, char *err, si
 		char a[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, &sa.sin_addr, a, sizeof a);
 		connect_error_words(e, a, 0, err, errlen);
+		*unreachable = connect_error_is_reachability(e);
 		close(fd);
 		return -e;
 	}

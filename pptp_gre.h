@@ -4,6 +4,7 @@
 #ifndef PPTP_GRE_H
 #define PPTP_GRE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -44,9 +45,12 @@ struct gateway_params {
 #define GATEWAY_PPPD_SETTLE_US (3 * 1000000ull)
 
 /* Open the raw GRE socket (IP protocol 47), applying --localbind and
- * --rtmark, connected to the server.  Returns the socket; -1 for a local
- * failure, or -errno when the server cannot be reached; err says why. */
-int gre_socket_open(const struct pptp_options *o, uint32_t server, char *err, size_t errlen);
+ * --rtmark, connected to the server.  Returns the socket, or -errno with
+ * err saying why; *unreachable tells a server that cannot be reached (the
+ * connect failed as a route or a firewall would make it) from a local
+ * failure. */
+int gre_socket_open(const struct pptp_options *o, uint32_t server, bool *unreachable, char *err,
+		    size_t errlen);
 
 /* Run until the tunnel ends; returns the exit status (enum pptp_exit). */
 int gateway_run(const struct gateway_params *p);
