@@ -93,8 +93,10 @@ unit: $(B)/unit_tests $(B)/unit_tests_portable
 asan:
 	$(MAKE) --no-print-directory B=build/asan CFLAGS="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  build/asan/unit_tests build/asan/pptp build/asan/pacsrv build/asan/fakeppp
+	  build/asan/unit_tests build/asan/unit_tests_portable build/asan/pptp build/asan/pacsrv \
+	  build/asan/fakeppp
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit_tests
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit_tests_portable hdlc/
 
 # Warnings are errors under clang too.
 clang-check:
@@ -120,10 +122,23 @@ $(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_O)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d -o $@ $< $(FUZZ_O)
 
+# The HDLC target again against the portable codec (-DHDLC_NO_SIMD) that
+# every non-x86 build uses; its seeds are the hdlc target's (run.sh).
+FUZZ_PORTABLE_O := $(filter-out $(FZ)/obj/hdlc.o,$(FUZZ_O)) $(FZ)/obj/portable/hdlc.o
+FUZZERS += fuzz_hdlc_portable
+
+$(FZ)/obj/portable/hdlc.o: hdlc.c
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -DHDLC_NO_SIMD -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FZ)/fuzz_hdlc_portable: tests/fuzz/fuzz_hdlc.c $(FUZZ_PORTABLE_O)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d -o $@ $< $(FUZZ_PORTABLE_O)
+
 fuzz-build: $(FUZZERS:%=$(FZ)/%)
 # Only pattern rules name these objects: without this, make deletes them
 # after each build as intermediates and the next build compiles them again.
-.SECONDARY: $(FUZZ_O)
+.SECONDARY: $(FUZZ_O) $(FZ)/obj/portable/hdlc.o
 
 # The seed corpora of the status, call manager message and LCP probe
 # targets, written by the project's own encoders.

@@ -132,8 +132,9 @@ int callmgr_connect(const struct pptp_options *o, uint32_t server, int *exit_cod
 	if (runpath_ensure_dir() < 0)
 		return -1;
 	str_copy(sun.sun_path, sock, sizeof sun.sun_path);
-	/* A call manager that is busy starting or stopping makes us wait a
-	 * little; 10 s is far beyond either. */
+	/* A call manager that is busy starting makes us wait a little; 10 s
+	 * is far beyond that.  One that is stopping has given up its names
+	 * (pptp_callmgr.c, release_name): we start another at once. */
 	for (int attempt = 0; attempt < 200; attempt++) {
 		int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 		if (fd < 0) {

@@ -17,6 +17,7 @@
 /* Over-window packets form one run (towards a resync) when each is at most
  * this far after the previous one: the new position may lose a few too. */
 #define RESYNC_NEAR 16
+#define START_NEAR 16	/* a session's first numbers (from 0) may arrive out of order */
 
 /* ---- codec ---- */
 
@@ -350,7 +351,8 @@ static void rx_ack(struct gre_session *s, uint32_t ack, uint64_t now)
  * checks this after every step. */
 
 /* The packet we waited for: to pppd (unless empty), and an ack is due. */
-static void rx_take(struct gre_session *s, const uint8_t *payload, size_t len, uint64_t now)
+/* Hand a packet to pppd (an empty one is only counted) and owe an ack. */
+static void rx_pass(struct gre_session *s, const uint8_t *payload, size_t len, uint64_t now)
 {
 	if (len) {
 		s->io.deliver(s->io.ctx, payload, len);
@@ -358,12 +360,34 @@ static void rx_take(struct gre_session *s, const uint8_t *payload, size_t len, u
 	} else {
 		s->rx_empty++;
 	}
-	s->rx_expected++;
 	s->rx_unacked++;
 	if (!s->ack_pending) {
 		s->ack_pending = true;
 		s->ack_pending_since_us = now;
 	}
+}
+
+static void rx_take(struct gre_session *s, const uint8_t *payload, size_t len, uint64_t now)
+{
+	rx_pass(s, payload, len, now);
+	s->rx_expected++;
+}
+
+/* RFC 2637 numbers a session's packets from 0 ("set to zero at session
+ * startup"; PoPToP does so; Linux's pptp module starts at 1).  The first
+ * packet seen anchors the receiver, so one that overtook the very first
+ * ones would make them old: the number just before the anchor, near 0, is
+ * taken late instead, and the anchor moves back to it (the accounting's
+ * rx_first, so each number is taken once). */
+static bool rx_before_start(struct gre_session *s, const struct gre_hdr *h,
+			    const uint8_t *payload, uint64_t now)
+{
+	if (s->rx_first == 0 || s->rx_first > START_NEAR || h->seq != s->rx_first - 1)
+		return false;
+	s->rx_first = h->seq;
+	s->st.rx_buffered++;	/* out of order, like a packet held for reordering */
+	rx_pass(s, payload, h->payload_len, now);
+	return true;
 }
 
 static void rx_drain(struct gre_session *s, uint64_t now)
@@ -453,6 +477,8 @@ static void rx_data(struct gre_session *s, const struct gre_hdr *h, const uint8_
 	if (d < 0) {
 		/* A duplicate or a late packet; or, far behind, maybe the peer
 		 * started counting again. */
+		if (rx_before_start(s, h, payload, now))
+			return;
 		if ((uint32_t)(s->rx_expected - h->seq) > s->cfg.missing_window)
 			rx_far(s, h, payload, now, true);
 		else

@@ -54,6 +54,10 @@ void call_end(struct pptp_conn *c, int idx, enum pptp_call_down reason, uint8_t 
 	va_end(ap);
 	conn_log(c, reason == PPTP_CALL_CLEARED ? L_NOTICE : L_WARNING, "call ID %u: %s",
 		 call->call_id, ev.text);
+	if (call->state == PPTP_CALL_ESTABLISHED || call->state == PPTP_CALL_WAIT_CDN) {
+		c->gone_peer[c->gone_next] = 0x10000u | call->peer_call_id;
+		c->gone_next = (c->gone_next + 1) % PPTP_GONE_MAX;
+	}
 	memset(call, 0, sizeof *call);
 	ctrl_ev_push(c, &ev);
 }
@@ -140,6 +144,14 @@ static int find_call_by_id(const struct pptp_conn *c, uint16_t call_id)
 static bool peer_known(const struct pptp_call *call)
 {
 	return call->state == PPTP_CALL_ESTABLISHED || call->state == PPTP_CALL_WAIT_CDN;
+}
+
+static bool peer_gone(const struct pptp_conn *c, uint16_t peer_call_id)
+{
+	for (int i = 0; i < PPTP_GONE_MAX; i++)
+		if (c->gone_peer[i] == (0x10000u | peer_call_id))
+			return true;
+	return false;
 }
 
 static int find_call_by_peer(const struct pptp_conn *c, uint16_t peer_call_id)
@@ -234,6 +246,13 @@ void recv_CDN(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now)
 	(void)now;
 	/* RFC 2637 puts the PAC's own call ID here; some servers put ours. */
 	int idx = find_call_by_peer(c, r->call_id);
+	if (idx < 0 && peer_gone(c, r->call_id)) {
+		/* Late, for a call given up without it: that number may be our
+		 * ID of another call, which the fallback below would end. */
+		conn_log(c, L_INFO, "Call-Disconnect-Notify (CDN) for call ID %u, which was already "
+			 "cleared; ignored", r->call_id);
+		return;
+	}
 	if (idx < 0) {
 		int ours = find_call_by_id(c, r->call_id);
 		if (ours >= 0 && peer_known(&c->calls[ours])) {

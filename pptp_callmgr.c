@@ -54,6 +54,7 @@ struct callmgr {
 	dev_t sock_dev;			/* the socket file we bound (sock_ino 0: none) */
 	ino_t sock_ino;
 	bool stopping;
+	bool name_released;		/* socket and lock file given up (begin_stop) */
 	uint64_t first_client_deadline;
 	uint64_t conn_up_us;		/* when SCCRP said yes; 0 before */
 	struct ctrl_session *sess;	/* TCP to the server and its engine */
@@ -333,14 +334,31 @@ static void unlink_sock_if_ours(struct callmgr *cm)
 	cm->sock_ino = 0;
 }
 
+/* The socket's and the lock file's names, which whoever holds the lock at
+ * that name owns.  The lock stays held on the unlinked file: only its name
+ * goes, so that a call manager started now takes the name at once. */
+static void release_name(struct callmgr *cm)
+{
+	struct stat st;
+
+	if (cm->name_released)
+		return;
+	cm->name_released = true;
+	unlink_sock_if_ours(cm);
+	if (cm->lock_fd >= 0 && fstat(cm->lock_fd, &st) == 0)
+		runpath_unlink_if_same(cm->lock_path, st.st_dev, st.st_ino, "lock file");
+}
+
 static void begin_stop(struct callmgr *cm, const char *why, uint64_t now)
 {
 	if (cm->stopping)
 		return;
 	cm->stopping = true;
 	log_info("stopping the control connection: %s", why);
-	/* New gateways must not find a call manager that is going away. */
-	unlink_sock_if_ours(cm);
+	/* New gateways must not find a call manager that is going away, nor
+	 * wait for it: stopping may take 15 s with a server that does not
+	 * answer, and a new tunnel starts a call manager of its own at once. */
+	release_name(cm);
 	/* Whatever state it is in: a connect still under way is abandoned. */
 	if (cm->sess)
 		ctrl_session_stop(cm->sess, now);
@@ -533,15 +551,13 @@ static void remove_host_route(struct callmgr *cm)
 static void cleanup(struct callmgr *cm)
 {
 	if (cm->listen_fd >= 0) {
-		unlink_sock_if_ours(cm);
+		release_name(cm);
 		close(cm->listen_fd);
 	}
 	/* After the socket is gone: no new gateway finds us without a route. */
 	remove_host_route(cm);
 	if (cm->lock_fd >= 0) {
-		struct stat st;
-		if (fstat(cm->lock_fd, &st) == 0)
-			runpath_unlink_if_same(cm->lock_path, st.st_dev, st.st_ino, "lock file");
+		release_name(cm);
 		close(cm->lock_fd);
 	}
 	ctrl_session_close(cm->sess);

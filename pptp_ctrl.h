@@ -27,6 +27,7 @@
 struct pptp_quirk;	/* pptp_quirks.h */
 
 #define PPTP_MAX_CALLS 64
+#define PPTP_GONE_MAX 8		/* ended calls whose late CDN is recognised */
 
 /* Timers the RFC leaves to the implementation (milliseconds). */
 #define PPTP_SCCRP_TIMEOUT_MS 30000	/* waiting for Start-Control-Connection-Reply */
@@ -137,6 +138,10 @@ struct pptp_conn {
 	bool server_heard;		/* an SCCRP arrived: server is filled */
 	struct pptp_sccrp server;	/* what the server said about itself */
 	struct pptp_call calls[PPTP_MAX_CALLS];
+	/* The server's call IDs of the last calls that ended (0x10000 | ID;
+	 * 0: none), so that a late CDN for one of them is known as such. */
+	uint32_t gone_peer[PPTP_GONE_MAX];
+	unsigned gone_next;
 	uint8_t in[PPTP_MSG_MAX];	/* partial message being reassembled */
 	size_t in_len;
 	uint8_t out[PPTP_OUT_MAX];	/* bytes waiting to be written */

@@ -228,28 +228,57 @@ void status_close(int fd, const char *path)
 
 /* ---- pptp --status ---- */
 
-/* Fetch one record; 0, or -errno (ECONNREFUSED: a stale socket). */
+/* How long --status waits for one tunnel: a gateway that is stopped
+ * (SIGSTOP, a debugger) or stuck must not hang the listing. */
+#define STATUS_FETCH_MS 2000
+
+/* Connect without blocking: a full listen backlog (a gateway that stopped
+ * accepting) is retried until the deadline, not waited on for ever. */
+static int connect_by(int fd, const struct sockaddr_un *sun, uint64_t deadline)
+{
+	for (;;) {
+		if (connect(fd, (const struct sockaddr *)sun, sizeof *sun) == 0)
+			return 0;
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (now_us() >= deadline)
+			return -ETIMEDOUT;
+		nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+	}
+}
+
+/* Fetch one record within STATUS_FETCH_MS; 0, or -errno (ECONNREFUSED: a
+ * stale socket; ETIMEDOUT: the gateway does not answer). */
 static int fetch(const char *path, struct tunnel_status *t)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	char buf[STATUS_RECORD_MAX + 1];
 	size_t have = 0;
+	uint64_t deadline = now_us() + STATUS_FETCH_MS * 1000ull;
+	int r;
 
 	str_copy(sun.sun_path, path, sizeof sun.sun_path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0) {
-		int e = errno;
-		close(fd);
-		return -e;
-	}
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int r = poll(&p, 1, 2000);
-		if (r <= 0)
+	r = connect_by(fd, &sun, deadline);
+	while (r == 0) {
+		uint64_t now = now_us();
+		if (now >= deadline) {
+			r = -ETIMEDOUT;
 			break;
+		}
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int pr = poll(&p, 1, (int)((deadline - now + 999) / 1000));
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0) {
+			r = pr < 0 ? -errno : -ETIMEDOUT;
+			break;
+		}
 		ssize_t n = read(fd, buf + have, sizeof buf - 1 - have);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
 		if (n <= 0)
 			break;
 		have += (size_t)n;
@@ -257,6 +286,8 @@ static int fetch(const char *path, struct tunnel_status *t)
 			break;
 	}
 	close(fd);
+	if (r < 0)
+		return r;
 	buf[have] = '\0';
 	return status_parse(buf, t) == 0 ? 0 : -EPROTO;
 }
@@ -292,7 +323,8 @@ static int by_pid(const void *a, const void *b)
 int status_list(bool json)
 {
 	struct tunnel_status *ts = calloc(MAX_TUNNELS, sizeof *ts);
-	int n = 0, stale = 0;
+	long mute[MAX_TUNNELS];		/* the pids of gateways that did not answer */
+	int n = 0, stale = 0, nmute = 0;
 	DIR *d = opendir(PPTP_STATUS_DIR);
 	int64_t now = (int64_t)time(NULL);
 
@@ -311,6 +343,8 @@ int status_list(bool json)
 			int r = fetch(path, &ts[n]);
 			if (r == 0) {
 				n++;
+			} else if (r == -ETIMEDOUT && nmute < MAX_TUNNELS) {
+				mute[nmute++] = strtol(e->d_name, NULL, 10);
 			} else if (r == -ECONNREFUSED) {
 				stale++;
 				/* A tunnel killed without cleaning up; root tidies it. */
@@ -347,8 +381,11 @@ int status_list(bool json)
 			}
 			printf("}}");
 		}
-		printf("%s]}\n", n ? "\n" : "");
-	} else if (n == 0) {
+		printf("%s],\"unresponsive\":[", n ? "\n" : "");
+		for (int i = 0; i < nmute; i++)
+			printf("%s%ld", i ? "," : "", mute[i]);
+		printf("]}\n");
+	} else if (n == 0 && nmute == 0) {
 		printf("no PPTP tunnel is running\n");
 	} else {
 		for (int i = 0; i < n; i++) {
@@ -371,6 +408,9 @@ int status_list(bool json)
 			printf("\n    %s\n", line);
 		}
 	}
+	for (int i = 0; i < nmute && !json; i++)
+		printf("gateway pid %ld: does not answer (stopped or stuck?): no status within %d s\n",
+		       mute[i], STATUS_FETCH_MS / 1000);
 	if (stale && !json)
 		printf("(%d stale status socket%s of tunnels that died%s)\n", stale,
 		       stale > 1 ? "s" : "", geteuid() == 0 ? ": removed" : "");

@@ -89,7 +89,8 @@ enum fault_id {
 	F_CLOSE_AT_SCCRQ, F_STOP_AFTER, F_CDN_AFTER, F_ECHO_REQUEST_EVERY,
 	F_BAD_MAGIC, F_BAD_PPTP_TYPE, F_LENGTH_MISMATCH, F_LENGTH, F_SPLIT_BYTES,
 	F_PACKED, F_UNKNOWN_TYPE, F_WRONG_STATE, F_SECOND_SCCRP, F_OCRP_OTHER_CALL,
-	F_HALF_MESSAGE, F_RESET_AT_SCCRQ, F_ECHO_BURST,
+	F_HALF_MESSAGE, F_RESET_AT_SCCRQ, F_ECHO_BURST, F_NO_OCRP, F_NO_CDN,
+	F_NO_STOPCCRP,
 	F_COUNT
 };
 
@@ -130,6 +131,9 @@ static const struct fault_def fault_defs[F_COUNT] = {
 	[F_HALF_MESSAGE] = { "half-message", ARG_SECONDS, 0, 0, "1", "SECONDS after the first call is up, send half an Echo-Request, then close TCP" },
 	[F_RESET_AT_SCCRQ] = { "reset-at-sccrq", ARG_NONE, 0, 0, NULL, "reset TCP (RST) as soon as SCCRQ arrives" },
 	[F_ECHO_BURST] = { "echo-burst", ARG_INT, 1, 100000, "1000", "once the first call is up, N Echo-Requests in one write; every reply is checked" },
+	[F_NO_OCRP] = { "no-ocrp", ARG_NONE, 0, 0, NULL, "never answer an OCRQ (the call stays outstanding)" },
+	[F_NO_CDN] = { "no-cdn", ARG_NONE, 0, 0, NULL, "never answer a CCR with a CDN (the call stays clearing)" },
+	[F_NO_STOPCCRP] = { "no-stopccrp", ARG_NONE, 0, 0, NULL, "never answer a StopCCRQ, keep the connection open" },
 };
 
 static struct {
@@ -1426,6 +1430,10 @@ static void recv_stopccrq(struct conn *c, const uint8_t *m, uint64_t now)
 	say("RECV STOPCCRQ reason=%u active_calls=%u", m[12], active);
 	if (m[12] < 1 || m[12] > 3)
 		client_error("StopCCRQ reason %u is not 1, 2 or 3", m[12]);
+	if (fault(F_NO_STOPCCRP)) {
+		say("FAULT no-stopccrp");
+		return;
+	}
 	send_stopccrp(c, 1);
 	c->state = ST_CLOSING;
 	c->close_after_flush = true;
@@ -1551,6 +1559,10 @@ static void recv_ocrq(struct conn *c, const uint8_t *m, uint64_t now)
 		send_ocrp(c, 0, peer_id, 4, 0, split);
 		return;
 	}
+	if (fault(F_NO_OCRP)) {
+		say("FAULT no-ocrp call_id=%u", peer_id);
+		return;
+	}
 	if (fault(F_OCRP_OTHER_CALL)) {
 		say("FAULT ocrp-other-call");
 		send_ocrp(c, (uint16_t)g_next_call_id, (uint16_t)(peer_id ^ 0x5555), 1, 0, split);
@@ -1595,6 +1607,14 @@ static void recv_ccr(struct conn *c, const uint8_t *m, uint64_t now)
 	(void)now;
 	say("RECV CCR call_id=%u", peer_id);
 	struct call *k = call_by_peer_id(c, peer_id);
+	if (!k && fault(F_NO_OCRP)) {
+		say("NOTE CCR for call %u, whose OCRQ we never answered", peer_id);
+		return;
+	}
+	if (k && fault(F_NO_CDN)) {
+		say("FAULT no-cdn call_id=%u", k->id);
+		return;
+	}
 	if (!k) {
 		for (unsigned i = 0; i < c->cdn_done_n; i++) {
 			if (c->cdn_done[i] == peer_id) {

@@ -165,8 +165,9 @@ num_is "--localbind 192.0.2.3: no GRE from another address" "$(pac_detail "$WORK
 
 # 9. Ctrl-C while a background start is still dialling (the server's
 #    address black-holed: SYNs vanish): the foreground process passes the
-#    signal on to the one dialling, which stops at once, says so, and
-#    leaves nothing behind, instead of waiting out --connect-timeout.
+#    signal on to the one dialling, which stops at once and says so; its
+#    call manager, left without a gateway, gives its connect up and ends
+#    too, instead of waiting out --connect-timeout: nothing is left.
 #    Background mode logs only to syslog: a private /dev/log catches it.
 mkdir -p "$WORK/bin"
 ln -sf "$FAKEPPP" "$WORK/bin/pppd"
@@ -181,12 +182,32 @@ if $nft_ok && nft_drop "$NS_SRV" prerouting "ip daddr 203.0.113.9"; then
 	fg=$!
 	wait_for "connecting to 203\.0\.113\.9|calling|trying" "$WORK/syslog" 5
 	sleep 1
+	# The call manager, whose connect is the one in progress.
+	cm=""
+	for p in $(ip netns pids "$NS_CLI"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = pptpcm ] && cm=$p
+	done
 	t0=$(ms_now)
 	kill -INT "$fg"
 	wait "$fg"
 	st=$?
 	t1=$(ms_now)
+	for _ in $(seq 1 100); do
+		[ -n "$cm" ] && [ -e "/proc/$cm" ] && [ "$(awk '{print $3}' "/proc/$cm/stat" 2>/dev/null)" != Z ] || break
+		sleep 0.05
+	done
+	t2=$(ms_now)
 	nft_clear "$NS_SRV"
+	echo "# Ctrl-C while dialling: the command ended after $((t1 - t0)) ms, the call manager after $((t2 - t0)) ms"
+	check "Ctrl-C while dialling in the background: a call manager was connecting" test -n "$cm"
+	# Its last gateway left: it gives the connect up (ctrl_session_stop)
+	# rather than waiting out --connect-timeout 20.
+	num_is "Ctrl-C while dialling in the background: the call manager ends within 3 s (ms)" \
+		"$((t2 - t0))" -lt 3000
+	expect_grep "Ctrl-C while dialling in the background: the call manager stops because no call is left" \
+		'callmgr 203\.0\.113\.9: stopping the control connection: no calls left' "$WORK/syslog"
+	check "Ctrl-C while dialling in the background: no call manager socket or lock left" \
+		test -z "$(ls /run/pptp 2>/dev/null | grep "^203\.0\.113\.9-.*n$(in_cli stat -L -c %i /proc/self/ns/net)")"
 	num_is "Ctrl-C while dialling in the background: the command ends within 3 s (ms)" \
 		"$((t1 - t0))" -lt 3000
 	expect_eq "Ctrl-C while dialling in the background: exit status 0 (stopped by the user)" "$st" 0

@@ -116,4 +116,38 @@ check "stale: ... and cannot remove it" test -S /run/pptp-status/"$gw"
 expect_no_grep "stale: not listed as a tunnel" "^$TAG-k:" "$WORK/stale-root.txt"
 check "stale: root removes it" test ! -e /run/pptp-status/"$gw"
 
+# 6. A gateway that does not answer (stopped with SIGSTOP, its listen
+# backlog full): --status waits for it a bounded time, lists the others,
+# and names it.
+start_pacsrv pac6.log
+client s.log "--frames 100 --rate 20 --no-wait-link --hold 20" --logstring "$TAG-s" &
+cp=$!
+wait_state "$TAG-s" connected
+gw=$(field "$TAG-s" .pid)
+kill -STOP "$gw"
+fill=""
+for _ in $(seq 1 12); do
+	socat -u UNIX-CONNECT:/run/pptp-status/"$gw" /dev/null > /dev/null 2>&1 &
+	fill="$fill $!"
+done
+sleep 0.5
+t0=$(date +%s%N)
+timeout 20 "$PPTP" --status > "$WORK/stopped.txt" 2>&1
+st=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+echo "# --status with a stopped gateway took $ms ms (status $st)"
+expect_eq "stopped gateway: --status ends with status 0" "$st" 0
+check "stopped gateway: --status ends within 5 s" test "$ms" -lt 5000
+expect_grep "stopped gateway: named as not answering" "gateway pid $gw: does not answer" \
+	"$WORK/stopped.txt"
+timeout 20 "$PPTP" --status --json > "$WORK/stopped.json" 2>&1
+check "stopped gateway: --json lists it among the unresponsive" \
+	jq -e --argjson p "$gw" '.unresponsive | index($p) != null' "$WORK/stopped.json"
+# shellcheck disable=SC2086
+kill $fill 2>/dev/null
+kill -CONT "$gw"
+kill -TERM "$gw"
+wait $cp
+stop_pacsrv
+
 finish

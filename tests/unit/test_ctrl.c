@@ -1537,10 +1537,41 @@ static void test_cdn_timeout(void)
 	CHECK(!pptp_conn_is_closed(&c));
 	expect_no_out(&c);
 	CHECK_UINT(pptp_conn_next_timeout(&c), UINT64_MAX);
-	/* The late CDN is for a call we no longer know. */
+	/* The late CDN is for the call given up. */
 	feed(&c, m, mk_cdn(m, 0x10, 4, 0, 0, ""), t + 11 * SEC);
-	CHECK_LOG("for unknown call ID 16", L_WARNING);
+	CHECK_LOG("for call ID 16, which was already cleared", L_INFO);
 	expect_no_ev(&c);
+}
+
+/* A CDN that comes after its call was given up names a server call ID
+ * that is no call's any more; when that number is also our ID of another
+ * call, it must not end that call (recv_CDN's fallback to our call ID is
+ * for servers that answer our clear with our ID). */
+static void test_cdn_late_other_call(void)
+{
+	struct pptp_conn c;
+	struct pptp_conn_config cfg = test_cfg();
+	struct pptp_event ev;
+	uint8_t m[PPTP_MSG_MAX];
+	uint16_t ida, idb;
+	const uint64_t t = T0 + 2 * SEC;
+
+	cfg.idle_wait_ms = 0;
+	cfg.first_call_id = 0x0f;
+	start(&c, &cfg);
+	int a = up_call(&c, 0x10, &ida, T0 + SEC);
+	int b = up_call(&c, 0x20, &idb, T0 + SEC);
+	CHECK_UINT(idb, 0x10);	/* our ID of b is the server's ID of a */
+	pptp_conn_call_close(&c, a, t);
+	expect_out(&c, m, PPTP_CCR);
+	pptp_conn_tick(&c, t + PPTP_CDN_TIMEOUT_MS * MS);
+	expect_ev(&c, &ev, PPTP_EV_CALL_DOWN, PPTP_CALL_CLEARED);
+	CHECK_INT(ev.call, a);
+	feed(&c, m, mk_cdn(m, 0x10, 4, 0, 0, ""), t + 11 * SEC);
+	expect_no_ev(&c);
+	CHECK_INT(pptp_conn_active_calls(&c), 1);
+	CHECK_UINT(pptp_conn_call(&c, b)->state, PPTP_CALL_ESTABLISHED);
+	CHECK_LOG("Call-Disconnect-Notify (CDN) for call ID 16, which was already cleared", L_INFO);
 }
 
 static void test_ocrp_timeout(void)
@@ -1985,6 +2016,7 @@ const struct test_case ctrl_tests[] = {
 	{ "call_open_overflow", test_call_open_overflow },
 	{ "server_info", test_server_info },
 	{ "cdn_timeout", test_cdn_timeout },
+	{ "cdn_late_other_call", test_cdn_late_other_call },
 	{ "ocrp_timeout", test_ocrp_timeout },
 	{ "sccrp_timeout", test_sccrp_timeout },
 	{ "stop", test_stop },

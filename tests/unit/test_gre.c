@@ -378,6 +378,32 @@ static void rx_first_packet_sets_sequence(void)
 	rig_free(r);
 }
 
+/* A session is numbered from 0 (RFC 2637): the server's seq 0 overtaken by
+ * its seq 1 is still taken, once, and so is 0 after 2 and 1. */
+static void rx_start_reordered(void)
+{
+	struct rig *r = rig();
+	rx(r, 1, T0);
+	rx(r, 0, T0);
+	rx(r, 2, T0);
+	rx(r, 0, T0);	/* again: a duplicate */
+	const uint32_t want[] = { 1, 0, 2 };
+	check_delivered(r, want, 3);
+	CHECK_UINT(r->s.st.rx_underwin, 1);
+	check_rx_accounting(r);
+	rig_free(r);
+
+	r = rig();
+	rx(r, 2, T0);
+	rx(r, 1, T0);
+	rx(r, 0, T0);
+	const uint32_t want2[] = { 2, 1, 0 };
+	check_delivered(r, want2, 3);
+	CHECK_UINT(r->s.st.rx_underwin, 0);
+	check_rx_accounting(r);
+	rig_free(r);
+}
+
 static void rx_reorder_within_timeout(void)
 {
 	struct rig *r = rig();
@@ -1665,6 +1691,7 @@ const struct test_case gre_tests[] = {
 	{ "ip4_offsets", ip4_offsets },
 	{ "rx_in_order", rx_in_order },
 	{ "rx_first_packet_sets_sequence", rx_first_packet_sets_sequence },
+	{ "rx_start_reordered", rx_start_reordered },
 	{ "rx_reorder_within_timeout", rx_reorder_within_timeout },
 	{ "rx_gap_timeout_counts_lost", rx_gap_timeout_counts_lost },
 	{ "rx_second_gap_waits_from_its_own_arrival", rx_second_gap_waits_from_its_own_arrival },
