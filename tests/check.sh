@@ -125,7 +125,7 @@ fi
 # package have their stages.  The long campaigns (10 million executions
 # per target) run outside make check: make fuzz FUZZ_RUNS=10000000.  The
 # targets run one per CPU at once (tests/fuzz/run.sh), so a target's share
-# is 80 s divided by the rounds it takes: 16 s each for the 9 targets (hdlc
+# is 80 s divided by the rounds it takes: 20 s each for the 8 targets (hdlc
 # twice: SSE2 and portable) on 2 CPUs; at most 60 s.
 fuzz_jobs=$(nproc 2>/dev/null || echo 1)
 # (+1: hdlc again, built with the portable codec)
