@@ -597,6 +597,11 @@ void gre_session_free(struct gre_session *s)
 	s->test_held_count = 0;
 }
 
+bool gre_peer_acked(const struct gre_session *s)
+{
+	return s->peer_acked;
+}
+
 unsigned gre_reorder_held(const struct gre_session *s, uint32_t *waiting_for)
 {
 	*waiting_for = s->rx_expected;

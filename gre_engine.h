@@ -200,6 +200,9 @@ void gre_session_free(struct gre_session *s);
  * not come): at the end of a tunnel these are freed, never passed on, and
  * the gateway says how many. */
 unsigned gre_reorder_held(const struct gre_session *s, uint32_t *waiting_for);
+/* Whether the peer has acknowledged anything we sent (since the last
+ * window stall, which waits for a fresh acknowledgement). */
+bool gre_peer_acked(const struct gre_session *s);
 
 /* A GRE packet arrived (IP header already removed). */
 enum gre_rx_result gre_rx(struct gre_session *s, const uint8_t *pkt, size_t len, uint64_t now_us);

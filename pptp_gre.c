@@ -127,6 +127,7 @@ struct gateway {
 		uint64_t tx_since_us;	/* pppd's first frame (0: none yet) */
 		bool server_heard_us;	/* its PPP sent more than LCP Configure-Requests */
 		bool warned;
+		bool timer_done;	/* its 10 s have passed: checked on events only */
 	} unheard;
 	struct {			/* said once each (the counters keep the totals) */
 		bool gre_blocked, gre_truncated, gre_invalid, gre_rx_error;
@@ -658,13 +659,18 @@ static void watchdog(struct gateway *g, uint64_t now)
  * that does not hear us. */
 static bool unheard_due(const struct gateway *g, uint64_t now)
 {
-	return !g->unheard.warned && !g->gre.peer_acked && !g->unheard.server_heard_us &&
+	return !g->unheard.warned && !gre_peer_acked(&g->gre) && !g->unheard.server_heard_us &&
 	       g->unheard.tx_since_us && now >= g->unheard.tx_since_us + GATEWAY_GRE_WATCHDOG_US &&
 	       g->watchdog.last_gre_us && now < g->watchdog.last_gre_us + GATEWAY_GRE_WATCHDOG_US;
 }
 
 static void unheard_check(struct gateway *g, uint64_t now)
 {
+	/* Past its time, the check needs no timer of its own: what can still
+	 * make it due (GRE from the server, a frame from pppd) wakes the
+	 * loop anyway.  A timer kept in the past would make poll spin. */
+	if (g->unheard.tx_since_us && now >= g->unheard.tx_since_us + GATEWAY_GRE_WATCHDOG_US)
+		g->unheard.timer_done = true;
 	if (!unheard_due(g, now))
 		return;
 	g->unheard.warned = true;
@@ -716,7 +722,7 @@ static uint64_t next_deadline(const struct gateway *g, uint64_t t)
 	    g->watchdog.tx_quiet_since_us + GATEWAY_GRE_WATCHDOG_US < t)
 		t = g->watchdog.tx_quiet_since_us + GATEWAY_GRE_WATCHDOG_US;
 	uint64_t unheard_at = g->unheard.tx_since_us + GATEWAY_GRE_WATCHDOG_US;
-	if (!g->unheard.warned && !g->gre.peer_acked && g->unheard.tx_since_us && unheard_at < t)
+	if (!g->unheard.warned && !g->unheard.timer_done && g->unheard.tx_since_us && unheard_at < t)
 		t = unheard_at;
 	if (g->state == GW_STOPPING && g->pppd.stop_deadline && g->pppd.stop_deadline < t)
 		t = g->pppd.stop_deadline;
