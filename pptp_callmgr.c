@@ -580,7 +580,7 @@ int callmgr_main(const struct pptp_options *o, uint32_t server, int ready)
 		goto report;
 	}
 	log_set_role("callmgr");
-	proc_set_name("pptpcm");	/* as the classic's: pidof pptpcm */
+	proc_set_name("pptpcm");	/* as the classic's: pgrep -x pptpcm */
 	cm->opt = o;
 	cm->server = server;
 	cm->lock_fd = cm->listen_fd = cm->sig_fd = cm->route.fd = -1;

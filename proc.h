@@ -59,7 +59,7 @@ void proc_ready_send(int *fd, const struct proc_ready *r);
 int proc_ready_wait(int fd, int sigfd, void (*on_stop)(int signo, void *ctx), void *ctx,
 		    struct proc_ready *r);
 
-/* The process's name as ps, pidof, pkill and /proc/PID/comm show it
+/* The process's name as ps -e, pgrep, pkill and /proc/PID/comm show it
  * (at most 15 bytes): pptpgw for a gateway, pptpcm for a call manager. */
 void proc_set_name(const char *name);
 

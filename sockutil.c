@@ -246,7 +246,7 @@ int gre_socket_open(const struct pptp_options *o, uint32_t server, bool *unreach
 	if (fd < 0) {
 		int e = errno;
 		snprintf(err, errlen, "cannot open the raw GRE socket: %s%s", strerror(e),
-			 e == EPERM || e == EACCES ? " (pptp needs root, or CAP_NET_RAW)" : "");
+			 e == EPERM || e == EACCES ? " (pptp needs root)" : "");
 		return -e;
 	}
 	if (sock_bind_mark(fd, o, err, errlen) < 0) {

@@ -74,9 +74,14 @@ rm -rf "$x"
 # 4. lintian: no error; its warnings and notes are listed here
 t0=$SECONDS
 lintian -I --pedantic "$base.changes" > "$LOGS/deb-lintian.log" 2>&1
+lrc=$?
 grep -E '^[EWIPX]: ' "$LOGS/deb-lintian.log" | sed 's/^/#   lintian: /'
 n=$(grep -c '^E: ' "$LOGS/deb-lintian.log")
-if [ "$n" = 0 ]; then ok "lintian: no error ($(grep -c '^W: ' "$LOGS/deb-lintian.log") warnings; $((SECONDS - t0)) s)"; else
+# lintian exits 0 with no error, 1 with errors, 2 and above when it could
+# not check at all: then there is no verdict to count.
+if [ "$lrc" -ge 2 ]; then
+	not_ok "lintian ran (exit status $lrc: $(tail -n 2 "$LOGS/deb-lintian.log" | tr '\n' ' '))"
+elif [ "$n" = 0 ] && [ "$lrc" = 0 ]; then ok "lintian: no error ($(grep -c '^W: ' "$LOGS/deb-lintian.log") warnings; $((SECONDS - t0)) s)"; else
 	not_ok "lintian: no error ($n errors)"; fi
 
 # 5. in the VM: over pptp-linux and network-manager-pptp, a tunnel, purge
