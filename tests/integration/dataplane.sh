@@ -369,6 +369,27 @@ done
 num_is "GRE watchdog: not said in any run where GRE flowed" "$n_wd" -eq 0
 check "no pptp process left at all" no_pptp_left
 
+# 20. No GRE at all from the server while pppd sends a frame a second: past
+#     its 10 s watchdogs the gateway waits in poll.  (A timer left in the
+#     past once made poll return at once: the gateway spun at 100 % CPU,
+#     about 490 ticks in these 3 s.)
+start_pacsrv spin.pac --gre none
+client spin.cli "--frames 16 --rate 1 --no-wait-link --timeout 40" &
+spin_cp=$!
+sleep 11
+spin_gw=$(gateway_pid)
+spin_t0=$(awk '{ print $14 + $15 }' "/proc/$spin_gw/stat" 2>/dev/null)
+sleep 3
+spin_t1=$(awk '{ print $14 + $15 }' "/proc/$spin_gw/stat" 2>/dev/null)
+if [ -n "$spin_gw" ] && [ -n "$spin_t0" ] && [ -n "$spin_t1" ]; then
+	num_is "no GRE from the server: the gateway does not spin past its watchdogs (CPU ticks, 11-14 s)" \
+		$((spin_t1 - spin_t0)) -le 30
+else
+	not_ok "no GRE from the server: the gateway ($spin_gw) runs on past its watchdogs to be measured"
+fi
+wait "$spin_cp"
+stop_pacsrv
+
 # 19. --sync needs the n_hdlc line discipline, which this kernel lacks.
 echo "# skip --sync: frame boundaries on the pty need n_hdlc (not in this kernel); see tests/e2e"
 
