@@ -33,4 +33,19 @@ enum lcp_probe_kind {
 enum lcp_probe_kind lcp_probe_describe(const uint8_t *p, size_t n, const uint8_t *ours,
 				       size_t ours_len, uint8_t our_id, char *out, size_t cap);
 
+/* The running gateway's view: pppd's frames pass through it unread, so to
+ * tell whether the server's PPP hears ours it notes the identifiers of the
+ * LCP Configure-Requests pppd sends, and asks of each frame from the
+ * server whether it answers one of them or shows LCP open. */
+struct lcp_sent {
+	uint8_t confreq_ids[32];	/* one bit per identifier */
+};
+
+/* A frame from pppd: note it if it is an LCP Configure-Request. */
+void lcp_sent_note(struct lcp_sent *s, const uint8_t *p, size_t n);
+/* A frame from the server: does it show that the server hears us?  Its
+ * own Configure- or Terminate-Requests do not; an Ack, Nak or Reject does
+ * only with an identifier pppd used. */
+bool lcp_heard_us(const struct lcp_sent *s, const uint8_t *p, size_t n);
+
 #endif

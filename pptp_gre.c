@@ -125,7 +125,8 @@ struct gateway {
 	} watchdog;
 	struct {			/* our GRE unheard while the server's arrives */
 		uint64_t tx_since_us;	/* pppd's first frame (0: none yet) */
-		bool server_heard_us;	/* its PPP sent more than LCP Configure-Requests */
+		struct lcp_sent sent;	/* pppd's Configure-Request identifiers */
+		bool server_heard_us;	/* its PPP answered one, or LCP is open */
 		bool warned;
 		bool timer_done;	/* its 10 s have passed: checked on events only */
 	} unheard;
@@ -219,13 +220,8 @@ static void deliver(void *ctx, const uint8_t *payload, size_t len)
 
 	if (!g->net_seen)
 		note_frame(g, payload, len);
-	/* Anything but its PPP's own Configure-Request (an answer, an echo,
-	 * data) shows that the server hears us, acks or none. */
-	if (!g->unheard.server_heard_us) {
-		char what[120];
-		g->unheard.server_heard_us = lcp_probe_describe(payload, len, NULL, 0, 0, what,
-								sizeof what) != LCP_PROBE_PEER_CONFREQ;
-	}
+	if (!g->unheard.server_heard_us)
+		g->unheard.server_heard_us = lcp_heard_us(&g->unheard.sent, payload, len);
 
 	if (g->ppp.sync) {
 		dst = outq_reserve(g, len + 2);
@@ -398,8 +394,10 @@ static void note_rx_error(struct gateway *g, int err)
 }
 
 /* One frame from pppd went to the engine. */
-static void note_tx_frame(struct gateway *g, uint64_t now)
+static void note_tx_frame(struct gateway *g, const uint8_t *frame, size_t len, uint64_t now)
 {
+	if (!g->unheard.server_heard_us)
+		lcp_sent_note(&g->unheard.sent, frame, len);
 	if (g->watchdog.tx_since_gre++ == 0)
 		g->watchdog.tx_quiet_since_us = now;
 	if (!g->unheard.tx_since_us)
@@ -520,7 +518,7 @@ static void ppp_readable(struct gateway *g, uint64_t now)
 		if (!g->net_seen)
 			note_frame(g, g->ppp.buf, (size_t)n);
 		gre_tx(&g->gre, g->ppp.buf, (size_t)n, now);
-		note_tx_frame(g, now);
+		note_tx_frame(g, g->ppp.buf, (size_t)n, now);
 		return;
 	}
 	const uint8_t *in = g->ppp.buf, *end = g->ppp.buf + n, *frame;
@@ -529,7 +527,7 @@ static void ppp_readable(struct gateway *g, uint64_t now)
 		if (!g->net_seen)
 			note_frame(g, frame, flen);
 		gre_tx(&g->gre, frame, flen, now);
-		note_tx_frame(g, now);
+		note_tx_frame(g, frame, flen, now);
 	}
 	note_decoder_drops(g);
 }

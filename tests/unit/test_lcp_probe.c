@@ -2,6 +2,7 @@
 /* test_lcp_probe.c - what --diagnose makes of the server's PPP frames. */
 #include "lcp_probe.h"
 #include "test.h"
+#include "util.h"
 
 /* Our probe as lcp_probe_confreq builds it: FF 03 C021, Configure-Request id 0x2a,
  * length 10, the magic number option. */
@@ -105,7 +106,45 @@ static void confreq(void)
 	CHECK(memcmp(f, ours, sizeof ours) == 0);
 }
 
+/* The gateway's question: does a frame from the server show that it hears
+ * the Configure-Requests pppd sent (identifiers 0x07 and 0x08)? */
+static void heard_us(void)
+{
+	static const uint8_t req7[] = { 0xff, 0x03, 0xc0, 0x21, 0x01, 0x07, 0x00, 0x04 };
+	static const uint8_t req8_acfc_pfc[] = { 0x21, 0x00 };	/* not LCP: ignored */
+	static const uint8_t req8[] = { 0xc0, 0x21, 0x01, 0x08, 0x00, 0x04 };
+	static const struct { uint8_t f[8]; size_t n; bool heard; const char *what; } rx[] = {
+		{ { 0xff, 0x03, 0xc0, 0x21, 0x02, 0x07, 0x00, 0x04 }, 8, true, "Ack of ours" },
+		{ { 0xff, 0x03, 0xc0, 0x21, 0x03, 0x08, 0x00, 0x04 }, 8, true, "Nak of ours" },
+		{ { 0xc0, 0x21, 0x04, 0x08, 0x00, 0x04 }, 6, true, "Reject of ours, no ACFC" },
+		{ { 0xff, 0x03, 0xc0, 0x21, 0x02, 0x09, 0x00, 0x04 }, 8, false, "Ack of none" },
+		{ { 0xff, 0x03, 0xc0, 0x21, 0x01, 0x07, 0x00, 0x04 }, 8, false, "its Request" },
+		{ { 0xff, 0x03, 0xc0, 0x21, 0x05, 0x01, 0x00, 0x04 }, 8, false, "its Terminate" },
+		{ { 0xff, 0x03, 0xc0, 0x21, 0x06, 0x01, 0x00, 0x04 }, 8, true, "Terminate-Ack" },
+		{ { 0xff, 0x03, 0xc0, 0x21, 0x07, 0x01, 0x00, 0x04 }, 8, true, "Code-Reject" },
+		{ { 0xff, 0x03, 0xc0, 0x21, 0x09, 0x01, 0x00, 0x04 }, 8, true, "Echo-Request" },
+		{ { 0xff, 0x03, 0xc0, 0x21, 0x0e, 0x01, 0x00, 0x04 }, 8, false, "unknown code" },
+		{ { 0xff, 0x03, 0xc0, 0x21, 0x02, 0x07, 0x00, 0x09 }, 8, false, "length over" },
+		{ { 0xff, 0x03, 0x80, 0x21, 0x01, 0x01, 0x00, 0x04 }, 8, true, "IPCP" },
+		{ { 0xc0 }, 1, false, "half a protocol" },
+	};
+	struct lcp_sent s;
+
+	memset(&s, 0, sizeof s);
+	lcp_sent_note(&s, req7, sizeof req7);
+	lcp_sent_note(&s, req8_acfc_pfc, sizeof req8_acfc_pfc);
+	lcp_sent_note(&s, req8, sizeof req8);
+	lcp_sent_note(&s, req7, 3);	/* truncated: nothing noted */
+	for (size_t k = 0; k < ARRAY_LEN(rx); k++) {
+		if (lcp_heard_us(&s, rx[k].f, rx[k].n) != rx[k].heard)
+			test_fail(__FILE__, __LINE__, "heard_us: %s", rx[k].what);
+	}
+	memset(&s, 0, sizeof s);
+	CHECK(!lcp_heard_us(&s, rx[0].f, rx[0].n));	/* nothing sent: no Ack counts */
+}
+
 const struct test_case lcp_probe_tests[] = {
+	{ "heard_us", heard_us },
 	{ "confreq", confreq },
 	{ "answers", answers },
 	{ "not_answers", not_answers },
