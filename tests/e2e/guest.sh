@@ -918,82 +918,179 @@ s_deb() {
 	fi
 }
 
-# [12] soak: a long-lived tunnel under a bad network, memory and fds sampled
+# [12] soak: a tunnel under netem loss and reordering, kept up by pppd's
+# persist while a random process of the three gets a random signal every
+# minute.  What no signal cut off arrives intact; nothing grows; each
+# restart leaves nothing of the tunnel before it; the end leaves nothing.
+SOAK_SIGS="TERM INT HUP QUIT KILL USR1"	# to the gateway or the call manager
 s_soak() {
-	local d=$OUT/soak min=$1 t0 pp gw cm end pingp xp n=0 xok xbad p rss fds cfd wake el
-	local base_gw="" base_cm="" last_gw="" last_cm="" gw_fds="" cm_fds=""
+	local d=$OUT/soak min=$1 t0 end xp n=0 nsig
 	mkdir -p "$d"
-	tc -n cli qdisc add dev vc root netem delay 10ms 8ms loss 0.5%
+	# the client's side reorders a quarter of its packets, the server's
+	# through jitter; both lose some
+	tc -n cli qdisc add dev vc root netem delay 10ms reorder 25% 50% loss 0.5%
 	tc -n srv qdisc add dev vs root netem delay 10ms 8ms loss 0.5%
-	info "soak: $min minutes; netem on both ends: $(tc -n cli qdisc show dev vc | head -n 1)"
+	RANDOM=${SOAK_SEED:-$$}
+	info "soak: $min minutes, a signal a minute (seed ${SOAK_SEED:-$$}); netem: $(tc -n cli qdisc show dev vc | head -n 1) / $(tc -n srv qdisc show dev vs | head -n 1)"
+	SOAK_BASE_ROUTES=$(ip -n cli -4 route show | grep -vc ' dev ppp')
 	t0=$(now_ms)
-	start_pty "$d" "--nolaunchpppd" novj	# novj: see s_netem
-	pp=$PPPD
+	start_pty "$d" "--nolaunchpppd" "novj persist holdoff 1 maxfail 0"	# novj: see s_netem
+	SOAK_PPPD=$PPPD
 	up_or_fail "12: soak: the tunnel comes up" "$t0" 90 || { reset_cli; return; }
-	gw=$(gateway_under $pp)
-	cm=$(callmgr_pids)
-	info "soak: pppd $pp, gateway $gw, call manager $cm"
 	t0=$(now_ms)
 	end=$((t0 + min * 60000))
-	# traffic: a continuous ping, and 1 MiB each way every 20 s
-	ip netns exec cli ping -q -i 0.05 -W 2 $TUN_SRV > "$d/ping.txt" 2>&1 &
-	pingp=$!
+	# 1 MiB each way every 20 s: "ok|bad START_MS END_MS"
 	: > "$d/xfer.txt"
 	(
 		while [ "$(now_ms)" -lt $((end - 20000)) ]; do
 			sleep 20
+			s=$(now_ms)
 			if soak_xfer up "$d" && soak_xfer down "$d"; then r=ok; else r=bad; fi
-			echo "$r $((($(now_ms) - t0) / 1000))" >> "$d/xfer.txt"
+			echo "$r $s $(now_ms)" >> "$d/xfer.txt"
 		done
 	) &
 	xp=$!
-	# Samples every 10 s.  The baseline is the first sample taken after a
-	# transfer pair has completed: by then every buffer has been used.
-	printf '# %6s %10s %7s %10s %7s %s\n' "t(s)" "gw RSS kB" "gw fds" "cm RSS kB" "cm fds" "transfer pairs ok/bad" | tee "$d/table.txt"
-	while :; do
-		el=$((($(now_ms) - t0) / 1000))
-		read -r rss fds <<< "$(sample "$gw")"
-		read -r p cfd <<< "$(sample "$cm")"
-		xok=$(grep -c '^ok' "$d/xfer.txt")
-		xbad=$(grep -c '^bad' "$d/xfer.txt")
-		printf '# %6d %10s %7s %10s %7s %d/%d\n' "$el" "$rss" "$fds" "$p" "$cfd" "$xok" "$xbad" | tee -a "$d/table.txt"
-		if [ -z "$base_gw" ] && [ $((xok + xbad)) -gt 0 ]; then base_gw=$rss; base_cm=$p; fi
-		last_gw=$rss
-		last_cm=$p
-		gw_fds="$gw_fds $fds"
-		cm_fds="$cm_fds $cfd"
-		[ "$(now_ms)" -ge "$end" ] && break
+	: > "$d/kills.txt"
+	printf '# %5s %9s %6s %9s %6s %9s %6s %5s %4s %6s\n' "t(s)" "gw kB" "gw fds" "cm kB" "cm fds" \
+		"pppd kB" "fds" "procs" "run" "routes" | tee "$d/table.txt"
+	nsig=$((min - 1))	# the last minute is left to finish in peace
+	while [ $n -lt "$nsig" ]; do
 		n=$((n + 1))
-		wake=$((t0 + n * 10000))
-		[ $wake -gt $end ] && wake=$end
-		while [ "$(now_ms)" -lt "$wake" ]; do sleep 0.5; done
+		while [ "$(now_ms)" -lt $((t0 + n * 60000 - 30000)) ]; do sleep 0.5; done
+		soak_sample "$d" "$t0"
+		while [ "$(now_ms)" -lt $((t0 + n * 60000)) ]; do sleep 0.5; done
+		soak_signal "$d" "$n"
 	done
+	while [ "$(now_ms)" -lt $((end - 30000)) ]; do sleep 0.5; done
+	soak_sample "$d" "$t0"
 	wait $xp
-	xok=$(grep -c '^ok' "$d/xfer.txt")
-	xbad=$(grep -c '^bad' "$d/xfer.txt")
-	kill -INT $pingp
-	wait $pingp
-	info "soak ping: $(grep -E 'transmitted|rtt' "$d/ping.txt" | tr '\n' ' ')"
-	if alive "$gw" && alive "$cm"; then ok "12: soak: the same gateway and call manager ran throughout"; else
-		not_ok "12: soak: the same gateway and call manager ran throughout (gateway $gw alive: $(alive "$gw" && echo yes || echo no), call manager $cm: $(alive "$cm" && echo yes || echo no))"; fi
-	if [ "$xbad" = 0 ] && [ "$xok" -gt 0 ]; then ok "12: soak: all $xok transfer pairs (1 MiB each way) arrived intact"; else
-		not_ok "12: soak: transfer pairs arrived intact ($xok good, $xbad bad)"; fi
-	local rx tx
-	rx=$(sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p' "$d/ping.txt")
-	tx=$(sed -n 's/^\([0-9][0-9]*\) packets transmitted.*/\1/p' "$d/ping.txt")
-	if [ -n "$rx" ] && [ -n "$tx" ] && [ $((rx * 100)) -ge $((tx * 90)) ]; then ok "12: soak: continuous ping: $rx/$tx replies"; else
-		not_ok "12: soak: continuous ping: ${rx:-0}/${tx:-0} replies (want at least 90%)"; fi
-	judge_rss "gateway" "$base_gw" "$last_gw"
-	judge_rss "call manager" "$base_cm" "$last_cm"
-	judge_fds "gateway" "$gw_fds"
-	judge_fds "call manager" "$cm_fds"
-	p=$(mark)
-	kill -USR1 "$gw"
-	wait_log "$p" "$PCOMM\[$gw\]: .*GRE statistics" 5
-	info "soak statistics: $(since "$p" | grep "$PCOMM\[$gw\]: .*GRE statistics" | tail -n 1 | sed 's/.*GRE statistics/GRE statistics/')"
-	kill -TERM $pp
-	if wait_gone 15 $pp $gw $cm > /dev/null; then ok "12: soak: the tunnel ends cleanly"; else not_ok "12: soak: the tunnel ends cleanly"; fi
+	soak_judge "$d"
+	soak_end "$d"
 	reset_cli
+}
+
+# soak_signal DIR N: one random signal to one random process; then wait
+# for the tunnel to be back (a new gateway under pppd, the old one gone).
+soak_signal() {
+	local d=$1 n=$2 gw cm who sig pid t_k old_gone=no new ms=- r
+	gw=$(gateway_under "$SOAK_PPPD")
+	cm=$(callmgr_pids | head -n 1)
+	r=$((RANDOM % 3))
+	if [ $r = 0 ]; then
+		who=pppd; sig=HUP; pid=$SOAK_PPPD	# with persist: hang up, call again
+	else
+		set -- $SOAK_SIGS
+		shift $((RANDOM % $#))
+		sig=$1
+		if [ $r = 1 ]; then who=gateway; pid=$gw; else who=callmgr; pid=$cm; fi
+	fi
+	t_k=$(now_ms)
+	if [ -z "$pid" ]; then
+		echo "$n $t_k $t_k $who $sig none missing" >> "$d/kills.txt"
+		return
+	fi
+	local m
+	m=$(mark)
+	kill -"$sig" "$pid"
+	if [ "$sig" = USR1 ]; then
+		if wait_log "$m" "$PCOMM\[$pid\]: .*(GRE statistics|control connection)" 5 && sleep 2 && alive "$gw" &&
+			[ "$(gateway_under "$SOAK_PPPD")" = "$gw" ]; then r=kept; else r=not-kept; fi
+		echo "$n $t_k $(now_ms) $who $sig $pid $r" >> "$d/kills.txt"
+		info "soak: minute $n: SIGUSR1 to the $who ($pid): $r"
+		return
+	fi
+	while [ $(($(now_ms) - t_k)) -lt 90000 ]; do
+		alive "$gw" || old_gone=yes
+		new=$(gateway_under "$SOAK_PPPD")
+		if [ $old_gone = yes ] && [ -n "$new" ] && [ "$new" != "$gw" ] && [ -n "$(tunnel_addr)" ]; then
+			ms=$(($(now_ms) - t_k))
+			break
+		fi
+		sleep 0.2
+	done
+	echo "$n $t_k $(now_ms) $who $sig $pid ${ms}" >> "$d/kills.txt"
+	info "soak: minute $n: SIG$sig to the $who ($pid): $([ "$ms" = - ] && echo "no tunnel again within 90 s" || echo "up again in $ms ms")"
+}
+
+# soak_sample DIR T0: one row of the table, taken mid-minute
+soak_sample() {
+	local gw cm g c p procs run routes el
+	el=$((($(now_ms) - $2) / 1000))
+	gw=$(gateway_under "$SOAK_PPPD" | head -n 1)
+	cm=$(callmgr_pids | head -n 1)
+	g=$(sample "${gw:-0}")
+	c=$(sample "${cm:-0}")
+	p=$(sample "$SOAK_PPPD")
+	procs=$(pptp_pids | while read -r x; do alive "$x" && echo "$x"; done | grep -c .)
+	run=$(find /run/pptp -mindepth 1 2>/dev/null | grep -c .)
+	routes=$(ip -n cli -4 route show | grep -vc ' dev ppp')
+	# shellcheck disable=SC2086
+	printf '# %5d %9s %6s %9s %6s %9s %6s %5d %4d %6d\n' "$el" $g $c $p "$procs" "$run" "$routes" | tee -a "$1/table.txt"
+}
+
+# soak_judge DIR: restarts, transfers, growth
+soak_judge() {
+	local d=$1 k stops ups usr1 kept lost=0 cut=0 good s e
+	stops=$(awk '$5 != "USR1" && $6 != "none"' "$d/kills.txt" | grep -c .)
+	ups=$(awk '$5 != "USR1" && $6 != "none" && $7 ~ /^[0-9]+$/' "$d/kills.txt" | grep -c .)
+	usr1=$(awk '$5 == "USR1"' "$d/kills.txt" | grep -c .)
+	kept=$(awk '$5 == "USR1" && $7 == "kept"' "$d/kills.txt" | grep -c .)
+	info "soak: signals: $(awk '{ print $4 "/" $5 }' "$d/kills.txt" | sort | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }')"
+	info "soak: restart times (ms): $(awk '$7 ~ /^[0-9]+$/ { print $7 }' "$d/kills.txt" | sort -n | paste -sd ' ')"
+	if [ "$stops" -gt 0 ] && [ "$ups" = "$stops" ]; then ok "12: soak: after each of $stops stopping signals the tunnel came back (pppd persist)"; else
+		not_ok "12: soak: after each stopping signal the tunnel came back ($ups of $stops)"; fi
+	if [ "$kept" = "$usr1" ]; then ok "12: soak: SIGUSR1 ($usr1 times) logged and left the tunnel up"; else
+		not_ok "12: soak: SIGUSR1 logged and left the tunnel up ($kept of $usr1)"; fi
+	if grep -q ' missing$' "$d/kills.txt"; then not_ok "12: soak: a process to signal was missing: $(grep ' missing$' "$d/kills.txt" | paste -sd ';')"; fi
+	# a failed transfer is excused when it overlaps a stopping signal's
+	# outage (from the signal to the tunnel back)
+	good=$(grep -c '^ok' "$d/xfer.txt")
+	while read -r k s e; do
+		[ "$k" = bad ] || continue
+		if awk -v s="$s" -v e="$e" '$5 != "USR1" && $2 <= e && $3 >= s { f = 1 } END { exit !f }' "$d/kills.txt"; then
+			cut=$((cut + 1))
+		else
+			lost=$((lost + 1)); info "soak: transfer $s..$e failed with no signal inside it"
+		fi
+	done < "$d/xfer.txt"
+	if [ "$lost" = 0 ] && [ "$good" -gt 0 ]; then ok "12: soak: $good transfer pairs (1 MiB each way) intact; $cut cut by a signal, none lost otherwise"; else
+		not_ok "12: soak: transfers intact unless a signal cut them ($good good, $cut cut, $lost lost otherwise)"; fi
+	soak_growth "$d"
+}
+
+# soak_growth DIR: the table's columns, judged
+soak_growth() {
+	local d=$1 col
+	# RSS of each gateway/call manager generation near the first one's; the
+	# persistent pppd near its first; fds, processes, run files and routes constant
+	for col in "2 gateway" "4 call manager" "6 pppd"; do
+		set -- $col
+		local c=$1 name=${col#* } first max
+		first=$(awk -v c=$((c + 1)) '$c ~ /^[0-9]+$/ { print $c; exit }' "$d/table.txt")
+		max=$(awk -v c=$((c + 1)) '$c ~ /^[0-9]+$/ && $c > m { m = $c } END { print m + 0 }' "$d/table.txt")
+		if [ -n "$first" ] && [ "$max" -le $((first + SOAK_SLACK_KB)) ]; then ok "12: soak: $name RSS did not grow (first $first kB, largest $max kB, slack $SOAK_SLACK_KB kB)"; else
+			not_ok "12: soak: $name RSS did not grow (first '${first}' kB, largest $max kB, slack $SOAK_SLACK_KB kB)"; fi
+	done
+	for col in "3 gateway fds" "5 call manager fds" "7 pppd fds" "8 processes of pptp" "9 entries in /run/pptp" "10 routes"; do
+		local vals
+		vals=$(awk -v c=$((${col%% *} + 1)) '$1 == "#" && $2 ~ /^[0-9]+$/ { print $c }' "$d/table.txt" | sort -u | paste -sd ' ')
+		if [ "$(echo "$vals" | wc -w)" = 1 ]; then ok "12: soak: ${col#* } constant ($vals)"; else
+			not_ok "12: soak: ${col#* } constant (seen: $vals)"; fi
+	done
+}
+
+# soak_end DIR: pppd stopped, nothing of the tunnel is left
+soak_end() {
+	local left routes
+	kill -TERM "$SOAK_PPPD"
+	# shellcheck disable=SC2046
+	if wait_gone 20 "$SOAK_PPPD" $(pptp_pids) > /dev/null; then ok "12: soak: the tunnel ends cleanly"; else
+		not_ok "12: soak: the tunnel ends cleanly (left: $(pptp_pids | paste -sd ' '))"; fi
+	for _ in $(seq 50); do [ -z "$(run_sockets)" ] && break; sleep 0.1; done
+	left=$(run_sockets)
+	routes=$(ip -n cli -4 route show | grep -vc ' dev ppp')
+	if [ -z "$left" ] && [ "$routes" = "$SOAK_BASE_ROUTES" ]; then ok "12: soak: nothing left in /run/pptp, routes as before ($routes)"; else
+		not_ok "12: soak: nothing left (/run/pptp: ${left:-empty}; routes $routes, before $SOAK_BASE_ROUTES)"; fi
 }
 SOAK_SLACK_KB=256
 sample() {	# PID -> "RSS_KB FD_COUNT"
@@ -1001,19 +1098,6 @@ sample() {	# PID -> "RSS_KB FD_COUNT"
 	r=$(awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
 	f=$(ls "/proc/$1/fd" 2>/dev/null | wc -l)
 	echo "${r:--} $f"
-}
-judge_rss() {
-	if [ -n "$2" ] && [ -n "$3" ] && [ "$2" != - ] && [ "$3" != - ] && [ "$3" -le $(($2 + SOAK_SLACK_KB)) ]; then
-		ok "12: soak: $1 RSS did not grow (baseline $2 kB, last $3 kB, slack $SOAK_SLACK_KB kB)"
-	else
-		not_ok "12: soak: $1 RSS did not grow (baseline '$2' kB, last '$3' kB, slack $SOAK_SLACK_KB kB)"
-	fi
-}
-judge_fds() {
-	local distinct
-	distinct=$(echo $2 | tr ' ' '\n' | sort -u | paste -sd ' ')
-	if [ "$(echo $distinct | wc -w)" = 1 ]; then ok "12: soak: $1 fd count constant ($distinct)"; else
-		not_ok "12: soak: $1 fd count constant (seen: $distinct)"; fi
 }
 soak_xfer() {	# up|down DIR, quietly: 0 when the checksum matches
 	local src=$TMP/data1m dst sp
