@@ -104,6 +104,15 @@ enum lcp_probe_kind lcp_probe_describe(const uint8_t *p, size_t n, const uint8_t
 	return answer ? LCP_PROBE_ANSWER : code == 1 ? LCP_PROBE_PEER_CONFREQ : LCP_PROBE_OTHER;
 }
 
+int lcp_answer_id(const uint8_t *p, size_t n)
+{
+	size_t i;
+	unsigned proto;
+	if (lcp_parse(p, n, &i, &proto) != LCP_PARSE_OK || p[i] < 2 || p[i] > 4)
+		return -1;
+	return p[i + 1];
+}
+
 void lcp_sent_note(struct lcp_sent *s, const uint8_t *p, size_t n)
 {
 	size_t i;

@@ -33,6 +33,10 @@ enum lcp_probe_kind {
 enum lcp_probe_kind lcp_probe_describe(const uint8_t *p, size_t n, const uint8_t *ours,
 				       size_t ours_len, uint8_t our_id, char *out, size_t cap);
 
+/* The identifier of an LCP Configure-Ack, -Nak or -Reject in frame p (n
+ * bytes, as lcp_probe_describe takes it), or -1 for any other frame. */
+int lcp_answer_id(const uint8_t *p, size_t n);
+
 /* The running gateway's view: pppd's frames pass through it unread, so to
  * tell whether the server's PPP hears ours it notes the identifiers of the
  * LCP Configure-Requests pppd sends, and asks of each frame from the

@@ -17,7 +17,7 @@ SUITE(util_tests) SUITE(ctrl_tests) SUITE(quirks_tests) SUITE(hdlc_tests)
 SUITE(pqueue_tests) SUITE(gre_tests) SUITE(options_tests) SUITE(callmgr_proto_tests)
 SUITE(status_tests) SUITE(lcp_probe_tests) SUITE(exitstatus_tests)
 SUITE(wire_tests) SUITE(runpath_tests)
-SUITE(stats_tests)
+SUITE(stats_tests) SUITE(mtu_tests)
 
 static const struct {
 	const char *name;
@@ -37,6 +37,7 @@ static const struct {
 	{ "wire", wire_tests },
 	{ "runpath", runpath_tests },
 	{ "stats", stats_tests },
+	{ "mtu", mtu_tests },
 };
 
 static int failures;
