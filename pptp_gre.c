@@ -24,6 +24,7 @@
 
 #include "exitstatus.h"
 #include "gre_engine.h"
+#include "gw_mtu.h"
 #include "hdlc.h"
 #include "lcp_probe.h"
 #include "callmgr_client.h"
@@ -74,6 +75,7 @@ struct gateway {
 	struct tunnel_end end;		/* what ended the tunnel, in order */
 	struct gre_session gre;		/* the GRE engine */
 	struct gw_stats stats;		/* what the gateway counts itself, around the engine */
+	struct gw_mtu mtu;		/* the path MTU, watched */
 	uint64_t call_up_us;		/* when the loop started, the call up */
 	bool net_seen;			/* a network-layer PPP frame crossed: connected */
 	bool cm_ended;			/* the call manager said its last word */
@@ -301,7 +303,9 @@ static void flush_outq(struct gateway *g)
 
 static void note_send_error(struct gateway *g, int err)
 {
-	if ((err == EPERM || err == EACCES) && !g->said.gre_blocked) {
+	if (err == EMSGSIZE)	/* an ICMP fragmentation-needed the kernel kept for us */
+		gw_mtu_reported(&g->mtu, &g->stats);
+	else if ((err == EPERM || err == EACCES) && !g->said.gre_blocked) {
 		g->said.gre_blocked = true;
 		log_warn("sending GRE is not permitted: a local firewall (iptables/nftables) "
 			 "blocks IP protocol 47");
@@ -387,7 +391,6 @@ static void note_rx_error(struct gateway *g, int err)
 		: err == EHOSTUNREACH || err == ENETUNREACH
 		? " (an ICMP unreachable came back for our GRE: a router on the path cannot reach "
 		  "the server)"
-		: err == EMSGSIZE ? " (a router on the path needs smaller packets: lower pppd's mtu)"
 		: "";
 	log_warn("GRE receive error: %s%s; further ones are only counted, in \"rx OS errors\"",
 		 strerror(err), why);
@@ -402,6 +405,7 @@ static void note_tx_frame(struct gateway *g, const uint8_t *frame, size_t len, u
 		g->watchdog.tx_quiet_since_us = now;
 	if (!g->unheard.tx_since_us)
 		g->unheard.tx_since_us = now;
+	gw_mtu_frame(&g->mtu, frame, len, &g->stats, now);
 }
 
 /* Frames from pppd that the HDLC decoder threw away: said once per kind. */
@@ -436,7 +440,9 @@ static void gre_readable(struct gateway *g, uint64_t now)
 	for (int round = 0; round < 4; round++) {
 		int n = recvmmsg(g->p->gre_fd, msgs, RX_BATCH, MSG_DONTWAIT, NULL);
 		if (n < 0) {
-			if (errno != EAGAIN && errno != EINTR)
+			if (errno == EMSGSIZE)	/* an ICMP, not a failed read */
+				gw_mtu_reported(&g->mtu, &g->stats);
+			else if (errno != EAGAIN && errno != EINTR)
 				note_rx_error(g, errno);
 			return;
 		}
@@ -838,6 +844,7 @@ int gateway_run(const struct gateway_params *p)
 	log_set_role("gateway");
 	uint64_t now = now_us();
 	g->call_up_us = now;
+	gw_mtu_init(&g->mtu, p->gre_fd, &g->stats, now);
 	g->state_since = (int64_t)time(NULL);
 	/* The periodic statistics line is logged at debug level only: below
 	 * it, its timer is never due and costs the loop nothing. */

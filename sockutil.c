@@ -270,3 +270,13 @@ int gre_socket_open(const struct pptp_options *o, uint32_t server, bool *unreach
 	}
 	return fd;
 }
+
+unsigned sock_path_mtu(int fd)
+{
+	int mtu = 0;
+	socklen_t len = sizeof mtu;
+
+	if (getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &len) < 0 || mtu < 0)
+		return 0;
+	return (unsigned)mtu;
+}

@@ -50,4 +50,9 @@ void addr_list_str(const uint32_t *addrs, int n, char *buf, size_t cap);
 int gre_socket_open(const struct pptp_options *o, uint32_t server, bool *unreachable, char *err,
 		    size_t errlen);
 
+/* The kernel's path MTU for a connected socket's destination (IP_MTU):
+ * its route's MTU, or less once an ICMP fragmentation-needed taught it;
+ * 0 when it cannot say. */
+unsigned sock_path_mtu(int fd);
+
 #endif

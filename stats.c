@@ -38,6 +38,11 @@ const struct stats_field stats_fields[STATS_N] = {
 	[STATS_TX_WINDOW_STALLS] = { "tx window stalls", "tx_window_stalls", NULL,
 				     ENGINE(tx_window_stalls), NONE },
 	[STATS_TX_UNHEARD] = { "tx unheard", "tx_unheard", NULL, NONE, GATEWAY(tx_unheard) },
+	[STATS_TX_TOO_BIG] = { "tx too big", "tx_too_big", NULL, NONE,
+				     GATEWAY(tx_too_big) },
+	[STATS_ICMP_TOO_BIG] = { "icmp too big", "icmp_too_big", NULL, NONE,
+				     GATEWAY(icmp_too_big) },
+	[STATS_PATH_MTU] = { "path mtu", "path_mtu_bytes", "bytes", NONE, GATEWAY(path_mtu) },
 };
 
 static uint64_t part_value(const void *base, struct stats_part p)

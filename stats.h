@@ -22,6 +22,9 @@ struct gw_stats {
 	uint64_t rx_pppd_dropped;	/* payloads dropped because pppd did not read */
 	uint64_t tx_unheard;		/* times our GRE went unacknowledged and unanswered
 					 * while the server's kept arriving */
+	uint64_t tx_too_big;		/* frames from pppd too big for the path in one packet */
+	uint64_t icmp_too_big;		/* ICMP fragmentation-needed reported (EMSGSIZE) */
+	uint64_t path_mtu;		/* the kernel's path MTU to the server, bytes */
 };
 
 /* The fields, in the manual's order: the index into stats_fields and into
@@ -33,7 +36,7 @@ enum stats_id {
 	STATS_TX_OVERSIZE, STATS_ROUND_TRIP,
 	/* beyond the manual */
 	STATS_RX_PPPD_DROPPED, STATS_TX_WINDOW_DROPPED, STATS_TX_WINDOW_STALLS,
-	STATS_TX_UNHEARD,
+	STATS_TX_UNHEARD, STATS_TX_TOO_BIG, STATS_ICMP_TOO_BIG, STATS_PATH_MTU,
 	STATS_N
 };
 
@@ -55,7 +58,7 @@ struct stats_field {
 extern const struct stats_field stats_fields[STATS_N];
 
 /* Room for the log line with every value at its largest. */
-#define STATS_LINE_MAX 800
+#define STATS_LINE_MAX 1000
 
 /* Every field's value: the engine's and the gateway's parts added up. */
 void stats_collect(uint64_t v[STATS_N], const struct gre_stats *engine, const struct gw_stats *gw);

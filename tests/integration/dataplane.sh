@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/grelib.sh"
 
-STATS_RE='GRE statistics \(call [0-9]+/[0-9]+\): rx accepted [0-9]+, rx lost [0-9]+, rx under win [0-9]+, rx over win [0-9]+, rx buffered [0-9]+, rx OS errors [0-9]+, rx truncated [0-9]+, rx invalid [0-9]+, rx acks [0-9]+, tx sent [0-9]+, tx failed [0-9]+, tx short [0-9]+, tx acks [0-9]+, tx oversize [0-9]+, round trip [0-9]+ ms, rx pppd dropped [0-9]+, tx window dropped [0-9]+, tx window stalls [0-9]+, tx unheard [0-9]+$'
+STATS_RE='GRE statistics \(call [0-9]+/[0-9]+\): rx accepted [0-9]+, rx lost [0-9]+, rx under win [0-9]+, rx over win [0-9]+, rx buffered [0-9]+, rx OS errors [0-9]+, rx truncated [0-9]+, rx invalid [0-9]+, rx acks [0-9]+, tx sent [0-9]+, tx failed [0-9]+, tx short [0-9]+, tx acks [0-9]+, tx oversize [0-9]+, round trip [0-9]+ ms, rx pppd dropped [0-9]+, tx window dropped [0-9]+, tx window stalls [0-9]+, tx unheard [0-9]+, tx too big [0-9]+, icmp too big [0-9]+, path mtu [0-9]+ bytes$'
 WATCHDOG_RE='warning: .*no GRE packets from the server: IP protocol 47 is blocked by a firewall or NAT on the path'
 
 # The main server listens on its own address only: the watchdog case's

@@ -49,7 +49,10 @@ r=$(rec "$TAG-c")
 check "connected: the JSON parses and has every field" \
 	jqt '.pid > 0 and .server == "192.0.2.1" and .server_name == "192.0.2.1" and
 	       .uptime_s >= 0 and .state_s >= 0 and .call_id > 0 and .peer_call_id > 0 and
-	       (.statistics | keys | length) == 19' <<<"$r"
+	       (.statistics | keys | length) == 22' <<<"$r"
+check "connected: the path MTU is the route's (a veth: 1500), no frame too big" \
+	jqt '.statistics.path_mtu_bytes == 1500 and .statistics.tx_too_big == 0 and
+	       .statistics.icmp_too_big == 0' <<<"$r"
 check "connected: the counters move" jqt '.statistics.rx_accepted > 0 and .statistics.tx_sent > 0' <<<"$r"
 check "verifying: the other tunnel still negotiates" test "$(field "$TAG-v" .state)" = verifying
 "$PPTP" --status > "$WORK/status.txt"

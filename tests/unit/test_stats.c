@@ -63,7 +63,7 @@ static void log_line_text(void)
 			   "rx acks 9, tx sent 10, tx failed 11, tx short 12, tx acks 13, "
 			   "tx oversize 14, round trip 15 ms, rx pppd dropped 16, "
 			   "tx window dropped 18446744073709551615, tx window stalls 18, "
-			   "tx unheard 19";
+			   "tx unheard 19, tx too big 20, icmp too big 21, path mtu 22 bytes";
 	char buf[STATS_LINE_MAX];
 	CHECK_INT(stats_format(v, buf, sizeof buf), (int)strlen(want));
 	CHECK_STR(buf, want);
@@ -102,8 +102,9 @@ static void every_field_once(void)
 		snprintf(want, sizeof want, "\n%s ", f->key);
 		CHECK_UINT(occurrences(rec, want), 1);
 	}
-	/* The counters first, the round trip last: the record's old order. */
-	CHECK_CONTAINS(rec, "\ntx_window_stalls 1017001\ntx_unheard 1018001\nround_trip_ms 1014001\n"
+	/* The counters first, then the measures: round trip, path MTU. */
+	CHECK_CONTAINS(rec, "\ntx_window_stalls 1017001\ntx_unheard 1018001\ntx_too_big 1019001\n"
+		       "icmp_too_big 1020001\nround_trip_ms 1014001\npath_mtu_bytes 1021001\n"
 		       "end\n");
 	CHECK_INT(status_parse(rec, &r), 0);
 	CHECK_MEM(r.stats, t.stats, sizeof t.stats);
@@ -117,11 +118,15 @@ static void collect_adds_parts(void)
 	struct gre_stats e = { .rx_accepted = 5, .rx_invalid = 3, .tx_oversize = 1,
 			       .rtt_ms = UINT32_MAX, .tx_window_stalls = 9 };
 	struct gw_stats g = { .rx_errors = 2, .rx_invalid = 4, .tx_oversize = 10,
-			      .rx_pppd_dropped = 7, .tx_unheard = 1 };
+			      .rx_pppd_dropped = 7, .tx_unheard = 1, .tx_too_big = 11,
+			      .icmp_too_big = 12, .path_mtu = 1400 };
 	uint64_t v[STATS_N];
 	stats_collect(v, &e, &g);
 	CHECK_UINT(v[STATS_RX_ACCEPTED], 5);
 	CHECK_UINT(v[STATS_RX_INVALID], 7);
+	CHECK_UINT(v[STATS_TX_TOO_BIG], 11);
+	CHECK_UINT(v[STATS_ICMP_TOO_BIG], 12);
+	CHECK_UINT(v[STATS_PATH_MTU], 1400);
 	CHECK_UINT(v[STATS_TX_OVERSIZE], 11);
 	CHECK_UINT(v[STATS_ROUND_TRIP], UINT32_MAX);
 	CHECK_UINT(v[STATS_RX_ERRORS], 2);

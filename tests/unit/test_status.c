@@ -33,14 +33,18 @@ static void record_round_trip(void)
 	t.stats[STATS_TX_WINDOW_STALLS] = 18;
 	t.stats[STATS_TX_UNHEARD] = 19;
 	t.stats[STATS_ROUND_TRIP] = 17;
+	t.stats[STATS_TX_TOO_BIG] = 20;
+	t.stats[STATS_ICMP_TOO_BIG] = 21;
+	t.stats[STATS_PATH_MTU] = 1400;
 	size_t n = status_format(&t, buf, sizeof buf);
 	CHECK(n > 0 && n < sizeof buf);
 	CHECK_CONTAINS(buf, "pptp-status 1\npid 4242\n");
 	CHECK_CONTAINS(buf, "state connected\n");
 	CHECK_CONTAINS(buf, "rx_underwin 3\n");
-	/* The extras after the manual's counters, then the round trip. */
+	/* The extras after the manual's counters, then the measures. */
 	CHECK_CONTAINS(buf, "tx_oversize 14\nrx_pppd_dropped 15\ntx_window_dropped 16\n"
-		       "tx_window_stalls 18\ntx_unheard 19\nround_trip_ms 17\nend\n");
+		       "tx_window_stalls 18\ntx_unheard 19\ntx_too_big 20\nicmp_too_big 21\n"
+		       "round_trip_ms 17\npath_mtu_bytes 1400\nend\n");
 	CHECK_INT(status_parse(buf, &r), 0);
 	CHECK_INT(r.pid, 4242);
 	CHECK_INT(r.pppd_pid, 4250);
