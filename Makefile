@@ -31,7 +31,8 @@ CORE     := util pptp_options pptp_wire pptp_ctrl pptp_call pptp_quirks orckit_q
             gre_engine stats exitstatus callmgr_proto lcp_probe mtu
 # The edges: sockets, processes, signals, netlink.
 EDGE     := pptp_callmgr ctrl_session pptp_gre routing sockutil privileges status diagnose proc \
-            localcheck diagnose_advice runpath callmgr_client pppd gw_mtu
+            localcheck diagnose_advice runpath callmgr_client pppd gw_mtu \
+            diagnose_loop diagnose_mtu
 CORE_O   := $(CORE:%=$(B)/%.o)
 EDGE_O   := $(EDGE:%=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/*.c)

@@ -2,16 +2,18 @@
 /* diagnose.c - pptp --diagnose SERVER: the diagnosis fault tree, run layer
  * by layer by the program itself, for a person at a terminal.
  *
- *   [1/7] this machine           pppd, /dev/ppp, PPP framing, MPPE (localcheck.c)
- *   [2/7] name resolution        every IPv4 address of the name
- *   [3/7] TCP to port 1723       } per address, in order, until one passes
- *   [4/7] control connection     }   both (SCCRQ/SCCRP)
- *   [5/7] outgoing call          OCRQ/OCRP
- *   [6/7] GRE both ways          an LCP Configure-Request inside GRE; each
+ *   [1/8] this machine           pppd, /dev/ppp, PPP framing, MPPE (localcheck.c)
+ *   [2/8] name resolution        every IPv4 address of the name
+ *   [3/8] TCP to port 1723       } per address, in order, until one passes
+ *   [4/8] control connection     }   both (SCCRQ/SCCRP)
+ *   [5/8] outgoing call          OCRQ/OCRP
+ *   [6/8] GRE both ways          an LCP Configure-Request inside GRE; each
  *                                direction proven on its own: GRE from the
  *                                server for our call (in), and an ack of
  *                                ours or its PPP answering ours (out)
- *   [7/7] teardown               Call-Clear-Request, Stop-Control-Connection
+ *   [7/8] path MTU               the largest PPP frame that crosses both ways,
+ *                                and whether larger ones vanish (diagnose_mtu.c)
+ *   [8/8] teardown               Call-Clear-Request, Stop-Control-Connection
  *
  * One process, no call manager, no pppd: the control connection is the
  * call manager's (ctrl_session.c) in a small poll loop of its own, and
@@ -19,6 +21,8 @@
  * to stdout; the log stays quiet unless --debug. */
 #include "diagnose.h"
 #include "diagnose_advice.h"
+#include "diagnose_int.h"
+#include "diagnose_mtu.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,6 +39,7 @@
 #include <unistd.h>
 
 #include "ctrl_session.h"
+#include "exitstatus.h"
 #include "gre_engine.h"
 #include "lcp_probe.h"
 #include "localcheck.h"
@@ -54,92 +59,9 @@
  * lost packet (a NAT still setting up its state) cannot fake a verdict, and
  * a server that acknowledges only in its next data packet gets the chance. */
 #define DIAG_LCP_RESEND_US (1000000ull)
-/* Teardown after a failure: polite, but not worth a long wait. */
-#define DIAG_QUIET_TEARDOWN_US (3 * 1000000ull)
 /* Step 6 lets the engine's own timers (CDN, Stop reply) run out first. */
 #define DIAG_TEARDOWN_US ((uint64_t)(PPTP_CDN_TIMEOUT_MS + PPTP_STOPCCRP_TIMEOUT_MS + 1000) * 1000u)
-#define DIAG_WIDTH 78
 
-/* What the GRE probe saw. */
-struct gre_probe {
-	uint16_t call_id;	/* ours: the server puts it in its GRE */
-	uint16_t peer_call_id;	/* the server's: we put it in ours */
-	uint8_t frame[LCP_PROBE_CONFREQ_LEN];
-	uint8_t lcp_id;
-	uint32_t tx_seq;	/* next sequence number: how many were sent */
-	int send_errno;		/* the last send failure */
-	uint64_t first_sent_us, first_rx_us;
-	unsigned rx;		/* well-formed GRE for our call */
-	unsigned peer_confreqs;	/* of which the server's PPP's own Configure-Requests */
-	bool proof;		/* something shows ours reach the server */
-	char first_what[120], proof_what[160];
-};
-
-struct diag {
-	const struct pptp_options *o;
-	bool split_lines;	/* print a step's start before waiting for its end */
-	char step[200];		/* the step line started but not yet finished */
-	uint32_t addr;		/* network order */
-	char addr_str[INET_ADDRSTRLEN];
-	struct ctrl_session *sess;	/* TCP to addr and its control engine */
-	int tcp_err;		/* why the TCP connect failed (W_TCP_FAILED) */
-	uint64_t tcp_t0;	/* when the TCP connect started */
-	int gre_fd, sig_fd;
-	int signo;		/* the stop signal that interrupted us, 0: none */
-	int call;		/* engine call handle, -1 when none */
-	struct gre_probe probe;
-	/* The deepest failure among the addresses tried (steps 2 and 3). */
-	int fail_exit;
-	char fail_verdict[400];
-	char fail_advice[2000];
-	uint8_t rxbuf[65536];
-};
-
-/* ---- output ---- */
-
-static void step_begin(struct diag *d, const char *fmt, ...) PPTP_PRINTF(2, 3);
-static void step_begin(struct diag *d, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(d->step, sizeof d->step, fmt, ap);
-	va_end(ap);
-	if (d->split_lines) {
-		fputs(d->step, stdout);
-		fflush(stdout);
-	}
-}
-
-static void step_end(struct diag *d, const char *fmt, ...) PPTP_PRINTF(2, 3);
-static void step_end(struct diag *d, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!d->split_lines)
-		fputs(d->step, stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	d->step[0] = 0;
-}
-
-static void verdict(const char *line, const char *heading, const char *advice)
-{
-	printf("verdict: %s\n", line);
-	if (advice && *advice) {
-		printf("%s\n", heading);
-		print_wrapped(stdout, advice, DIAG_WIDTH);
-	}
-	fflush(stdout);
-}
-
-static unsigned long ms_since(uint64_t t0, uint64_t t1)
-{
-	return t1 > t0 ? (unsigned long)((t1 - t0 + 500) / 1000) : 0;
-}
 
 /* Keep the failure of the deepest layer reached (exit statuses 4 < 5 order
  * the layers); among equals, the first address's. */
@@ -171,7 +93,7 @@ static int step_local(struct diag *d)
 	struct local_check lc;
 	char advice[2000], v[300];
 
-	step_begin(d, "[1/7] this machine: ");
+	step_begin(d, "[1/8] this machine: ");
 	enum local_item first = local_check_run(&lc, d->o->sync, true);
 	if (first == LOCAL_ITEMS)
 		step_end(d, "ready for a tunnel");
@@ -215,11 +137,11 @@ static int step_resolve(struct diag *d, uint32_t *addrs, int max)
 
 	if (inet_pton(AF_INET, name, &lit) == 1) {
 		addrs[0] = lit.s_addr;
-		step_begin(d, "[2/7] server address: ");
+		step_begin(d, "[2/8] server address: ");
 		step_end(d, "%s (an address: nothing to resolve)", name);
 		return 1;
 	}
-	step_begin(d, "[2/7] resolving %s: ", name);
+	step_begin(d, "[2/8] resolving %s: ", name);
 	int n = resolve_ipv4(name, addrs, max, &r, why, sizeof why);
 	if (n < 0) {
 		char v[300], advice[1200];
@@ -253,151 +175,12 @@ static int step_resolve(struct diag *d, uint32_t *addrs, int max)
 	return n;
 }
 
-/* ---- the poll loop around the control engine ---- */
-
-enum wait_result {
-	W_EVENT,	/* an event of the engine */
-	W_GRE,		/* GRE for our call */
-	W_TCP_UP,	/* the TCP connect succeeded: the engine runs */
-	W_TCP_FAILED,	/* the TCP connect failed: d->tcp_err */
-	W_CLOSED,	/* the control connection is over, every event read */
-	W_TIMEOUT, W_INTERRUPTED, W_ERROR
-};
-
 /* The engine the session runs (NULL before the TCP connection is up). */
 static struct pptp_conn *engine(struct diag *d)
 {
 	return d->sess ? ctrl_session_conn(d->sess) : NULL;
 }
 
-
-/* Read what the GRE socket holds.  True when a well-formed packet for our
- * call arrived; anything else (other calls, other tunnels to the same
- * server, malformed packets) is ignored. */
-static bool gre_read(struct diag *d, uint64_t now)
-{
-	struct gre_probe *pr = &d->probe;
-	bool got = false;
-
-	for (int rounds = 0; rounds < 64; rounds++) {
-		ssize_t n = recv(d->gre_fd, d->rxbuf, sizeof d->rxbuf, MSG_DONTWAIT);
-		if (n < 0)
-			break;
-		uint32_t src;
-		size_t off = ip4_gre_offset(d->rxbuf, (size_t)n, &src);
-		if (!off || src != d->addr)
-			continue;
-		struct gre_hdr h;
-		const uint8_t *payload;
-		if (gre_decode(d->rxbuf + off, (size_t)n - off, &h, &payload) != GRE_DEC_OK ||
-		    h.call_id != pr->call_id || (h.payload_len && !h.has_seq))
-			continue;
-		char what[120];
-		enum lcp_probe_kind kind = lcp_probe_describe(payload, h.payload_len, pr->frame,
-							      sizeof pr->frame, pr->lcp_id, what,
-							      sizeof what);
-		if (kind == LCP_PROBE_PEER_CONFREQ)
-			pr->peer_confreqs++;
-		if (!pr->rx++) {
-			pr->first_rx_us = now;
-			str_copy(pr->first_what, what, sizeof pr->first_what);
-		}
-		if (!pr->proof && h.has_ack && pr->tx_seq && h.ack < pr->tx_seq) {
-			pr->proof = true;
-			snprintf(pr->proof_what, sizeof pr->proof_what,
-				 "the server acknowledged our GRE");
-		}
-		if (!pr->proof && kind == LCP_PROBE_ANSWER) {
-			pr->proof = true;
-			snprintf(pr->proof_what, sizeof pr->proof_what, "the server sent back %s",
-				 what);
-		}
-		got = true;
-	}
-	return got;
-}
-
-/* Run the control connection (and watch the GRE socket when the probe is
- * on) until a session event, a GRE packet for our call, the end of the
- * control connection (unless watching GRE), the deadline, or a signal. */
-static enum wait_result pump(struct diag *d, uint64_t deadline, bool watch_gre,
-			     struct pptp_event *ev)
-{
-	for (;;) {
-		uint64_t now = now_us();
-		struct ctrl_event ce;
-		int sig;
-		if (d->sess)
-			ctrl_session_flush(d->sess, now);
-		if (d->sess && ctrl_session_event(d->sess, &ce)) {
-			d->tcp_err = ce.err;
-			*ev = ce.ev;
-			return ce.kind == CTRL_EV_TCP_UP ? W_TCP_UP
-			       : ce.kind == CTRL_EV_TCP_FAILED ? W_TCP_FAILED : W_EVENT;
-		}
-		if (d->signo)
-			return W_INTERRUPTED;
-		if (!watch_gre && (!d->sess || ctrl_session_done(d->sess)))
-			return W_CLOSED;
-		if (now >= deadline)
-			return W_TIMEOUT;
-
-		struct pollfd pfd[3] = { { .fd = d->sig_fd, .events = POLLIN } };
-		nfds_t n = 1;
-		int tcp_at = -1, gre_at = -1;
-		if (d->sess && ctrl_session_fd(d->sess) >= 0) {
-			tcp_at = (int)n;
-			pfd[n++] = (struct pollfd){ .fd = ctrl_session_fd(d->sess),
-						    .events = ctrl_session_poll_events(d->sess) };
-		}
-		if (watch_gre && d->gre_fd >= 0) {
-			gre_at = (int)n;
-			pfd[n++] = (struct pollfd){ .fd = d->gre_fd, .events = POLLIN };
-		}
-		uint64_t until = deadline;
-		if (d->sess && ctrl_session_next_timeout(d->sess) < until)
-			until = ctrl_session_next_timeout(d->sess);
-		uint64_t wait_ms = until > now ? (until - now + 999) / 1000 : 0;
-		if (poll(pfd, n, wait_ms > INT32_MAX ? -1 : (int)wait_ms) < 0) {
-			if (errno == EINTR)
-				continue;
-			return W_ERROR;
-		}
-		now = now_us();
-		while ((pfd[0].revents & POLLIN) && (sig = proc_signal_next(d->sig_fd)) != 0)
-			if (proc_sig_is_stop(sig) && !d->signo)
-				d->signo = sig;
-		if (tcp_at >= 0)
-			ctrl_session_service(d->sess, pfd[tcp_at].revents, now);
-		bool got_gre = gre_at >= 0 && (pfd[gre_at].revents & POLLIN) && gre_read(d, now);
-		if (d->sess)
-			ctrl_session_tick(d->sess, now);
-		if (got_gre)
-			return W_GRE;
-	}
-}
-
-/* End whatever is still open on the server, briefly and without a word:
- * after a failure the verdict is what matters. */
-static void quiet_teardown(struct diag *d)
-{
-	struct pptp_event ev;
-
-	if (d->sess) {
-		uint64_t end = now_us() + DIAG_QUIET_TEARDOWN_US;
-		ctrl_session_stop(d->sess, now_us());
-		enum wait_result w;
-		do
-			w = pump(d, end, false, &ev);
-		while (w == W_EVENT || w == W_TCP_UP || w == W_TCP_FAILED);
-		ctrl_session_close(d->sess);
-		d->sess = NULL;
-	}
-	d->call = -1;
-	if (d->gre_fd >= 0)
-		close(d->gre_fd);
-	d->gre_fd = -1;
-}
 
 /* End what is open and say why, with what to do: the exit status rc. */
 static int give_up(struct diag *d, int rc, const char *advice, const char *fmt, ...)
@@ -427,7 +210,7 @@ static int interrupted(struct diag *d)
 
 static int local_failure(struct diag *d, const char *what)
 {
-	char v[400];
+	char v[460];	/* the prefix and a 400-byte what */
 
 	if (d->step[0])
 		step_end(d, "cannot test");
@@ -452,7 +235,7 @@ static int step_tcp(struct diag *d, int idx, int count)
 	inet_ntop(AF_INET, &d->addr, d->addr_str, sizeof d->addr_str);
 	if (count > 1)
 		printf("      address %d of %d: %s\n", idx + 1, count, d->addr_str);
-	step_begin(d, "[3/7] TCP to %s port %d: ", d->addr_str, PPTP_PORT);
+	step_begin(d, "[3/8] TCP to %s port %d: ", d->addr_str, PPTP_PORT);
 	d->tcp_t0 = now_us();
 	d->sess = ctrl_session_open(o, d->addr, d->tcp_t0, o->debug ? log_engine : NULL, err,
 				    sizeof err);
@@ -514,7 +297,7 @@ static int step_ctrl(struct diag *d)
 	uint64_t deadline = d->tcp_t0 + (uint64_t)o->connect_timeout_s * 1000000u + 2000000u;
 	struct pptp_event ev = { .type = PPTP_EV_CONN_DOWN };
 
-	step_begin(d, "[4/7] control connection: ");
+	step_begin(d, "[4/8] control connection: ");
 	for (;;) {
 		enum wait_result w = pump(d, deadline, false, &ev);
 		if (w == W_INTERRUPTED)
@@ -622,7 +405,7 @@ static int step_call(struct diag *d)
 
 	str_copy(p.phone, o->phone, sizeof p.phone);
 	uint64_t t0 = now_us();
-	step_begin(d, "[5/7] outgoing call: ");
+	step_begin(d, "[5/8] outgoing call: ");
 	d->call = pptp_conn_call_open(engine(d), &p, t0);
 	const struct pptp_call *call = pptp_conn_call(engine(d), d->call);
 	/* A connection that the OCRQ itself ended says why in its CONN_DOWN. */
@@ -662,23 +445,47 @@ static int step_call(struct diag *d)
 
 /* ---- step 6: GRE both ways ---- */
 
-static void gre_send_probe(struct diag *d, uint64_t now)
+/* Send a PPP frame in GRE for our call, acknowledging the server's latest
+ * packet once there is one: the GRE header's length, or -errno. */
+static int gre_send_frame(struct diag *d, const uint8_t *f, size_t n)
 {
 	struct gre_probe *pr = &d->probe;
-	uint8_t pkt[GRE_HDR_MAX + LCP_PROBE_CONFREQ_LEN];
+	uint8_t pkt[GRE_HDR_MAX + MTU_PROBE_MAX];
 	uint32_t seq = pr->tx_seq;
-	size_t h = gre_encode_hdr(pkt, sizeof pkt, pr->peer_call_id, sizeof pr->frame, &seq, NULL);
+	size_t h = gre_encode_hdr(pkt, sizeof pkt, pr->peer_call_id, n, &seq,
+				  pr->have_peer_seq ? &pr->peer_seq : NULL);
 
-	memcpy(pkt + h, pr->frame, sizeof pr->frame);
-	if (send(d->gre_fd, pkt, h + sizeof pr->frame, MSG_DONTWAIT) == (ssize_t)(h + sizeof pr->frame)) {
-		if (!pr->tx_seq++)
-			pr->first_sent_us = now;
-	} else {
-		pr->send_errno = errno;
-	}
+	memcpy(pkt + h, f, n);
+	if (send(d->gre_fd, pkt, h + n, MSG_DONTWAIT) < 0)
+		return -(pr->send_errno = errno);
+	if (!pr->tx_seq++)
+		pr->first_sent_us = now_us();
+	return (int)h;
 }
 
-
+/* The call or the control connection ended during the GRE steps (6 and 7):
+ * the exit status with the verdict said, or -1 for any other event. */
+static int call_lost(struct diag *d, const struct pptp_event *ev)
+{
+	if (ev->type == PPTP_EV_CALL_DOWN && ev->call == d->call) {
+		d->call = -1;
+		step_end(d, "%s", ev->text);
+		return give_up(d, PPTP_EXIT_SERVER_ENDED, "The server accepted the call "
+			       "and then ended it. Usually its PPP daemon (pppd) failed to "
+			       "start for the call: a mistake in its options, no free address "
+			       "in its pool. The server's log says which.",
+			       "%s hung up the call as soon as it was up: %s", d->addr_str,
+			       after_prefix(ev->text));
+	}
+	if (ev->type == PPTP_EV_CONN_DOWN) {
+		step_end(d, "%s", ev->text);
+		return give_up(d, PPTP_EXIT_SERVER_ENDED, "The server dropped the control "
+			       "connection right after the call came up; its log says why.",
+			       "the server ended the control connection during the GRE "
+			       "test: %s", ev->text);
+	}
+	return -1;
+}
 
 /* Send, read and wait until both directions are proven, the step's time
  * is up, or the call or the connection ends.  -1 to go on to the report;
@@ -688,13 +495,14 @@ static int gre_probe_run(struct diag *d)
 	struct gre_probe *pr = &d->probe;
 	struct pptp_event ev;
 	uint64_t t0 = now_us(), deadline = t0 + DIAG_GRE_WAIT_US, next_send = t0;
+	int rc;
 
 	for (;;) {
 		uint64_t now = now_us();
 		/* Ours go on until answered: a server may acknowledge only in
 		 * the data it sends next. */
 		if (!pr->proof && now >= next_send) {
-			gre_send_probe(d, now);
+			gre_send_frame(d, pr->frame, sizeof pr->frame);
 			next_send = now + DIAG_LCP_RESEND_US;
 			if (!pr->tx_seq && (pr->send_errno == EPERM || pr->send_errno == EACCES))
 				return -1;
@@ -706,25 +514,8 @@ static int gre_probe_run(struct diag *d)
 			return interrupted(d);
 		if (w == W_ERROR)
 			return local_failure(d, "poll failed");
-		if (w != W_EVENT)
-			continue;
-		if (ev.type == PPTP_EV_CALL_DOWN && ev.call == d->call) {
-			d->call = -1;
-			step_end(d, "%s", ev.text);
-			return give_up(d, PPTP_EXIT_SERVER_ENDED, "The server accepted the call "
-				       "and then ended it. Usually its PPP daemon (pppd) failed to "
-				       "start for the call: a mistake in its options, no free address "
-				       "in its pool. The server's log says which.",
-				       "%s hung up the call as soon as it was up: %s", d->addr_str,
-				       after_prefix(ev.text));
-		}
-		if (ev.type == PPTP_EV_CONN_DOWN) {
-			step_end(d, "%s", ev.text);
-			return give_up(d, PPTP_EXIT_SERVER_ENDED, "The server dropped the control "
-				       "connection right after the call came up; its log says why.",
-				       "the server ended the control connection during the GRE "
-				       "test: %s", ev.text);
-		}
+		if (w == W_EVENT && (rc = call_lost(d, &ev)) >= 0)
+			return rc;
 	}
 }
 
@@ -760,7 +551,7 @@ static int step_gre(struct diag *d)
 	pr->lcp_id = (uint8_t)(1 + (magic >> 24) % 255);
 	lcp_probe_confreq(pr->frame, pr->lcp_id, magic);
 
-	step_begin(d, "[6/7] GRE both ways: ");
+	step_begin(d, "[6/8] GRE both ways: ");
 	int rc = gre_probe_run(d);
 	if (rc >= 0)
 		return rc;
@@ -797,7 +588,46 @@ static int step_gre(struct diag *d)
 	return PPTP_EXIT_OK;
 }
 
-/* ---- step 7: teardown ---- */
+/* ---- step 7: path MTU (diagnose_mtu.c, on the loop of this file) ---- */
+
+static int mtu_send(void *ctx, const uint8_t *f, size_t n)
+{
+	return gre_send_frame(ctx, f, n);
+}
+
+static bool mtu_wait(void *ctx, uint64_t deadline)
+{
+	struct diag *d = ctx;
+	struct pptp_event ev;
+	enum wait_result w = pump(d, deadline, true, &ev);
+
+	d->link_end = w == W_INTERRUPTED ? interrupted(d)
+		      : w == W_ERROR ? local_failure(d, "poll failed")
+		      : w == W_EVENT ? call_lost(d, &ev) : -1;
+	return d->link_end < 0;
+}
+
+static int step_mtu(struct diag *d)
+{
+	struct diag_mtu m = { 0 };
+	struct diag_mtu_out out;
+	struct diag_link l = { .ctx = d, .fd = d->gre_fd, .send = mtu_send, .wait = mtu_wait };
+
+	step_begin(d, "[7/8] path MTU: ");
+	d->mtu = &m;
+	enum diag_mtu_result r = diag_mtu_run(&m, &l, &out);
+	d->mtu = NULL;
+	if (r == DIAG_MTU_ENDED)
+		return d->link_end;
+	step_end(d, "%s", out.line);
+	fputs(out.detail, stdout);
+	if (r == DIAG_MTU_PASS)
+		return PPTP_EXIT_OK;
+	return give_up(d, pptp_exit_for_reason(&(struct pptp_reason){ .cause = CAUSE_PATH_MTU }),
+		       out.advice, "%s", out.verdict);
+}
+
+/* ---- step 8: teardown ---- */
 
 static void step_teardown(struct diag *d)
 {
@@ -805,7 +635,7 @@ static void step_teardown(struct diag *d)
 	char call_text[200] = "", conn_text[200] = "";
 	uint64_t t0 = now_us(), deadline = t0 + DIAG_TEARDOWN_US;
 
-	step_begin(d, "[7/7] teardown: ");
+	step_begin(d, "[8/8] teardown: ");
 	/* Stopping clears the call first (Call-Clear-Request, then Stop-
 	 * Control-Connection-Request), and knows that a server may simply
 	 * hang up once its last call is gone. */
@@ -905,6 +735,8 @@ int diagnose_run(const struct pptp_options *o)
 	if (rc != PPTP_EXIT_OK)
 		goto out;
 	rc = step_gre(d);
+	if (rc == PPTP_EXIT_OK)
+		rc = step_mtu(d);
 	if (rc != PPTP_EXIT_OK)
 		goto out;
 	step_teardown(d);

@@ -36,6 +36,7 @@ static const struct {
 	[CAUSE_CALL_DISCONNECTED] = { "call-disconnected", PPTP_EXIT_SERVER_ENDED },
 	[CAUSE_TOO_MANY_CALLS] = { "too-many-calls", PPTP_EXIT_FAILURE },
 	[CAUSE_PPPD] = { "pppd", PPTP_EXIT_PPPD },
+	[CAUSE_PATH_MTU] = { "path-mtu", PPTP_EXIT_PATH_MTU },
 };
 
 const char *pptp_cause_name(enum pptp_cause c)

@@ -30,6 +30,7 @@ enum pptp_cause {
 	CAUSE_CALL_DISCONNECTED,/* the server cleared the call (Call-Disconnect-Notify) */
 	CAUSE_TOO_MANY_CALLS,	/* no call slot left on the control connection */
 	CAUSE_PPPD,		/* pppd could not be started, or failed */
+	CAUSE_PATH_MTU,		/* --diagnose: an MTU black hole on the path */
 	CAUSE_MAX_
 };
 

@@ -22,8 +22,7 @@ static void warn(struct gw_mtu *m, const struct gw_stats *st, bool reported)
 	unsigned long long path = st->path_mtu;
 
 	m->warned = true;
-	/* Until pppd's frames show otherwise, MPPE's 4 bytes are counted. */
-	if (!mtu_advice(st->path_mtu, m->mppe || !m->largest, fix, sizeof fix)) {
+	if (!mtu_advice(st->path_mtu, fix, sizeof fix)) {
 		log_warn("the path to the server carries only %llu-byte packets: too small for PPP",
 			 path);
 		return;
@@ -51,16 +50,13 @@ static bool reread(struct gw_mtu *m, struct gw_stats *st, uint64_t now)
 	return st->path_mtu && st->path_mtu < m->route_mtu;
 }
 
-void gw_mtu_frame(struct gw_mtu *m, const uint8_t *f, size_t len, struct gw_stats *st,
-		  uint64_t now)
+void gw_mtu_frame(struct gw_mtu *m, size_t len, struct gw_stats *st, uint64_t now)
 {
 	bool learnt = now >= m->next_read_us ? reread(m, st, now)
 					      : st->path_mtu && st->path_mtu < m->route_mtu;
 
-	if (len > m->largest) {
+	if (len > m->largest)
 		m->largest = (unsigned)len;
-		m->mppe |= mtu_frame_is_mppe(f, len);
-	}
 	if (!st->path_mtu || mtu_ip_size((unsigned)len) <= st->path_mtu)
 		return;
 	st->tx_too_big++;
@@ -70,7 +66,7 @@ void gw_mtu_frame(struct gw_mtu *m, const uint8_t *f, size_t len, struct gw_stat
 		/* The route's own MTU: the kernel fragments, nothing is lost. */
 		char fix[40];
 		m->told = true;
-		mtu_advice(st->path_mtu, m->mppe, fix, sizeof fix);
+		mtu_advice(st->path_mtu, fix, sizeof fix);
 		log_info("pppd's %zu-byte frames leave as two IP fragments each (the route to "
 			 "the server carries %llu-byte packets); pppd's '%s' would avoid that",
 			 len, (unsigned long long)st->path_mtu, fix);

@@ -20,15 +20,13 @@ struct gw_mtu {
 	unsigned route_mtu;	/* the kernel's path MTU when the tunnel started */
 	uint64_t next_read_us;
 	unsigned largest;	/* the largest frame from pppd so far */
-	bool mppe;		/* pppd's frames are MPPE's */
 	bool warned;		/* the warning was given (an ICMP, or frames over it) */
 	bool told;		/* frames over this machine's own route MTU: said at info */
 };
 
 void gw_mtu_init(struct gw_mtu *m, int fd, struct gw_stats *st, uint64_t now);
-/* A frame from pppd, on its way to the server. */
-void gw_mtu_frame(struct gw_mtu *m, const uint8_t *f, size_t len, struct gw_stats *st,
-		  uint64_t now);
+/* A frame of len bytes from pppd, on its way to the server. */
+void gw_mtu_frame(struct gw_mtu *m, size_t len, struct gw_stats *st, uint64_t now);
 /* A send or a read of the GRE socket failed with EMSGSIZE: an ICMP
  * fragmentation-needed came back for our GRE. */
 void gw_mtu_reported(struct gw_mtu *m, struct gw_stats *st);

@@ -8,7 +8,6 @@
 #include "util.h"
 
 #define PPP_PROTO_LCP 0xC021
-#define PPP_PROTO_MPPE 0x00FD
 #define LCP_OPT_MAX 255		/* an option's length is one byte */
 
 unsigned mtu_ip_size(unsigned frame)
@@ -16,23 +15,23 @@ unsigned mtu_ip_size(unsigned frame)
 	return MTU_IP_HDR + MTU_GRE_HDR + frame;
 }
 
-unsigned mtu_overhead(bool mppe)
+unsigned mtu_overhead(void)
 {
-	return mtu_ip_size(MTU_PPP_HDR) + (mppe ? MTU_MPPE_HDR : 0);
+	return mtu_ip_size(MTU_PPP_HDR);
 }
 
-unsigned mtu_pppd_for_path(unsigned path, bool mppe)
+unsigned mtu_pppd_for_path(unsigned path)
 {
-	unsigned o = mtu_overhead(mppe);
+	unsigned o = mtu_overhead();
 
 	if (path < o + MTU_PPP_MIN)
 		return 0;
 	return path - o < MTU_PPP_DEFAULT ? path - o : MTU_PPP_DEFAULT;
 }
 
-int mtu_advice(unsigned path, bool mppe, char *buf, size_t cap)
+int mtu_advice(unsigned path, char *buf, size_t cap)
 {
-	unsigned n = mtu_pppd_for_path(path, mppe);
+	unsigned n = mtu_pppd_for_path(path);
 
 	if (!n) {
 		if (cap)
@@ -40,15 +39,6 @@ int mtu_advice(unsigned path, bool mppe, char *buf, size_t cap)
 		return 0;
 	}
 	return snprintf(buf, cap, "mtu %u mru %u", n, n);
-}
-
-bool mtu_frame_is_mppe(const uint8_t *p, size_t n)
-{
-	size_t i = n >= 2 && p[0] == 0xff && p[1] == 0x03 ? 2 : 0;
-
-	if (i < n && (p[i] & 1))	/* protocol compressed to one byte */
-		return p[i] == PPP_PROTO_MPPE;
-	return n - i >= 2 && get16(p + i) == PPP_PROTO_MPPE;
 }
 
 size_t mtu_probe_build(uint8_t *f, size_t cap, size_t len, uint8_t id)
@@ -117,11 +107,12 @@ void mtu_search_note(struct mtu_search *s, enum mtu_try t)
 	search_next(s);
 }
 
-enum mtu_verdict mtu_judge(const struct mtu_search *s, unsigned kernel_mtu)
+enum mtu_verdict mtu_judge(const struct mtu_search *s, unsigned gre_hdr, unsigned kernel_mtu)
 {
 	if (!s->lo)
 		return MTU_UNMEASURED;
 	if (s->lo >= s->ceiling)
 		return MTU_FULL;
-	return kernel_mtu <= mtu_ip_size(s->lo) || s->hi_refused ? MTU_KNOWN : MTU_BLACK_HOLE;
+	return kernel_mtu <= MTU_IP_HDR + gre_hdr + s->lo || s->hi_refused ? MTU_KNOWN
+										: MTU_BLACK_HOLE;
 }

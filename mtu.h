@@ -16,7 +16,6 @@
 #define MTU_IP_HDR 20
 #define MTU_GRE_HDR 16		/* with sequence and acknowledgment numbers */
 #define MTU_PPP_HDR 4		/* address and control FF 03, protocol */
-#define MTU_MPPE_HDR 4		/* MPPE's own two bytes and the protocol it encrypts */
 #define MTU_PPP_DEFAULT 1500	/* pppd's mtu and mru unless told otherwise */
 #define MTU_PPP_MIN 128		/* the smallest mtu pppd accepts */
 #define MTU_PAD_OPTION 0xf7	/* an LCP option type no one defines: a PPP rejects it
@@ -29,16 +28,17 @@
 
 /* The IP packet that carries a frame of this size in GRE. */
 unsigned mtu_ip_size(unsigned frame);
-/* Bytes a tunnel adds to pppd's mtu: IP, GRE, PPP, and MPPE if used. */
-unsigned mtu_overhead(bool mppe);
+/* Bytes a tunnel adds to pppd's mtu: IP, GRE and PPP.  MPPE's 4 (its
+ * header and the protocol it encrypts) are not among them: with MPPE,
+ * pppd sets its interface's MTU 4 below the mtu it is given, so that its
+ * frames stay within it. */
+unsigned mtu_overhead(void);
 /* The pppd mtu (and mru) whose every frame fits in a path of this size;
  * 0 when even pppd's smallest does not. */
-unsigned mtu_pppd_for_path(unsigned path, bool mppe);
+unsigned mtu_pppd_for_path(unsigned path);
 /* "mtu N mru N" for that path, into buf (always terminated when cap > 0);
  * the length snprintf gives, or 0 when no mtu fits (buf then empty). */
-int mtu_advice(unsigned path, bool mppe, char *buf, size_t cap);
-/* Is this frame (from pppd) one that MPPE encrypted (protocol 0x00FD)? */
-bool mtu_frame_is_mppe(const uint8_t *p, size_t n);
+int mtu_advice(unsigned path, char *buf, size_t cap);
 
 /* The probe: an LCP Configure-Request of exactly len bytes (MTU_PROBE_MIN
  * to MTU_PROBE_MAX) with identifier id, made of options MTU_PAD_OPTION.
@@ -77,8 +77,9 @@ enum mtu_verdict {
 			 * the two vanish without a word */
 };
 
-/* kernel_mtu: the kernel's path MTU to the server (IP_MTU) after the
- * search. */
-enum mtu_verdict mtu_judge(const struct mtu_search *s, unsigned kernel_mtu);
+/* gre_hdr: the GRE header the probes went out with (12 without an
+ * acknowledgment number); kernel_mtu: the kernel's path MTU to the server
+ * (IP_MTU) after the search. */
+enum mtu_verdict mtu_judge(const struct mtu_search *s, unsigned gre_hdr, unsigned kernel_mtu);
 
 #endif

@@ -405,7 +405,7 @@ static void note_tx_frame(struct gateway *g, const uint8_t *frame, size_t len, u
 		g->watchdog.tx_quiet_since_us = now;
 	if (!g->unheard.tx_since_us)
 		g->unheard.tx_since_us = now;
-	gw_mtu_frame(&g->mtu, frame, len, &g->stats, now);
+	gw_mtu_frame(&g->mtu, len, &g->stats, now);
 }
 
 /* Frames from pppd that the HDLC decoder threw away: said once per kind. */

@@ -39,6 +39,7 @@ enum pptp_exit {
 	PPTP_EXIT_NO_PPPD = 11,		/* pppd is not installed */
 	PPTP_EXIT_NO_KERNEL_PPP = 12,	/* /dev/ppp, or the kernel's PPP framing, is missing */
 	PPTP_EXIT_NO_MPPE = 13,		/* the kernel has no MPPE */
+	PPTP_EXIT_PATH_MTU = 14,	/* --diagnose: the path drops large packets silently */
 };
 
 /* How an engine reports a line of log: the edge decides where it goes. */

@@ -93,8 +93,12 @@ parallel "ctrl:tests/integration/ctrl.sh" \
 	"lifecycle:tests/integration/lifecycle.sh"
 parallel "dataplane:tests/integration/dataplane.sh" \
 	"hostile:tests/integration/hostile.sh"
+# mtu: the path MTU layer through a router namespace (a black hole, then
+# ICMP passed, then the gateway's warning): about 13 s, mostly waiting for
+# probes that do not come back, beside the pair.
 parallel "pptpd-interop:tests/integration/pptpd_interop.sh" \
-	"ctrl-asan:PPTP=build/asan/pptp tests/integration/ctrl.sh"
+	"ctrl-asan:PPTP=build/asan/pptp tests/integration/ctrl.sh" \
+	"mtu:tests/integration/mtu.sh"
 # The hostile server and the data plane against the AddressSanitizer and
 # UndefinedBehaviorSanitizer build (make asan, above): any sanitizer report
 # of a gateway or call manager fails the stage (lib.sh's finish).  About

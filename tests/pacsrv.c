@@ -1069,21 +1069,38 @@ static void ppp_send_confreq(struct conn *c, struct call *k, uint64_t now)
 	gre_produce(c, k, f, sizeof f, now);
 }
 
-/* --gre ppp-like: a frame from the client.  Its Configure-Request gets a
+/* --gre ppp-like: a frame from the client.  Its Configure-Request gets,
+ * as from pppd, a Configure-Reject carrying back the options of types it
+ * does not know (what --diagnose pads its path MTU probes with), else a
  * Configure-Ack with the same identifier and options; anything else is
  * taken in silence. */
+static bool lcp_type_known(uint8_t t) { return (t >= 1 && t <= 8) || t == 13; }
+
 static void ppp_input(struct conn *c, struct call *k, const uint8_t *p, size_t n, uint64_t now)
 {
-	static uint8_t ack[GRE_PKT_MAX];
+	static uint8_t ans[GRE_PKT_MAX];
 
 	if (n < 8 || p[0] != 0xff || p[1] != 0x03 || get16(p + 2) != 0xc021 || p[4] != 1 ||
 	    get16(p + 6) < 4 || get16(p + 6) > n - 4)
 		return;
-	size_t len = 4 + get16(p + 6);
-	memcpy(ack, p, len);
-	ack[4] = 2;
-	say("PPP RX Configure-Request id=%u; TX Configure-Ack", p[5]);
-	gre_produce(c, k, ack, len, now);
+	size_t len = 4 + get16(p + 6), rej = 8;
+	for (size_t at = 8; at + 2 <= len && p[at + 1] >= 2 && at + p[at + 1] <= len; at += p[at + 1])
+		if (!lcp_type_known(p[at])) {
+			memcpy(ans + rej, p + at, p[at + 1]);
+			rej += p[at + 1];
+		}
+	if (rej > 8) {
+		memcpy(ans, p, 8);
+		ans[4] = 4;
+		put16(ans + 6, (uint16_t)(rej - 4));
+		len = rej;
+	} else {
+		memcpy(ans, p, len);
+		ans[4] = 2;
+	}
+	say("PPP RX Configure-Request id=%u; TX Configure-%s (%zu bytes)", p[5],
+	    rej > 8 ? "Reject" : "Ack", len);
+	gre_produce(c, k, ans, len, now);
 }
 
 /* Strict check of one GRE packet from the client (IP header already gone). */

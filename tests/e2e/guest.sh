@@ -764,7 +764,7 @@ s_diag() {
 	if [ $RC = 0 ]; then ok "14: --diagnose against pptpd and its pppd: exit 0"; else
 		not_ok "14: --diagnose against pptpd and its pppd: exit 0 (exit status $RC)"; fi
 	expect_line "14: --diagnose: this machine is ready (real /dev/ppp, PPP framing, MPPE)" \
-		'^\[1/7\] this machine: ready for a tunnel$' "$d/diag-mppe.out"
+		'^\[1/8\] this machine: ready for a tunnel$' "$d/diag-mppe.out"
 	expect_line "14: --diagnose: the server's pppd proves ours arrive" '^      ours reach the server too: ' \
 		"$d/diag-mppe.out"
 	v=$(sed -n 's/^verdict: //p' "$d/diag-mppe.out")

@@ -90,7 +90,7 @@ diag localbind $SRV_IP --localbind 198.51.100.7
 verdict_is "--localbind not an address of this machine" localbind 1 \
 	'a problem on this machine stopped the diagnosis: --localbind 198.51.100.7: cannot bind'
 
-# ---- [1/7] this machine: exit 11, 12, 13
+# ---- [1/8] this machine: exit 11, 12, 13
 
 # The test machine as it is: no PPP in its kernel, no /dev/ppp.
 in_cli env -u PPTP_TEST_SYSROOT timeout 60 "$PPTP" --diagnose $SRV_IP > "$WORK/nodev" 2>&1
@@ -98,7 +98,7 @@ RC=$?
 verdict_is "no /dev/ppp" nodev 12 'this machine cannot carry a PPTP tunnel: /dev/ppp missing$'
 expect_grep "no /dev/ppp: says how to make it" 'mknod -m 600 /dev/ppp c 108 0' "$WORK/nodev"
 expect_grep "no /dev/ppp: pppd's path and version are shown" '^      pppd: /.*/pppd, version ' "$WORK/nodev"
-expect_no_grep "no /dev/ppp: stops before the network" '^\[2/7\]' "$WORK/nodev"
+expect_no_grep "no /dev/ppp: stops before the network" '^\[2/8\]' "$WORK/nodev"
 row_diag "no /dev/ppp (this machine as it is)" nodev
 
 # Stand-ins of a machine with PPP (PPTP_TEST_SYSROOT, see lib.sh) that lacks
@@ -150,7 +150,7 @@ RC=$?
 stop_pacsrv
 tunnel_is "MPPE module absent" nomppe_t 13 'error: .*MPPE \(ppp_mppe\) missing: '
 
-# ---- [2/7] name resolution: exit 3
+# ---- [2/8] name resolution: exit 3
 
 printf '%s\n' "192.0.2.3 vpn.diag.test" "$SRV_IP vpn.diag.test" "192.0.2.3 dead.diag.test" \
 	"$SRV_IP dead.diag.test" "2001:db8::1 v6only.diag.test" > "$WORK/hosts"
@@ -165,19 +165,19 @@ unshare -m sh -c 'mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/nsswitc
 	"$PPTP" nothing.diag.test --nolaunchpppd --debug > "$WORK/nxname_t" 2>&1
 RC=$(child_exit "$WORK/nxname_t")
 tunnel_is "name does not resolve" nxname_t 3 "error: .*cannot resolve the server name 'nothing.diag.test'"
-expect_grep "unknown name: step 2 says so" '^\[2/7\] resolving nothing.diag.test: ' "$WORK/nxname"
-expect_no_grep "unknown name: stops at step 2" '^\[3/7\]' "$WORK/nxname"
+expect_grep "unknown name: step 2 says so" '^\[2/8\] resolving nothing.diag.test: ' "$WORK/nxname"
+expect_no_grep "unknown name: stops at step 2" '^\[3/8\]' "$WORK/nxname"
 diag_names v6only v6only.diag.test
 verdict_is "IPv6-only name" v6only 3 'the name v6only.diag.test does not resolve to an IPv4 address'
 expect_grep "IPv6-only name: explained" 'IPv6 addresses only' "$WORK/v6only"
 
-# ---- [3/7] TCP to port 1723: exit 4
+# ---- [3/8] TCP to port 1723: exit 4
 
 diag refused $SRV_IP
 verdict_is "no server" refused 4 'connection refused by 192.0.2.1'
-expect_grep "no server: step 3 says refused" '^\[3/7\] TCP to 192.0.2.1 port 1723: refused$' "$WORK/refused"
+expect_grep "no server: step 3 says refused" '^\[3/8\] TCP to 192.0.2.1 port 1723: refused$' "$WORK/refused"
 expect_grep "no server: what to do names the PPTP service" 'PPTP service is not running' "$WORK/refused"
-expect_no_grep "no server: stops at step 3" '^\[4/7\]' "$WORK/refused"
+expect_no_grep "no server: stops at step 3" '^\[4/8\]' "$WORK/refused"
 row_diag "TCP refused" refused
 tunnel refused_t
 tunnel_is "TCP refused" refused_t 4 'error: .*connection refused by 192\.0\.2\.1: '
@@ -193,7 +193,7 @@ if $nft_ok; then
 	t=$((SECONDS - t0))
 	nft_clear "$NS_SRV"
 	verdict_is "TCP/1723 dropped" tcpdrop 4 'no answer from 192.0.2.1 on TCP port 1723 within 2 s'
-	expect_grep "TCP/1723 dropped: step 3 says no answer" '^\[3/7\] .*: no answer within 2 s$' "$WORK/tcpdrop"
+	expect_grep "TCP/1723 dropped: step 3 says no answer" '^\[3/8\] .*: no answer within 2 s$' "$WORK/tcpdrop"
 	check "TCP/1723 dropped: --connect-timeout bounds the wait (${t} s)" test "$t" -le 5
 	row_diag "TCP dropped" tcpdrop
 	nft_drop "$NS_SRV" input "tcp dport 1723"
@@ -210,7 +210,7 @@ if $nft_ok; then
 	verdict_is "ICMP admin-prohibited" admin 4 \
 		"connection to 192\.0\.2\.1 rejected by a firewall: an ICMP 'administratively prohibited' came back"
 	expect_grep "ICMP admin-prohibited: step 3 says a firewall rejects it" \
-		'^\[3/7\] TCP to 192.0.2.1 port 1723: rejected by a firewall \(ICMP administratively prohibited\)$' \
+		'^\[3/8\] TCP to 192.0.2.1 port 1723: rejected by a firewall \(ICMP administratively prohibited\)$' \
 		"$WORK/admin"
 	row_diag "ICMP admin-prohibited" admin
 	tunnel_is "ICMP admin-prohibited" admin_t 4 'error: .*rejected by a firewall: an ICMP'
@@ -223,13 +223,13 @@ else
 	not_ok "nft is needed to drop packets (tests/deps.sh installs nftables)"
 fi
 
-# ---- [4/7] control connection: exit 5
+# ---- [4/8] control connection: exit 5
 
 start_pacsrv ctrl_refused.pac --listen $SRV_IP --fault refuse-control=4
 diag ctrl_refused $SRV_IP
 verdict_is "control refused" ctrl_refused 5 '192.0.2.1 refused the control connection: requester not authorized'
 expect_grep "control refused: step 4 gives the result code" \
-	'^\[4/7\] control connection: refused: requester not authorized \(result code 4\)$' "$WORK/ctrl_refused"
+	'^\[4/8\] control connection: refused: requester not authorized \(result code 4\)$' "$WORK/ctrl_refused"
 expect_grep "control refused: the server's host name, vendor, firmware and version are shown" \
 	'server host name "pacsrv", vendor "pptp-test", firmware revision 0x0001, protocol version 1.0' \
 	"$WORK/ctrl_refused"
@@ -256,14 +256,14 @@ diag hangup $SRV_IP --connect-timeout 2
 verdict_is "server hangs up at SCCRQ" hangup 5 '192.0.2.1 did not accept the control connection'
 stop_pacsrv
 
-# ---- [5/7] outgoing call: exit 6
+# ---- [5/8] outgoing call: exit 6
 
 start_pacsrv call_refused.pac --listen $SRV_IP --fault refuse-call=4
 diag call_refused $SRV_IP
 verdict_is "call refused" call_refused 6 '192.0.2.1 refused the call: busy'
 expect_grep "call refused: step 5 gives the result in words" \
-	'^\[5/7\] outgoing call: refused: busy \(result code 4\)$' "$WORK/call_refused"
-expect_no_grep "call refused: stops at step 5" '^\[6/7\]' "$WORK/call_refused"
+	'^\[5/8\] outgoing call: refused: busy \(result code 4\)$' "$WORK/call_refused"
+expect_no_grep "call refused: stops at step 5" '^\[6/8\]' "$WORK/call_refused"
 wait "$PAC_PID"
 expect_eq "call refused: the control connection is still stopped cleanly (pacsrv saw no error)" "$?" 0
 expect_grep "call refused: pacsrv got our Stop-Control-Connection-Request" 'RECV STOPCCRQ' \
@@ -285,7 +285,7 @@ HOLD=5 tunnel cdn_t
 stop_pacsrv
 tunnel_is "call hung up" cdn_t 9 'error: .*the call has ended: '
 
-# ---- [6/7] GRE both ways: exit 10
+# ---- [6/8] GRE both ways: exit 10
 
 GRE_VERDICT='GRE \(IP protocol 47\) is not getting through: a firewall or NAT between you and the server is blocking it$'
 
@@ -293,7 +293,7 @@ start_pacsrv gre_none.pac --listen $SRV_IP --gre none
 diag gre_none $SRV_IP
 verdict_is "server sends no GRE" gre_none 10 "$GRE_VERDICT"
 expect_grep "server sends no GRE: step 6 says none came back" \
-	'^\[6/7\] GRE both ways: sent an LCP Configure-Request [0-9]+ times; no GRE came back within 5 s$' \
+	'^\[6/8\] GRE both ways: sent an LCP Configure-Request [0-9]+ times; no GRE came back within 5 s$' \
 	"$WORK/gre_none"
 for w in 'protocol 47' 'passthrough' 'nf_conntrack_pptp'; do
 	expect_grep "server sends no GRE: the advice mentions $w" "$w" "$WORK/gre_none"
@@ -353,7 +353,7 @@ if $nft_ok; then
 	gre_row gre_srv_in "$NS_SRV" input
 	verdict_is "GRE dropped at the server's input" gre_srv_in 10 "$GRE_ONEWAY"
 	expect_grep "GRE dropped at the server's input: the server's own requests are what came back" \
-		'^\[6/7\] GRE both ways: sent an LCP Configure-Request [0-9]+ times, got GRE back in [0-9]+ ms: an LCP Configure-Request from the server.s PPP$' \
+		'^\[6/8\] GRE both ways: sent an LCP Configure-Request [0-9]+ times, got GRE back in [0-9]+ ms: an LCP Configure-Request from the server.s PPP$' \
 		"$WORK/gre_srv_in"
 	expect_grep "GRE dropped at the server's input: its repeated requests are named" \
 		"its PPP repeated its own Configure-Request \([0-9]+ times\) and never answered ours; none of our [0-9]+ packets was acknowledged within 5 s" \
@@ -369,7 +369,7 @@ if $nft_ok; then
 	expect_no_grep "tunnel, GRE dropped at the server's input: not taken for the inbound case" \
 		"$GRE_IN_WARN" "$WORK/gre_srv_in_t"
 	expect_grep "tunnel, GRE dropped at the server's input: counted (the statistics line)" \
-		'GRE statistics .*, tx unheard 1$' "$WORK/gre_srv_in_t"
+		'GRE statistics .*, tx unheard 1,' "$WORK/gre_srv_in_t"
 	expect_grep "tunnel, GRE dropped at the server's input: counted (--status)" \
 		'tx unheard 1' "$WORK/gre_srv_in_t.status"
 	sed 's/^/#   --status: /' "$WORK/gre_srv_in_t.status"
@@ -403,15 +403,21 @@ start_pacsrv ok.pac --listen $SRV_IP
 diag ok $SRV_IP
 verdict_is "echoing server" ok 0 'every layer works$'
 n=0
-for s in 1 2 3 4 5 6 7; do grep -q "^\[$s/7\] " "$WORK/ok" && n=$((n + 1)); done
-expect_eq "echoing server: all seven steps reported" "$n" 7
+for s in 1 2 3 4 5 6 7 8; do grep -q "^\[$s/8\] " "$WORK/ok" && n=$((n + 1)); done
+expect_eq "echoing server: all eight steps reported" "$n" 8
+expect_grep "echoing server: step 7 measures what this machine's route takes, its echo answering" \
+	"^\[7/8\] path MTU: 1500-byte packets cross both ways \(a 1464-byte PPP frame and its answer\), larger ones only in fragments$" \
+	"$WORK/ok"
+expect_grep "echoing server: step 7 says the kernel fragments, and what avoids it" \
+	"this machine's route to the server takes 1500-byte packets, so larger GRE leaves in fragments, which cross; pppd's 'mtu 1460 mru 1460' avoids the fragmenting" \
+	"$WORK/ok"
 expect_grep "echoing server: step 6 got GRE back" \
-	'^\[6/7\] GRE both ways: sent an LCP Configure-Request, got GRE back in [0-9]+ ms: our own LCP Configure-Request' \
+	'^\[6/8\] GRE both ways: sent an LCP Configure-Request, got GRE back in [0-9]+ ms: our own LCP Configure-Request' \
 	"$WORK/ok"
 expect_grep "echoing server: the server's acknowledgment shows ours arrive" \
 	'ours reach the server too: the server acknowledged our GRE' "$WORK/ok"
-expect_grep "echoing server: step 7 clears the call and stops the connection" \
-	'^\[7/7\] teardown: call cleared.*; control connection stopped' "$WORK/ok"
+expect_grep "echoing server: step 8 clears the call and stops the connection" \
+	'^\[8/8\] teardown: call cleared.*; control connection stopped' "$WORK/ok"
 wait "$PAC_PID"
 expect_eq "echoing server: pacsrv found nothing wrong in what we sent" "$?" 0
 for m in 'RECV CCR' 'RECV STOPCCRQ'; do
@@ -434,11 +440,11 @@ ip -n "$NS_SRV" addr add 192.0.2.3/24 dev "vs$SUF"
 start_pacsrv multi.pac --listen $SRV_IP
 diag_names multi vpn.diag.test
 expect_eq "first address dead, second works: exit status 0" "$RC" 0
-expect_grep "several addresses: step 2 lists both" '^\[2/7\] resolving vpn.diag.test: 192.0.2.3, 192.0.2.1$' \
+expect_grep "several addresses: step 2 lists both" '^\[2/8\] resolving vpn.diag.test: 192.0.2.3, 192.0.2.1$' \
 	"$WORK/multi"
 expect_eq "several addresses: tried in order, the dead one refused, the next connected" \
-	"$(grep -E '^\[3/7\]' "$WORK/multi" | sed 's/ in [0-9]* ms//' | tr '\n' '|')" \
-	"[3/7] TCP to 192.0.2.3 port 1723: refused|[3/7] TCP to 192.0.2.1 port 1723: connected|"
+	"$(grep -E '^\[3/8\]' "$WORK/multi" | sed 's/ in [0-9]* ms//' | tr '\n' '|')" \
+	"[3/8] TCP to 192.0.2.3 port 1723: refused|[3/8] TCP to 192.0.2.1 port 1723: connected|"
 expect_grep "several addresses: verdict" '^verdict: every layer works$' "$WORK/multi"
 stop_pacsrv
 
@@ -521,7 +527,7 @@ EOF
 	expect_grep "pptpd: its vendor string is shown" 'vendor "linux"' "$WORK/pptpd"
 	expect_grep "pptpd: the GRE came from its PPP side" \
 		'got GRE back in [0-9]+ ms: an LCP Configure-Request from the server.s PPP' "$WORK/pptpd"
-	expect_grep "pptpd: step 7 ends cleanly" '^\[7/7\] teardown: call cleared.*control connection stopped' \
+	expect_grep "pptpd: step 8 ends cleanly" '^\[8/8\] teardown: call cleared.*control connection stopped' \
 		"$WORK/pptpd"
 	lcp=$(tshark -r "$WORK/cap.pcap" -Y "ppp.code == 1 && ip.src == $CLI_IP && lcp.opt.magic_number" 2>/dev/null | wc -l)
 	check "pptpd: tshark decodes our LCP Configure-Request with its magic number ($lcp)" test "$lcp" -ge 1

@@ -35,6 +35,7 @@ static void reasons_alone(void)
 		{ { .cause = CAUSE_CALL_DISCONNECTED }, PPTP_EXIT_SERVER_ENDED },
 		{ { .cause = CAUSE_TOO_MANY_CALLS }, PPTP_EXIT_FAILURE },
 		{ { .cause = CAUSE_PPPD }, PPTP_EXIT_PPPD },
+		{ { .cause = CAUSE_PATH_MTU }, PPTP_EXIT_PATH_MTU },
 		{ { .cause = CAUSE_MAX_ }, PPTP_EXIT_FAILURE },
 		{ { .cause = 255 }, PPTP_EXIT_FAILURE },
 	};

@@ -9,46 +9,25 @@
 static void arithmetic(void)
 {
 	CHECK_UINT(mtu_ip_size(1504), 1540);
-	CHECK_UINT(mtu_overhead(false), 40);
-	CHECK_UINT(mtu_overhead(true), 44);
-	/* pppd's defaults need 1544 bytes with MPPE, 1540 without. */
-	CHECK_UINT(mtu_pppd_for_path(1544, true), 1500);
-	CHECK_UINT(mtu_pppd_for_path(1540, false), 1500);
-	CHECK_UINT(mtu_pppd_for_path(9000, true), 1500);	/* never above the default */
-	CHECK_UINT(mtu_pppd_for_path(1500, true), 1456);
-	CHECK_UINT(mtu_pppd_for_path(1400, true), 1356);
-	CHECK_UINT(mtu_pppd_for_path(1400, false), 1360);
-	CHECK_UINT(mtu_pppd_for_path(44 + 128, true), 128);
-	CHECK_UINT(mtu_pppd_for_path(44 + 127, true), 0);
-	CHECK_UINT(mtu_pppd_for_path(0, false), 0);
+	CHECK_UINT(mtu_overhead(), 40);
+	/* pppd's default needs 1540 bytes (with MPPE pppd keeps its
+	 * interface 4 below the mtu, so the frames are as large). */
+	CHECK_UINT(mtu_pppd_for_path(1540), 1500);
+	CHECK_UINT(mtu_pppd_for_path(9000), 1500);	/* never above the default */
+	CHECK_UINT(mtu_pppd_for_path(1500), 1460);
+	CHECK_UINT(mtu_pppd_for_path(1400), 1360);
+	CHECK_UINT(mtu_pppd_for_path(40 + 128), 128);
+	CHECK_UINT(mtu_pppd_for_path(40 + 127), 0);
+	CHECK_UINT(mtu_pppd_for_path(0), 0);
 
 	char buf[40];
-	CHECK_INT(mtu_advice(1400, true, buf, sizeof buf), 17);
-	CHECK_STR(buf, "mtu 1356 mru 1356");
-	CHECK_INT(mtu_advice(100, true, buf, sizeof buf), 0);
+	CHECK_INT(mtu_advice(1400, buf, sizeof buf), 17);
+	CHECK_STR(buf, "mtu 1360 mru 1360");
+	CHECK_INT(mtu_advice(100, buf, sizeof buf), 0);
 	CHECK_STR(buf, "");
 	char small[6];
-	CHECK_INT(mtu_advice(1400, true, small, sizeof small), 17);
+	CHECK_INT(mtu_advice(1400, small, sizeof small), 17);
 	CHECK_STR(small, "mtu 1");
-}
-
-static void mppe_frames(void)
-{
-	static const uint8_t full[] = { 0xff, 0x03, 0x00, 0xfd, 0x90, 0x01 };
-	static const uint8_t acfc[] = { 0x00, 0xfd, 0x90, 0x01 };
-	static const uint8_t pfc[] = { 0xfd, 0x90, 0x01 };
-	static const uint8_t ip[] = { 0xff, 0x03, 0x00, 0x21, 0x45 };
-	static const uint8_t ip_pfc[] = { 0x21, 0x45 };
-	static const uint8_t lcp[] = { 0xff, 0x03, 0xc0, 0x21, 1, 1, 0, 4 };
-	CHECK(mtu_frame_is_mppe(full, sizeof full));
-	CHECK(mtu_frame_is_mppe(acfc, sizeof acfc));
-	CHECK(mtu_frame_is_mppe(pfc, sizeof pfc));
-	CHECK(!mtu_frame_is_mppe(ip, sizeof ip));
-	CHECK(!mtu_frame_is_mppe(ip_pfc, sizeof ip_pfc));
-	CHECK(!mtu_frame_is_mppe(lcp, sizeof lcp));
-	CHECK(!mtu_frame_is_mppe(full, 2));	/* address and control only */
-	CHECK(!mtu_frame_is_mppe(full, 3));
-	CHECK(!mtu_frame_is_mppe(full, 0));
 }
 
 /* Every length builds a well-formed Configure-Request whose options,
@@ -131,7 +110,7 @@ static void search(void)
 	struct mtu_search s;
 	CHECK(run_search(&s, 9000, 9000, false) == 1);	/* the ceiling crosses: done */
 	CHECK_UINT(s.lo, MTU_PROBE_MAX);
-	CHECK_INT(mtu_judge(&s, 1500), MTU_FULL);
+	CHECK_INT(mtu_judge(&s, 16, 1500), MTU_FULL);
 
 	/* A router's link of 1400 behind an interface of 1600. */
 	unsigned steps = run_search(&s, 1400 - 36, 1600 - 36, false);
@@ -139,15 +118,16 @@ static void search(void)
 	CHECK_UINT(s.hi, 1365);
 	CHECK(!s.hi_refused);
 	CHECK(steps <= 2 + 1 + 2 * 11);	/* ceiling, floor, 11 halvings */
-	CHECK_INT(mtu_judge(&s, 1600), MTU_BLACK_HOLE);	/* the kernel believes 1600 */
-	CHECK_INT(mtu_judge(&s, 1400), MTU_KNOWN);		/* an ICMP told it 1400 */
-	CHECK_INT(mtu_judge(&s, 1399), MTU_KNOWN);
+	CHECK_INT(mtu_judge(&s, 16, 1600), MTU_BLACK_HOLE);	/* the kernel believes 1600 */
+	CHECK_INT(mtu_judge(&s, 16, 1400), MTU_KNOWN);		/* an ICMP told it 1400 */
+	CHECK_INT(mtu_judge(&s, 16, 1399), MTU_KNOWN);
+	CHECK_INT(mtu_judge(&s, 12, 1400), MTU_BLACK_HOLE);	/* without an ack: 1396 crossed */
 
 	/* This machine's own interface is the limit: refused, never retried. */
 	steps = run_search(&s, 9000, 1500 - 36, false);
 	CHECK_UINT(s.lo, 1464);
 	CHECK(s.hi_refused);
-	CHECK_INT(mtu_judge(&s, 1500), MTU_KNOWN);
+	CHECK_INT(mtu_judge(&s, 16, 1500), MTU_KNOWN);
 	CHECK(steps <= 1 + 1 + 12);
 
 	/* Losses are retried: the same answer. */
@@ -159,12 +139,12 @@ static void search(void)
 	run_search(&s, 0, 9000, false);
 	CHECK_UINT(s.lo, 0);
 	CHECK_UINT(s.cur, 0);
-	CHECK_INT(mtu_judge(&s, 1500), MTU_UNMEASURED);
+	CHECK_INT(mtu_judge(&s, 16, 1500), MTU_UNMEASURED);
 
 	/* The floor alone. */
 	run_search(&s, MTU_PROBE_MIN, 9000, false);
 	CHECK_UINT(s.lo, MTU_PROBE_MIN);
-	CHECK_INT(mtu_judge(&s, 1500), MTU_BLACK_HOLE);
+	CHECK_INT(mtu_judge(&s, 16, 1500), MTU_BLACK_HOLE);
 
 	/* Notes after the end change nothing; a floor above the ceiling
 	 * searches nothing. */
@@ -177,7 +157,6 @@ static void search(void)
 
 const struct test_case mtu_tests[] = {
 	{ "arithmetic", arithmetic },
-	{ "mppe_frames", mppe_frames },
 	{ "probe_shapes", probe_shapes },
 	{ "answers", answers },
 	{ "search", search },
