@@ -31,9 +31,12 @@
 #                         network-manager-pptp: dpkg -i, a tunnel, dpkg --purge
 #   diag     [14]         --diagnose against pptpd and real pppd, and the fault
 #                         matrix's rows: wrong password, MPPE refused
+#   mtu      [19]         an MTU black hole between client and server: pings pass,
+#                         an upload stalls with pppd's defaults, --diagnose names it
+#                         (exit 14) and the mtu, with which the upload completes
 set -u
 
-SESSIONS="main launch netem sync peers setup nm openwrt quiet kill exit diag"
+SESSIONS="main launch netem sync peers setup nm openwrt quiet kill exit diag mtu"
 SOAK=""
 DEB=""
 while [ $# -gt 1 ]; do
@@ -198,9 +201,11 @@ wait_listen() {
 	done
 	return 1
 }
-# xfer DESC up|down FILE LIMIT_S DIR: one TCP transfer through the tunnel
-# (client connects to the server's tunnel address), checksummed both ends
-xfer() {
+# xfer_run DESC up|down FILE LIMIT_S DIR: one TCP transfer through the
+# tunnel (client connects to the server's tunnel address), checksummed both
+# ends; XFER_MS its time, XFER_RATE its throughput, XFER_GOT the bytes
+# received, and its status 0 when the checksums match
+xfer_run() {
 	local desc=$1 dir=$2 src=$3 lim=$4 d=$5 dst sp t0 ms size a b
 	PORT=$((PORT + 1))
 	size=$(stat -c %s "$src")
@@ -230,12 +235,19 @@ xfer() {
 	info "$desc: sent     sha256 $a ($size bytes)"
 	info "$desc: received sha256 $b ($(stat -c %s "$dst" 2>/dev/null || echo 0) bytes)"
 	info "$desc: $size bytes in $ms ms: $(mb_s "$size" "$ms")"
-	if [ "$a" = "$b" ]; then
-		ok "$desc arrives byte for byte ($(mb_s "$size" "$ms"))"
-	else
-		not_ok "$desc arrives byte for byte (checksums differ)"
-	fi
+	XFER_GOT=$(stat -c %s "$dst" 2>/dev/null || echo 0)
 	rm -f "$dst"
+	XFER_MS=$ms
+	XFER_RATE=$(mb_s "$size" "$ms")
+	[ "$a" = "$b" ]
+}
+# xfer ...: the same, checked
+xfer() {
+	if xfer_run "$@"; then
+		ok "$1 arrives byte for byte ($XFER_RATE)"
+	else
+		not_ok "$1 arrives byte for byte (checksums differ)"
+	fi
 }
 
 # ---- the server ----
@@ -793,6 +805,99 @@ s_diag() {
 	start_pptpd mppe
 	info "fault | --diagnose verdict | tunnel log line"
 	sed 's/^/#   /' "$d/matrix"
+}
+
+# [19] An MTU black hole.  A second path to the server, through netns rtr:
+# cli 203.0.113.2 (a LAN of 1600) - rtr - 198.51.100.1 srv, the router's
+# link to the server carrying 1400 and its ICMP fragmentation-needed
+# dropped.  The tunnel's full-size GRE (1540 bytes: ppp0 is 1496 with
+# MPPE) leaves the client whole with DF set and vanishes at the router:
+# pings pass, an upload stalls.  --diagnose finds the black hole and the pppd options;
+# with them the same upload completes.
+MTU_SRV=198.51.100.1
+mtu_path() {	# up | down
+	if [ "$1" = down ]; then
+		ip netns del rtr 2>/dev/null
+		ip -n srv addr del $MTU_SRV/24 dev vs2 2>/dev/null
+		ip -n srv link del vs2 2>/dev/null
+		ip -n cli link del vc2 2>/dev/null
+		ip -n srv route del 203.0.113.0/24 2>/dev/null
+		return 0
+	fi
+	ip netns add rtr
+	ip link add vc2 mtu 1600 type veth peer name vr1 mtu 1600
+	ip link add vr2 mtu 1400 type veth peer name vs2 mtu 1400
+	ip link set vc2 netns cli
+	ip link set vr1 netns rtr
+	ip link set vr2 netns rtr
+	ip link set vs2 netns srv
+	ip -n cli addr add 203.0.113.2/24 dev vc2
+	ip -n rtr addr add 203.0.113.254/24 dev vr1
+	ip -n rtr addr add 198.51.100.254/24 dev vr2
+	ip -n srv addr add $MTU_SRV/24 dev vs2
+	for l in "cli vc2" "rtr vr1" "rtr vr2" "srv vs2" "rtr lo"; do
+		set -- $l
+		ip -n "$1" link set "$2" up
+	done
+	ip netns exec rtr sysctl -qw net.ipv4.ip_forward=1
+	ip -n cli route add 198.51.100.0/24 via 203.0.113.254
+	ip -n srv route add 203.0.113.0/24 via 198.51.100.254
+	ip netns exec rtr nft add table inet hole &&
+		ip netns exec rtr nft add chain inet hole out '{ type filter hook output priority 0; }' &&
+		ip netns exec rtr nft add rule inet hole out icmp type destination-unreachable \
+			icmp code frag-needed drop
+}
+# mtu_tunnel DIR DESC "PPPD OPTS" LIMIT_S: a tunnel over the black hole,
+# pings, a 1 MiB upload; its status that of the upload
+mtu_tunnel() {
+	local d=$1 desc=$2 extra=$3 lim=$4 t0 pp rc=1 SRV=$MTU_SRV
+	t0=$(now_ms)
+	info "$desc: pppd options beyond the usual: ${extra:-none}"
+	start_pty "$d" "--nolaunchpppd" "$extra"
+	pp=$PPPD
+	if up_or_fail "19: $desc: the tunnel comes up" "$t0" 60; then
+		info "$desc: $(ip -n cli -o link show | awk '$2 ~ /^ppp/ { print $2, $4, $5 }')"
+		ping_ok "19: $desc: pings pass" 5 0.2 80 "$d/ping-$desc.txt"
+		xfer_run "19: $desc: 1 MiB client -> server" up $TMP/data1m "$lim" "$d"
+		rc=$?
+	fi
+	kill -TERM $pp 2>/dev/null
+	wait_gone 15 $pp > /dev/null
+	reset_cli
+	info "$desc: the tunnel took $(($(now_ms) - t0)) ms, start to end"
+	return $rc
+}
+s_mtu() {
+	local d=$OUT/mtu fix t0
+	mkdir -p "$d"
+	mtu_path up || not_ok "19: the black hole's router (nft) could not be set up"
+	ip netns exec cli ping -q -c 1 -W 2 -M do -s 1372 $MTU_SRV > /dev/null 2>&1 &&
+		! ip netns exec cli ping -q -c 1 -W 2 -M do -s 1373 $MTU_SRV > /dev/null 2>&1 &&
+		ok "19: the path carries 1400 bytes, 1401 vanish without a word" ||
+		not_ok "19: the path carries 1400 bytes, 1401 vanish without a word"
+	# 10 s: three times what the upload takes once it fits
+	if mtu_tunnel "$d" "pppd's defaults" "" 10; then
+		not_ok "19: with pppd's defaults the upload stalls (it completed in $XFER_MS ms)"
+	else
+		ok "19: with pppd's defaults the upload stalls ($XFER_GOT of 1048576 bytes in 10 s)"
+	fi
+	t0=$(now_ms)
+	ip netns exec cli timeout 60 "$PPTP" --diagnose $MTU_SRV > "$d/diag.out" 2>&1
+	RC=$?
+	info "--diagnose took $(($(now_ms) - t0)) ms"
+	sed 's/^/#   /' "$d/diag.out"
+	if [ $RC = 14 ]; then ok "19: --diagnose: exit 14 (an MTU black hole)"; else
+		not_ok "19: --diagnose: exit 14 (exit status $RC)"; fi
+	expect_line "19: --diagnose: real pppd answers the probes: 1400-byte packets cross" \
+		'^\[7/8\] path MTU: 1400-byte packets cross both ways' "$d/diag.out"
+	fix=$(sed -n "s/^verdict: .*pppd needs '\(mtu [0-9]* mru [0-9]*\)'$/\1/p" "$d/diag.out")
+	info "--diagnose recommends: ${fix:-nothing}"
+	if [ -n "$fix" ] && mtu_tunnel "$d" "with '$fix'" "$fix" 120; then
+		ok "19: with '$fix' the upload completes ($XFER_RATE)"
+	else
+		not_ok "19: with the recommended '${fix:-?}' the upload completes"
+	fi
+	mtu_path down
 }
 
 # [18] the Debian package (make deb) installed with dpkg where pptp-linux and
