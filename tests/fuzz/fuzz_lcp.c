@@ -55,6 +55,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		BROKEN();
 	if (!a && strstr(roomy, "answering ours"))
 		BROKEN();
+	/* The path MTU step's reading of the same frame (lcp_answer_id): an
+	 * identifier only for a Configure-Ack, -Nak or -Reject, and ours
+	 * exactly when the description calls it an answer to ours. */
+	int aid = lcp_answer_id(frame, n);
+	if (aid < -1 || aid > 255 || (aid == id) != (a && !(n == PROBE_LEN && !memcmp(frame, ours, n))))
+		BROKEN();
 
 	/* A smaller buffer: the same verdict, as much of the same text as fits. */
 	memset(text, 'x', cap);
