@@ -779,6 +779,8 @@ s_diag() {
 		'^\[1/8\] this machine: ready for a tunnel$' "$d/diag-mppe.out"
 	expect_line "14: --diagnose: the server's pppd proves ours arrive" '^      ours reach the server too: ' \
 		"$d/diag-mppe.out"
+	expect_line "14: --diagnose: the server's pppd answers path MTU probes of the veth's full size" \
+		'^\[7/8\] path MTU: 1500-byte packets cross both ways \(a 1464-byte PPP frame' "$d/diag-mppe.out"
 	v=$(sed -n 's/^verdict: //p' "$d/diag-mppe.out")
 	tunnel_fails "$d" badpw password wrong-password
 	if [ $RC = 8 ]; then ok "14: wrong password: pptp exits 8"; else not_ok "14: wrong password: pptp exits 8 (exit status $RC)"; fi
@@ -861,8 +863,12 @@ mtu_tunnel() {
 		xfer_run "19: $desc: 1 MiB client -> server" up $TMP/data1m "$lim" "$d"
 		rc=$?
 	fi
-	kill -TERM $pp 2>/dev/null
-	wait_gone 15 $pp > /dev/null
+	# Ended by its gateway: pppd then sees the line hang up and goes at
+	# once (asked itself, it would first wait out its LCP Terminate-
+	# Requests, which cannot reach the server once it has stopped pptp).
+	kill -TERM $(gateway_under $pp) 2>/dev/null
+	wait_gone 10 $pp > /dev/null || kill -TERM $pp 2>/dev/null
+	wait_gone 10 $pp > /dev/null
 	reset_cli
 	info "$desc: the tunnel took $(($(now_ms) - t0)) ms, start to end"
 	return $rc
