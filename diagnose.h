@@ -7,12 +7,12 @@
 #include "pptp_options.h"
 
 /* Run the steps (name resolution, TCP to port 1723, control connection,
- * outgoing call, GRE both ways, clean teardown), printing each step's
- * result to stdout and, at the first failing layer, the likely cause and
- * the fix; stop there.  Returns the exit status naming the layer:
- * PPTP_EXIT_OK, _RESOLVE, _CONNECT, _CTRL_REFUSED, _CALL_REFUSED,
+ * outgoing call, GRE both ways, the path MTU, clean teardown), printing
+ * each step's result to stdout and, at the first failing layer, the likely
+ * cause and the fix; stop there.  Returns the exit status naming the
+ * layer: PPTP_EXIT_OK, _RESOLVE, _CONNECT, _CTRL_REFUSED, _CALL_REFUSED,
  * _SERVER_ENDED (the server hung up right after accepting), _GRE_BLOCKED,
- * or _FAILURE for a local problem. */
+ * _PATH_MTU (an MTU black hole), or _FAILURE for a local problem. */
 int diagnose_run(const struct pptp_options *o);
 
 #endif
