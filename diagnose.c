@@ -110,7 +110,7 @@ static int step_local(struct diag *d)
 	snprintf(v, sizeof v, "this machine cannot carry a PPTP tunnel: %s %s",
 		 lc.item[first].name, lc.item[first].found);
 	verdict(v, "what to do:", advice);
-	return lc.item[first].exit;
+	return pptp_exit_for_reason(&(struct pptp_reason){ .cause = lc.item[first].cause });
 }
 
 /* ---- step 2: the name ---- */

@@ -829,17 +829,16 @@ static void gateway_teardown(struct gateway *g)
 		close(g->pppd.slave);
 }
 
-int gateway_run(const struct gateway_params *p)
+struct pptp_reason gateway_run(const struct gateway_params *p)
 {
 	struct gateway *g = calloc(1, sizeof *g);
-	int rc;
 
 	if (!g || gateway_setup(g, p) < 0) {
 		log_err("out of memory");
 		if (g)
 			gateway_teardown(g);
 		free(g);
-		return PPTP_EXIT_FAILURE;
+		return (struct pptp_reason){ .cause = CAUSE_LOCAL, .err = ENOMEM };
 	}
 	log_set_role("gateway");
 	uint64_t now = now_us();
@@ -902,8 +901,8 @@ int gateway_run(const struct gateway_params *p)
 			 "behind sequence number %u, which never came: not passed to pppd",
 			 held, held == 1 ? "" : "s", gap);
 	dump_stats(g, L_INFO);
-	rc = pptp_exit_status(&g->end);
+	struct pptp_reason why = tunnel_end_verdict(&g->end);
 	gateway_teardown(g);
 	free(g);
-	return rc;
+	return why;
 }

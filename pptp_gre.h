@@ -45,7 +45,8 @@ struct gateway_params {
 
 #define GATEWAY_PPPD_SETTLE_US (3 * 1000000ull)
 
-/* Run until the tunnel ends; returns the exit status (enum pptp_exit). */
-int gateway_run(const struct gateway_params *p);
+/* Run until the tunnel ends; returns why it ended (tunnel_end_verdict:
+ * the call manager's reason or pppd's end, whichever decides). */
+struct pptp_reason gateway_run(const struct gateway_params *p);
 
 #endif
