@@ -12,8 +12,6 @@
 #include "callmgr_proto.h"
 #include "pptp_options.h"
 
-/* No GRE at all from the server this long while pppd sends: say why. */
-#define GATEWAY_GRE_WATCHDOG_US (10 * 1000000ull)
 /* Bytes queued for pppd before further payloads are dropped. */
 #define GATEWAY_OUTQ_MAX (256 * 1024)
 /* Verbose (--loglevel 2) statistics summary interval. */
