@@ -79,9 +79,16 @@ static int spawn_callmgr(const struct pptp_options *o, uint32_t server, struct p
 		 * signalfd) must not live on in a process that outlives it. */
 		proc_close_fds_except(fd);
 		pid_t pid2 = fork();
-		if (pid2 != 0) {
+		if (pid2 < 0) {
+			struct proc_ready r = { .state = PROC_FAILED,
+						.reason = { .cause = CAUSE_LOCAL, .err = errno } };
+			log_err("fork: %s", strerror(errno));
+			proc_ready_send(&fd, &r);
+			_exit(pptp_exit_for_reason(&r.reason));
+		}
+		if (pid2 > 0) {
 			close(fd);
-			_exit(pid2 < 0 ? 1 : 0);
+			_exit(0);	/* the call manager runs on, as the child of init */
 		}
 		/* The call manager: stdin/stdout may be pppd's pty, which must
 		 * see hangup when the gateway goes; keep neither. */

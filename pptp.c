@@ -287,7 +287,8 @@ static bool tunnel_prepare(struct tunnel *tn)
 	proc_set_name("pptpgw");
 	/* After detaching: the socket is named after the process that stays. */
 	t->pid = getpid();
-	tn->dialing.fd = status_listen(tn->status_path, sizeof tn->status_path);
+	int st = status_listen(tn->status_path, sizeof tn->status_path);
+	tn->dialing.fd = st < 0 ? -1 : st;
 	int r = o->nolaunchpppd ? pppd_stdio_open(o->sync) : pppd_pty_open(&tn->pty, o->sync);
 	return r < 0 ? tunnel_fail(tn, CAUSE_LOCAL, -r) : true;
 }
@@ -425,8 +426,11 @@ int main(int argc, char **argv)
 	case PPTP_PARSE_OK:
 		break;
 	}
-	if (o.status)
-		return status_list(o.json);
+	if (o.status) {
+		int r = status_list(o.json);
+		return pptp_exit_for_reason(&(struct pptp_reason){
+			.cause = r < 0 ? CAUSE_LOCAL : CAUSE_NONE, .err = -r });
+	}
 	log_init(o.logstring, o.loglevel, o.debug || isatty(STDERR_FILENO));
 	/* Before anything else: what follows would fail piecemeal, each
 	 * failure naming a symptom (no pppd found, no status directory). */

@@ -576,6 +576,29 @@ static void cleanup(struct callmgr *cm)
 			close(cm->clients[i].fd);
 }
 
+/* The listening socket, at the name whose lock we hold.  0, or -errno. */
+static int listen_on_name(struct callmgr *cm)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	str_copy(sun.sun_path, cm->sock_path, sizeof sun.sun_path);
+	cm->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (cm->listen_fd < 0)
+		return -errno;
+	mode_t old = umask(0077);
+	int br = bind(cm->listen_fd, (struct sockaddr *)&sun, sizeof sun);
+	umask(old);
+	if (br < 0 || listen(cm->listen_fd, 16) < 0)
+		return -errno;
+	/* The file bind() made: fstat() of the socket would describe the
+	 * socket, not its name.  We hold the lock, so nobody else made it. */
+	struct stat sst;
+	if (lstat(cm->sock_path, &sst) == 0) {
+		cm->sock_dev = sst.st_dev;
+		cm->sock_ino = sst.st_ino;
+	}
+	return 0;
+}
 
 int callmgr_main(const struct pptp_options *o, uint32_t server, int ready)
 {
@@ -608,7 +631,7 @@ int callmgr_main(const struct pptp_options *o, uint32_t server, int ready)
 		if (cm->lock_fd == -EWOULDBLOCK || cm->lock_fd == -EAGAIN) {
 			proc_ready_send(&ready, &(struct proc_ready){ .state = PROC_BUSY });
 			free(cm);
-			return PPTP_EXIT_OK;
+			return pptp_exit_for_reason(&(struct pptp_reason){ .cause = CAUSE_NONE });
 		}
 		log_err("cannot take the lock %s: %s", cm->lock_path, strerror(-cm->lock_fd));
 		fail.err = -cm->lock_fd;
@@ -629,23 +652,10 @@ int callmgr_main(const struct pptp_options *o, uint32_t server, int ready)
 		goto report;
 	}
 
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	str_copy(sun.sun_path, cm->sock_path, sizeof sun.sun_path);
-	cm->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	mode_t old = umask(0077);
-	int br = cm->listen_fd < 0 ? -1 : bind(cm->listen_fd, (struct sockaddr *)&sun, sizeof sun);
-	umask(old);
-	if (br < 0 || listen(cm->listen_fd, 16) < 0) {
-		fail.err = errno;
+	fail.err = -listen_on_name(cm);
+	if (fail.err) {
 		log_err("cannot listen on %s: %s", cm->sock_path, strerror(fail.err));
 		goto report;
-	}
-	/* The file bind() made: fstat() of the socket would describe the
-	 * socket, not its name.  We hold the lock, so nobody else made it. */
-	struct stat sst;
-	if (lstat(cm->sock_path, &sst) == 0) {
-		cm->sock_dev = sst.st_dev;
-		cm->sock_ino = sst.st_ino;
 	}
 	uint64_t now = now_us();
 	cm->first_client_deadline = now + (uint64_t)CALLMGR_FIRST_CLIENT_S * 1000000u;
