@@ -28,7 +28,7 @@ LDLIBS   :=
 
 # Pure code: protocol engines, codecs, the command line (unit tested, fuzzed).
 CORE     := util pptp_options pptp_wire pptp_ctrl pptp_call pptp_quirks orckit_quirks hdlc pqueue \
-            gre_engine stats exitstatus callmgr_proto lcp_probe mtu
+            gre_engine gre_watch stats exitstatus callmgr_proto lcp_probe mtu
 # The edges: sockets, processes, signals, netlink.
 EDGE     := pptp_callmgr ctrl_session pptp_gre routing sockutil privileges status diagnose proc \
             localcheck diagnose_advice runpath callmgr_client pppd gw_mtu \

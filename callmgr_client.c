@@ -61,15 +61,15 @@ void callmgr_remove_stale(const struct pptp_options *o, uint32_t server)
 
 /* Start a call manager, detached from us (double fork: it must outlive
  * this tunnel and must never become our zombie).  Returns the state it
- * reported: PROC_READY, PROC_BUSY, or PROC_FAILED with *exit_code. */
-static int spawn_callmgr(const struct pptp_options *o, uint32_t server, int *exit_code)
+ * reported: PROC_READY, PROC_BUSY, or PROC_FAILED with *why. */
+static int spawn_callmgr(const struct pptp_options *o, uint32_t server, struct pptp_reason *why)
 {
 	int fd;
 	pid_t pid = proc_fork(&fd);
 
 	if (pid < 0) {
 		log_err("fork: %s", strerror((int)-pid));
-		*exit_code = PPTP_EXIT_FAILURE;
+		*why = (struct pptp_reason){ .cause = CAUSE_LOCAL, .err = (int32_t)-pid };
 		return PROC_FAILED;
 	}
 	if (pid == 0) {
@@ -79,9 +79,16 @@ static int spawn_callmgr(const struct pptp_options *o, uint32_t server, int *exi
 		 * signalfd) must not live on in a process that outlives it. */
 		proc_close_fds_except(fd);
 		pid_t pid2 = fork();
-		if (pid2 != 0) {
+		if (pid2 < 0) {
+			struct proc_ready r = { .state = PROC_FAILED,
+						.reason = { .cause = CAUSE_LOCAL, .err = errno } };
+			log_err("fork: %s", strerror(errno));
+			proc_ready_send(&fd, &r);
+			_exit(pptp_exit_for_reason(&r.reason));
+		}
+		if (pid2 > 0) {
 			close(fd);
-			_exit(pid2 < 0 ? 1 : 0);
+			_exit(0);	/* the call manager runs on, as the child of init */
 		}
 		/* The call manager: stdin/stdout may be pppd's pty, which must
 		 * see hangup when the gateway goes; keep neither. */
@@ -107,30 +114,40 @@ static int spawn_callmgr(const struct pptp_options *o, uint32_t server, int *exi
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	struct proc_ready r;
-	if (proc_ready_wait(fd, -1, NULL, NULL, &r) < 0) {
-		log_err("the call manager died while starting");
-		*exit_code = PPTP_EXIT_FAILURE;
+	int w = proc_ready_wait(fd, -1, NULL, NULL, &r);
+	if (w < 0) {
+		log_err("the call manager %s while starting",
+			w == -EPIPE ? "died" : "sent something unexpected");
+		*why = (struct pptp_reason){ .cause = CAUSE_LOCAL, .err = -w };
 		return PROC_FAILED;
 	}
-	if (r.state == PROC_READY || r.state == PROC_BUSY)
-		return r.state;
-	*exit_code = r.state == PROC_FAILED ? r.exit_status : PPTP_EXIT_FAILURE;
-	return PROC_FAILED;
+	if (r.state == PROC_FAILED)
+		*why = r.reason;
+	return r.state;
 }
 
-int callmgr_connect(const struct pptp_options *o, uint32_t server, int *exit_code)
+/* A local failure (errno e) as both results of callmgr_connect. */
+static int local_fail(struct pptp_reason *why, int e)
+{
+	*why = (struct pptp_reason){ .cause = CAUSE_LOCAL, .err = e };
+	return -e;
+}
+
+int callmgr_connect(const struct pptp_options *o, uint32_t server, struct pptp_reason *why)
 {
 	char sock[108], lock[116];
 	bool spawned = false;
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 
-	*exit_code = PPTP_EXIT_FAILURE;
-	if (runpath_socket_name(o, server, runpath_netns_id(), sock, sizeof sock, lock, sizeof lock)) {
+	int r = runpath_socket_name(o, server, runpath_netns_id(), sock, sizeof sock, lock,
+				    sizeof lock);
+	if (r < 0) {
 		log_err("the call manager's socket name is too long");
-		return -1;
+		return local_fail(why, -r);
 	}
-	if (runpath_ensure_dir() < 0)
-		return -1;
+	r = runpath_ensure_dir();
+	if (r < 0)
+		return local_fail(why, -r);
 	str_copy(sun.sun_path, sock, sizeof sun.sun_path);
 	/* A call manager that is busy starting makes us wait a little; 10 s
 	 * is far beyond that.  One that is stopping has given up its names
@@ -138,8 +155,9 @@ int callmgr_connect(const struct pptp_options *o, uint32_t server, int *exit_cod
 	for (int attempt = 0; attempt < 200; attempt++) {
 		int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 		if (fd < 0) {
-			log_err("cannot create a unix socket: %s", strerror(errno));
-			return -1;
+			int e = errno;
+			log_err("cannot create a unix socket: %s", strerror(e));
+			return local_fail(why, e);
 		}
 		if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
 			if (!spawned)
@@ -152,20 +170,20 @@ int callmgr_connect(const struct pptp_options *o, uint32_t server, int *exit_cod
 		 * EPROTOTYPE: a socket of another kind.  The lock decides. */
 		if (e != ENOENT && e != ECONNREFUSED && e != EPROTOTYPE) {
 			log_err("cannot connect to the call manager at %s: %s", sock, strerror(e));
-			return -1;
+			return local_fail(why, e);
 		}
 		if (!spawned) {
-			int r = spawn_callmgr(o, server, exit_code);
-			if (r == PROC_FAILED)
-				return -1;
-			spawned = r == PROC_READY;
+			int state = spawn_callmgr(o, server, why);
+			if (state == PROC_FAILED)
+				return why->err > 0 ? -why->err : -EIO;
+			spawned = state == PROC_READY;
 			if (spawned)
 				continue;
 		}
 		nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
 	}
 	log_err("no call manager answered at %s", sock);
-	return -1;
+	return local_fail(why, ETIMEDOUT);
 }
 
 int callmgr_open_call(int fd, int sigfd, int other_fd, void (*on_other)(void *ctx), void *ctx,

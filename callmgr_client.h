@@ -12,13 +12,14 @@
 
 /* Connect to the call manager for this server, starting one when none
  * runs (or only a stale socket is left).  Returns the connected socket, or
- * -1 with the reason logged and *exit_code set. */
-int callmgr_connect(const struct pptp_options *o, uint32_t server, int *exit_code);
+ * -errno with *why set (a call manager that could not start says why) and
+ * the failure logged. */
+int callmgr_connect(const struct pptp_options *o, uint32_t server, struct pptp_reason *why);
 
 /* Ask for a call on fd and wait for the answer (or a signal in sigfd: then
  * -EINTR).  While waiting, other_fd (if >= 0) is watched and on_other
  * called when it is readable (the status socket).  On success fills *res
- * (ok = true).  Otherwise *res holds the exit code and the reason. */
+ * (ok = true).  Otherwise -errno, and *res holds the reason and its text. */
 int callmgr_open_call(int fd, int sigfd, int other_fd, void (*on_other)(void *ctx), void *ctx,
 		      const struct cm_msg *open, struct cm_msg *res);
 

@@ -18,11 +18,7 @@ size_t cm_msg_encode(const struct cm_msg *m, uint8_t *buf)
 	put16(p, m->window); p += 2;
 	put32(p, m->framing); p += 4;
 	*p++ = m->ok ? 1 : 0;
-	*p++ = m->reason.cause;
-	*p++ = m->reason.ctrl_was_up ? 1 : 0;
-	*p++ = m->reason.result;
-	*p++ = m->reason.error;
-	put32(p, (uint32_t)m->reason.err); p += 4;
+	pptp_reason_encode(&m->reason, p); p += PPTP_REASON_WIRE_LEN;
 	put16(p, m->call_id); p += 2;
 	put16(p, m->peer_call_id); p += 2;
 	put16(p, m->peer_window); p += 2;
@@ -50,13 +46,9 @@ int cm_msg_decode(const uint8_t *buf, size_t len, struct cm_msg *m)
 	if (*p > 1)
 		return -EPROTO;
 	m->ok = *p++;
-	if (p[0] >= CAUSE_MAX_ || p[1] > 1)
+	if (pptp_reason_decode(p, PPTP_REASON_WIRE_LEN, &m->reason))
 		return -EPROTO;
-	m->reason.cause = *p++;
-	m->reason.ctrl_was_up = *p++;
-	m->reason.result = *p++;
-	m->reason.error = *p++;
-	m->reason.err = (int32_t)get32(p); p += 4;
+	p += PPTP_REASON_WIRE_LEN;
 	m->call_id = get16(p); p += 2;
 	m->peer_call_id = get16(p); p += 2;
 	m->peer_window = get16(p); p += 2;

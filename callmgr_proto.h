@@ -41,7 +41,7 @@ struct cm_msg {
 	char text[CM_TEXT_MAX];	/* in words, for the log */
 };
 
-#define CM_WIRE_LEN (2 + 4 + 2 + 4 + 1 + 8 + 8 + PPTP_STR_LEN + CM_TEXT_MAX)
+#define CM_WIRE_LEN (2 + 4 + 2 + 4 + 1 + PPTP_REASON_WIRE_LEN + 8 + PPTP_STR_LEN + CM_TEXT_MAX)
 
 /* Encode into buf (at least CM_WIRE_LEN bytes); returns the length. */
 size_t cm_msg_encode(const struct cm_msg *m, uint8_t *buf);

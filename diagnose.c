@@ -63,16 +63,18 @@
 #define DIAG_TEARDOWN_US ((uint64_t)(PPTP_CDN_TIMEOUT_MS + PPTP_STOPCCRP_TIMEOUT_MS + 1000) * 1000u)
 
 
-/* Keep the failure of the deepest layer reached (exit statuses 4 < 5 order
- * the layers); among equals, the first address's. */
-static void note_failure(struct diag *d, int exit_code, const char *verdict_text,
-			 const char *advice)
+/* An address failed: keep the failure of the deepest layer reached (the
+ * control connection is deeper than TCP); among equals, the first
+ * address's.  STEP_NEXT. */
+static enum step_result note_failure(struct diag *d, struct pptp_reason why,
+				     const char *verdict_text, const char *advice)
 {
-	if (d->fail_exit && exit_code <= d->fail_exit)
-		return;
-	d->fail_exit = exit_code;
-	str_copy(d->fail_verdict, verdict_text, sizeof d->fail_verdict);
-	str_copy(d->fail_advice, advice, sizeof d->fail_advice);
+	if (pptp_reason_deeper(&d->fail, &why)) {
+		d->fail = why;
+		str_copy(d->fail_verdict, verdict_text, sizeof d->fail_verdict);
+		str_copy(d->fail_advice, advice, sizeof d->fail_advice);
+	}
+	return STEP_NEXT;
 }
 
 /* The words after an engine text's first ": " ("server refused the call:
@@ -85,10 +87,10 @@ static const char *after_prefix(const char *text)
 
 /* ---- step 1: this machine ---- */
 
-/* What a tunnel needs on this machine.  -1 when it is all there; else the
- * exit status of the first piece missing, with the verdict printed and the
- * fix for every missing piece. */
-static int step_local(struct diag *d)
+/* What a tunnel needs on this machine.  STEP_OK when it is all there;
+ * else STEP_END with the first missing piece's cause, the verdict printed
+ * and the fix for every missing piece. */
+static enum step_result step_local(struct diag *d)
 {
 	struct local_check lc;
 	char advice[2000], v[300];
@@ -102,7 +104,7 @@ static int step_local(struct diag *d)
 	for (int i = 0; i < LOCAL_ITEMS; i++)
 		printf("      %s: %s\n", lc.item[i].name, lc.item[i].found);
 	if (first == LOCAL_ITEMS)
-		return -1;
+		return STEP_OK;
 	local_check_advice(&lc, advice, sizeof advice);
 	size_t n = strlen(advice);
 	snprintf(advice + n, sizeof advice - n, "\nThe network was not tested: run this again "
@@ -110,7 +112,8 @@ static int step_local(struct diag *d)
 	snprintf(v, sizeof v, "this machine cannot carry a PPTP tunnel: %s %s",
 		 lc.item[first].name, lc.item[first].found);
 	verdict(v, "what to do:", advice);
-	return lc.item[first].exit;
+	d->why = (struct pptp_reason){ .cause = lc.item[first].cause };
+	return STEP_END;
 }
 
 /* ---- step 2: the name ---- */
@@ -127,7 +130,7 @@ static bool name_has_ipv6(const char *name)
 }
 
 /* Every IPv4 address of the name, in the resolver's order, without
- * duplicates.  Returns how many, or -1 with the verdict printed. */
+ * duplicates.  Returns how many, or 0 with the verdict printed and d->why. */
 static int step_resolve(struct diag *d, uint32_t *addrs, int max)
 {
 	const char *name = d->o->server;
@@ -168,7 +171,8 @@ static int step_resolve(struct diag *d, uint32_t *addrs, int max)
 				 "use the public name or address of the VPN server.", name, name);
 		}
 		verdict(v, "what to do:", advice);
-		return -1;
+		d->why = (struct pptp_reason){ .cause = CAUSE_RESOLVE };
+		return 0;
 	}
 	addr_list_str(addrs, n, buf, sizeof buf);
 	step_end(d, "%s", buf);
@@ -182,10 +186,12 @@ static struct pptp_conn *engine(struct diag *d)
 }
 
 
-/* End what is open and say why, with what to do: the exit status rc. */
-static int give_up(struct diag *d, int rc, const char *advice, const char *fmt, ...)
-	PPTP_PRINTF(4, 5);
-static int give_up(struct diag *d, int rc, const char *advice, const char *fmt, ...)
+/* End what is open and say why (the verdict, fmt), with what to do;
+ * d->why = why.  STEP_END. */
+static enum step_result give_up(struct diag *d, struct pptp_reason why, const char *advice,
+				const char *fmt, ...) PPTP_PRINTF(4, 5);
+static enum step_result give_up(struct diag *d, struct pptp_reason why, const char *advice,
+				const char *fmt, ...)
 {
 	char line[400];
 	va_list ap;
@@ -195,20 +201,24 @@ static int give_up(struct diag *d, int rc, const char *advice, const char *fmt, 
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
 	verdict(line, "what to do:", advice);
-	return rc;
+	d->why = why;
+	return STEP_END;
 }
 
-static int interrupted(struct diag *d)
+/* A stop signal came: the diagnosis is incomplete.  STEP_END. */
+static enum step_result interrupted(struct diag *d)
 {
 	if (d->step[0])
 		step_end(d, "interrupted");
 	quiet_teardown(d);
 	printf("verdict: interrupted (signal %s) before the diagnosis was complete\n",
 	       sigabbrev_np(d->signo) ? sigabbrev_np(d->signo) : "?");
-	return PPTP_EXIT_FAILURE;
+	d->why = (struct pptp_reason){ .cause = CAUSE_INTERRUPTED };
+	return STEP_END;
 }
 
-static int local_failure(struct diag *d, const char *what)
+/* A problem on this machine (errno err, or 0) stopped it.  STEP_END. */
+static enum step_result local_failure(struct diag *d, int err, const char *what)
 {
 	char v[460];	/* the prefix and a 400-byte what */
 
@@ -217,15 +227,15 @@ static int local_failure(struct diag *d, const char *what)
 	quiet_teardown(d);
 	snprintf(v, sizeof v, "a problem on this machine stopped the diagnosis: %s", what);
 	verdict(v, NULL, NULL);
-	return PPTP_EXIT_FAILURE;
+	d->why = (struct pptp_reason){ .cause = CAUSE_LOCAL, .err = err };
+	return STEP_END;
 }
 
 /* ---- step 3: TCP to port 1723 ---- */
 
-/* Step 2 for d->addr.  0: connected; PPTP_EXIT_CONNECT with the failure
- * noted (note_failure); for local problems and signals, the exit status
- * negated. */
-static int step_tcp(struct diag *d, int idx, int count)
+/* Step 3 for d->addr.  STEP_OK: connected; STEP_NEXT: the server cannot
+ * be reached there (noted); STEP_END: a local problem or a signal. */
+static enum step_result step_tcp(struct diag *d, int idx, int count)
 {
 	const struct pptp_options *o = d->o;
 	char err[300], v[400], advice[1200];
@@ -240,18 +250,18 @@ static int step_tcp(struct diag *d, int idx, int count)
 	d->sess = ctrl_session_open(o, d->addr, d->tcp_t0, o->debug ? log_engine : NULL, err,
 				    sizeof err);
 	if (!d->sess)
-		return -local_failure(d, err);
+		return local_failure(d, 0, err);
 	do
 		w = pump(d, UINT64_MAX, false, &ev);
 	while (w == W_EVENT);
 	if (w == W_INTERRUPTED)
-		return -interrupted(d);
+		return interrupted(d);
 	if (w == W_TCP_UP) {
 		step_end(d, "connected in %lu ms", ms_since(d->tcp_t0, now_us()));
-		return 0;
+		return STEP_OK;
 	}
 	if (w != W_TCP_FAILED)
-		return -local_failure(d, "poll failed");
+		return local_failure(d, errno, "poll failed");
 	int r = d->tcp_err;
 	if (r == ETIMEDOUT) {
 		step_end(d, "no answer within %u s", o->connect_timeout_s);
@@ -263,16 +273,14 @@ static int step_tcp(struct diag *d, int idx, int count)
 	d->sess = NULL;
 	if (!connect_error_is_reachability(r)) {
 		snprintf(v, sizeof v, "cannot connect to %s: %s", d->addr_str, strerror(r));
-		return -local_failure(d, v);
+		return local_failure(d, r, v);
 	}
 	connect_error_words(r, d->addr_str, (int)o->connect_timeout_s, v, sizeof v);
 	connect_error_advice(r, d->addr_str, o->connect_timeout_s, advice, sizeof advice);
-	note_failure(d, PPTP_EXIT_CONNECT, v, advice);
-	return PPTP_EXIT_CONNECT;
+	return note_failure(d, (struct pptp_reason){ .cause = CAUSE_CONNECT, .err = r }, v, advice);
 }
 
 /* ---- step 4: the control connection ---- */
-
 
 /* The server's SCCRP details, as one line after the step's. */
 static void print_server_details(const struct pptp_sccrp *s)
@@ -286,9 +294,9 @@ static void print_server_details(const struct pptp_sccrp *s)
 	       s->version & 0xffu, s->version != PPTP_PROTO_VERSION ? " (we speak 1.0)" : "");
 }
 
-/* Step 3 on the TCP connection step 2 made: 0 when the server accepted
- * the control connection; else as step_tcp. */
-static int step_ctrl(struct diag *d)
+/* Step 4 on the TCP connection step 3 made: STEP_OK when the server
+ * accepted the control connection; else as step_tcp. */
+static enum step_result step_ctrl(struct diag *d)
 {
 	const struct pptp_options *o = d->o;
 	char v[400], advice[1200];
@@ -301,32 +309,37 @@ static int step_ctrl(struct diag *d)
 	for (;;) {
 		enum wait_result w = pump(d, deadline, false, &ev);
 		if (w == W_INTERRUPTED)
-			return -interrupted(d);
+			return interrupted(d);
 		if (w == W_TIMEOUT) {
 			ev = (struct pptp_event){ .type = PPTP_EV_CONN_DOWN,
 						  .reason = PPTP_DOWN_NO_REPLY };
 			break;
 		}
 		if (w != W_EVENT)
-			return -local_failure(d, "poll failed");
+			return local_failure(d, errno, "poll failed");
 		if (ev.type == PPTP_EV_CONN_UP) {
 			const struct pptp_sccrp *si = pptp_conn_server_info(engine(d));
 			step_end(d, "accepted in %lu ms (result code %u: %s)",
 				 ms_since(t1, now_us()), si->result, pptp_sccrp_result_str(si->result));
 			print_server_details(si);
-			return 0;
+			return STEP_OK;
 		}
 		if (ev.type == PPTP_EV_CONN_DOWN)
 			break;
 	}
-	/* Refused, silent, closed, or not PPTP at all. */
+	/* Refused, silent, closed, or not PPTP at all: whatever it was, the
+	 * server did not accept the control connection. */
+	struct pptp_reason why = { .cause = CAUSE_CTRL_LOST };
 	if (ev.reason == PPTP_DOWN_REFUSED) {
+		why = (struct pptp_reason){ .cause = CAUSE_CTRL_REFUSED, .result = ev.result,
+					    .error = ev.error };
 		step_end(d, "refused: %s (result code %u)", after_prefix(ev.text), ev.result);
 		print_server_details(pptp_conn_server_info(engine(d)));
 		snprintf(v, sizeof v, "%s refused the control connection: %s", d->addr_str,
 			 after_prefix(ev.text));
 		str_copy(advice, diag_ctrl_result_advice(ev.result), sizeof advice);
 	} else if (ev.reason == PPTP_DOWN_NO_REPLY) {
+		why.cause = CAUSE_CTRL_NO_REPLY;
 		step_end(d, "no Start-Control-Connection-Reply within %u s", o->connect_timeout_s);
 		snprintf(v, sizeof v, "%s accepts TCP on port 1723 but does not answer PPTP",
 			 d->addr_str);
@@ -346,29 +359,33 @@ static int step_ctrl(struct diag *d)
 			 "log says which.", d->addr_str);
 	}
 	quiet_teardown(d);
-	note_failure(d, PPTP_EXIT_CTRL_REFUSED, v, advice);
-	return PPTP_EXIT_CTRL_REFUSED;
+	return note_failure(d, why, v, advice);
 }
 
 /* ---- step 5: the call ---- */
 
-
 /* No Outgoing-Call-Reply within --connect-timeout. */
-static int call_no_reply(struct diag *d)
+static enum step_result call_no_reply(struct diag *d)
 {
 	unsigned secs = d->o->connect_timeout_s;
 
 	step_end(d, "no Outgoing-Call-Reply within %u s", secs);
-	return give_up(d, PPTP_EXIT_CALL_REFUSED, "The control connection works, but the server "
-		       "never answered the Outgoing-Call-Request. It may be overloaded or stuck; "
-		       "its log says why. A longer --connect-timeout gives a slow server more "
-		       "time.", "the server did not answer our call within %u s", secs);
+	return give_up(d, (struct pptp_reason){ .cause = CAUSE_CALL_NO_REPLY, .ctrl_was_up = true },
+		       "The control connection works, but the server never answered the "
+		       "Outgoing-Call-Request. It may be overloaded or stuck; its log says why. "
+		       "A longer --connect-timeout gives a slow server more time.",
+		       "the server did not answer our call within %u s", secs);
 }
 
-/* The call ended before it came up (ev: its CALL_DOWN). */
-static int call_failed(struct diag *d, const struct pptp_event *ev)
+/* The call ended before it came up (ev: its CALL_DOWN): the server
+ * refused it, or hung it up at once. */
+static enum step_result call_failed(struct diag *d, const struct pptp_event *ev)
 {
 	char v[400], advice[1200];
+	struct pptp_reason why = { .cause = ev->reason == PPTP_CALL_DISCONNECTED
+					    ? CAUSE_CALL_DISCONNECTED : CAUSE_CALL_REFUSED,
+				   .ctrl_was_up = true, .result = ev->result,
+				   .error = ev->error };
 
 	d->call = -1;
 	if (ev->reason == PPTP_CALL_REFUSED) {
@@ -384,11 +401,10 @@ static int call_failed(struct diag *d, const struct pptp_event *ev)
 		snprintf(advice, sizeof advice, "The control connection works, but the server "
 			 "did not place the call. Its log says why.");
 	}
-	return give_up(d, ev->reason == PPTP_CALL_DISCONNECTED ? PPTP_EXIT_SERVER_ENDED
-			      : PPTP_EXIT_CALL_REFUSED, advice, "%s", v);
+	return give_up(d, why, advice, "%s", v);
 }
 
-static int step_call(struct diag *d)
+static enum step_result step_call(struct diag *d)
 {
 	const struct pptp_options *o = d->o;
 	struct pptp_call_params p = { .window = GRE_RECV_WINDOW,
@@ -398,10 +414,13 @@ static int step_call(struct diag *d)
 
 	/* The GRE socket exists before the call does: the server's first GRE
 	 * may follow its Outgoing-Call-Reply at once. */
-	bool unreachable;	/* TCP (step 2) has judged the path already */
+	bool unreachable;	/* TCP (step 3) has judged the path already */
 	d->gre_fd = gre_socket_open(o, d->addr, &unreachable, err, sizeof err);
-	if (d->gre_fd < 0)
-		return local_failure(d, err);
+	if (d->gre_fd < 0) {
+		int e = -d->gre_fd;
+		d->gre_fd = -1;
+		return local_failure(d, e, err);
+	}
 
 	str_copy(p.phone, o->phone, sizeof p.phone);
 	uint64_t t0 = now_us();
@@ -410,7 +429,7 @@ static int step_call(struct diag *d)
 	const struct pptp_call *call = pptp_conn_call(engine(d), d->call);
 	/* A connection that the OCRQ itself ended says why in its CONN_DOWN. */
 	if (!call && !pptp_conn_is_closed(engine(d)))
-		return local_failure(d, "the control engine could not open a call");
+		return local_failure(d, 0, "the control engine could not open a call");
 	d->probe.call_id = call ? call->call_id : 0;
 	uint64_t deadline = t0 + (uint64_t)o->connect_timeout_s * 1000000u;
 	for (;;) {
@@ -420,14 +439,14 @@ static int step_call(struct diag *d)
 		if (w == W_TIMEOUT)
 			return call_no_reply(d);
 		if (w != W_EVENT)
-			return local_failure(d, "poll failed");
+			return local_failure(d, errno, "poll failed");
 		if (ev.type == PPTP_EV_CALL_UP && ev.call == d->call) {
 			d->probe.peer_call_id = ev.peer_call_id;
 			step_end(d, "connected in %lu ms (result code %u: %s)",
 				 ms_since(t0, now_us()), ev.result, pptp_ocrp_result_str(ev.result));
 			printf("      our call ID %u, the server's call ID %u, its receive window "
 			       "%u\n", ev.call_id, ev.peer_call_id, ev.peer_window);
-			return PPTP_EXIT_OK;
+			return STEP_OK;
 		}
 		/* The engine gives up after --connect-timeout too. */
 		if (ev.type == PPTP_EV_CALL_DOWN && ev.call == d->call)
@@ -435,7 +454,9 @@ static int step_call(struct diag *d)
 							       : call_failed(d, &ev);
 		if (ev.type == PPTP_EV_CONN_DOWN) {
 			step_end(d, "%s", ev.text);
-			return give_up(d, PPTP_EXIT_SERVER_ENDED, "The server accepted the control "
+			return give_up(d, (struct pptp_reason){ .cause = CAUSE_CTRL_LOST,
+								.ctrl_was_up = true },
+				       "The server accepted the control "
 				       "connection and then dropped it when asked for a call. Its "
 				       "log says why.", "the server ended the control connection "
 				       "while we placed the call: %s", ev.text);
@@ -464,13 +485,16 @@ static int gre_send_frame(struct diag *d, const uint8_t *f, size_t n)
 }
 
 /* The call or the control connection ended during the GRE steps (6 and 7):
- * the exit status with the verdict said, or -1 for any other event. */
-static int call_lost(struct diag *d, const struct pptp_event *ev)
+ * STEP_END with the verdict said, or STEP_OK for any other event. */
+static enum step_result call_lost(struct diag *d, const struct pptp_event *ev)
 {
 	if (ev->type == PPTP_EV_CALL_DOWN && ev->call == d->call) {
 		d->call = -1;
 		step_end(d, "%s", ev->text);
-		return give_up(d, PPTP_EXIT_SERVER_ENDED, "The server accepted the call "
+		return give_up(d, (struct pptp_reason){ .cause = CAUSE_CALL_DISCONNECTED,
+							.ctrl_was_up = true, .result = ev->result,
+							.error = ev->error },
+			       "The server accepted the call "
 			       "and then ended it. Usually its PPP daemon (pppd) failed to "
 			       "start for the call: a mistake in its options, no free address "
 			       "in its pool. The server's log says which.",
@@ -479,23 +503,24 @@ static int call_lost(struct diag *d, const struct pptp_event *ev)
 	}
 	if (ev->type == PPTP_EV_CONN_DOWN) {
 		step_end(d, "%s", ev->text);
-		return give_up(d, PPTP_EXIT_SERVER_ENDED, "The server dropped the control "
+		return give_up(d, (struct pptp_reason){ .cause = CAUSE_CTRL_LOST,
+							.ctrl_was_up = true },
+			       "The server dropped the control "
 			       "connection right after the call came up; its log says why.",
 			       "the server ended the control connection during the GRE "
 			       "test: %s", ev->text);
 	}
-	return -1;
+	return STEP_OK;
 }
 
 /* Send, read and wait until both directions are proven, the step's time
- * is up, or the call or the connection ends.  -1 to go on to the report;
- * otherwise the exit status, with the verdict printed. */
-static int gre_probe_run(struct diag *d)
+ * is up, or the call or the connection ends.  STEP_OK to go on to the
+ * report of what was seen; STEP_END with the verdict printed. */
+static enum step_result gre_probe_run(struct diag *d)
 {
 	struct gre_probe *pr = &d->probe;
 	struct pptp_event ev;
 	uint64_t t0 = now_us(), deadline = t0 + DIAG_GRE_WAIT_US, next_send = t0;
-	int rc;
 
 	for (;;) {
 		uint64_t now = now_us();
@@ -505,41 +530,42 @@ static int gre_probe_run(struct diag *d)
 			gre_send_frame(d, pr->frame, sizeof pr->frame);
 			next_send = now + DIAG_LCP_RESEND_US;
 			if (!pr->tx_seq && (pr->send_errno == EPERM || pr->send_errno == EACCES))
-				return -1;
+				return STEP_OK;
 		}
 		if (pr->proof || now >= deadline)
-			return -1;
+			return STEP_OK;
 		enum wait_result w = pump(d, next_send < deadline ? next_send : deadline, true, &ev);
 		if (w == W_INTERRUPTED)
 			return interrupted(d);
 		if (w == W_ERROR)
-			return local_failure(d, "poll failed");
-		if (w == W_EVENT && (rc = call_lost(d, &ev)) >= 0)
-			return rc;
+			return local_failure(d, errno, "poll failed");
+		if (w == W_EVENT && call_lost(d, &ev) == STEP_END)
+			return STEP_END;
 	}
 }
 
 /* Our GRE could not even leave this machine. */
-static int gre_send_failed(struct diag *d)
+static enum step_result gre_send_failed(struct diag *d)
 {
 	struct gre_probe *pr = &d->probe;
+	int e = pr->send_errno;
 
-	step_end(d, "cannot send GRE: %s", strerror(pr->send_errno));
-	if (pr->send_errno == EPERM || pr->send_errno == EACCES)
-		return give_up(d, PPTP_EXIT_GRE_BLOCKED, "The system refused to send our "
-			       "GRE packet, which is what a local firewall rule against "
-			       "protocol 47 does. List the rules with 'nft list ruleset' or "
-			       "'iptables -S OUTPUT' and allow GRE out, e.g. 'iptables -I "
-			       "OUTPUT -p gre -j ACCEPT'.", "GRE (IP protocol 47) is not "
-			       "getting through: a firewall rule on this machine refuses to "
+	step_end(d, "cannot send GRE: %s", strerror(e));
+	if (e == EPERM || e == EACCES)
+		return give_up(d, (struct pptp_reason){ .cause = CAUSE_GRE_BLOCKED, .err = e },
+			       "The system refused to send our GRE packet, which is what a local "
+			       "firewall rule against protocol 47 does. List the rules with 'nft "
+			       "list ruleset' or 'iptables -S OUTPUT' and allow GRE out, e.g. "
+			       "'iptables -I OUTPUT -p gre -j ACCEPT'.", "GRE (IP protocol 47) is "
+			       "not getting through: a firewall rule on this machine refuses to "
 			       "send it");
 	char what[200];
-	snprintf(what, sizeof what, "sending GRE failed: %s", strerror(pr->send_errno));
-	return give_up(d, PPTP_EXIT_FAILURE, what, "a problem on this machine stopped the "
-		       "diagnosis");
+	snprintf(what, sizeof what, "sending GRE failed: %s", strerror(e));
+	return give_up(d, (struct pptp_reason){ .cause = CAUSE_LOCAL, .err = e }, what,
+		       "a problem on this machine stopped the diagnosis");
 }
 
-static int step_gre(struct diag *d)
+static enum step_result step_gre(struct diag *d)
 {
 	struct gre_probe *pr = &d->probe;
 	uint32_t magic = 0;
@@ -552,9 +578,8 @@ static int step_gre(struct diag *d)
 	lcp_probe_confreq(pr->frame, pr->lcp_id, magic);
 
 	step_begin(d, "[6/8] GRE both ways: ");
-	int rc = gre_probe_run(d);
-	if (rc >= 0)
-		return rc;
+	if (gre_probe_run(d) != STEP_OK)
+		return STEP_END;
 	if (!pr->tx_seq)
 		return gre_send_failed(d);
 	char sent[80] = "sent an LCP Configure-Request";
@@ -563,9 +588,9 @@ static int step_gre(struct diag *d)
 	unsigned secs = (unsigned)(DIAG_GRE_WAIT_US / 1000000u);
 	if (!pr->rx) {
 		step_end(d, "%s; no GRE came back within %u s", sent, secs);
-		return give_up(d, PPTP_EXIT_GRE_BLOCKED, diag_gre_blocked_advice, "GRE (IP protocol 47) "
-			       "is not getting through: a firewall or NAT between you and the "
-			       "server is blocking it");
+		return give_up(d, (struct pptp_reason){ .cause = CAUSE_GRE_BLOCKED },
+			       diag_gre_blocked_advice, "GRE (IP protocol 47) is not getting "
+			       "through: a firewall or NAT between you and the server is blocking it");
 	}
 	step_end(d, "%s, got GRE back in %lu ms: %s", sent,
 		 ms_since(pr->first_sent_us, pr->first_rx_us), pr->first_what);
@@ -579,13 +604,14 @@ static int step_gre(struct diag *d)
 		else
 			printf("      %u GRE packets from the server, none answering ours; none of our "
 			       "%u packets was acknowledged within %u s\n", pr->rx, pr->tx_seq, secs);
-		return give_up(d, PPTP_EXIT_GRE_BLOCKED, diag_gre_outbound_advice, "GRE (IP protocol "
-			       "47) gets through one way only: the server's reaches this machine, "
-			       "ours does not reach the server");
+		return give_up(d, (struct pptp_reason){ .cause = CAUSE_GRE_BLOCKED },
+			       diag_gre_outbound_advice, "GRE (IP protocol 47) gets through one "
+			       "way only: the server's reaches this machine, ours does not reach "
+			       "the server");
 	}
 	printf("      ours reach the server too: %s\n", pr->proof_what);
 	fflush(stdout);
-	return PPTP_EXIT_OK;
+	return STEP_OK;
 }
 
 /* ---- step 7: path MTU (diagnose_mtu.c, on the loop of this file) ---- */
@@ -600,14 +626,14 @@ static bool mtu_wait(void *ctx, uint64_t deadline)
 	struct diag *d = ctx;
 	struct pptp_event ev;
 	enum wait_result w = pump(d, deadline, true, &ev);
+	enum step_result r = w == W_INTERRUPTED ? interrupted(d)
+			     : w == W_ERROR ? local_failure(d, errno, "poll failed")
+			     : w == W_EVENT ? call_lost(d, &ev) : STEP_OK;
 
-	d->link_end = w == W_INTERRUPTED ? interrupted(d)
-		      : w == W_ERROR ? local_failure(d, "poll failed")
-		      : w == W_EVENT ? call_lost(d, &ev) : -1;
-	return d->link_end < 0;
+	return r == STEP_OK;	/* otherwise the verdict is said, d->why set */
 }
 
-static int step_mtu(struct diag *d)
+static enum step_result step_mtu(struct diag *d)
 {
 	struct diag_mtu m = { 0 };
 	struct diag_mtu_out out;
@@ -618,13 +644,13 @@ static int step_mtu(struct diag *d)
 	enum diag_mtu_result r = diag_mtu_run(&m, &l, &out);
 	d->mtu = NULL;
 	if (r == DIAG_MTU_ENDED)
-		return d->link_end;
+		return STEP_END;
 	step_end(d, "%s", out.line);
 	fputs(out.detail, stdout);
 	if (r == DIAG_MTU_PASS)
-		return PPTP_EXIT_OK;
-	return give_up(d, pptp_exit_for_reason(&(struct pptp_reason){ .cause = CAUSE_PATH_MTU }),
-		       out.advice, "%s", out.verdict);
+		return STEP_OK;
+	return give_up(d, (struct pptp_reason){ .cause = CAUSE_PATH_MTU }, out.advice, "%s",
+		       out.verdict);
 }
 
 /* ---- step 8: teardown ---- */
@@ -662,15 +688,75 @@ static void step_teardown(struct diag *d)
 
 /* ---- the whole tree ---- */
 
+/* Steps 3 and 4 at each address in turn until one accepts a control
+ * connection (STEP_OK); when none does, the deepest failure's verdict. */
+static enum step_result try_addresses(struct diag *d, const uint32_t *addrs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		d->addr = addrs[i];
+		enum step_result r = step_tcp(d, i, n);
+		if (r == STEP_OK)
+			r = step_ctrl(d);
+		if (r != STEP_NEXT)
+			return r;
+	}
+	verdict(d->fail_verdict, "what to do:", d->fail_advice);
+	d->why = d->fail;
+	return STEP_END;
+}
+
+/* Every step, in order, until one ends the diagnosis; d->why says why. */
+static void run_tree(struct diag *d)
+{
+	uint32_t addrs[DIAG_MAX_ADDRS];
+
+	if (step_local(d) != STEP_OK)
+		return;
+	int n = step_resolve(d, addrs, DIAG_MAX_ADDRS);
+	if (n == 0)
+		return;
+	/* Signals: a Ctrl-C still tears down what exists on the server. */
+	d->sig_fd = proc_signals_open(PROC_SIG_STOP);
+	if (d->sig_fd < 0) {
+		fprintf(stderr, "pptp: signalfd: %s\n", strerror(-d->sig_fd));
+		d->why = (struct pptp_reason){ .cause = CAUSE_LOCAL, .err = -d->sig_fd };
+		return;
+	}
+	if (try_addresses(d, addrs, n) != STEP_OK || step_call(d) != STEP_OK ||
+	    step_gre(d) != STEP_OK || step_mtu(d) != STEP_OK)
+		return;
+	step_teardown(d);
+	verdict("every layer works", "if a tunnel to this server still fails:", diag_ppp_advice);
+	d->why = (struct pptp_reason){ .cause = CAUSE_NONE };
+}
+
+/* The GRE test needs a raw socket: said before anything else is tried.
+ * 0, or -errno with the reason printed. */
+static int check_raw_socket(void)
+{
+	int probe = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_GRE);
+	if (probe >= 0) {
+		close(probe);
+		return 0;
+	}
+	int e = errno;
+	if (e == EPERM || e == EACCES)
+		fprintf(stderr, "pptp: --diagnose needs root: its GRE test uses a raw socket "
+			"(CAP_NET_RAW). Run it as root, e.g. with sudo.\n");
+	else
+		fprintf(stderr, "pptp: --diagnose cannot open a raw GRE socket: %s\n",
+			strerror(e));
+	return -e;
+}
+
 int diagnose_run(const struct pptp_options *o)
 {
 	struct diag *d = calloc(1, sizeof *d);
-	uint32_t addrs[DIAG_MAX_ADDRS];
-	int rc;
+	struct pptp_reason why = { .cause = CAUSE_LOCAL, .err = ENOMEM };
 
 	if (!d) {
 		fprintf(stderr, "pptp: out of memory\n");
-		return PPTP_EXIT_FAILURE;
+		return pptp_exit_for_reason(&why);
 	}
 	d->o = o;
 	d->gre_fd = d->sig_fd = -1;
@@ -680,71 +766,16 @@ int diagnose_run(const struct pptp_options *o)
 	d->split_lines = isatty(STDOUT_FILENO) && !o->debug;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	/* The GRE test needs a raw socket: say so before doing anything. */
-	int probe = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_GRE);
-	if (probe < 0) {
-		int e = errno;
-		if (e == EPERM || e == EACCES)
-			fprintf(stderr, "pptp: --diagnose needs root: its GRE test uses a raw socket "
-				"(CAP_NET_RAW). Run it as root, e.g. with sudo.\n");
-		else
-			fprintf(stderr, "pptp: --diagnose cannot open a raw GRE socket: %s\n",
-				strerror(e));
-		free(d);
-		return PPTP_EXIT_FAILURE;
+	int r = check_raw_socket();
+	if (r < 0) {
+		d->why = (struct pptp_reason){ .cause = CAUSE_LOCAL, .err = -r };
+	} else {
+		run_tree(d);
+		quiet_teardown(d);
+		if (d->sig_fd >= 0)
+			close(d->sig_fd);
 	}
-	close(probe);
-
-	rc = step_local(d);
-	if (rc >= 0) {
-		free(d);
-		return rc;
-	}
-	int n = step_resolve(d, addrs, DIAG_MAX_ADDRS);
-	if (n <= 0) {
-		free(d);
-		return PPTP_EXIT_RESOLVE;
-	}
-	/* Signals: a Ctrl-C still tears down what exists on the server. */
-	d->sig_fd = proc_signals_open(PROC_SIG_STOP);
-	if (d->sig_fd < 0) {
-		fprintf(stderr, "pptp: signalfd: %s\n", strerror(-d->sig_fd));
-		free(d);
-		return PPTP_EXIT_FAILURE;
-	}
-
-	int up = -1;
-	for (int i = 0; i < n && up < 0; i++) {
-		d->addr = addrs[i];
-		int r = step_tcp(d, i, n);
-		if (r == 0)
-			r = step_ctrl(d);
-		if (r < 0) {
-			rc = -r;
-			goto out;
-		}
-		if (r == 0)
-			up = i;
-	}
-	if (up < 0) {
-		verdict(d->fail_verdict, "what to do:", d->fail_advice);
-		rc = d->fail_exit;
-		goto out;
-	}
-	rc = step_call(d);
-	if (rc != PPTP_EXIT_OK)
-		goto out;
-	rc = step_gre(d);
-	if (rc == PPTP_EXIT_OK)
-		rc = step_mtu(d);
-	if (rc != PPTP_EXIT_OK)
-		goto out;
-	step_teardown(d);
-	verdict("every layer works", "if a tunnel to this server still fails:", diag_ppp_advice);
-	rc = PPTP_EXIT_OK;
-out:
-	quiet_teardown(d);
-	close(d->sig_fd);
+	why = d->why;
 	free(d);
-	return rc;
+	return pptp_exit_for_reason(&why);
 }

@@ -10,9 +10,11 @@
  * outgoing call, GRE both ways, the path MTU, clean teardown), printing
  * each step's result to stdout and, at the first failing layer, the likely
  * cause and the fix; stop there.  Returns the exit status naming the
- * layer: PPTP_EXIT_OK, _RESOLVE, _CONNECT, _CTRL_REFUSED, _CALL_REFUSED,
- * _SERVER_ENDED (the server hung up right after accepting), _GRE_BLOCKED,
- * _PATH_MTU (an MTU black hole), or _FAILURE for a local problem. */
+ * layer (the verdict's cause through pptp_exit_for_reason): PPTP_EXIT_OK,
+ * _RESOLVE, _CONNECT, _CTRL_REFUSED, _CALL_REFUSED, _SERVER_ENDED (the
+ * server hung up right after accepting), _GRE_BLOCKED, _PATH_MTU (an MTU
+ * black hole), _NO_PPPD, _NO_KERNEL_PPP, _NO_MPPE, _PPPD (only a pppd root
+ * must not run), or _FAILURE for a local problem or an interruption. */
 int diagnose_run(const struct pptp_options *o);
 
 #endif

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose_int.h - shared by the files of --diagnose only: the run's
  * state, its output, and the poll loop around the control engine
- * (diagnose_loop.c) on which the steps (diagnose.c, diagnose_mtu.c) wait. */
+ * (diagnose_loop.c) on which the steps (diagnose.c, diagnose_mtu.c) wait.
+ *
+ * Each step returns how the diagnosis goes on (enum step_result); when it
+ * ends there, d->why holds the cause of the verdict, which decides the
+ * exit status (pptp_exit_for_reason, exitstatus.c). */
 #ifndef PPTP_DIAGNOSE_INT_H
 #define PPTP_DIAGNOSE_INT_H
 
@@ -9,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "exitstatus.h"
 #include "lcp_probe.h"
 #include "pptp_ctrl.h"
 #include "pptp_options.h"
@@ -19,6 +24,12 @@
 #define DIAG_WIDTH 78
 
 struct diag_mtu;
+
+enum step_result {
+	STEP_OK,	/* this layer works: on to the next step */
+	STEP_NEXT,	/* this address failed (d->fail, noted): try the next one */
+	STEP_END,	/* the verdict is printed; d->why says why */
+};
 
 /* What the GRE probe saw. */
 struct gre_probe {
@@ -51,9 +62,10 @@ struct diag {
 	int call;		/* engine call handle, -1 when none */
 	struct gre_probe probe;
 	struct diag_mtu *mtu;	/* step 7 runs: GRE payloads go to it too */
-	int link_end;		/* why step 7's wait ended: the exit status */
-	/* The deepest failure among the addresses tried (steps 2 and 3). */
-	int fail_exit;
+	/* Why the diagnosis ends where it does: the verdict's cause. */
+	struct pptp_reason why;
+	/* The deepest failure among the addresses tried (steps 3 and 4). */
+	struct pptp_reason fail;
 	char fail_verdict[400];
 	char fail_advice[2000];
 	uint8_t rxbuf[65536];

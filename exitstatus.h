@@ -10,6 +10,7 @@
 #define PPTP_EXITSTATUS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum pptp_cause {
@@ -29,8 +30,14 @@ enum pptp_cause {
 	CAUSE_CALL_NO_REPLY,	/* no Outgoing-Call-Reply in time */
 	CAUSE_CALL_DISCONNECTED,/* the server cleared the call (Call-Disconnect-Notify) */
 	CAUSE_TOO_MANY_CALLS,	/* no call slot left on the control connection */
-	CAUSE_PPPD,		/* pppd could not be started, or failed */
+	CAUSE_PPPD,		/* pppd could not be started (err), or failed */
 	CAUSE_PATH_MTU,		/* --diagnose: an MTU black hole on the path */
+	CAUSE_PPPD_ENDED,	/* pppd ended normally, or as it was asked to */
+	CAUSE_NO_PPPD,		/* no pppd is installed */
+	CAUSE_NO_KERNEL_PPP,	/* /dev/ppp or the kernel's PPP framing is missing */
+	CAUSE_NO_MPPE,		/* the kernel has no MPPE */
+	CAUSE_GRE_BLOCKED,	/* --diagnose: GRE does not get through */
+	CAUSE_INTERRUPTED,	/* --diagnose: a signal ended it before the verdict */
 	CAUSE_MAX_
 };
 
@@ -40,6 +47,23 @@ struct pptp_reason {
 	uint8_t result, error;	/* the server's codes, where the cause has them */
 	int32_t err;		/* an errno, where the cause has one */
 };
+
+/* A reason on the wire (the call-manager protocol, the readiness message):
+ * cause, ctrl_was_up (0 or 1), result, error, err (4 bytes, big-endian). */
+#define PPTP_REASON_WIRE_LEN 8
+void pptp_reason_encode(const struct pptp_reason *r, uint8_t *out);
+/* 0, or -EPROTO when len is not PPTP_REASON_WIRE_LEN or the bytes are not a
+ * reason (an unknown cause, a flag other than 0 or 1). */
+int pptp_reason_decode(const uint8_t *in, size_t len, struct pptp_reason *r);
+
+/* Whether r comes from a deeper layer (this machine, the name, TCP, the
+ * control connection, the call, GRE, PPP) than kept, or nothing is kept
+ * yet (CAUSE_NONE): of failures across a server's addresses, the deepest
+ * one tells the most. */
+bool pptp_reason_deeper(const struct pptp_reason *kept, const struct pptp_reason *r);
+/* Whether another address of the same server may do better: the TCP
+ * connect or the control connection failed, not the call or this machine. */
+bool pptp_reason_try_next(const struct pptp_reason *r);
 
 /* What ended the tunnel, noted as it happens. */
 struct tunnel_end {
@@ -56,9 +80,13 @@ void tunnel_end_reason(struct tunnel_end *e, const struct pptp_reason *r);
 /* Note how pppd ended (a wait status) and whether we had asked it to. */
 void tunnel_end_pppd(struct tunnel_end *e, int wait_status, bool asked_to_stop);
 
-/* The exit status for a reason on its own. */
+/* The exit status for a reason: the one mapping. */
 int pptp_exit_for_reason(const struct pptp_reason *r);
-/* The exit status of a tunnel: the one decision. */
+/* Which of what was noted decides how the tunnel ended: the reason heard,
+ * or pppd's end (CAUSE_PPPD_ENDED, CAUSE_PPPD) when it came first or
+ * says more. */
+struct pptp_reason tunnel_end_verdict(const struct tunnel_end *e);
+/* The exit status of a tunnel: pptp_exit_for_reason of its verdict. */
 int pptp_exit_status(const struct tunnel_end *e);
 
 /* The control engine's "connection down" reason (PPTP_DOWN_*) as a cause. */

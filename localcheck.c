@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "exitstatus.h"
 #include "pppd.h"
 #include "util.h"
 
@@ -143,7 +144,7 @@ static void check_module(struct local_result *r, const struct kmod *m, const cha
 			 const char *what)
 {
 	snprintf(r->name, sizeof r->name, "%s (%s)", what, m->name);
-	r->exit = PPTP_EXIT_NO_KERNEL_PPP;
+	r->cause = CAUSE_NO_KERNEL_PPP;
 	switch (module_state(m, rel)) {
 	case MOD_PRESENT:
 		r->ok = true;
@@ -175,7 +176,7 @@ static void check_dev_ppp(struct local_result *r, const char *rel)
 	char p[4096];
 
 	str_copy(r->name, "/dev/ppp", sizeof r->name);
-	r->exit = PPTP_EXIT_NO_KERNEL_PPP;
+	r->cause = CAUSE_NO_KERNEL_PPP;
 	sys_path(p, sizeof p, "/dev/ppp");
 	int fd = open(p, O_RDWR | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -271,8 +272,8 @@ static void check_pppd(struct local_check *lc, bool ask_version)
 			      sizeof lc->pppd_refused);
 	if (found < 0 && lc->pppd_refused[0]) {
 		/* There is one, but root must not run it: pppd could not be
-		 * started (8), as ever. */
-		r->exit = PPTP_EXIT_PPPD;
+		 * started, as ever. */
+		r->cause = CAUSE_PPPD;
 		lc->pppd_path[0] = 0;
 		snprintf(r->found, sizeof r->found, "not usable: %.300s; no other pppd found on "
 			 "PATH or in /usr/sbin", lc->pppd_refused);
@@ -281,7 +282,7 @@ static void check_pppd(struct local_check *lc, bool ask_version)
 			 "to others, or install the 'ppp' package.", sizeof r->fix);
 		return;
 	}
-	r->exit = PPTP_EXIT_NO_PPPD;
+	r->cause = CAUSE_NO_PPPD;
 	if (found < 0) {
 		lc->pppd_path[0] = 0;
 		str_copy(r->found, "not found on PATH or in /usr/sbin", sizeof r->found);
@@ -309,7 +310,7 @@ enum local_item local_check_run(struct local_check *lc, bool sync, bool ask_vers
 	else
 		check_module(&lc->item[LOCAL_LDISC], &mod_async, rel, "PPP async framing");
 	check_module(&lc->item[LOCAL_MPPE], &mod_mppe, rel, "MPPE");
-	lc->item[LOCAL_MPPE].exit = PPTP_EXIT_NO_MPPE;
+	lc->item[LOCAL_MPPE].cause = CAUSE_NO_MPPE;
 	for (int i = 0; i < LOCAL_ITEMS; i++)
 		if (!lc->item[i].ok)
 			return (enum local_item)i;

@@ -17,12 +17,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum local_item { LOCAL_PPPD, LOCAL_DEV_PPP, LOCAL_LDISC, LOCAL_MPPE, LOCAL_ITEMS };
 
 struct local_result {
 	bool ok;
-	int exit;		/* the exit status when it is missing (enum pptp_exit) */
+	uint8_t cause;		/* why a tunnel cannot work when it is missing (enum pptp_cause) */
 	char name[40];		/* "pppd", "/dev/ppp", "PPP async framing (ppp_async)" */
 	char found[400];	/* what was found, in words */
 	char fix[600];		/* when missing: what to install, load or change */

@@ -85,7 +85,7 @@ int pppd_find(char *path, size_t cap, char *refused, size_t rcap)
 		if (!refused[0])
 			snprintf(refused, rcap, "refusing %s: %s", path, why);
 	}
-	return -1;
+	return -ENOENT;
 }
 
 /* --sync: pppd writes one frame per write; the n_hdlc line discipline is
@@ -95,9 +95,10 @@ static int keep_frames_apart(int fd)
 	int ld = N_HDLC;
 
 	if (ioctl(fd, TIOCSETD, &ld) < 0) {
+		int e = errno;
 		log_err("--sync needs the n_hdlc line discipline to keep frames apart: %s "
-			"(try: modprobe n_hdlc)", strerror(errno));
-		return -1;
+			"(try: modprobe n_hdlc)", strerror(e));
+		return -e;
 	}
 	return 0;
 }
@@ -109,13 +110,15 @@ int pppd_pty_open(struct pppd_pty *t, bool sync)
 	t->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (t->master < 0 || grantpt(t->master) < 0 || unlockpt(t->master) < 0 ||
 	    ptsname_r(t->master, t->slave_path, sizeof t->slave_path) != 0) {
-		log_err("cannot allocate a pty for pppd: %s", strerror(errno));
-		return -1;
+		int e = errno;
+		log_err("cannot allocate a pty for pppd: %s", strerror(e));
+		return -e;
 	}
 	t->slave = open(t->slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (t->slave < 0) {
-		log_err("cannot open %s: %s", t->slave_path, strerror(errno));
-		return -1;
+		int e = errno;
+		log_err("cannot open %s: %s", t->slave_path, strerror(e));
+		return -e;
 	}
 	/* Raw from the start: before pppd takes the tty over, nothing may be
 	 * echoed back towards the server. */
@@ -123,8 +126,11 @@ int pppd_pty_open(struct pppd_pty *t, bool sync)
 		cfmakeraw(&tio);
 		tcsetattr(t->slave, TCSANOW, &tio);
 	}
-	if (sync && keep_frames_apart(t->master) < 0)
-		return -1;
+	if (sync) {
+		int r = keep_frames_apart(t->master);
+		if (r < 0)
+			return r;
+	}
 	fcntl(t->master, F_SETFL, fcntl(t->master, F_GETFL) | O_NONBLOCK);
 	return 0;
 }
@@ -163,7 +169,7 @@ pid_t pppd_spawn(const struct pptp_options *o, const char *path, struct pppd_pty
 	pid_t pid = proc_fork(&rfd);
 	if (pid < 0) {
 		log_err("cannot start pppd: %s", strerror((int)-pid));
-		return -1;
+		return pid;
 	}
 	if (pid == 0) {
 		proc_signals_reset();
@@ -171,16 +177,17 @@ pid_t pppd_spawn(const struct pptp_options *o, const char *path, struct pppd_pty
 		execv(path, argv);
 		/* Reached only when the exec failed; a successful exec closes the
 		 * pipe (close-on-exec) without a message. */
-		proc_ready_send(&rfd, &(struct proc_ready){ .state = PROC_FAILED,
-							    .exit_status = PPTP_EXIT_PPPD,
-							    .err = errno });
+		proc_ready_send(&rfd, &(struct proc_ready){
+			.state = PROC_FAILED, .reason = { .cause = CAUSE_PPPD, .err = errno } });
 		_exit(127);
 	}
 	struct proc_ready r;
-	if (proc_ready_wait(rfd, -1, NULL, NULL, &r) == 0) {
-		log_err("cannot start %s: %s", path, strerror(r.err));
+	int w = proc_ready_wait(rfd, -1, NULL, NULL, &r);
+	if (w != -EPIPE) {
+		int e = w == 0 && r.reason.err > 0 ? r.reason.err : w < 0 ? -w : EIO;
+		log_err("cannot start %s: %s", path, strerror(e));
 		waitpid(pid, NULL, 0);
-		return -1;
+		return -e;
 	}
 	char line[512] = "";
 	for (int i = 2; i < argc; i++) {

@@ -18,22 +18,23 @@ struct pppd_pty {
 };
 
 /* Look for pppd on PATH, then where Debian and others install it: 0 with
- * path filled in, or -1.  As root, a pppd found through a relative PATH
+ * path filled in, or -ENOENT.  As root, a pppd found through a relative PATH
  * entry, or one that a user other than root could replace (the file or a
  * directory above it), is passed over: refused then says which and why
  * (the first one; empty when none was refused). */
 int pppd_find(char *path, size_t cap, char *refused, size_t rcap);
 
 /* Allocate a pty for pppd: raw from the start, the master non-blocking, and
- * under --sync the n_hdlc line discipline on it.  -1 with the reason logged. */
+ * under --sync the n_hdlc line discipline on it.  0, or -errno with the
+ * reason logged. */
 int pppd_pty_open(struct pppd_pty *t, bool sync);
 /* --nolaunchpppd: pppd speaks on our stdin and stdout; make them
- * non-blocking and, under --sync, keep frames apart the same way.  -1 with
- * the reason logged. */
+ * non-blocking and, under --sync, keep frames apart the same way.  0, or
+ * -errno with the reason logged. */
 int pppd_stdio_open(bool sync);
 
 /* Start pppd (the program at path) on the pty's slave with the options'
- * pppd arguments.  Its pid, or -1 with the reason logged. */
+ * pppd arguments.  Its pid, or -errno with the reason logged. */
 pid_t pppd_spawn(const struct pptp_options *o, const char *path, struct pppd_pty *t);
 
 /* What a SIGCHLD brought about pppd. */

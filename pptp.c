@@ -39,15 +39,15 @@
 #define MAX_ADDRS 16	/* server addresses tried in turn */
 
 /* Every IPv4 address of the server, in the resolver's order (at most max,
- * without repeats).  Returns how many, or -1 with the reason logged. */
+ * without repeats).  Returns how many, or 0 with the reason logged. */
 static int resolve(const char *name, uint32_t *addrs, int max)
 {
 	char why[256], list[MAX_ADDRS * (INET_ADDRSTRLEN + 2)];
 	int gai, n = resolve_ipv4(name, addrs, max, &gai, why, sizeof why);
 
-	if (n < 0) {
+	if (n <= 0) {
 		log_err("cannot resolve the server name '%s': %s", name, why);
-		return -1;
+		return 0;
 	}
 	addr_list_str(addrs, n, list, sizeof list);
 	if (n > 1)
@@ -58,8 +58,8 @@ static int resolve(const char *name, uint32_t *addrs, int max)
 }
 
 /* Fork into the background.  The parent waits for the readiness message
- * (PROC_READY: the tunnel is up; PROC_FAILED: the exit status to fail
- * with).  Meanwhile it passes on the signals that stop a tunnel (its
+ * (PROC_READY: the tunnel is up; PROC_FAILED: why it is not, which gives
+ * the exit status to fail with).  Meanwhile it passes on the signals that stop a tunnel (its
  * terminal's Ctrl-C does not reach the child, which has a session of its
  * own): the child then stops dialling and reports how it ended. */
 static void forward_stop(int signo, void *ctx)
@@ -74,26 +74,28 @@ static int detach(int sigfd)
 
 	if (pid < 0) {
 		log_err("fork: %s", strerror((int)-pid));
-		return -1;
+		return (int)pid;
 	}
 	if (pid > 0) {
 		struct proc_ready r;
 		if (proc_ready_wait(fd, sigfd, forward_stop, &pid, &r) < 0)
-			_exit(PPTP_EXIT_FAILURE);
-		_exit(r.state == PROC_READY ? PPTP_EXIT_OK : r.exit_status);
+			r = (struct proc_ready){ .state = PROC_FAILED,
+						 .reason = { .cause = CAUSE_LOCAL } };
+		_exit(r.state == PROC_READY ? PPTP_EXIT_OK : pptp_exit_for_reason(&r.reason));
 	}
 	setsid();
 	return fd;
 }
 
-static void detach_done(int *fd, int status)
+/* Tell the waiting parent (if any) how the start went: up, or why not. */
+static void detach_done(int *fd, const struct pptp_reason *why)
 {
 	if (*fd < 0)
 		return;
-	proc_ready_send(fd, &(struct proc_ready){
-		.state = status == PPTP_EXIT_OK ? PROC_READY : PROC_FAILED,
-		.exit_status = (uint8_t)status });
-	if (status == 0) {
+	bool up = pptp_exit_for_reason(why) == PPTP_EXIT_OK;
+	proc_ready_send(fd, &(struct proc_ready){ .state = up ? PROC_READY : PROC_FAILED,
+						  .reason = *why });
+	if (up) {
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (null >= 0) {
 			dup2(null, STDIN_FILENO);
@@ -106,7 +108,7 @@ static void detach_done(int *fd, int status)
 
 static void pppd_running(void *ctx)
 {
-	detach_done(ctx, PPTP_EXIT_OK);
+	detach_done(ctx, &(struct pptp_reason){ .cause = CAUSE_NONE });
 }
 
 /* What --status shows while the call is being placed. */
@@ -122,39 +124,45 @@ static void serve_dialing(void *ctx)
 }
 
 /* Get the call placed: connect to (or start) the call manager and ask.
- * A call manager that is just going away is retried with a new one. */
-static int place_call(const struct pptp_options *o, uint32_t server, int sigfd, int *cm_fd,
-		      struct cm_msg *res, struct dialing *st, int fail_level)
+ * A call manager that is just going away is retried with a new one.
+ * True with the call in *res; otherwise false with *why set (CAUSE_STOPPED:
+ * a signal interrupted). */
+static bool place_call(const struct pptp_options *o, uint32_t server, int sigfd, int *cm_fd,
+		       struct cm_msg *res, struct dialing *st, int fail_level,
+		       struct pptp_reason *why)
 {
 	struct cm_msg open = { .type = CM_CALL_OPEN, .pid = (uint32_t)getpid(),
 			       .window = GRE_RECV_WINDOW,
 			       .framing = o->sync ? PPTP_FRAME_SYNC : PPTP_FRAME_ASYNC };
-	int exit_code;
 
 	str_copy(open.phone, o->phone, sizeof open.phone);
 	for (int attempt = 0; attempt < 3; attempt++) {
-		*cm_fd = callmgr_connect(o, server, &exit_code);
+		*cm_fd = callmgr_connect(o, server, why);
 		if (*cm_fd < 0)
-			return exit_code;
+			return false;
 		int r = callmgr_open_call(*cm_fd, sigfd, st->fd, serve_dialing, st, &open, res);
 		if (r == 0)
-			return PPTP_EXIT_OK;
+			return true;
 		close(*cm_fd);
 		*cm_fd = -1;
 		if (r == -EINTR) {
 			log_notice("interrupted while the call was being placed");
-			return PPTP_EXIT_OK;
+			*why = (struct pptp_reason){ .cause = CAUSE_STOPPED };
+			return false;
 		}
 		if (r != -ECONNRESET) {
-			int rc = pptp_exit_for_reason(&res->reason);
-			log_msg(rc == PPTP_EXIT_CONNECT || rc == PPTP_EXIT_CTRL_REFUSED
-				? fail_level : L_ERR, "%s", res->text);
-			return rc ? rc : PPTP_EXIT_FAILURE;
+			*why = res->reason;
+			log_msg(pptp_reason_try_next(why) ? fail_level : L_ERR, "%s", res->text);
+			/* A refusal that gives no cause to fail is still no call. */
+			if (pptp_exit_for_reason(why) == PPTP_EXIT_OK)
+				*why = (struct pptp_reason){ .cause = CAUSE_LOCAL };
+			return false;
 		}
 		log_info("%s: trying again", res->text);
 	}
 	log_err("%s", res->text);
-	return PPTP_EXIT_FAILURE;
+	*why = (struct pptp_reason){ .cause = CAUSE_LOCAL, .err = ECONNRESET };
+	return false;
 }
 
 static void note_option_effects(const struct pptp_options *o)
@@ -194,7 +202,15 @@ struct tunnel {
 	uint32_t server;		/* the address that took the call */
 	char server_str[INET_ADDRSTRLEN];
 	struct cm_msg call;
+	struct pptp_reason why;		/* why it ended, or could not start */
 };
+
+/* Note why the tunnel cannot go on: false, for the caller to return. */
+static bool tunnel_fail(struct tunnel *tn, enum pptp_cause cause, int err)
+{
+	tn->why = (struct pptp_reason){ .cause = cause, .err = err };
+	return false;
+}
 
 /* Whether pppd is told here to require MPPE (its options files may too). */
 static bool mppe_required(const struct pptp_options *o)
@@ -211,12 +227,12 @@ static bool mppe_required(const struct pptp_options *o)
 
 /* The pppd to run, and what it needs on this machine, checked before
  * dialling: a missing piece would otherwise show only as pppd failing once
- * the call is up.  0, or the exit status with the reason logged (8: only a
- * pppd root must not run; 11, 12, 13: see localcheck.h).  Without MPPE only
- * a pppd told here to require it must fail; its options files may require
- * it as well, so otherwise it is a warning.  Under --nolaunchpppd this is
- * not called: pppd, which started us, has checked its kernel itself. */
-static int choose_pppd(struct tunnel *tn)
+ * the call is up.  True, or false with the missing piece's cause logged
+ * and noted (see localcheck.h).  Without MPPE only a pppd told here to
+ * require it must fail; its options files may require it as well, so
+ * otherwise it is a warning.  Under --nolaunchpppd this is not called:
+ * pppd, which started us, has checked its kernel itself. */
+static bool choose_pppd(struct tunnel *tn)
 {
 	struct local_check lc;
 
@@ -231,24 +247,25 @@ static int choose_pppd(struct tunnel *tn)
 			continue;
 		}
 		log_err("%s %s: %s", r->name, r->found, r->fix);
-		return r->exit;
+		return tunnel_fail(tn, r->cause, 0);
 	}
 	if (lc.pppd_refused[0])
 		log_warn("%s; using %s", lc.pppd_refused, lc.pppd_path);
 	str_copy(tn->pppd, lc.pppd_path, sizeof tn->pppd);
-	return PPTP_EXIT_OK;
+	return true;
 }
 
 /* Everything that can fail locally, before a call exists: signals, pppd,
- * detaching, the status socket, the line pppd speaks on. */
-static int tunnel_prepare(struct tunnel *tn)
+ * detaching, the status socket, the line pppd speaks on.  True, or false
+ * with tn->why. */
+static bool tunnel_prepare(struct tunnel *tn)
 {
 	const struct pptp_options *o = tn->o;
 
 	tn->sigfd = proc_signals_open(PROC_SIG_STOP | PROC_SIG_USR1 | PROC_SIG_CHLD);
 	if (tn->sigfd < 0) {
 		log_err("signalfd: %s", strerror(-tn->sigfd));
-		return PPTP_EXIT_FAILURE;
+		return tunnel_fail(tn, CAUSE_LOCAL, -tn->sigfd);
 	}
 	struct tunnel_status *t = &tn->dialing.t;
 	t->state = TUNNEL_DIALING;
@@ -256,28 +273,31 @@ static int tunnel_prepare(struct tunnel *tn)
 	str_copy(t->server_name, o->server, sizeof t->server_name);
 	str_copy(t->logstring, o->logstring, sizeof t->logstring);
 	if (!o->nolaunchpppd) {
-		int rc = choose_pppd(tn);
-		if (rc != PPTP_EXIT_OK)
-			return rc;
-		if (!o->debug && (tn->detach_fd = detach(tn->sigfd)) < 0)
-			return PPTP_EXIT_FAILURE;
+		if (!choose_pppd(tn))
+			return false;
+		if (!o->debug) {
+			int fd = detach(tn->sigfd);
+			if (fd < 0)
+				return tunnel_fail(tn, CAUSE_LOCAL, -fd);
+			tn->detach_fd = fd;
+		}
 	}
 	/* The process that stays is the gateway, named as the classic's is:
 	 * scripts run pkill -USR1 pptpgw. */
 	proc_set_name("pptpgw");
 	/* After detaching: the socket is named after the process that stays. */
 	t->pid = getpid();
-	tn->dialing.fd = status_listen(tn->status_path, sizeof tn->status_path);
-	if ((o->nolaunchpppd ? pppd_stdio_open(o->sync) : pppd_pty_open(&tn->pty, o->sync)) < 0)
-		return PPTP_EXIT_FAILURE;
-	return PPTP_EXIT_OK;
+	int st = status_listen(tn->status_path, sizeof tn->status_path);
+	tn->dialing.fd = st < 0 ? -1 : st;
+	int r = o->nolaunchpppd ? pppd_stdio_open(o->sync) : pppd_pty_open(&tn->pty, o->sync);
+	return r < 0 ? tunnel_fail(tn, CAUSE_LOCAL, -r) : true;
 }
 
 /* Each address in turn, until one accepts a control connection and the
- * call: the GRE socket and the call manager's socket are then open. */
-static int tunnel_dial(struct tunnel *tn, const uint32_t *addrs, int naddrs)
+ * call: the GRE socket and the call manager's socket are then open.  True,
+ * or false with tn->why (the last address's failure). */
+static bool tunnel_dial(struct tunnel *tn, const uint32_t *addrs, int naddrs)
 {
-	int rc = PPTP_EXIT_FAILURE;
 	char err[512];
 
 	for (int i = 0; i < naddrs; i++) {
@@ -294,14 +314,13 @@ static int tunnel_dial(struct tunnel *tn, const uint32_t *addrs, int naddrs)
 		tn->gre_fd = gre_socket_open(tn->o, tn->server, &unreachable, err, sizeof err);
 		if (tn->gre_fd < 0) {
 			log_msg(unreachable ? fail_level : L_ERR, "%s", err);
-			rc = unreachable ? PPTP_EXIT_CONNECT : PPTP_EXIT_FAILURE;
+			tunnel_fail(tn, unreachable ? CAUSE_CONNECT : CAUSE_LOCAL, -tn->gre_fd);
 			tn->gre_fd = -1;
-		} else {
-			rc = place_call(tn->o, tn->server, tn->sigfd, &tn->cm_fd, &tn->call,
-					&tn->dialing, fail_level);
+		} else if (place_call(tn->o, tn->server, tn->sigfd, &tn->cm_fd, &tn->call,
+				      &tn->dialing, fail_level, &tn->why)) {
+			return true;
 		}
-		if (rc == PPTP_EXIT_OK || i + 1 == naddrs ||
-		    (rc != PPTP_EXIT_CONNECT && rc != PPTP_EXIT_CTRL_REFUSED))
+		if (i + 1 == naddrs || !pptp_reason_try_next(&tn->why))
 			break;
 		log_notice("%s did not accept a control connection: trying the next address",
 			   tn->server_str);
@@ -309,12 +328,12 @@ static int tunnel_dial(struct tunnel *tn, const uint32_t *addrs, int naddrs)
 			close(tn->gre_fd);
 		tn->gre_fd = -1;
 	}
-	return rc;
+	return false;
 }
 
 /* The call is up: start pppd, give up what is no longer needed, and carry
- * frames until the tunnel ends.  Returns the exit status. */
-static int tunnel_run(struct tunnel *tn)
+ * frames until the tunnel ends; tn->why then says how it ended. */
+static void tunnel_run(struct tunnel *tn)
 {
 	const struct pptp_options *o = tn->o;
 	char err[256];
@@ -324,8 +343,10 @@ static int tunnel_run(struct tunnel *tn)
 		   tn->server_str, tn->call.call_id, tn->call.peer_call_id, tn->call.peer_window);
 	if (!o->nolaunchpppd) {
 		tn->pppd_pid = pppd_spawn(o, tn->pppd, &tn->pty);
-		if (tn->pppd_pid < 0)
-			return PPTP_EXIT_PPPD;
+		if (tn->pppd_pid < 0) {
+			tunnel_fail(tn, CAUSE_PPPD, (int)-tn->pppd_pid);
+			return;
+		}
 	}
 	/* The GRE socket, the pty, pppd and the call exist: the gateway needs
 	 * no capability any more (pppd runs as our uid, so signalling it needs
@@ -353,15 +374,14 @@ static int tunnel_run(struct tunnel *tn)
 		.started = tn->dialing.t.started,
 	};
 	tn->pty.slave = -1;	/* the gateway closes it once pppd is talking */
-	int rc = gateway_run(&gp);
+	tn->why = gateway_run(&gp);
 	log_set_role("pptp");
-	log_info("exiting with status %d", rc);
-	return rc;
+	log_info("exiting with status %d", pptp_exit_for_reason(&tn->why));
 }
 
-static void tunnel_close(struct tunnel *tn, int rc)
+static void tunnel_close(struct tunnel *tn)
 {
-	detach_done(&tn->detach_fd, rc);
+	detach_done(&tn->detach_fd, &tn->why);
 	int fds[] = { tn->cm_fd, tn->gre_fd, tn->pty.master, tn->pty.slave, tn->sigfd };
 	for (size_t i = 0; i < ARRAY_LEN(fds); i++)
 		if (fds[i] >= 0)
@@ -378,17 +398,14 @@ static int tunnel_main(const struct pptp_options *o)
 
 	note_option_effects(o);
 	int naddrs = resolve(o->server, addrs, MAX_ADDRS);
-	if (naddrs < 0)
-		return PPTP_EXIT_RESOLVE;
+	if (naddrs == 0)
+		return pptp_exit_for_reason(&(struct pptp_reason){ .cause = CAUSE_RESOLVE });
 	log_notice("pptp %s starting: server %s%s", PPTP_RELEASE, o->server,
 		   o->nolaunchpppd ? ", PPP on stdin/stdout" : "");
-	int rc = tunnel_prepare(&tn);
-	if (rc == PPTP_EXIT_OK)
-		rc = tunnel_dial(&tn, addrs, naddrs);
-	if (rc == PPTP_EXIT_OK && tn.cm_fd >= 0)
-		rc = tunnel_run(&tn);
-	tunnel_close(&tn, rc);
-	return rc;
+	if (tunnel_prepare(&tn) && tunnel_dial(&tn, addrs, naddrs))
+		tunnel_run(&tn);
+	tunnel_close(&tn);
+	return pptp_exit_for_reason(&tn.why);
 }
 
 int main(int argc, char **argv)
@@ -409,8 +426,11 @@ int main(int argc, char **argv)
 	case PPTP_PARSE_OK:
 		break;
 	}
-	if (o.status)
-		return status_list(o.json);
+	if (o.status) {
+		int r = status_list(o.json);
+		return pptp_exit_for_reason(&(struct pptp_reason){
+			.cause = r < 0 ? CAUSE_LOCAL : CAUSE_NONE, .err = -r });
+	}
 	log_init(o.logstring, o.loglevel, o.debug || isatty(STDERR_FILENO));
 	/* Before anything else: what follows would fail piecemeal, each
 	 * failure naming a symptom (no pppd found, no status directory). */
@@ -418,7 +438,8 @@ int main(int argc, char **argv)
 		log_err("pptp needs root: it opens a raw GRE socket, adds a host route and %s "
 			"(run it as root, or from pppd's pty option)",
 			o.diagnose ? "places a test call" : "starts or serves pppd");
-		return PPTP_EXIT_FAILURE;
+		return pptp_exit_for_reason(&(struct pptp_reason){ .cause = CAUSE_LOCAL,
+								   .err = EPERM });
 	}
 	log_set_role("pptp");
 	return o.diagnose ? diagnose_run(&o) : tunnel_main(&o);

@@ -311,7 +311,8 @@ static void handle_events(struct callmgr *cm, uint64_t now)
 	}
 }
 
-static int tcp_start(struct callmgr *cm, uint64_t now)
+/* Start the TCP connect; false when it could not even begin (logged). */
+static bool tcp_start(struct callmgr *cm, uint64_t now)
 {
 	char text[CM_TEXT_MAX];
 
@@ -319,10 +320,10 @@ static int tcp_start(struct callmgr *cm, uint64_t now)
 	cm->sess = ctrl_session_open(cm->opt, cm->server, now, log_engine, text, sizeof text);
 	if (!cm->sess) {
 		log_err("%s", text);
-		return -1;
+		return false;
 	}
 	handle_events(cm, now);	/* a connect that failed at once */
-	return 0;
+	return true;
 }
 
 
@@ -429,7 +430,9 @@ static uint64_t next_deadline(const struct callmgr *cm)
 	return t;
 }
 
-static int callmgr_loop(struct callmgr *cm)
+/* Until the call manager is done; cm->down_reason then says why (CAUSE_NONE:
+ * it ran out of calls without trouble). */
+static void callmgr_loop(struct callmgr *cm)
 {
 	struct pollfd pfd[3 + PPTP_MAX_CALLS];
 	int cl_at[3 + PPTP_MAX_CALLS];
@@ -456,8 +459,13 @@ static int callmgr_loop(struct callmgr *cm)
 		uint64_t dl = next_deadline(cm);
 		int timeout = dl == UINT64_MAX ? -1 : dl <= now ? 0 : (int)((dl - now + 999) / 1000);
 		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR) {
-			log_err("poll: %s", strerror(errno));
-			return PPTP_EXIT_FAILURE;
+			int e = errno;
+			log_err("poll: %s", strerror(e));
+			if (!cm->down) {
+				cm->down = true;
+				cm->down_reason = (struct pptp_reason){ .cause = CAUSE_LOCAL, .err = e };
+			}
+			return;
 		}
 		now = now_us();
 
@@ -498,7 +506,6 @@ static int callmgr_loop(struct callmgr *cm)
 			handle_events(cm, now);
 		}
 	}
-	return cm->down ? pptp_exit_for_reason(&cm->down_reason) : PPTP_EXIT_OK;
 }
 
 /* ---- the host route, shared with other call managers (routing.c) ---- */
@@ -569,14 +576,39 @@ static void cleanup(struct callmgr *cm)
 			close(cm->clients[i].fd);
 }
 
+/* The listening socket, at the name whose lock we hold.  0, or -errno. */
+static int listen_on_name(struct callmgr *cm)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	str_copy(sun.sun_path, cm->sock_path, sizeof sun.sun_path);
+	cm->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (cm->listen_fd < 0)
+		return -errno;
+	mode_t old = umask(0077);
+	int br = bind(cm->listen_fd, (struct sockaddr *)&sun, sizeof sun);
+	umask(old);
+	if (br < 0 || listen(cm->listen_fd, 16) < 0)
+		return -errno;
+	/* The file bind() made: fstat() of the socket would describe the
+	 * socket, not its name.  We hold the lock, so nobody else made it. */
+	struct stat sst;
+	if (lstat(cm->sock_path, &sst) == 0) {
+		cm->sock_dev = sst.st_dev;
+		cm->sock_ino = sst.st_ino;
+	}
+	return 0;
+}
 
 int callmgr_main(const struct pptp_options *o, uint32_t server, int ready)
 {
 	struct callmgr *cm = calloc(1, sizeof *cm);
-	int rc = PPTP_EXIT_FAILURE;
+	/* Why the start failed, for the gateway waiting on ready. */
+	struct pptp_reason fail = { .cause = CAUSE_LOCAL };
 
 	if (!cm) {
 		log_err("out of memory");
+		fail.err = ENOMEM;
 		goto report;
 	}
 	log_set_role("callmgr");
@@ -588,8 +620,9 @@ int callmgr_main(const struct pptp_options *o, uint32_t server, int ready)
 		cm->clients[i].fd = -1;
 	inet_ntop(AF_INET, &(struct in_addr){ server }, cm->server_str, sizeof cm->server_str);
 	log_set_context("%s", cm->server_str);
-	if (runpath_socket_name(o, server, runpath_netns_id(), cm->sock_path, sizeof cm->sock_path,
-				cm->lock_path, sizeof cm->lock_path)) {
+	fail.err = -runpath_socket_name(o, server, runpath_netns_id(), cm->sock_path,
+					sizeof cm->sock_path, cm->lock_path, sizeof cm->lock_path);
+	if (fail.err) {
 		log_err("the call manager's socket name is too long");
 		goto report;
 	}
@@ -598,9 +631,10 @@ int callmgr_main(const struct pptp_options *o, uint32_t server, int ready)
 		if (cm->lock_fd == -EWOULDBLOCK || cm->lock_fd == -EAGAIN) {
 			proc_ready_send(&ready, &(struct proc_ready){ .state = PROC_BUSY });
 			free(cm);
-			return PPTP_EXIT_OK;
+			return pptp_exit_for_reason(&(struct pptp_reason){ .cause = CAUSE_NONE });
 		}
 		log_err("cannot take the lock %s: %s", cm->lock_path, strerror(-cm->lock_fd));
+		fail.err = -cm->lock_fd;
 		goto report;
 	}
 	/* We own the name: whatever socket is there belongs to a dead one. */
@@ -614,30 +648,19 @@ int callmgr_main(const struct pptp_options *o, uint32_t server, int ready)
 	cm->sig_fd = proc_signals_open(PROC_SIG_STOP | PROC_SIG_USR1);
 	if (cm->sig_fd < 0) {
 		log_err("signalfd: %s", strerror(-cm->sig_fd));
+		fail.err = -cm->sig_fd;
 		goto report;
 	}
 
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	str_copy(sun.sun_path, cm->sock_path, sizeof sun.sun_path);
-	cm->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	mode_t old = umask(0077);
-	int br = cm->listen_fd < 0 ? -1 : bind(cm->listen_fd, (struct sockaddr *)&sun, sizeof sun);
-	umask(old);
-	if (br < 0 || listen(cm->listen_fd, 16) < 0) {
-		log_err("cannot listen on %s: %s", cm->sock_path, strerror(errno));
+	fail.err = -listen_on_name(cm);
+	if (fail.err) {
+		log_err("cannot listen on %s: %s", cm->sock_path, strerror(fail.err));
 		goto report;
-	}
-	/* The file bind() made: fstat() of the socket would describe the
-	 * socket, not its name.  We hold the lock, so nobody else made it. */
-	struct stat sst;
-	if (lstat(cm->sock_path, &sst) == 0) {
-		cm->sock_dev = sst.st_dev;
-		cm->sock_ino = sst.st_ino;
 	}
 	uint64_t now = now_us();
 	cm->first_client_deadline = now + (uint64_t)CALLMGR_FIRST_CLIENT_S * 1000000u;
 	add_host_route(cm);
-	if (tcp_start(cm, now) < 0)
+	if (!tcp_start(cm, now))
 		goto report;
 	/* Sockets, route and lock exist: from here on only the route's removal
 	 * needs a privilege. */
@@ -646,18 +669,18 @@ int callmgr_main(const struct pptp_options *o, uint32_t server, int ready)
 	if (privileges_limit(keep, cm->route.pptp ? 1 : 0, perr, sizeof perr) < 0)
 		log_warn("%s", perr);
 	proc_ready_send(&ready, &(struct proc_ready){ .state = PROC_READY });
-	rc = callmgr_loop(cm);
+	callmgr_loop(cm);
 	cleanup(cm);
 	log_info("call manager exits");
+	int rc = pptp_exit_for_reason(&cm->down_reason);
 	free(cm);
 	return rc;
 
 report:
-	proc_ready_send(&ready, &(struct proc_ready){ .state = PROC_FAILED,
-						      .exit_status = PPTP_EXIT_FAILURE });
+	proc_ready_send(&ready, &(struct proc_ready){ .state = PROC_FAILED, .reason = fail });
 	if (cm) {
 		cleanup(cm);
 		free(cm);
 	}
-	return rc;
+	return pptp_exit_for_reason(&fail);
 }

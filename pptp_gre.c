@@ -24,9 +24,9 @@
 
 #include "exitstatus.h"
 #include "gre_engine.h"
+#include "gre_watch.h"
 #include "gw_mtu.h"
 #include "hdlc.h"
-#include "lcp_probe.h"
 #include "callmgr_client.h"
 #include "pppd.h"
 #include "proc.h"
@@ -120,18 +120,7 @@ struct gateway {
 		int n, gre_at, cm_at, ppp_in_at, ppp_out_at, st_at;
 		unsigned key;		/* pollset_key() it was built for */
 	} pollset;
-	struct {			/* GRE from the server while pppd sends */
-		uint64_t last_gre_us, tx_since_gre;
-		uint64_t tx_quiet_since_us;	/* pppd's first frame since the last GRE from the server */
-		bool warned;
-	} watchdog;
-	struct {			/* our GRE unheard while the server's arrives */
-		uint64_t tx_since_us;	/* pppd's first frame (0: none yet) */
-		struct lcp_sent sent;	/* pppd's Configure-Request identifiers */
-		bool server_heard_us;	/* its PPP answered one, or LCP is open */
-		bool warned;
-		bool timer_done;	/* its 10 s have passed: checked on events only */
-	} unheard;
+	struct gre_watch watch;		/* GRE getting through, each way */
 	struct {			/* said once each (the counters keep the totals) */
 		bool gre_blocked, gre_truncated, gre_invalid, gre_rx_error;
 		bool bad_fcs, runt, abort, sync_short;
@@ -222,8 +211,7 @@ static void deliver(void *ctx, const uint8_t *payload, size_t len)
 
 	if (!g->net_seen)
 		note_frame(g, payload, len);
-	if (!g->unheard.server_heard_us)
-		g->unheard.server_heard_us = lcp_heard_us(&g->unheard.sent, payload, len);
+	gre_watch_peer_ppp(&g->watch, payload, len);
 
 	if (g->ppp.sync) {
 		dst = outq_reserve(g, len + 2);
@@ -399,12 +387,7 @@ static void note_rx_error(struct gateway *g, int err)
 /* One frame from pppd went to the engine. */
 static void note_tx_frame(struct gateway *g, const uint8_t *frame, size_t len, uint64_t now)
 {
-	if (!g->unheard.server_heard_us)
-		lcp_sent_note(&g->unheard.sent, frame, len);
-	if (g->watchdog.tx_since_gre++ == 0)
-		g->watchdog.tx_quiet_since_us = now;
-	if (!g->unheard.tx_since_us)
-		g->unheard.tx_since_us = now;
+	gre_watch_tx(&g->watch, frame, len, now);
 	gw_mtu_frame(&g->mtu, len, &g->stats, now);
 }
 
@@ -467,12 +450,8 @@ static void gre_readable(struct gateway *g, uint64_t now)
 				continue;	/* only the server's GRE is ours */
 			enum gre_rx_result r = gre_rx(&g->gre, pkt + off, len - off, now);
 			if (r == GRE_RX_DATA || r == GRE_RX_ACK) {
-				if (g->watchdog.warned)
+				if (gre_watch_rx(&g->watch, now))
 					log_notice("GRE packets from the server arrive again");
-				g->watchdog.warned = false;
-				g->watchdog.last_gre_us = now;
-				g->watchdog.tx_since_gre = 0;
-				g->watchdog.tx_quiet_since_us = 0;
 			} else if (r == GRE_RX_TRUNCATED) {
 				note_malformed(g, r, "shorter than its GRE header says");
 			} else if (r == GRE_RX_INVALID) {
@@ -632,60 +611,36 @@ static void signals_readable(struct gateway *g, uint64_t now)
 	}
 }
 
-/* pppd has been sending for GATEWAY_GRE_WATCHDOG_US and nothing came back:
- * the timer runs from its first frame since the last GRE from the server. */
-static void watchdog(struct gateway *g, uint64_t now)
+/* Whether GRE gets through, each way: the warnings gre_watch.c finds due. */
+static void watch_check(struct gateway *g, uint64_t now)
 {
-	uint64_t since = g->watchdog.tx_quiet_since_us;
+	const struct gre_watch *w = &g->watch;
 
-	if (g->watchdog.warned || g->watchdog.tx_since_gre == 0 || now < since + GATEWAY_GRE_WATCHDOG_US)
-		return;
-	g->watchdog.warned = true;
-	if (g->watchdog.last_gre_us)
-		/* GRE did get through before: not a firewall, a server or path
-		 * that stopped sending. */
-		log_warn("no GRE packets from the server any more: it stopped sending, or the path "
-			 "now drops them (none for %llu s while pppd sent %llu frames)",
-			 (unsigned long long)((now - since) / 1000000u),
-			 (unsigned long long)g->watchdog.tx_since_gre);
-	else
-		log_warn("no GRE packets from the server: IP protocol 47 is blocked by a firewall or "
-			 "NAT on the path (none for %llu s while pppd sent %llu frames; or the server "
-			 "could not start its pppd); pppd will report \"LCP: timeout sending "
-			 "Config-Requests\"", (unsigned long long)((now - since) / 1000000u),
-			 (unsigned long long)g->watchdog.tx_since_gre);
-}
-
-/* The other way: pppd has sent for GATEWAY_GRE_WATCHDOG_US, the server
- * acknowledged none of it and its PPP only repeats its own Configure-
- * Request, while its GRE keeps arriving.  The look at its PPP keeps a
- * server that never acknowledges (some do not) from being taken for one
- * that does not hear us. */
-static bool unheard_due(const struct gateway *g, uint64_t now)
-{
-	return !g->unheard.warned && !gre_peer_acked(&g->gre) && !g->unheard.server_heard_us &&
-	       g->unheard.tx_since_us && now >= g->unheard.tx_since_us + GATEWAY_GRE_WATCHDOG_US &&
-	       g->watchdog.last_gre_us && now < g->watchdog.last_gre_us + GATEWAY_GRE_WATCHDOG_US;
-}
-
-static void unheard_check(struct gateway *g, uint64_t now)
-{
-	/* Past its time, the check needs no timer of its own: what can still
-	 * make it due (GRE from the server, a frame from pppd) wakes the
-	 * loop anyway.  A timer kept in the past would make poll spin. */
-	if (g->unheard.tx_since_us && now >= g->unheard.tx_since_us + GATEWAY_GRE_WATCHDOG_US)
-		g->unheard.timer_done = true;
-	if (!unheard_due(g, now))
-		return;
-	g->unheard.warned = true;
-	g->stats.tx_unheard++;
-	log_warn("our GRE packets are not reaching the server: none of the %llu sent in %llu s "
-		 "was acknowledged and its PPP only repeats its Configure-Request, while its GRE "
-		 "keeps arriving (the way in works, unlike \"no GRE packets from the server\"): "
-		 "GRE out is blocked by this machine's output firewall, a NAT router's PPTP "
-		 "passthrough or helper, or the server's input firewall",
-		 (unsigned long long)g->gre.st.tx_sent,
-		 (unsigned long long)((now - g->unheard.tx_since_us) / 1000000u));
+	if (gre_watch_in_due(&g->watch, now)) {
+		unsigned long long secs = (now - w->tx_quiet_since_us) / 1000000u;
+		unsigned long long frames = w->tx_since_gre;
+		if (w->last_gre_us)
+			/* GRE did get through before: not a firewall, a server
+			 * or path that stopped sending. */
+			log_warn("no GRE packets from the server any more: it stopped sending, or "
+				 "the path now drops them (none for %llu s while pppd sent %llu "
+				 "frames)", secs, frames);
+		else
+			log_warn("no GRE packets from the server: IP protocol 47 is blocked by a "
+				 "firewall or NAT on the path (none for %llu s while pppd sent %llu "
+				 "frames; or the server could not start its pppd); pppd will report "
+				 "\"LCP: timeout sending Config-Requests\"", secs, frames);
+	}
+	if (gre_watch_out_due(&g->watch, now, gre_peer_acked(&g->gre))) {
+		g->stats.tx_unheard++;
+		log_warn("our GRE packets are not reaching the server: none of the %llu sent in "
+			 "%llu s was acknowledged and its PPP only repeats its Configure-Request, "
+			 "while its GRE keeps arriving (the way in works, unlike \"no GRE packets "
+			 "from the server\"): GRE out is blocked by this machine's output firewall, "
+			 "a NAT router's PPTP passthrough or helper, or the server's input firewall",
+			 (unsigned long long)g->gre.st.tx_sent,
+			 (unsigned long long)((now - w->tx_since_us) / 1000000u));
+	}
 }
 
 /* pppd's timers.  It ran GATEWAY_PPPD_SETTLE_US without exiting: tell
@@ -722,12 +677,7 @@ static void summary_due(struct gateway *g, uint64_t now)
 /* The first of the loop's deadlines, given t, the GRE engine's. */
 static uint64_t next_deadline(const struct gateway *g, uint64_t t)
 {
-	if (!g->watchdog.warned && g->watchdog.tx_since_gre &&
-	    g->watchdog.tx_quiet_since_us + GATEWAY_GRE_WATCHDOG_US < t)
-		t = g->watchdog.tx_quiet_since_us + GATEWAY_GRE_WATCHDOG_US;
-	uint64_t unheard_at = g->unheard.tx_since_us + GATEWAY_GRE_WATCHDOG_US;
-	if (!g->unheard.warned && !g->unheard.timer_done && g->unheard.tx_since_us && unheard_at < t)
-		t = unheard_at;
+	t = gre_watch_next(&g->watch, t);
 	if (g->state == GW_STOPPING && g->pppd.stop_deadline && g->pppd.stop_deadline < t)
 		t = g->pppd.stop_deadline;
 	if (!g->pppd.running_told && g->call_up_us + GATEWAY_PPPD_SETTLE_US < t)
@@ -829,17 +779,16 @@ static void gateway_teardown(struct gateway *g)
 		close(g->pppd.slave);
 }
 
-int gateway_run(const struct gateway_params *p)
+struct pptp_reason gateway_run(const struct gateway_params *p)
 {
 	struct gateway *g = calloc(1, sizeof *g);
-	int rc;
 
 	if (!g || gateway_setup(g, p) < 0) {
 		log_err("out of memory");
 		if (g)
 			gateway_teardown(g);
 		free(g);
-		return PPTP_EXIT_FAILURE;
+		return (struct pptp_reason){ .cause = CAUSE_LOCAL, .err = ENOMEM };
 	}
 	log_set_role("gateway");
 	uint64_t now = now_us();
@@ -887,8 +836,7 @@ int gateway_run(const struct gateway_params *p)
 			flush_tx(g);
 		if (g->ppp.outq_len && !g->ppp.closed)
 			flush_outq(g);
-		watchdog(g, now);
-		unheard_check(g, now);
+		watch_check(g, now);
 		pppd_timers(g, now);
 		summary_due(g, now);
 		gw_step(g, GW_EV_PASS_END, NULL, now);
@@ -902,8 +850,8 @@ int gateway_run(const struct gateway_params *p)
 			 "behind sequence number %u, which never came: not passed to pppd",
 			 held, held == 1 ? "" : "s", gap);
 	dump_stats(g, L_INFO);
-	rc = pptp_exit_status(&g->end);
+	struct pptp_reason why = tunnel_end_verdict(&g->end);
 	gateway_teardown(g);
 	free(g);
-	return rc;
+	return why;
 }

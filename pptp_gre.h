@@ -12,8 +12,6 @@
 #include "callmgr_proto.h"
 #include "pptp_options.h"
 
-/* No GRE at all from the server this long while pppd sends: say why. */
-#define GATEWAY_GRE_WATCHDOG_US (10 * 1000000ull)
 /* Bytes queued for pppd before further payloads are dropped. */
 #define GATEWAY_OUTQ_MAX (256 * 1024)
 /* Verbose (--loglevel 2) statistics summary interval. */
@@ -45,7 +43,8 @@ struct gateway_params {
 
 #define GATEWAY_PPPD_SETTLE_US (3 * 1000000ull)
 
-/* Run until the tunnel ends; returns the exit status (enum pptp_exit). */
-int gateway_run(const struct gateway_params *p);
+/* Run until the tunnel ends; returns why it ended (tunnel_end_verdict:
+ * the call manager's reason or pppd's end, whichever decides). */
+struct pptp_reason gateway_run(const struct gateway_params *p);
 
 #endif

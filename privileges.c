@@ -34,6 +34,15 @@ static int last_cap(void)
 	return n;
 }
 
+/* A system call failed (errno): what failed, in err; -errno. */
+static int failed(char *err, size_t errlen, const char *what)
+{
+	int e = errno;
+
+	snprintf(err, errlen, "%s: %s", what, strerror(e));
+	return -e;
+}
+
 int privileges_limit(const int *keep, size_t nkeep, char *err, size_t errlen)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
@@ -41,10 +50,8 @@ int privileges_limit(const int *keep, size_t nkeep, char *err, size_t errlen)
 	int top = last_cap();
 
 	memset(data, 0, sizeof data);
-	if (syscall(SYS_capget, &hdr, data) < 0) {
-		snprintf(err, errlen, "cannot read our capabilities: %s", strerror(errno));
-		return -1;
-	}
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return failed(err, errlen, "cannot read our capabilities");
 	bool had_setpcap = data[0].effective & (1u << CAP_SETPCAP);
 
 	/* Bounding set first: dropping from it needs CAP_SETPCAP, which the
@@ -53,18 +60,19 @@ int privileges_limit(const int *keep, size_t nkeep, char *err, size_t errlen)
 		for (int c = 0; c <= top; c++)
 			if (!kept(c, keep, nkeep) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 &&
 			    errno != EINVAL) {
-				snprintf(err, errlen, "cannot drop capability %d from the bounding set: %s",
-					 c, strerror(errno));
-				return -1;
+				char what[64];
+				int e = errno;
+				snprintf(what, sizeof what, "cannot drop capability %d from the "
+					 "bounding set", c);
+				errno = e;
+				return failed(err, errlen, what);
 			}
 		/* uid 0 must not get every capability back by running a program. */
 		if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
 			  SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
 			  SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
-			  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED, 0, 0, 0) < 0) {
-			snprintf(err, errlen, "cannot set securebits: %s", strerror(errno));
-			return -1;
-		}
+			  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED, 0, 0, 0) < 0)
+			return failed(err, errlen, "cannot set securebits");
 	}
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 
@@ -81,13 +89,9 @@ int privileges_limit(const int *keep, size_t nkeep, char *err, size_t errlen)
 			want[c / 32].effective |= bit;
 		}
 	}
-	if (syscall(SYS_capset, &hdr, want) < 0) {
-		snprintf(err, errlen, "cannot reduce our capabilities: %s", strerror(errno));
-		return -1;
-	}
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		snprintf(err, errlen, "cannot set no_new_privs: %s", strerror(errno));
-		return -1;
-	}
+	if (syscall(SYS_capset, &hdr, want) < 0)
+		return failed(err, errlen, "cannot reduce our capabilities");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return failed(err, errlen, "cannot set no_new_privs");
 	return 0;
 }

@@ -14,7 +14,7 @@
 /* Keep only the capabilities listed (CAP_* numbers) in the effective and
  * permitted sets; empty the inheritable, ambient and bounding sets except
  * for those; lock uid 0 out of regaining capabilities on exec; set
- * no_new_privs.  0, or -1 with a sentence in err (the caller decides
+ * no_new_privs.  0, or -errno with a sentence in err (the caller decides
  * whether that is fatal; a process that never had capabilities succeeds). */
 int privileges_limit(const int *keep, size_t nkeep, char *err, size_t errlen);
 

@@ -15,7 +15,7 @@
 
 #include "util.h"
 
-#define READY_WIRE_LEN 6	/* state, exit status, err (4 bytes, big-endian) */
+#define READY_WIRE_LEN (1 + PPTP_REASON_WIRE_LEN)	/* state, reason */
 
 static void signal_set(sigset_t *s, unsigned which)
 {
@@ -90,11 +90,11 @@ pid_t proc_fork(int *fd)
 
 void proc_ready_send(int *fd, const struct proc_ready *r)
 {
-	uint8_t b[READY_WIRE_LEN] = { r->state, r->exit_status };
+	uint8_t b[READY_WIRE_LEN] = { r->state };
 
 	if (*fd < 0)
 		return;
-	put32(b + 2, (uint32_t)r->err);
+	pptp_reason_encode(&r->reason, b + 1);
 	/* A parent that is gone has nothing left to hear. */
 	if (write(*fd, b, sizeof b) != (ssize_t)sizeof b)
 		log_debug("the starting process is gone");
@@ -134,9 +134,10 @@ int proc_ready_wait(int fd, int sigfd, void (*on_stop)(int signo, void *ctx), vo
 		got += (size_t)n;
 		if (got == sizeof b) {
 			r->state = b[0];
-			r->exit_status = b[1];
-			r->err = (int32_t)get32(b + 2);
-			rc = 0;
+			bool known = r->state == PROC_READY || r->state == PROC_BUSY ||
+				     r->state == PROC_FAILED;
+			rc = known && pptp_reason_decode(b + 1, PPTP_REASON_WIRE_LEN, &r->reason) == 0
+			     ? 0 : -EPROTO;
 			break;
 		}
 	}

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "exitstatus.h"
+
 /* Which signals a process reads from its signalfd. */
 enum {
 	PROC_SIG_STOP = 1,	/* SIGTERM, SIGINT, SIGHUP */
@@ -38,13 +40,13 @@ void proc_signals_reset(void);
 enum proc_ready_state {
 	PROC_READY = 'R',	/* up and running */
 	PROC_BUSY = 'B',	/* another process already does the job */
-	PROC_FAILED = 'F',	/* could not start: exit_status, err */
+	PROC_FAILED = 'F',	/* could not start: reason says why */
 };
 
+/* On the pipe: the state byte, then the reason (pptp_reason_encode). */
 struct proc_ready {
 	uint8_t state;		/* enum proc_ready_state */
-	uint8_t exit_status;	/* PROC_FAILED: the exit status to report */
-	int32_t err;		/* PROC_FAILED: an errno, or 0 */
+	struct pptp_reason reason;	/* PROC_FAILED: why (a cause, an errno) */
 };
 
 /* fork() with a readiness pipe.  In the parent: the child's pid, and *fd
@@ -54,7 +56,8 @@ pid_t proc_fork(int *fd);
 /* Child: send r, close *fd and set it to -1 (nothing when already -1). */
 void proc_ready_send(int *fd, const struct proc_ready *r);
 /* Parent: wait for the child's message on fd, then close fd.  Returns 0
- * with *r filled; -EPIPE when the pipe closed without one.  While waiting,
+ * with *r filled; -EPIPE when the pipe closed without one; -EPROTO when
+ * what came is not such a message.  While waiting,
  * stop signals read from sigfd (if >= 0) are handed to on_stop. */
 int proc_ready_wait(int fd, int sigfd, void (*on_stop)(int signo, void *ctx), void *ctx,
 		    struct proc_ready *r);

@@ -94,18 +94,20 @@ int runpath_ensure_dir(void)
 	struct stat st;
 
 	if (mkdir(PPTP_RUN_DIR, 0700) < 0 && errno != EEXIST) {
-		log_err("cannot create " PPTP_RUN_DIR ": %s", strerror(errno));
-		return -1;
+		int e = errno;
+		log_err("cannot create " PPTP_RUN_DIR ": %s", strerror(e));
+		return -e;
 	}
 	if (lstat(PPTP_RUN_DIR, &st) < 0) {
-		log_err("cannot examine " PPTP_RUN_DIR ": %s", strerror(errno));
-		return -1;
+		int e = errno;
+		log_err("cannot examine " PPTP_RUN_DIR ": %s", strerror(e));
+		return -e;
 	}
 	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022)) {
 		log_err(PPTP_RUN_DIR " is not a directory owned by uid %u and closed to other "
 			"users (owner %u, mode %o): refusing to use it", (unsigned)geteuid(),
 			(unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
-		return -1;
+		return -EPERM;
 	}
 	return 0;
 }

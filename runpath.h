@@ -32,7 +32,7 @@ int runpath_socket_name(const struct pptp_options *o, uint32_t server, unsigned 
 int runpath_route_share(uint32_t server, unsigned long netns, char *path, size_t cap);
 
 /* Create PPTP_RUN_DIR if needed and check that it is ours and closed to
- * others.  0, or -1 with the reason logged. */
+ * others.  0, or -errno with the reason logged (-EPERM: it is not). */
 int runpath_ensure_dir(void);
 
 /* Open path (created 0600, never through a symbolic link) and lock it with

@@ -21,7 +21,7 @@ int sock_bind_mark(int fd, const struct pptp_options *o, char *err, size_t errle
 		int e = errno;
 		snprintf(err, errlen, "--rtmark %u: cannot mark the socket: %s%s", o->rtmark,
 			 strerror(e), e == EPERM ? " (needs root or CAP_NET_ADMIN)" : "");
-		return -1;
+		return -e;
 	}
 	if (o->have_localbind) {
 		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = o->localbind };
@@ -31,7 +31,7 @@ int sock_bind_mark(int fd, const struct pptp_options *o, char *err, size_t errle
 			inet_ntop(AF_INET, &sa.sin_addr, a, sizeof a);
 			snprintf(err, errlen, "--localbind %s: cannot bind: %s%s", a, strerror(e),
 				 e == EADDRNOTAVAIL ? " (not an address of this machine)" : "");
-			return -1;
+			return -e;
 		}
 	}
 	return 0;
@@ -249,9 +249,10 @@ int gre_socket_open(const struct pptp_options *o, uint32_t server, bool *unreach
 			 e == EPERM || e == EACCES ? " (pptp needs root)" : "");
 		return -e;
 	}
-	if (sock_bind_mark(fd, o, err, errlen) < 0) {
+	int r = sock_bind_mark(fd, o, err, errlen);
+	if (r < 0) {
 		close(fd);
-		return -EINVAL;
+		return r;
 	}
 	/* A burst from the server must not overflow the socket while we are
 	 * busy writing to pppd. */

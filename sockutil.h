@@ -11,7 +11,7 @@
 #include "pptp_options.h"
 
 /* Bind fd to --localbind (port 0) and set SO_MARK to --rtmark when given.
- * 0, or -1 with a sentence naming the option in err. */
+ * 0, or -errno with a sentence naming the option in err. */
 int sock_bind_mark(int fd, const struct pptp_options *o, char *err, size_t errlen);
 
 /* A failed connect() towards the server, in words that say what it means

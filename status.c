@@ -177,28 +177,29 @@ int status_listen(char *path, size_t cap)
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 
 	if (mkdir(PPTP_STATUS_DIR, 0755) < 0 && errno != EEXIST)
-		return -1;
+		return -errno;
 	/* Anything in there is trusted to be a tunnel's: ours and closed. */
 	if (lstat(PPTP_STATUS_DIR, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 022)) {
 		log_warn(PPTP_STATUS_DIR " is not a directory of uid %u closed to others: no "
 			 "status socket for this tunnel", (unsigned)geteuid());
-		return -1;
+		return -EPERM;
 	}
 	int n = snprintf(path, cap, PPTP_STATUS_DIR "/%ld", (long)getpid());
 	if (n < 0 || (size_t)n >= cap || (size_t)n >= sizeof sun.sun_path)
-		return -1;
+		return -ENAMETOOLONG;
 	str_copy(sun.sun_path, path, sizeof sun.sun_path);
 	unlink(path);	/* a dead tunnel that had our pid */
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return -1;
+		return -errno;
 	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) < 0 || chmod(path, 0666) < 0 ||
 	    listen(fd, 8) < 0) {
-		log_debug("no status socket: %s", strerror(errno));
+		int e = errno;
+		log_debug("no status socket: %s", strerror(e));
 		close(fd);
 		unlink(path);
-		return -1;
+		return -e;
 	}
 	return fd;
 }
@@ -330,7 +331,7 @@ int status_list(bool json)
 
 	if (!ts) {
 		fprintf(stderr, "pptp: out of memory\n");
-		return PPTP_EXIT_FAILURE;
+		return -ENOMEM;
 	}
 	if (d) {
 		struct dirent *e;
@@ -354,9 +355,10 @@ int status_list(bool json)
 		}
 		closedir(d);
 	} else if (errno != ENOENT) {
-		fprintf(stderr, "pptp: cannot read " PPTP_STATUS_DIR ": %s\n", strerror(errno));
+		int e = errno;
+		fprintf(stderr, "pptp: cannot read " PPTP_STATUS_DIR ": %s\n", strerror(e));
 		free(ts);
-		return PPTP_EXIT_FAILURE;
+		return -e;
 	}
 	qsort(ts, (size_t)n, sizeof *ts, by_pid);
 
@@ -415,5 +417,5 @@ int status_list(bool json)
 		printf("(%d stale status socket%s of tunnels that died%s)\n", stale,
 		       stale > 1 ? "s" : "", geteuid() == 0 ? ": removed" : "");
 	free(ts);
-	return PPTP_EXIT_OK;
+	return 0;
 }

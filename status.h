@@ -52,13 +52,14 @@ int status_parse(const char *text, struct tunnel_status *t);
 bool ppp_frame_is_network(const uint8_t *frame, size_t len);
 
 /* The gateway's side: create the listening socket (path gets its name);
- * -1 when it cannot (then there is simply no status for this tunnel). */
+ * -errno when it cannot (then there is simply no status for this tunnel). */
 int status_listen(char *path, size_t cap);
 /* Answer every waiting connection with the record of t. */
 void status_serve(int fd, const struct tunnel_status *t);
 void status_close(int fd, const char *path);
 
-/* `pptp --status [--json]`: print every tunnel; returns the exit status. */
+/* `pptp --status [--json]`: print every tunnel.  0, or -errno with the
+ * reason printed. */
 int status_list(bool json);
 
 #endif

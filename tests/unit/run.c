@@ -17,7 +17,7 @@ SUITE(util_tests) SUITE(ctrl_tests) SUITE(quirks_tests) SUITE(hdlc_tests)
 SUITE(pqueue_tests) SUITE(gre_tests) SUITE(options_tests) SUITE(callmgr_proto_tests)
 SUITE(status_tests) SUITE(lcp_probe_tests) SUITE(exitstatus_tests)
 SUITE(wire_tests) SUITE(runpath_tests)
-SUITE(stats_tests) SUITE(mtu_tests)
+SUITE(stats_tests) SUITE(mtu_tests) SUITE(gre_watch_tests)
 
 static const struct {
 	const char *name;
@@ -38,6 +38,7 @@ static const struct {
 	{ "runpath", runpath_tests },
 	{ "stats", stats_tests },
 	{ "mtu", mtu_tests },
+	{ "gre_watch", gre_watch_tests },
 };
 
 static int failures;
