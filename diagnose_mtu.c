@@ -59,6 +59,26 @@ static unsigned path_of(const struct diag_mtu *m)
 	return MTU_IP_HDR + m->hdr + m->s.lo;
 }
 
+/* A path below what pppd's smallest mtu needs: no option fits, so the
+ * verdict names no fix (a link that small, or a server's PPP that drops
+ * larger LCP packets, needs looking at, not tuning). */
+static void too_small(unsigned path, enum mtu_verdict v, struct diag_mtu_out *o)
+{
+	unsigned least = MTU_PPP_MIN + mtu_overhead();
+
+	snprintf(o->detail, sizeof o->detail, "      pppd's smallest mtu (%u) needs %u-byte "
+		 "packets: no pppd setting fits this path\n", MTU_PPP_MIN, least);
+	if (v != MTU_BLACK_HOLE)
+		return;
+	snprintf(o->verdict, sizeof o->verdict, "nothing larger than %u bytes crosses to the "
+		 "server and back: less than any PPP frame pppd can be set to needs (%u)",
+		 path, least);
+	snprintf(o->advice, sizeof o->advice, "No mtu setting fits a path this small. See "
+		 "whether plain packets of the size cross (ping -M do -s SIZE SERVER, SIZE "
+		 "being the IP size less 28), and ask the server's administrator whether its "
+		 "PPP drops large LCP packets.");
+}
+
 static void describe(const struct diag_mtu *m, enum mtu_verdict v, struct diag_mtu_out *o)
 {
 	unsigned path = path_of(m), need = MTU_PPP_DEFAULT + mtu_overhead();
@@ -81,6 +101,10 @@ static void describe(const struct diag_mtu *m, enum mtu_verdict v, struct diag_m
 	snprintf(o->line, sizeof o->line, "%u-byte packets cross both ways (a %u-byte PPP frame "
 		 "and its answer), larger ones %s", path, m->s.lo,
 		 v == MTU_KNOWN ? "only in fragments" : "do not");
+	if (!fix[0]) {
+		too_small(path, v, o);
+		return;
+	}
 	int k = snprintf(o->detail, sizeof o->detail, "      pppd's default mtu of %u needs "
 			 "%u-byte packets (IP 20, GRE 16 and PPP 4 bytes on top)\n",
 			 MTU_PPP_DEFAULT, need);
@@ -114,12 +138,15 @@ static void describe(const struct diag_mtu *m, enum mtu_verdict v, struct diag_m
 			 "file, or after the server's name on the pppd command line); %u is %u "
 			 "less IP 20, GRE 16 and PPP 4 bytes (with MPPE, pppd makes room for its 4 "
 			 "bytes itself), and mru keeps the server's frames within the same size.\n"
-			 "On the server's side: clamp TCP's MSS to the tunnel's MTU (iptables -t "
-			 "mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS "
-			 "--clamp-mss-to-pmtu, or its nftables equivalent 'tcp option maxseg size "
-			 "set rt mtu'), or set the same mtu and mru in its pppd options; or let "
+			 "On the server's side: set the same mtu and mru in its pppd options, or "
+			 "clamp TCP's MSS to a fixed %u (iptables -t mangle -A FORWARD -p tcp "
+			 "--tcp-flags SYN,RST SYN -j TCPMSS --set-mss %u; nftables: 'tcp flags syn "
+			 "tcp option maxseg size set %u'); clamping to the route's MTU "
+			 "(--clamp-mss-to-pmtu) does not help, because the server's route into "
+			 "the tunnel is its ppp interface, which still takes full frames. Or let "
 			 "ICMP fragmentation-needed (type 3 code 4) through the firewall that "
-			 "drops it.", fix, mtu_pppd_for_path(path), path);
+			 "drops it.", fix, mtu_pppd_for_path(path), path, mtu_mss_for_path(path),
+			 mtu_mss_for_path(path), mtu_mss_for_path(path));
 	}
 }
 

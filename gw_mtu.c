@@ -63,13 +63,16 @@ void gw_mtu_frame(struct gw_mtu *m, size_t len, struct gw_stats *st, uint64_t no
 	if (learnt && !m->warned) {
 		warn(m, st, false);
 	} else if (!learnt && !m->told) {
-		/* The route's own MTU: the kernel fragments, nothing is lost. */
-		char fix[40];
+		/* The route's own MTU: the kernel fragments, nothing is lost.  No
+		 * mtu advice here: fragments leave without DF, so a smaller link
+		 * further on fragments them again, where whole packets of a
+		 * lowered mtu would meet it with DF set; only a measured path
+		 * (--diagnose) says which mtu is safe. */
 		m->told = true;
-		mtu_advice(st->path_mtu, fix, sizeof fix);
-		log_info("pppd's %zu-byte frames leave as two IP fragments each (the route to "
-			 "the server carries %llu-byte packets); pppd's '%s' would avoid that",
-			 len, (unsigned long long)st->path_mtu, fix);
+		log_info("pppd's %zu-byte frames leave in IP fragments (the route to the server "
+			 "carries %llu-byte packets); nothing is lost, and if large transfers "
+			 "stall, pptp --diagnose measures the path",
+			 len, (unsigned long long)st->path_mtu);
 	}
 }
 

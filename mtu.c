@@ -29,6 +29,13 @@ unsigned mtu_pppd_for_path(unsigned path)
 	return path - o < MTU_PPP_DEFAULT ? path - o : MTU_PPP_DEFAULT;
 }
 
+unsigned mtu_mss_for_path(unsigned path)
+{
+	unsigned n = mtu_pppd_for_path(path);
+
+	return n ? n - 4 - 40 : 0;
+}
+
 int mtu_advice(unsigned path, char *buf, size_t cap)
 {
 	unsigned n = mtu_pppd_for_path(path);

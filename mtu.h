@@ -36,6 +36,10 @@ unsigned mtu_overhead(void);
 /* The pppd mtu (and mru) whose every frame fits in a path of this size;
  * 0 when even pppd's smallest does not. */
 unsigned mtu_pppd_for_path(unsigned path);
+/* The TCP MSS a server should clamp to (a fixed value) so that TCP's
+ * packets fit the path: pppd's mtu for it, less MPPE's 4 and the IP and
+ * TCP headers (40); 0 when no mtu fits. */
+unsigned mtu_mss_for_path(unsigned path);
 /* "mtu N mru N" for that path, into buf (always terminated when cap > 0);
  * the length snprintf gives, or 0 when no mtu fits (buf then empty). */
 int mtu_advice(unsigned path, char *buf, size_t cap);

@@ -78,7 +78,7 @@ expect_grep "black hole: says nothing tells the kernel" \
 expect_grep "black hole: the verdict with the computed mtu" \
 	"^verdict: the path to the server drops packets larger than 1400 bytes without a word \(an MTU black hole\).*pppd needs 'mtu 1360 mru 1360'$" \
 	"$WORK/hole"
-expect_grep "black hole: the server-side fix, MSS clamping" 'clamp-mss-to-pmtu' "$WORK/hole"
+expect_grep "black hole: the server-side fix, MSS clamping" '--set-mss 1316' "$WORK/hole"
 expect_no_grep "black hole: no teardown step after the failure" '^\[8/8\]' "$WORK/hole"
 expect_grep "black hole: the server's PPP rejected padded probes" \
 	'PPP RX Configure-Request id=[0-9]+; TX Configure-Reject \(1364 bytes\)' "$WORK/hole.pac"

@@ -19,6 +19,12 @@ static void arithmetic(void)
 	CHECK_UINT(mtu_pppd_for_path(40 + 128), 128);
 	CHECK_UINT(mtu_pppd_for_path(40 + 127), 0);
 	CHECK_UINT(mtu_pppd_for_path(0), 0);
+	/* The server's fixed MSS: the inner IP packet (mtu less MPPE's 4)
+	 * less IP 20 and TCP 20; 1400-byte path: 1360 - 4 - 40. */
+	CHECK_UINT(mtu_mss_for_path(1400), 1316);
+	CHECK_UINT(mtu_mss_for_path(1540), 1456);
+	CHECK_UINT(mtu_mss_for_path(40 + 128), 84);
+	CHECK_UINT(mtu_mss_for_path(40 + 127), 0);
 
 	char buf[40];
 	CHECK_INT(mtu_advice(1400, buf, sizeof buf), 17);
