@@ -283,8 +283,9 @@ static bool tunnel_prepare(struct tunnel *tn)
 		}
 	}
 	/* The process that stays is the gateway, named as the classic's is:
-	 * scripts run pkill -USR1 pptpgw. */
-	proc_set_name("pptpgw");
+	 * scripts run pkill -USR1 pptpgw or pidof pptpgw.  Its command line
+	 * keeps our arguments: pptpgw SERVER [options]. */
+	proc_set_name("pptpgw", NULL);
 	/* After detaching: the socket is named after the process that stays. */
 	t->pid = getpid();
 	int st = status_listen(tn->status_path, sizeof tn->status_path);
@@ -413,6 +414,7 @@ int main(int argc, char **argv)
 	struct pptp_options o;
 	char err[512];
 
+	proc_args_save(argc, argv);
 	switch (pptp_options_parse(argc, argv, &o, err, sizeof err)) {
 	case PPTP_PARSE_HELP:
 		fputs(pptp_usage(), stdout);

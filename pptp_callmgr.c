@@ -612,13 +612,19 @@ int callmgr_main(const struct pptp_options *o, uint32_t server, int ready)
 		goto report;
 	}
 	log_set_role("callmgr");
-	proc_set_name("pptpcm");	/* as the classic's: pgrep -x pptpcm */
 	cm->opt = o;
 	cm->server = server;
 	cm->lock_fd = cm->listen_fd = cm->sig_fd = cm->route.fd = -1;
 	for (int i = 0; i < PPTP_MAX_CALLS; i++)
 		cm->clients[i].fd = -1;
 	inet_ntop(AF_INET, &(struct in_addr){ server }, cm->server_str, sizeof cm->server_str);
+	/* As the classic's: pgrep -x pptpcm.  The command line names the
+	 * server as given, and the address it serves when that differs (a
+	 * name): one call manager serves the later tunnels too, so the
+	 * first one's other arguments would mislead. */
+	bool named = strcmp(o->server, cm->server_str) != 0;
+	proc_set_name("pptpcm", (const char *const[]){ o->server, named ? cm->server_str : NULL,
+						       NULL });
 	log_set_context("%s", cm->server_str);
 	fail.err = -runpath_socket_name(o, server, runpath_netns_id(), cm->sock_path,
 					sizeof cm->sock_path, cm->lock_path, sizeof cm->lock_path);
@@ -643,8 +649,8 @@ int callmgr_main(const struct pptp_options *o, uint32_t server, int ready)
 			   cm->sock_path);
 
 	/* SIGUSR1 asks the gateway for its statistics, and the call manager
-	 * shares its command line: pkill -USR1 -f reaches both, and it must
-	 * not end the tunnel. */
+	 * names the same server: pkill -USR1 -f SERVER reaches both, and it
+	 * must not end the tunnel. */
 	cm->sig_fd = proc_signals_open(PROC_SIG_STOP | PROC_SIG_USR1);
 	if (cm->sig_fd < 0) {
 		log_err("signalfd: %s", strerror(-cm->sig_fd));

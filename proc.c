@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -172,10 +173,153 @@ static void close_fds(unsigned lo, unsigned hi)
 		close((int)fd);
 }
 
-void proc_set_name(const char *name)
+/* The command line as the kernel shows it (/proc/PID/cmdline: ps -o args,
+ * pidof, pgrep -f): where it is now, the area exec() gave us, and our own
+ * copy of the arguments after argv[0]. */
+static struct {
+	unsigned long start, end;	/* the kernel's arg_start, arg_end */
+	char *area;			/* what it shows, if we may write there: */
+	size_t area_len;		/* exec()'s strings (contiguous) or ours */
+	const char *args;		/* argv[1..], each ending in NUL */
+	size_t args_len;
+	char *shown;			/* our buffer the kernel points at, if any */
+} title;
+
+void proc_args_save(int argc, char **argv)
+{
+	size_t len = 0;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *copy = malloc(len ? len : 1);
+	if (!copy || argc < 1)
+		return;		/* the name stays pptp; nothing else depends on it */
+	/* The strings exec() left are one block; pptp only reads them
+	 * through argv, which now points at the copy, so the block is free
+	 * to be overwritten (the last of the ways to rename, below). */
+	title.area = argv[0];
+	title.start = (unsigned long)argv[0];
+	char *q = copy;
+	bool contiguous = true;
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]) + 1;
+		if (argv[i] != title.area + (q - copy))
+			contiguous = false;
+		memcpy(q, argv[i], n);
+		argv[i] = q;
+		q += n;
+	}
+	title.end = title.start + len;
+	title.area_len = contiguous ? len : 0;
+	title.args = copy + strlen(copy) + 1;
+	title.args_len = len - (size_t)(title.args - copy);
+}
+
+/* Point the kernel's arg_start/arg_end at [start, end): needs
+ * CAP_SYS_RESOURCE, which root has before the privileges are limited.
+ * The kernel refuses a start above the end, so the order depends on where
+ * the new buffer lies; a half-done move is undone. */
+static int mm_args(unsigned long start, unsigned long end)
+{
+	int first = start <= title.end ? PR_SET_MM_ARG_START : PR_SET_MM_ARG_END;
+	int second = first == PR_SET_MM_ARG_START ? PR_SET_MM_ARG_END : PR_SET_MM_ARG_START;
+	unsigned long v1 = first == PR_SET_MM_ARG_START ? start : end;
+	unsigned long v2 = first == PR_SET_MM_ARG_START ? end : start;
+	unsigned long old1 = first == PR_SET_MM_ARG_START ? title.start : title.end;
+
+	if (prctl(PR_SET_MM, first, v1, 0, 0) < 0)
+		return -1;
+	if (prctl(PR_SET_MM, second, v2, 0, 0) < 0) {
+		int e = errno;
+		prctl(PR_SET_MM, first, old1, 0, 0);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* The same through PR_SET_MM_MAP, which needs no capability (a container
+ * without CAP_SYS_RESOURCE) but a kernel with CONFIG_CHECKPOINT_RESTORE:
+ * every other field of the map is set to what it is, read from
+ * /proc/self/stat (fields 26-28 and 45-51, counted from 1). */
+static int mm_map(unsigned long start, unsigned long end)
+{
+	char buf[1024];
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');	/* the name before it may hold spaces */
+	unsigned long long f[53] = { 0 };
+	for (int i = 3; p && i <= 52; i++) {
+		p = strchr(p, ' ');
+		if (p)
+			f[i] = strtoull(++p, NULL, 10);
+	}
+	if (!p || !f[51])
+		return -1;
+	struct prctl_mm_map m = {
+		.start_code = f[26], .end_code = f[27], .start_stack = f[28],
+		.start_data = f[45], .end_data = f[46], .start_brk = f[47],
+		.brk = (uintptr_t)sbrk(0), .arg_start = start, .arg_end = end,
+		.env_start = f[50], .env_end = f[51], .exe_fd = (uint32_t)-1,
+	};
+	return prctl(PR_SET_MM, PR_SET_MM_MAP, (unsigned long)&m, sizeof m, 0);
+}
+
+/* Last resort: write into the block shown now, as much as fits, whole
+ * arguments only (the name always fits: exec()'s block holds at least
+ * "pptp" and the server); the rest is zeroed, which shows as empty
+ * arguments. */
+static void in_place(const char *buf, size_t len)
+{
+	size_t fit = 0;
+
+	for (size_t i = 0; i < len && i < title.area_len; i++)
+		if (buf[i] == '\0')
+			fit = i + 1;
+	memcpy(title.area, buf, fit);
+	memset(title.area + fit, 0, title.area_len - fit);
+	if (fit < len)
+		log_debug("the command line shows %zu of %zu bytes", fit, len);
+}
+
+void proc_set_name(const char *name, const char *const *args)
 {
 	if (prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0) < 0)
 		log_debug("cannot set the process name %s: %s", name, strerror(errno));
+
+	size_t nlen = strlen(name) + 1, len = nlen + (args ? 0 : title.args_len);
+	for (int i = 0; args && args[i]; i++)
+		len += strlen(args[i]) + 1;
+	char *buf = malloc(len);
+	if (!buf || !title.start) {
+		free(buf);
+		return;
+	}
+	memcpy(buf, name, nlen);
+	char *q = buf + nlen;
+	if (!args)
+		memcpy(q, title.args, title.args_len);
+	for (int i = 0; args && args[i]; i++)
+		q = stpcpy(q, args[i]) + 1;
+	unsigned long s = (unsigned long)buf, e = s + len;
+	if (mm_args(s, e) == 0 || mm_map(s, e) == 0) {
+		free(title.shown);	/* nothing points at it any more */
+		title.shown = title.area = buf;
+		title.area_len = len;
+		title.start = s;
+		title.end = e;
+		return;
+	}
+	log_debug("cannot move the command line (%s): rewriting it in place", strerror(errno));
+	if (title.area_len)
+		in_place(buf, len);
+	free(buf);
 }
 
 void proc_close_fds_except(int keep)

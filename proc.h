@@ -62,9 +62,15 @@ void proc_ready_send(int *fd, const struct proc_ready *r);
 int proc_ready_wait(int fd, int sigfd, void (*on_stop)(int signo, void *ctx), void *ctx,
 		    struct proc_ready *r);
 
-/* The process's name as ps -e, pgrep, pkill and /proc/PID/comm show it
- * (at most 15 bytes): pptpgw for a gateway, pptpcm for a call manager. */
-void proc_set_name(const char *name);
+/* First thing in main(): move the argument strings to the heap (argv then
+ * points there), so that proc_set_name() may reuse exec()'s block. */
+void proc_args_save(int argc, char **argv);
+/* The process's name: /proc/PID/comm (ps -e, pgrep, pkill; at most 15
+ * bytes) and the command line (/proc/PID/cmdline: ps -o args, pidof,
+ * pgrep -f), name followed by args (NULL-terminated), or by pptp's own
+ * arguments when args is NULL.  pptpgw for a gateway, pptpcm for a call
+ * manager. */
+void proc_set_name(const char *name, const char *const *args);
 
 /* Close every descriptor above stderr except keep (-1: none), syslog's
  * included (it is reopened). */

@@ -5,7 +5,7 @@
 set -eu
 
 pkgs="gcc make clang valgrind iproute2 iputils-ping procps socat jq nftables ppp pptpd tshark man-db
-      qemu-system-x86 busybox-static cpio kmod shellcheck bsdutils util-linux
+      qemu-system-x86 busybox-static cpio kmod shellcheck bsdutils util-linux strace
       debhelper dpkg-dev lintian pptp-linux network-manager-pptp"
 # The last line is for the Debian package's test (tests/deb.sh): the tools
 # that build and check it, and the classic client with NetworkManager's PPTP

@@ -166,11 +166,14 @@ wait_for() {
 }
 
 # _pptp_live [ADDR]: live pptp processes in the client namespace [for
-# server ADDR], by their command line.
+# server ADDR], by their command line: "pptpgw SERVER ..." for a gateway,
+# "pptpcm SERVER [ADDRESS]" for a call manager, and the command line it was
+# started with for a pptp that is not yet either.
 _pptp_live() {
 	local p
 	for p in $(ip netns pids "$NS_CLI" 2>/dev/null); do
-		{ tr '\0' ' ' < "/proc/$p/cmdline"; } 2>/dev/null | grep -q "^$PPTP ${1:+$1 }" && echo "$p"
+		{ tr '\0' ' ' < "/proc/$p/cmdline"; } 2>/dev/null |
+			grep -qE "^($PPTP|pptpgw|pptpcm) ${1:+$1 }" && echo "$p"
 	done
 }
 
@@ -181,7 +184,7 @@ _pptp_live() {
 _pptp_zombies() {
 	local parents f line comm rest name
 	name=${PPTP##*/}
-	name=${name:0:15}
+	name=" ${name:0:15} pptpgw pptpcm "
 	parents=" $$ $(ip netns pids "$NS_CLI" 2>/dev/null | tr '\n' ' ') "
 	for f in /proc/[0-9]*/stat; do
 		{ read -r line < "$f"; } 2>/dev/null || continue
@@ -189,7 +192,7 @@ _pptp_zombies() {
 		rest=${line##*) }
 		# shellcheck disable=SC2086
 		set -- $rest
-		[ "$1" = Z ] && [ "$comm" = "$name" ] && [[ "$parents" == *" $2 "* ]] &&
+		[ "$1" = Z ] && [[ "$name" == *" $comm "* ]] && [[ "$parents" == *" $2 "* ]] &&
 			echo "${f//[^0-9]/}"
 	done
 }

@@ -27,11 +27,7 @@ launch() {
 
 # pids of pptp processes in the client namespace.  The gateway is pppd's
 # parent; the call manager is the other one.
-pptp_pids() {
-	for p in $(ip netns pids "$NS_CLI" 2>/dev/null); do
-		tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q "^$PPTP " && echo "$p"
-	done
-}
+pptp_pids() { _pptp_live; }
 gateway_pid() {
 	local pp
 	for pp in $(pppd_pid); do awk '{print $4}' /proc/$pp/stat 2>/dev/null; done
@@ -247,14 +243,27 @@ lp=$!
 wait_for 'tunnel to .* is up' "$WORK/l7.log" 10
 sleep 0.5
 gw=$(gateway_pid); cm=$(callmgr_pid)
-kill -USR1 "$gw"
+cmdline() { tr '\0' ' ' < "/proc/$1/cmdline"; }
+# The names the classic's processes have, where ps, pidof, pgrep and pkill
+# look: /proc/PID/comm and the command line.
+expect_eq "names: comm of the gateway, the call manager" \
+	"$(cat /proc/$gw/comm) $(cat /proc/$cm/comm)" "pptpgw pptpcm"
+expect_eq "names: the gateway's command line" "$(cmdline "$gw")" "pptpgw $SRV_IP --debug "
+expect_eq "names: the call manager's command line" "$(cmdline "$cm")" "pptpcm $SRV_IP "
+check "names: pidof pptpgw finds the gateway" grep -qw "$gw" <(pidof pptpgw)
+check "names: pidof pptpcm finds the call manager" grep -qw "$cm" <(pidof pptpcm)
+expect_eq "names: pgrep -f '^pptpgw $SRV_IP' in this namespace" \
+	"$(pgrep --ns "$gw" --nslist net -f "^pptpgw $SRV_IP" | tr '\n' ' ')" "$gw "
+# pkill -USR1 pptpgw, as scripts do (kept to this namespace: other tests'
+# gateways may run on this machine).
+pkill -USR1 --ns "$gw" --nslist net pptpgw
 wait_for 'notice: .*GRE statistics .*rx accepted [0-9]+, rx lost' "$WORK/l7.log" 5
 expect_grep "SIGUSR1: statistics at notice level with the manual's names" \
 	'notice: .*GRE statistics \(call [0-9]+/16384\): rx accepted [0-9]+, rx lost [0-9]+, rx under win [0-9]+, rx over win [0-9]+, rx buffered [0-9]+, rx OS errors [0-9]+, rx truncated [0-9]+, rx invalid [0-9]+, rx acks [0-9]+, tx sent [0-9]+, tx failed [0-9]+, tx short [0-9]+, tx acks [0-9]+, tx oversize [0-9]+, round trip [0-9]+ ms' \
 	"$WORK/l7.log"
 check "SIGUSR1: the gateway keeps running" kill -0 "$gw"
-# The call manager has the same command line (pkill -USR1 -f reaches it
-# too): it answers with a line about its control connection.
+# The call manager's command line names the server too (pkill -USR1 -f
+# SERVER reaches it): it answers with a line about its control connection.
 kill -USR1 "$cm"
 wait_for 'callmgr [0-9.]+: status: ' "$WORK/l7.log" 5
 expect_grep "SIGUSR1 to the call manager: its status at notice level" \
@@ -297,6 +306,34 @@ kill -TERM "$gw"; wait $lp
 stop_pacsrv
 check "host route: removed at exit, by a call manager with only CAP_NET_ADMIN" \
 	test -z "$(in_cli ip route show $SRV_IP)"
+
+# The command line is renamed three ways, each tried when the one before
+# fails (proc.c): without CAP_SYS_RESOURCE (a container), and with every
+# prctl() failing, as on a kernel that has neither way.
+# Usage: title_case NAME WRAPPER...
+title_case() {
+	local name=$1 lp gw cm; shift
+	start_pacsrv "pac-$name.log"
+	in_cli env PATH="$WORK/bin:$PATH" FAKEPPP_OPTS="--frames 100000 --rate 50" \
+		FAKEPPP_LOG="$WORK/l-$name.log.pppd" timeout 60 "$@" "$PPTP" $SRV_IP --debug \
+		> "$WORK/l-$name.log" 2>&1 &
+	lp=$!
+	wait_for 'tunnel to .* is up' "$WORK/l-$name.log" 10
+	gw=$(gateway_pid); cm=$(callmgr_pid)
+	# Rewritten in place, the rest of the block shows as empty arguments.
+	expect_grep "names, $name: the gateway's command line" "^pptpgw $SRV_IP --debug +\$" \
+		<(cmdline "$gw")
+	expect_grep "names, $name: the call manager's command line" "^pptpcm $SRV_IP +\$" \
+		<(cmdline "$cm")
+	check "names, $name: pidof finds both" test -n "$(pidof pptpgw | grep -w "$gw")" -a \
+		-n "$(pidof pptpcm | grep -w "$cm")"
+	kill -TERM "$gw"; wait $lp
+	stop_pacsrv
+}
+title_case no-sys-resource setpriv --bounding-set -sys_resource
+# Every prctl() fails here: the names in /proc/PID/comm too, and the
+# privileges are not limited (warnings); only the command line is checked.
+title_case in-place strace -o /dev/null -f -e trace=prctl -e inject=prctl:error=EPERM
 
 # Two tunnels to one server share the call manager and carry traffic each.
 start_pacsrv pac8.log
@@ -425,7 +462,7 @@ check "with /dev/log: the call manager holds its lock (flock -n fails)" \
 	sh -c "! flock -n -E 99 '$lock' true"
 holder=$(sed -n "s/^[0-9]*: FLOCK *ADVISORY *WRITE \([0-9]*\) [0-9a-f]*:[0-9a-f]*:$(stat -c %i "$lock") .*/\1/p" /proc/locks)
 check "with /dev/log: /proc/locks names a pptp process of ours as the holder (${holder:-none})" \
-	sh -c "[ -n '$holder' ] && tr '\\0' ' ' < /proc/$holder/cmdline | grep -q '^$PPTP '"
+	sh -c "[ -n '$holder' ] && tr '\\0' ' ' < /proc/$holder/cmdline | grep -q '^pptpcm $SRV_IP '"
 # Another call manager takes the name over (as after a hand-over): the
 # first must leave the new socket and lock file alone when it exits.
 rm -f "$sock" "$lock"

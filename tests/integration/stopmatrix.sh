@@ -73,7 +73,7 @@ alive() {	# PID: running (a zombie has ended)
 	[ "${line%% *}" != Z ]
 }
 pptp_of() {	# ADDR: the pids of pptp processes for that server
-	pgrep -f "^$PPTP $1 "
+	_pptp_live "$1"
 }
 start_srv() {	# LOG ADDR ARGS...: a test server on ADDR; its pid in LOG.pid
 	local log=$1 ip=$2; shift 2
