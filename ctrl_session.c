@@ -163,11 +163,11 @@ struct ctrl_session *ctrl_session_open(const struct pptp_options *o, uint32_t se
 	}
 	s->o = o;
 	s->log = log;
-	/* --client-hostname, for servers that check it (Cisco VPDN). */
-	if (o->have_client_hostname)
-		str_copy(s->hostname, o->client_hostname, sizeof s->hostname);
-	else if (gethostname(s->hostname, sizeof s->hostname - 1) < 0)
-		snprintf(s->hostname, sizeof s->hostname, "local");
+	/* --client-hostname, for servers that check it (Cisco VPDN); else
+	 * "local", as the classic client sends: a server configured for it
+	 * sees no change, and the machine's name does not leave it. */
+	str_copy(s->hostname, o->have_client_hostname ? o->client_hostname : "local",
+		 sizeof s->hostname);
 	s->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd < 0) {
 		snprintf(err, errlen, "cannot create the TCP socket: %s", strerror(errno));

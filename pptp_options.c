@@ -280,7 +280,7 @@ const char *pptp_usage(void)
 	       "\n"
 	       "  --phone NUMBER         phone number sent to the server (at most 64 characters)\n"
 	       "  --client-hostname NAME host name sent to the server (at most 64 characters;\n"
-	       "                         default: this machine's)\n"
+	       "                         default: local, as the classic client sends)\n"
 	       "  --nolaunchpppd         do not start pppd: speak PPP on stdin/stdout\n"
 	       "                         (for pppd's  pty \"pptp SERVER --nolaunchpppd\")\n"
 	       "  --quirks NAME          work around a buggy server or modem (BEZEQ_ISRAEL)\n"
