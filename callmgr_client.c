@@ -73,6 +73,9 @@ static int spawn_callmgr(const struct pptp_options *o, uint32_t server, struct p
 		return PROC_FAILED;
 	}
 	if (pid == 0) {
+		/* The gateway that starts us waits for the readiness message,
+		 * so this is it, alive. */
+		pid_t starter = getppid();
 		if (!o->debug)
 			setsid();
 		/* Keep only what we need: the gateway's descriptors (pty, GRE,
@@ -91,20 +94,17 @@ static int spawn_callmgr(const struct pptp_options *o, uint32_t server, struct p
 			_exit(0);	/* the call manager runs on, as the child of init */
 		}
 		/* The call manager: stdin/stdout may be pppd's pty, which must
-		 * see hangup when the gateway goes; keep neither. */
+		 * see hangup when the gateway goes; keep neither.  stderr stays
+		 * while the starter runs (pptp_callmgr.c, starter). */
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (null >= 0) {
 			dup2(null, STDIN_FILENO);
 			dup2(null, STDOUT_FILENO);
-			if (!o->debug) {
-				dup2(null, STDERR_FILENO);
-				log_set_stderr(false);
-			}
 			if (null > STDERR_FILENO)
 				close(null);
 		}
 		proc_signals_reset();
-		int rc = callmgr_main(o, server, fd);
+		int rc = callmgr_main(o, server, fd, o->debug ? 0 : starter);
 #ifdef CM_LEAK_CHECK
 		__lsan_do_leak_check();
 #endif

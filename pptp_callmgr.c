@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <linux/capability.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -51,6 +53,7 @@ struct callmgr {
 	char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char lock_path[sizeof(((struct sockaddr_un *)0)->sun_path) + 8];
 	int lock_fd, listen_fd, sig_fd;
+	int starter_fd;			/* pidfd of the pptp whose stderr we hold, or -1 */
 	dev_t sock_dev;			/* the socket file we bound (sock_ino 0: none) */
 	ino_t sock_ino;
 	bool stopping;
@@ -430,12 +433,50 @@ static uint64_t next_deadline(const struct callmgr *cm)
 	return t;
 }
 
+/* Our stderr is the one the pptp that started us was given (pppd's log, a
+ * script's pipe): our warnings reach its caller while that pptp runs.  We
+ * serve later tunnels too, so once it is gone stderr becomes /dev/null: a
+ * pipe held for ever would keep its reader waiting. */
+static void starter_gone(struct callmgr *cm)
+{
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (null < 0) {
+		log_warn("cannot open /dev/null: %s; keeping stderr", strerror(errno));
+	} else {
+		dup2(null, STDERR_FILENO);
+		close(null);
+		log_set_stderr(false);
+	}
+	if (cm->starter_fd >= 0)
+		close(cm->starter_fd);
+	cm->starter_fd = -1;
+}
+
+static void starter_watch(struct callmgr *cm, pid_t starter)
+{
+	cm->starter_fd = -1;
+	if (!starter)
+		return;
+#ifdef SYS_pidfd_open
+	cm->starter_fd = (int)syscall(SYS_pidfd_open, starter, 0);
+#else
+	errno = ENOSYS;
+#endif
+	if (cm->starter_fd < 0) {
+		/* Without pidfds (Linux < 5.3) we cannot tell when it goes. */
+		log_debug("cannot watch the pptp that started us (%s): stderr goes now",
+			  strerror(errno));
+		starter_gone(cm);
+	}
+}
+
 /* Until the call manager is done; cm->down_reason then says why (CAUSE_NONE:
  * it ran out of calls without trouble). */
 static void callmgr_loop(struct callmgr *cm)
 {
-	struct pollfd pfd[3 + PPTP_MAX_CALLS];
-	int cl_at[3 + PPTP_MAX_CALLS];
+	struct pollfd pfd[4 + PPTP_MAX_CALLS];
+	int cl_at[4 + PPTP_MAX_CALLS];
 
 	while (!finished(cm)) {
 		uint64_t now = now_us();
@@ -444,7 +485,11 @@ static void callmgr_loop(struct callmgr *cm)
 		pfd[n++] = (struct pollfd){ .fd = cm->sig_fd, .events = POLLIN };
 		if (!cm->stopping)
 			pfd[n++] = (struct pollfd){ .fd = cm->listen_fd, .events = POLLIN };
-		int tcp_at = -1;
+		int tcp_at = -1, starter_at = -1;
+		if (cm->starter_fd >= 0) {
+			starter_at = n;
+			pfd[n++] = (struct pollfd){ .fd = cm->starter_fd, .events = POLLIN };
+		}
 		if (cm->sess && ctrl_session_fd(cm->sess) >= 0) {
 			tcp_at = n;
 			pfd[n++] = (struct pollfd){ .fd = ctrl_session_fd(cm->sess),
@@ -483,6 +528,8 @@ static void callmgr_loop(struct callmgr *cm)
 				continue;
 			if (pfd[i].fd == cm->listen_fd && i < first_cl) {
 				accept_clients(cm);
+			} else if (i == starter_at) {
+				starter_gone(cm);
 			} else if (i == tcp_at) {
 				ctrl_session_service(cm->sess, pfd[i].revents, now);
 			} else if (i >= first_cl) {
@@ -571,6 +618,8 @@ static void cleanup(struct callmgr *cm)
 	cm->sess = NULL;
 	if (cm->sig_fd >= 0)
 		close(cm->sig_fd);
+	if (cm->starter_fd >= 0)
+		close(cm->starter_fd);
 	for (int i = 0; i < PPTP_MAX_CALLS; i++)
 		if (cm->clients[i].fd >= 0)
 			close(cm->clients[i].fd);
@@ -600,7 +649,7 @@ static int listen_on_name(struct callmgr *cm)
 	return 0;
 }
 
-int callmgr_main(const struct pptp_options *o, uint32_t server, int ready)
+int callmgr_main(const struct pptp_options *o, uint32_t server, int ready, pid_t starter)
 {
 	struct callmgr *cm = calloc(1, sizeof *cm);
 	/* Why the start failed, for the gateway waiting on ready. */
@@ -617,6 +666,7 @@ int callmgr_main(const struct pptp_options *o, uint32_t server, int ready)
 	cm->lock_fd = cm->listen_fd = cm->sig_fd = cm->route.fd = -1;
 	for (int i = 0; i < PPTP_MAX_CALLS; i++)
 		cm->clients[i].fd = -1;
+	starter_watch(cm, starter);
 	inet_ntop(AF_INET, &(struct in_addr){ server }, cm->server_str, sizeof cm->server_str);
 	/* As the classic's: pgrep -x pptpcm.  The command line names the
 	 * server as given, and the address it serves when that differs (a

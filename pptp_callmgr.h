@@ -7,6 +7,7 @@
 #define PPTP_CALLMGR_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "pptp_options.h"
 
@@ -14,7 +15,9 @@
 
 /* The body of the call manager process, run in the child callmgr_client.c
  * forks.  ready is the write end of the readiness pipe to whoever started
- * us.  Returns the process's exit status. */
-int callmgr_main(const struct pptp_options *o, uint32_t server, int ready);
+ * us.  stderr is the starter's: kept while the process starter runs, then
+ * /dev/null (starter 0: kept to the end, for --debug).  Returns the
+ * process's exit status. */
+int callmgr_main(const struct pptp_options *o, uint32_t server, int ready, pid_t starter);
 
 #endif

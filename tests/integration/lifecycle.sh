@@ -412,6 +412,37 @@ check "shared host route: its file is gone too" \
 	test ! -e "/run/pptp/$SRV_IP-n$(in_cli stat -L -c %i /proc/self/ns/net).route"
 kill "$PAC_PID"; wait "$PAC_PID"
 
+# The call manager's stderr is its starter's (no --debug): the starter's
+# caller reads the call manager's warnings while that pptp runs, and sees
+# EOF once it is gone, though the call manager lives on for another tunnel.
+start_pacsrv pac8e.log --fault unknown-type=42
+mkfifo "$WORK/se.fifo"
+cat "$WORK/se.fifo" > "$WORK/se.err" &
+rp=$!
+in_cli timeout 60 "$FAKEPPP" --frames 60 --rate 20 --expect-echo -- "$PPTP" $SRV_IP --nolaunchpppd \
+	> "$WORK/se.fifo" 2>&1 &
+c1=$!
+wait_for 'CALL UP' "$WORK/pac8e.log" 10
+client se2.log "--frames 300 --rate 50 --expect-echo" &
+c2=$!
+wait_for 'tunnel to .* is up' "$WORK/se2.log" 10
+cm=""
+for p in $(pptp_pids); do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = pptpcm ] && cm=$p; done
+wait $c1
+for _ in $(seq 1 60); do kill -0 "$rp" 2>/dev/null || break; sleep 0.05; done
+check "call manager's stderr: the first tunnel ended well" grep -q '^FAKEPPP RESULT ok' "$WORK/se.err"
+expect_grep "call manager's stderr: its warning reached the starter's caller" \
+	"^pptp\[${cm:-x}\] warning: .*callmgr $SRV_IP: ignoring unknown control message type 42" \
+	"$WORK/se.err"
+check "call manager's stderr: the starter gone, the pipe's reader sees EOF within 3 s" \
+	sh -c "! kill -0 $rp 2>/dev/null"
+check "call manager's stderr: ... while the call manager serves the other tunnel" \
+	kill -0 "${cm:-x}"
+wait $c2
+expect_eq "call manager's stderr: the other tunnel succeeds" "$(child_exit "$WORK/se2.log")" 0
+kill "$rp" 2>/dev/null
+stop_pacsrv
+
 # A server that takes one call only: the second is refused in words, the
 # first is unharmed.
 start_pacsrv pac9.log --fault refuse-second-call
