@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # pptp - PPTP VPN client.  One Makefile, no generated build system.
 #
-#   make                 build ./pptp
+#   make                 build ./pptp, and build/test/pptp (with the test hooks)
 #   make check           install test dependencies if missing, run every test
 #   make install         DESTDIR, PREFIX honoured (make uninstall undoes it)
 #   make unit            unit tests only;  make asan: unit tests under ASan/UBSan
@@ -42,12 +42,25 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: all check unit asan clang-check fuzz fuzz-build fuzz-seeds bench install uninstall clean deps
 
-all: pptp
+all: pptp $(B)/test/pptp
 
 pptp: $(B)/pptp.o $(EDGE_O) $(CORE_O)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/pptp: $(B)/pptp.o $(EDGE_O) $(CORE_O)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# The test build: the same program with the test hooks compiled in
+# (-DPPTP_TEST_HOOKS: PPTP_TEST_SYSROOT in localcheck.c), which the
+# integration tests run.  The release ./pptp, run as root, has none.
+HOOKED   := localcheck
+TEST_O   := $(filter-out $(HOOKED:%=$(B)/%.o),$(EDGE_O)) $(HOOKED:%=$(B)/test/%.o)
+
+$(B)/test/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DPPTP_TEST_HOOKS -MMD -MP -c $< -o $@
+
+$(B)/test/pptp: $(B)/pptp.o $(TEST_O) $(CORE_O)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # status.c and runpath.c are edge files, but their record parser and names
@@ -94,15 +107,15 @@ unit: $(B)/unit_tests $(B)/unit_tests_portable
 asan:
 	$(MAKE) --no-print-directory B=build/asan CFLAGS="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  build/asan/unit_tests build/asan/unit_tests_portable build/asan/pptp build/asan/pacsrv \
-	  build/asan/fakeppp
+	  build/asan/unit_tests build/asan/unit_tests_portable build/asan/pptp build/asan/test/pptp \
+	  build/asan/pacsrv build/asan/fakeppp
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit_tests
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit_tests_portable hdlc/
 
 # Warnings are errors under clang too.
 clang-check:
-	$(MAKE) --no-print-directory B=build/clang CC=clang build/clang/pptp build/clang/unit_tests \
-	  build/clang/pacsrv build/clang/fakeppp
+	$(MAKE) --no-print-directory B=build/clang CC=clang build/clang/pptp build/clang/test/pptp \
+	  build/clang/unit_tests build/clang/pacsrv build/clang/fakeppp
 
 # libFuzzer targets (clang): every parser.  FUZZ_SECONDS per target.  Each
 # is its tests/fuzz/fuzz_NAME.c linked with the pure code and status.c (an

@@ -36,11 +36,16 @@ static const struct kmod mod_async = { "ppp_async", "ppp", "CONFIG_PPP_ASYNC" };
 static const struct kmod mod_hdlc = { "n_hdlc", "n_hdlc", "CONFIG_N_HDLC" };
 static const struct kmod mod_mppe = { "ppp_mppe", NULL, "CONFIG_PPP_MPPE" };
 
-/* A path under the test's stand-in root, or the real one. */
+/* A path under the test's stand-in root (test build only), or the real
+ * one. */
 static void sys_path(char *buf, size_t cap, const char *fmt, ...) PPTP_PRINTF(3, 4);
 static void sys_path(char *buf, size_t cap, const char *fmt, ...)
 {
+#ifdef PPTP_TEST_HOOKS
 	const char *root = getenv("PPTP_TEST_SYSROOT");
+#else
+	const char *root = NULL;
+#endif
 	va_list ap;
 	int n = snprintf(buf, cap, "%s", root ? root : "");
 

@@ -9,9 +9,11 @@
  * loadable (in the module index: pppd's ioctls load it on demand).  When
  * neither can be told (no module index), it is not called missing.
  *
- * Tests only: PPTP_TEST_SYSROOT=DIR makes every path read here (not pppd,
- * which PATH finds) start at DIR, so a machine without PPP can stand for
- * one with it and the other way round (tests/integration/lib.sh). */
+ * Tests only: in the test build (-DPPTP_TEST_HOOKS, build/test/pptp),
+ * PPTP_TEST_SYSROOT=DIR makes every path read here (not pppd, which PATH
+ * finds) start at DIR, so a machine without PPP can stand for one with it
+ * and the other way round (tests/integration/lib.sh).  The release ./pptp,
+ * run as root, has no such variable: what it checks is this machine. */
 #ifndef PPTP_LOCALCHECK_H
 #define PPTP_LOCALCHECK_H
 

@@ -97,14 +97,14 @@ parallel "dataplane:tests/integration/dataplane.sh" \
 # ICMP passed, then the gateway's warning): about 13 s, mostly waiting for
 # probes that do not come back, beside the pair.
 parallel "pptpd-interop:tests/integration/pptpd_interop.sh" \
-	"ctrl-asan:PPTP=build/asan/pptp tests/integration/ctrl.sh" \
+	"ctrl-asan:PPTP=build/asan/test/pptp tests/integration/ctrl.sh" \
 	"mtu:tests/integration/mtu.sh"
 # The hostile server and the data plane against the AddressSanitizer and
 # UndefinedBehaviorSanitizer build (make asan, above): any sanitizer report
 # of a gateway or call manager fails the stage (lib.sh's finish).  About
 # 35 s for the pair.
-parallel "hostile-asan:PPTP=build/asan/pptp tests/integration/hostile.sh" \
-	"dataplane-asan:PPTP=build/asan/pptp tests/integration/dataplane.sh"
+parallel "hostile-asan:PPTP=build/asan/test/pptp tests/integration/hostile.sh" \
+	"dataplane-asan:PPTP=build/asan/test/pptp tests/integration/dataplane.sh"
 parallel "status:tests/integration/status.sh" \
 	"diagnose:tests/integration/diagnose.sh" \
 	"callers:tests/integration/callers.sh"

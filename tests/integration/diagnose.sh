@@ -132,6 +132,19 @@ row_diag "MPPE module absent" nomppe
 PPTP_TEST_SYSROOT=$WORK/root_nomppe diag nohdlc $SRV_IP --sync
 verdict_is "--sync without n_hdlc" nohdlc 12 'this machine cannot carry a PPTP tunnel: synchronous framing \(n_hdlc\) missing'
 
+# The variable is a hook of the test build only: the release ./pptp, run
+# as root, checks this machine whatever the environment says.
+step1() { sed '/^\[2\/7\]/,$d' "$1"; }
+in_cli env -u PPTP_TEST_SYSROOT timeout 60 "$TOP/pptp" --diagnose $SRV_IP > "$WORK/rel0" 2>&1
+in_cli env PPTP_TEST_SYSROOT="$WORK/root_nomppe" timeout 60 "$TOP/pptp" --diagnose $SRV_IP \
+	> "$WORK/rel1" 2>&1
+expect_no_grep "release build: PPTP_TEST_SYSROOT's stand-in kernel is not read" '9\.9-test' "$WORK/rel1"
+expect_eq "release build: [1/7] the same with and without PPTP_TEST_SYSROOT" \
+	"$(step1 "$WORK/rel1")" "$(step1 "$WORK/rel0")"
+check "release build: the variable's name is not in the program" \
+	sh -c "! grep -qa PPTP_TEST_SYSROOT '$TOP/pptp'"
+check "test build: it is" grep -qa PPTP_TEST_SYSROOT "$PPTP"
+
 # A tunnel that launches pppd checks the same before dialling; under
 # --nolaunchpppd (every other tunnel here) pppd has checked for itself.
 mkdir -p "$WORK/bin"

@@ -10,7 +10,8 @@
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 B=${B:-$TOP/build}
-PPTP=${PPTP:-$TOP/pptp}
+# The test build (make builds it): the local checks read PPTP_TEST_SYSROOT.
+PPTP=${PPTP:-$B/test/pptp}
 PACSRV=${PACSRV:-$B/pacsrv}
 FAKEPPP=${FAKEPPP:-$B/fakeppp}
 SRV_IP=192.0.2.1
@@ -25,7 +26,8 @@ BG_PIDS=""
 
 # This machine has no PPP (no /dev/ppp, no kernel modules).  The local
 # checks of --diagnose and of a pptp that launches pppd (localcheck.c) read
-# their paths under PPTP_TEST_SYSROOT instead (a variable for tests only):
+# their paths under PPTP_TEST_SYSROOT instead (a variable of the test build
+# only, build/test/pptp; the release ./pptp ignores it):
 # here a stand-in of a machine that has it all.  A test of the checks
 # themselves gives its own, or unsets it to see this machine as it is.
 mkdir -p "$WORK/sysroot/dev" "$WORK/sysroot/proc/tty"
