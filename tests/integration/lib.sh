@@ -56,7 +56,10 @@ check() {
 expect_grep() {
 	if grep -qE -- "$2" "$3"; then ok "$1"; else not_ok "$1 (no /$2/ in $(basename "$3"))"; sed 's/^/    | /' "$3" | tail -25; fi
 }
+# expect_no_grep DESCRIPTION PATTERN FILE: a file that is not there fails
+# (it proves nothing was written, not that nothing was said).
 expect_no_grep() {
+	if [ ! -r "$3" ]; then not_ok "$1 (no file $3)"; return; fi
 	if ! grep -qE -- "$2" "$3"; then ok "$1"; else not_ok "$1 (found /$2/ in $(basename "$3"))"; grep -E -- "$2" "$3" | sed 's/^/    | /' | head; fi
 }
 # expect_eq DESCRIPTION GOT WANT
