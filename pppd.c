@@ -174,6 +174,11 @@ pid_t pppd_spawn(const struct pptp_options *o, const char *path, struct pppd_pty
 	if (pid == 0) {
 		proc_signals_reset();
 		setsid();
+		/* pppd keeps our stdin, stdout and stderr: with nodetach it
+		 * writes its messages to stdout and its errors (an unknown
+		 * option, no /dev/ppp) to stderr, where the caller looks, as
+		 * under the classic client.  So a caller reading them through a
+		 * pipe waits for the tunnel's end (pptp.8, --debug). */
 		execv(path, argv);
 		/* Reached only when the exec failed; a successful exec closes the
 		 * pipe (close-on-exec) without a message. */

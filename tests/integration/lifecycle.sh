@@ -106,6 +106,12 @@ check "background: it returned before pppd finished" \
 	sh -c "! grep -q 'FAKEPPP RESULT' '$WORK/l5.log.pppd'"
 expect_grep "background: pppd was started before it returned" '^ARGS ' "$WORK/l5.log.pppd"
 check "background: the gateway runs on" test -n "$(gateway_pid)"
+fds() { for f in 0 1 2; do readlink "/proc/$1/fd/$f"; done | tr '\n' ' '; }
+expect_eq "background: the gateway keeps none of the caller's stdin, stdout, stderr" \
+	"$(fds "$(gateway_pid)")" "/dev/null /dev/null /dev/null "
+# pptp.8 (--debug): pppd keeps them, for its messages.
+expect_eq "background: pppd keeps the caller's stdout and stderr (pptp.8)" \
+	"$(fds "$(pppd_pid)" | cut -d' ' -f2-3)" "$WORK/l5.log $WORK/l5.log"
 wait_for 'FAKEPPP RESULT' "$WORK/l5.log.pppd" 20
 expect_grep "background: frames went through" 'FAKEPPP RESULT ok' "$WORK/l5.log.pppd"
 check "background: everything ends after pppd" no_pptp_left 1
