@@ -134,12 +134,12 @@ verdict_is "--sync without n_hdlc" nohdlc 12 'this machine cannot carry a PPTP t
 
 # The variable is a hook of the test build only: the release ./pptp, run
 # as root, checks this machine whatever the environment says.
-step1() { sed '/^\[2\/7\]/,$d' "$1"; }
+step1() { sed '/^\[2\/[0-9]*\]/,$d' "$1"; }
 in_cli env -u PPTP_TEST_SYSROOT timeout 60 "$TOP/pptp" --diagnose $SRV_IP > "$WORK/rel0" 2>&1
 in_cli env PPTP_TEST_SYSROOT="$WORK/root_nomppe" timeout 60 "$TOP/pptp" --diagnose $SRV_IP \
 	> "$WORK/rel1" 2>&1
 expect_no_grep "release build: PPTP_TEST_SYSROOT's stand-in kernel is not read" '9\.9-test' "$WORK/rel1"
-expect_eq "release build: [1/7] the same with and without PPTP_TEST_SYSROOT" \
+expect_eq "release build: step 1 the same with and without PPTP_TEST_SYSROOT" \
 	"$(step1 "$WORK/rel1")" "$(step1 "$WORK/rel0")"
 check "release build: the variable's name is not in the program" \
 	sh -c "! grep -qa PPTP_TEST_SYSROOT '$TOP/pptp'"
