@@ -197,6 +197,12 @@ while IFS='|' read -r who how want args; do
 	# manager's last lines are then all in.
 	for _ in $(seq 1 60); do kill -0 "$PAC_PID" 2>/dev/null || break; sleep 0.05; done
 	stop_pacsrv
+	# The listener writes what it received a moment later on a busy
+	# machine: wait until the file stops growing (at most 3 s).
+	for _ in $(seq 1 15); do
+		sz=$(stat -c %s "$WORK/syslog"); sleep 0.2
+		[ "$(stat -c %s "$WORK/syslog")" = "$sz" ] && break
+	done
 	tail -c +$((logged + 1)) "$WORK/syslog" > "$WORK/c$n.syslog"
 	got=$(child_exit "$WORK/c$n.log")
 	expect_eq "$who: $shown: exit status $want" "$got" "$want"
