@@ -21,6 +21,7 @@
 
 #include "gw_kernel.h"
 #include "pptp_gre_int.h"
+#include "privileges.h"
 #include "status.h"
 #include "exitstatus.h"
 #include "util.h"
@@ -354,6 +355,13 @@ void gateway_kernel_tick(struct gateway *g, uint64_t now)
 			log_warn("--kernel: pppd's PPP unit not found within %llu s: no statistics%s",
 				 (unsigned long long)(KERNEL_FIND_US / 1000000u), k->peer_chan < 0
 				 ? ", and pppd's end is seen only by signals" : "");
+		}
+		/* Attaching to pppd's channel needed CAP_NET_ADMIN; nothing else does. */
+		char err[256];
+		if (k->peer_chan >= 0 || g->kern.gave_up) {
+			if (!g->kern.caps_dropped && privileges_limit(NULL, 0, err, sizeof err) < 0)
+				log_warn("%s", err);
+			g->kern.caps_dropped = true;
 		}
 		return;
 	}

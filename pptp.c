@@ -9,6 +9,7 @@
  * foreground process waits until the call is up and pppd running (or until
  * either failed) and exits with that outcome, like pppd's updetach. */
 #include <arpa/inet.h>
+#include <linux/capability.h>
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
@@ -383,8 +384,10 @@ static void tunnel_run(struct tunnel *tn)
 	}
 	/* The GRE socket, the pty, pppd and the call exist: the gateway needs
 	 * no capability any more (pppd runs as our uid, so signalling it needs
-	 * none). */
-	if (privileges_limit(NULL, 0, err, sizeof err) < 0)
+	 * none), but with --kernel CAP_NET_ADMIN until it has attached to
+	 * pppd's PPP channel (gw_kernel.c drops it then). */
+	int admin = CAP_NET_ADMIN;
+	if (privileges_limit(&admin, o->kernel ? 1 : 0, err, sizeof err) < 0)
 		log_warn("%s", err);
 	struct gateway_params gp = {
 		.opt = o,
