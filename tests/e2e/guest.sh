@@ -496,6 +496,14 @@ s_kernel() {
 		info "pptp said: $(tail -n 8 "$d/pptp-launch.err" | tr '\n' '|')"
 	fi
 	reset_cli
+	s_kernel_sync
+}
+
+# [17] --kernel --sync: the synchronous PPP line discipline on our side
+s_kernel_sync() {
+	mkdir -p "$OUT/kernel-sync"
+	simple_tunnel 17 "$OUT/kernel-sync" "--nolaunchpppd --kernel --sync" "sync" \
+		"--kernel, pppd sync, pty \"pptp $SRV --nolaunchpppd --kernel --sync\""
 }
 
 # [3] the default mode: pptp starts pppd itself
