@@ -32,7 +32,7 @@ CORE     := util pptp_options pptp_wire pptp_ctrl pptp_call pptp_quirks orckit_q
 # The edges: sockets, processes, signals, netlink.
 EDGE     := pptp_callmgr ctrl_session pptp_gre routing sockutil privileges status diagnose proc \
             localcheck diagnose_advice runpath callmgr_client pppd gw_mtu \
-            diagnose_loop diagnose_mtu
+            diagnose_loop diagnose_mtu gw_kernel
 CORE_O   := $(CORE:%=$(B)/%.o)
 EDGE_O   := $(EDGE:%=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/*.c)

@@ -2,7 +2,8 @@
 /* callmgr_proto.h - what the gateway and the call manager say to each other
  * over the unix socket (SOCK_SEQPACKET: one message per datagram).
  *
- *   gateway -> call manager   CM_CALL_OPEN   (phone, window, framing, pid)
+ *   gateway -> call manager   CM_CALL_OPEN   (phone, window, framing, pid,
+ *                                             call ID: 0, or the one to use)
  *   call manager -> gateway   CM_CALL_RESULT (the call is up, or why not)
  *   call manager -> gateway   CM_CALL_GONE   (an established call ended)
  * The gateway ends its call by closing the socket: the call manager then
@@ -37,6 +38,7 @@ struct cm_msg {
 	/* CM_CALL_RESULT, CM_CALL_GONE */
 	bool ok;		/* RESULT: the call is established */
 	struct pptp_reason reason;	/* why not (!ok), or why it ended (GONE) */
+	/* OPEN: the call ID to use (--kernel: bound in the kernel), 0: any */
 	uint16_t call_id, peer_call_id, peer_window, peer_delay;
 	char text[CM_TEXT_MAX];	/* in words, for the log */
 };

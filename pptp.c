@@ -9,6 +9,7 @@
  * foreground process waits until the call is up and pppd running (or until
  * either failed) and exits with that outcome, like pppd's updetach. */
 #include <arpa/inet.h>
+#include <linux/capability.h>
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
@@ -24,6 +25,7 @@
 #include "callmgr_proto.h"
 #include "diagnose.h"
 #include "gre_engine.h"
+#include "gw_kernel.h"
 #include "localcheck.h"
 #include "callmgr_client.h"
 #include "pppd.h"
@@ -130,13 +132,13 @@ static void serve_dialing(void *ctx)
 /* Get the call placed: connect to (or start) the call manager and ask.
  * A call manager that is just going away is retried with a new one.
  * True with the call in *res; otherwise false with *why set (CAUSE_STOPPED:
- * a signal interrupted). */
+ * a signal interrupted).  call_id: the one to ask for (--kernel), or 0. */
 static bool place_call(const struct pptp_options *o, uint32_t server, int sigfd, int *cm_fd,
 		       struct cm_msg *res, struct dialing *st, int fail_level,
-		       struct pptp_reason *why)
+		       struct pptp_reason *why, uint16_t call_id)
 {
 	struct cm_msg open = { .type = CM_CALL_OPEN, .pid = (uint32_t)getpid(),
-			       .window = GRE_RECV_WINDOW,
+			       .window = GRE_RECV_WINDOW, .call_id = call_id,
 			       .framing = o->sync ? PPTP_FRAME_SYNC : PPTP_FRAME_ASYNC };
 
 	str_copy(open.phone, o->phone, sizeof open.phone);
@@ -145,6 +147,14 @@ static bool place_call(const struct pptp_options *o, uint32_t server, int sigfd,
 		if (*cm_fd < 0)
 			return false;
 		int r = callmgr_open_call(*cm_fd, sigfd, st->fd, serve_dialing, st, &open, res);
+		if (r == 0 && call_id && res->call_id != call_id) {
+			/* A call manager of an older pptp picks its own. */
+			log_err("the call manager placed the call with call ID %u, not %u, which the "
+				"kernel's PPTP socket is bound to (is it an older pptp's?)",
+				res->call_id, call_id);
+			*why = (struct pptp_reason){ .cause = CAUSE_LOCAL };
+			return false;
+		}
 		if (r == 0)
 			return true;
 		close(*cm_fd);
@@ -203,6 +213,7 @@ struct tunnel {
 	pid_t pppd_pid;
 	struct dialing dialing;		/* --status while the call is placed */
 	char status_path[108];
+	struct kernel_path kp;		/* --kernel */
 	uint32_t server;		/* the address that took the call */
 	char server_str[INET_ADDRSTRLEN];
 	struct cm_msg call;
@@ -294,8 +305,20 @@ static bool tunnel_prepare(struct tunnel *tn)
 	t->pid = getpid();
 	int st = status_listen(tn->status_path, sizeof tn->status_path);
 	tn->dialing.fd = st < 0 ? -1 : st;
-	int r = o->nolaunchpppd ? pppd_stdio_open(o->sync) : pppd_pty_open(&tn->pty, o->sync);
-	return r < 0 ? tunnel_fail(tn, CAUSE_LOCAL, -r) : true;
+	/* --kernel: the PPP line discipline takes the place of n_hdlc. */
+	bool sync_ld = o->sync && !o->kernel;
+	int r = o->nolaunchpppd ? (o->kernel ? 0 : pppd_stdio_open(sync_ld))
+				: pppd_pty_open(&tn->pty, sync_ld);
+	if (r < 0)
+		return tunnel_fail(tn, CAUSE_LOCAL, -r);
+	if (!o->kernel)
+		return true;
+	enum pptp_cause c = kernel_prepare(&tn->kp, o, o->nolaunchpppd ? STDIN_FILENO : tn->pty.master);
+	/* pppd's side of its pty, where its channel is found: pppd makes the
+	 * tty exclusive, so only now, with every capability, does it open. */
+	if (c == CAUSE_NONE && o->nolaunchpppd && (tn->pty.slave = kernel_open_peer(&tn->kp)) < 0)
+		c = CAUSE_LOCAL;
+	return c == CAUSE_NONE ? true : tunnel_fail(tn, c, 0);
 }
 
 /* Each address in turn, until one accepts a control connection and the
@@ -321,8 +344,10 @@ static bool tunnel_dial(struct tunnel *tn, const uint32_t *addrs, int naddrs)
 			log_msg(unreachable ? fail_level : L_ERR, "%s", err);
 			tunnel_fail(tn, unreachable ? CAUSE_CONNECT : CAUSE_LOCAL, -tn->gre_fd);
 			tn->gre_fd = -1;
+		} else if (tn->o->kernel && kernel_bind(&tn->kp, tn->o, tn->server) < 0) {
+			tunnel_fail(tn, CAUSE_LOCAL, 0);
 		} else if (place_call(tn->o, tn->server, tn->sigfd, &tn->cm_fd, &tn->call,
-				      &tn->dialing, fail_level, &tn->why)) {
+				      &tn->dialing, fail_level, &tn->why, tn->kp.call_id)) {
 			return true;
 		}
 		if (i + 1 == naddrs || !pptp_reason_try_next(&tn->why))
@@ -346,6 +371,15 @@ static void tunnel_run(struct tunnel *tn)
 	log_set_context("%s call %u/%u", tn->server_str, tn->call.call_id, tn->call.peer_call_id);
 	log_notice("tunnel to %s is up: call ID %u, server's call ID %u, server's window %u",
 		   tn->server_str, tn->call.call_id, tn->call.peer_call_id, tn->call.peer_window);
+	if (o->kernel) {
+		if (kernel_connect(&tn->kp, tn->server, tn->call.peer_call_id) < 0) {
+			tunnel_fail(tn, CAUSE_LOCAL, 0);
+			return;
+		}
+		/* The kernel takes the GRE: a raw socket would get a copy of each. */
+		close(tn->gre_fd);
+		tn->gre_fd = -1;
+	}
 	if (!o->nolaunchpppd) {
 		tn->pppd_pid = pppd_spawn(o, tn->pppd, &tn->pty);
 		if (tn->pppd_pid < 0) {
@@ -355,14 +389,17 @@ static void tunnel_run(struct tunnel *tn)
 	}
 	/* The GRE socket, the pty, pppd and the call exist: the gateway needs
 	 * no capability any more (pppd runs as our uid, so signalling it needs
-	 * none). */
-	if (privileges_limit(NULL, 0, err, sizeof err) < 0)
+	 * none), but with --kernel CAP_NET_ADMIN until it has attached to
+	 * pppd's PPP channel (gw_kernel.c drops it then). */
+	int admin = CAP_NET_ADMIN;
+	if (privileges_limit(&admin, o->kernel ? 1 : 0, err, sizeof err) < 0)
 		log_warn("%s", err);
 	struct gateway_params gp = {
 		.opt = o,
 		.server = tn->server,
-		.ppp_in = o->nolaunchpppd ? STDIN_FILENO : tn->pty.master,
-		.ppp_out = o->nolaunchpppd ? STDOUT_FILENO : tn->pty.master,
+		.ppp_in = o->kernel ? -1 : o->nolaunchpppd ? STDIN_FILENO : tn->pty.master,
+		.ppp_out = o->kernel ? -1 : o->nolaunchpppd ? STDOUT_FILENO : tn->pty.master,
+		.kernel = o->kernel ? &tn->kp : NULL,
 		.ppp_slave = tn->pty.slave,
 		.cm_fd = tn->cm_fd,
 		.sig_fd = tn->sigfd,
@@ -387,6 +424,7 @@ static void tunnel_run(struct tunnel *tn)
 static void tunnel_close(struct tunnel *tn)
 {
 	detach_done(&tn->detach_fd, &tn->why);
+	kernel_close(&tn->kp);
 	int fds[] = { tn->cm_fd, tn->gre_fd, tn->pty.master, tn->pty.slave, tn->sigfd };
 	for (size_t i = 0; i < ARRAY_LEN(fds); i++)
 		if (fds[i] >= 0)
@@ -399,7 +437,8 @@ static int tunnel_main(const struct pptp_options *o)
 {
 	uint32_t addrs[MAX_ADDRS];
 	struct tunnel tn = { .o = o, .sigfd = -1, .detach_fd = -1, .cm_fd = -1, .gre_fd = -1,
-			     .pty = { -1, -1, "" }, .dialing = { .fd = -1 } };
+			     .pty = { -1, -1, "" }, .dialing = { .fd = -1 },
+			     .kp = KERNEL_PATH_INIT };
 
 	note_option_effects(o);
 	int naddrs = resolve(o->server, addrs, MAX_ADDRS);

@@ -333,6 +333,8 @@ int pptp_conn_call_open(struct pptp_conn *c, const struct pptp_call_params *p, u
 			idx = i;
 	if (idx < 0)
 		return -ENOSPC;
+	if (p->call_id && find_call_by_id(c, p->call_id) >= 0)
+		return -EADDRINUSE;
 	/* An OCRQ that cannot be queued ends the connection: the call, never
 	 * handed out, ends with it without a word (no handle names it). */
 	if (c->state == PPTP_CONN_ESTABLISHED &&
@@ -344,7 +346,7 @@ int pptp_conn_call_open(struct pptp_conn *c, const struct pptp_call_params *p, u
 	memset(call, 0, sizeof *call);
 	call->params = *p;
 	call->params.phone[PPTP_STR_LEN] = '\0';
-	call->call_id = call_id_alloc(c);
+	call->call_id = p->call_id ? p->call_id : call_id_alloc(c);
 	call->serial = c->next_serial++;
 	call->state = PPTP_CALL_PENDING;
 	if (c->state != PPTP_CONN_ESTABLISHED) {

@@ -124,19 +124,24 @@ static void client_end(struct callmgr *cm, struct cm_client *cl, const struct pp
 
 static void open_call(struct callmgr *cm, struct cm_client *cl, uint64_t now)
 {
-	struct pptp_call_params p = { .window = cl->open.window, .framing = cl->open.framing };
+	struct pptp_call_params p = { .window = cl->open.window, .framing = cl->open.framing,
+				      .call_id = cl->open.call_id };
 
 	str_copy(p.phone, cl->open.phone, sizeof p.phone);
 	int h = pptp_conn_call_open(engine(cm), &p, now);
 	if (h < 0) {
 		char text[CM_TEXT_MAX];
-		snprintf(text, sizeof text, "%s", h == -ENOSPC
-			 ? "too many calls on this control connection" :
-			 "the control connection is shutting down");
+		if (h == -EADDRINUSE)
+			snprintf(text, sizeof text, "call ID %u is another call's on this control "
+				 "connection", p.call_id);
+		else
+			snprintf(text, sizeof text, "%s", h == -ENOSPC
+				 ? "too many calls on this control connection" :
+				 "the control connection is shutting down");
 		log_warn("call for gateway pid %u not placed: %s", cl->open.pid, text);
 		struct pptp_reason why = { .cause = h == -ENOSPC ? CAUSE_TOO_MANY_CALLS
-								 : CAUSE_CONN_CLOSING,
-					   .ctrl_was_up = true };
+					   : h == -EADDRINUSE ? CAUSE_LOCAL : CAUSE_CONN_CLOSING,
+					   .ctrl_was_up = true, .err = -h };
 		client_end(cm, cl, &why, text, now);
 		return;
 	}

@@ -55,6 +55,8 @@ struct pptp_call_params {
 	uint16_t window;		/* our Packet Recv Window Size */
 	uint16_t delay;			/* our Packet Processing Delay */
 	uint32_t framing;		/* PPTP_FRAME_*: async, or sync with --sync */
+	uint16_t call_id;		/* 0: the engine picks ours; else this one (--kernel:
+					 * the ID the kernel's PPTP socket is bound to) */
 };
 
 enum pptp_event_type {
@@ -167,6 +169,7 @@ uint64_t pptp_conn_next_timeout(const struct pptp_conn *c);
 void pptp_conn_tick(struct pptp_conn *c, uint64_t now_us);
 
 /* Open a call: returns a call handle >= 0, or -ENOSPC (no free slot),
+ * -EADDRINUSE (p->call_id is another call's on this connection),
  * -ENOTCONN (the connection is stopping or closed, or the OCRQ would
  * overflow the output buffer, which ends the connection: its CONN_DOWN is
  * queued, and no event names the call).  The OCRQ goes out now if the

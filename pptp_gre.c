@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "exitstatus.h"
+#include "pptp_gre_int.h"
 #include "gre_engine.h"
 #include "gre_watch.h"
 #include "gw_mtu.h"
@@ -34,101 +35,6 @@
 #include "stats.h"
 #include "status.h"
 #include "util.h"
-
-#define RX_BATCH 16		/* GRE packets taken per wake-up */
-#define RX_BUF (PPTP_FRAME_MAX + 60 + GRE_HDR_MAX)
-#define PPP_READ_MAX 65536
-#define TX_BATCH 64		/* GRE packets per sendmmsg */
-#define TX_ARENA (GRE_HDR_MAX + PPTP_FRAME_MAX + 32768)	/* holds any one packet and then some */
-
-/* The gateway's life.  While it RUNS, something may end the tunnel: the
- * call, pppd's side of the line, pppd itself.  It is then ENDING until the
- * end of that pass of the loop, when a launched pppd that still runs is
- * asked to stop (STOPPING, with a grace timer), so that its exit status is
- * ours; a stop signal asks it at once.  Without such a pppd, or once it
- * has gone, DONE.  gw_step() alone moves from one to the next. */
-enum gw_state {
-	GW_RUNNING,
-	GW_ENDING,	/* the tunnel is over: settled at the end of the pass */
-	GW_STOPPING,	/* pppd was sent SIGTERM: waiting for it */
-	GW_DONE,	/* leave the loop */
-};
-
-enum gw_event {
-	GW_EV_OVER,	/* the call, pppd's side or pppd ended the tunnel */
-	GW_EV_STOP,	/* stop now (a signal): pppd first, if it runs */
-	GW_EV_PASS_END,	/* a pass of the loop is over */
-};
-
-/* The pppd we launched, as far as the gateway knows. */
-enum gw_pppd {
-	GW_PPPD_NONE,		/* none launched (--nolaunchpppd) */
-	GW_PPPD_RUNNING,
-	GW_PPPD_DETACHED,	/* gone into the background (updetach): we follow the tty */
-	GW_PPPD_GONE,		/* ended */
-};
-
-struct gateway {
-	const struct gateway_params *p;
-	enum gw_state state;
-	int64_t state_since;		/* unix time the status state last changed */
-	struct tunnel_end end;		/* what ended the tunnel, in order */
-	struct gre_session gre;		/* the GRE engine */
-	struct gw_stats stats;		/* what the gateway counts itself, around the engine */
-	struct gw_mtu mtu;		/* the path MTU, watched */
-	uint64_t call_up_us;		/* when the loop started, the call up */
-	bool net_seen;			/* a network-layer PPP frame crossed: connected */
-	bool cm_ended;			/* the call manager said its last word */
-	char server_str[INET_ADDRSTRLEN];
-
-	struct {			/* the pppd we launched */
-		enum gw_pppd status;
-		int slave;		/* our copy of the pty slave until pppd has the tty, or -1 */
-		bool first_frame;	/* it has sent its first frame */
-		bool running_told;	/* p->pppd_running was called, or there is none */
-		uint64_t stop_deadline;	/* GW_STOPPING: when it gets SIGKILL */
-	} pppd;
-	struct {			/* PPP's line: the pty, or stdin and stdout */
-		bool sync;		/* --sync: a frame per read and write, no HDLC */
-		bool closed;		/* pppd's side hung up: stop polling it */
-		uint8_t *buf;		/* reads from pppd */
-		struct hdlc_decoder dec;
-		uint8_t *frame_buf;	/* the decoder's frame buffer */
-		struct hdlc_counts dec_seen;	/* the decoder's counts when last looked at */
-		uint8_t *outq;		/* bytes for pppd: HDLC stream, or length-prefixed frames (sync) */
-		size_t outq_head, outq_len;
-	} ppp;
-	struct {			/* GRE from the server, RX_BATCH packets a wake-up */
-		uint8_t *bufs;		/* RX_BATCH * RX_BUF */
-		/* recvmmsg's vectors, set up once: the kernel only writes
-		 * msg_len and msg_flags back */
-		struct mmsghdr msgs[RX_BATCH];
-		struct iovec iov[RX_BATCH];
-	} rx;
-	struct {			/* GRE waiting for one sendmmsg at the end of the pass */
-		uint8_t *arena;
-		size_t used;
-		unsigned n;
-		/* sendmmsg's vectors, set up once: the kernel only writes msg_len */
-		struct mmsghdr msgs[TX_BATCH];
-		struct iovec iov[TX_BATCH];
-	} tx;
-	/* poll's descriptor set, kept from one pass to the next and rebuilt
-	 * only when what it watches changes (poll rewrites every revents) */
-	struct gw_pollset {
-		struct pollfd fd[6];
-		int n, gre_at, cm_at, ppp_in_at, ppp_out_at, st_at;
-		unsigned key;		/* pollset_key() it was built for */
-	} pollset;
-	struct gre_watch watch;		/* GRE getting through, each way */
-	struct {			/* said once each (the counters keep the totals) */
-		bool gre_blocked, gre_truncated, gre_invalid, gre_rx_error;
-		bool bad_fcs, runt, abort, sync_short;
-	} said;
-	struct {			/* --loglevel 2: the statistics line while data flows */
-		uint64_t next_us, last_accepted;
-	} summary;
-};
 
 /* ---- the gateway's state ---- */
 
@@ -232,7 +138,7 @@ static void deliver(void *ctx, const uint8_t *payload, size_t len)
 	g->ppp.outq_len += hdlc_encode(payload, len, dst, HDLC_ENCODED_MAX(len));
 }
 
-static void pppd_hung_up(struct gateway *g, const char *why)
+void pppd_hung_up(struct gateway *g, const char *why)
 {
 	if (g->ppp.closed)
 		return;
@@ -465,7 +371,7 @@ static void gre_readable(struct gateway *g, uint64_t now)
 
 /* ---- input from pppd ---- */
 
-static void tell_pppd_running(struct gateway *g)
+void tell_pppd_running(struct gateway *g)
 {
 	if (g->pppd.running_told || !g->p->pppd_running)
 		return;
@@ -555,6 +461,8 @@ static void serve_status(struct gateway *g)
 		.peer_call_id = g->p->call.peer_call_id,
 	};
 	stats_collect(t.stats, &g->gre.st, &g->stats);
+	if (g->p->kernel)
+		gateway_kernel_status(g, &t);
 	str_copy(t.server, g->server_str, sizeof t.server);
 	str_copy(t.server_name, g->p->server_name ? g->p->server_name : "", sizeof t.server_name);
 	str_copy(t.logstring, g->p->opt->logstring, sizeof t.logstring);
@@ -566,6 +474,12 @@ static void dump_stats(struct gateway *g, int level)
 	char line[STATS_LINE_MAX];
 	uint64_t v[STATS_N];
 
+	if (g->p->kernel) {
+		kernel_counters_format(g->p->kernel, line, sizeof line);
+		log_msg(level, "statistics (call %u/%u): %s", g->p->call.call_id,
+			g->p->call.peer_call_id, line);
+		return;
+	}
 	stats_collect(v, &g->gre.st, &g->stats);
 	stats_format(v, line, sizeof line);
 	log_msg(level, "GRE statistics (call %u/%u): %s", g->p->call.call_id,
@@ -684,6 +598,8 @@ static uint64_t next_deadline(const struct gateway *g, uint64_t t)
 		t = g->call_up_us + GATEWAY_PPPD_SETTLE_US;
 	if (g->summary.next_us < t)
 		t = g->summary.next_us;
+	if (g->p->kernel && g->kern.next_us < t)
+		t = g->kern.next_us;
 	return t;
 }
 
@@ -692,7 +608,8 @@ static uint64_t next_deadline(const struct gateway *g, uint64_t t)
 static unsigned pollset_key(const struct gateway *g)
 {
 	return 8u | (unsigned)g->cm_ended | (unsigned)g->ppp.closed << 1 |
-	       (unsigned)(g->ppp.outq_len != 0) << 2;
+	       (unsigned)(g->ppp.outq_len != 0) << 2 |
+	       (unsigned)(g->p->kernel && g->p->kernel->peer_chan >= 0) << 4;
 }
 
 static void pollset_build(struct gateway *g)
@@ -702,14 +619,22 @@ static void pollset_build(struct gateway *g)
 	int n = 0;
 
 	g->pollset.cm_at = g->pollset.ppp_in_at = g->pollset.ppp_out_at = g->pollset.st_at = -1;
+	g->pollset.gre_at = g->pollset.kern_at = -1;
 	pfd[n++] = (struct pollfd){ .fd = p->sig_fd, .events = POLLIN };
-	g->pollset.gre_at = n;
-	pfd[n++] = (struct pollfd){ .fd = p->gre_fd, .events = POLLIN };
+	if (p->gre_fd >= 0) {
+		g->pollset.gre_at = n;
+		pfd[n++] = (struct pollfd){ .fd = p->gre_fd, .events = POLLIN };
+	}
+	/* pppd's channel hangs up when its line closes (no event otherwise) */
+	if (p->kernel && p->kernel->peer_chan >= 0 && !g->ppp.closed) {
+		g->pollset.kern_at = n;
+		pfd[n++] = (struct pollfd){ .fd = p->kernel->peer_ppp, .events = 0 };
+	}
 	if (!g->cm_ended) {
 		g->pollset.cm_at = n;
 		pfd[n++] = (struct pollfd){ .fd = p->cm_fd, .events = POLLIN };
 	}
-	if (!g->ppp.closed) {
+	if (!g->ppp.closed && p->ppp_in >= 0) {
 		short out = g->ppp.outq_len ? POLLOUT : 0;
 		g->pollset.ppp_in_at = n;
 		pfd[n++] = (struct pollfd){ .fd = p->ppp_in,
@@ -818,8 +743,10 @@ struct pptp_reason gateway_run(const struct gateway_params *p)
 		now = now_us();
 		if (pfd[0].revents)
 			signals_readable(g, now);
-		if (pfd[ps->gre_at].revents)
+		if (ps->gre_at >= 0 && pfd[ps->gre_at].revents)
 			gre_readable(g, now);
+		if (ps->kern_at >= 0 && pfd[ps->kern_at].revents)
+			pppd_hung_up(g, "pppd's PPP channel closed");
 		if (ps->cm_at >= 0 && pfd[ps->cm_at].revents)
 			cm_readable(g);
 		if (ps->ppp_in_at >= 0 && (pfd[ps->ppp_in_at].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -839,6 +766,8 @@ struct pptp_reason gateway_run(const struct gateway_params *p)
 		watch_check(g, now);
 		pppd_timers(g, now);
 		summary_due(g, now);
+		if (p->kernel)
+			gateway_kernel_tick(g, now);
 		gw_step(g, GW_EV_PASS_END, NULL, now);
 	}
 	gre_flush(&g->gre, now_us());

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "callmgr_proto.h"
+#include "gw_kernel.h"
 #include "pptp_options.h"
 
 /* Bytes queued for pppd before further payloads are dropped. */
@@ -22,11 +23,12 @@
 struct gateway_params {
 	const struct pptp_options *opt;
 	uint32_t server;	/* network order */
-	int ppp_in, ppp_out;	/* pty master (both), or stdin and stdout */
+	int ppp_in, ppp_out;	/* pty master (both), or stdin and stdout; -1 with --kernel */
 	int ppp_slave;		/* our copy of the pty slave until pppd opened it, or -1 */
 	int cm_fd;		/* unix socket to the call manager, call established */
 	int sig_fd;		/* signalfd: TERM INT HUP USR1 CHLD */
-	int gre_fd;		/* raw GRE socket connected to the server */
+	int gre_fd;		/* raw GRE socket connected to the server; -1 with --kernel */
+	struct kernel_path *kernel;	/* --kernel: the bridged channels, else NULL */
 	pid_t pppd_pid;		/* 0 under --nolaunchpppd */
 	struct cm_msg call;	/* the call manager's CM_CALL_RESULT */
 	/* Called once when the launched pppd is known to be running: its first

@@ -232,6 +232,7 @@ FLAG(debug)
 FLAG(sync)
 FLAG(nobuffer)
 FLAG(nohostroute)
+FLAG(kernel)
 FLAG(diagnose)
 FLAG(status)
 FLAG(json)
@@ -251,6 +252,7 @@ static const struct {
 	{ "sync", false, opt_sync },
 	{ "timeout", true, opt_timeout },
 	{ "nobuffer", false, opt_nobuffer },
+	{ "kernel", false, opt_kernel },
 	{ "idle-wait", true, opt_idle_wait },
 	{ "max-echo-wait", true, opt_max_echo_wait },
 	{ "logstring", true, opt_logstring },
@@ -288,6 +290,8 @@ const char *pptp_usage(void)
 	       "  --sync                 synchronous HDLC (pppd must use 'sync' too)\n"
 	       "  --timeout SECONDS      wait for reordered packets, 0.01 to 10 (default 0.3)\n"
 	       "  --nobuffer             no reordering: deliver at once, drop late packets\n"
+	       "  --kernel               the kernel carries the frames (pty <-> GRE, no copy\n"
+	       "                         through pptp; needs the pptp module, Linux 5.12+)\n"
 	       "  --idle-wait SECONDS    silence before a keepalive echo, 0 to 86400 (default 60;\n"
 	       "                         0: no keepalive echoes)\n"
 	       "  --max-echo-wait SECONDS  wait for the echo reply, 0 to 86400 (default 60;\n"
@@ -356,6 +360,15 @@ static enum pptp_parse_result check_combination(struct opt_ctx *c)
 	if (o->diagnose && (o->pppd_argc > 0 || o->nolaunchpppd)) {
 		snprintf(c->err, c->errlen, "--diagnose runs no pppd: it takes no pppd options and "
 			 "no --nolaunchpppd");
+		return PPTP_PARSE_ERROR;
+	}
+	if (o->kernel && (o->diagnose || o->timeout_given || o->test_type ||
+			  o->missing_window != PPTP_DEFAULT_MISSING_WINDOW)) {
+		/* The kernel's GRE has none of these: it never reorders. */
+		snprintf(c->err, c->errlen, "--kernel cannot honour %s: the kernel's PPTP neither "
+			 "reorders nor tests (leave the option out, or drop --kernel)",
+			 o->diagnose ? "--diagnose" : o->timeout_given ? "--timeout"
+			 : o->test_type ? "--test-type" : "--missing-window");
 		return PPTP_PARSE_ERROR;
 	}
 	/* pppd options with --nolaunchpppd have no pppd to go to: the

@@ -29,6 +29,7 @@ struct pptp_options {
 	bool have_client_hostname;	/* --client-hostname: SCCRQ host name */
 	char client_hostname[PPTP_STR_LEN + 1];
 	bool nolaunchpppd, debug, sync, nobuffer, nohostroute;
+	bool kernel;			/* --kernel: the kernel carries the frames (gw_kernel.c) */
 	bool timeout_given, test_rate_given;
 	const struct pptp_quirk *quirk;
 	uint64_t timeout_us;		/* --timeout */

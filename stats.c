@@ -105,3 +105,34 @@ int stats_by_key(const char *key)
 			return (int)i;
 	return -1;
 }
+
+const struct kstats_field kstats_fields[KSTATS_N] = {
+	[KSTATS_RX_PACKETS] = { "rx packets", "ppp_rx_packets" },
+	[KSTATS_RX_BYTES] = { "rx bytes", "ppp_rx_bytes" },
+	[KSTATS_RX_ERRORS] = { "rx errors", "ppp_rx_errors" },
+	[KSTATS_TX_PACKETS] = { "tx packets", "ppp_tx_packets" },
+	[KSTATS_TX_BYTES] = { "tx bytes", "ppp_tx_bytes" },
+	[KSTATS_TX_ERRORS] = { "tx errors", "ppp_tx_errors" },
+};
+
+int kstats_format(const char *ifname, const uint64_t v[KSTATS_N], char *buf, size_t cap)
+{
+	int len = snprintf(buf, cap, "kernel data path, counters of pppd's interface %s (frames "
+			   "through its unit, not LCP; the kernel exposes no GRE counters): ", ifname);
+
+	for (size_t i = 0; i < KSTATS_N && len >= 0; i++) {
+		size_t at = (size_t)len;
+		int n = snprintf(at < cap ? buf + at : NULL, at < cap ? cap - at : 0, "%s%s %" PRIu64,
+				 i ? ", " : "", kstats_fields[i].words, v[i]);
+		len = n < 0 ? n : len + n;
+	}
+	return len;
+}
+
+int kstats_by_key(const char *key)
+{
+	for (size_t i = 0; i < KSTATS_N; i++)
+		if (!strcmp(key, kstats_fields[i].key))
+			return (int)i;
+	return -1;
+}

@@ -75,4 +75,26 @@ enum stats_id stats_record_field(size_t i);
 /* The field whose record key is key, or -1. */
 int stats_by_key(const char *key);
 
+/* --kernel: the kernel keeps GRE to itself; what it exposes are pppd's ppp
+ * interface's counters (gw_kernel.c), named here once for the log line,
+ * the --status record and its listings. */
+enum kstats_id {
+	KSTATS_RX_PACKETS, KSTATS_RX_BYTES, KSTATS_RX_ERRORS,
+	KSTATS_TX_PACKETS, KSTATS_TX_BYTES, KSTATS_TX_ERRORS,
+	KSTATS_N
+};
+
+struct kstats_field {
+	const char *words;	/* "rx packets" */
+	const char *key;	/* "ppp_rx_packets" */
+};
+
+extern const struct kstats_field kstats_fields[KSTATS_N];
+
+/* "kernel data path, counters of pppd's interface ppp0 (...): rx packets
+ * 12, ..."; returns the length of the whole line, as snprintf does. */
+/* The counter whose record key is key, or -1. */
+int kstats_by_key(const char *key);
+int kstats_format(const char *ifname, const uint64_t v[KSTATS_N], char *buf, size_t cap);
+
 #endif

@@ -58,6 +58,19 @@ size_t status_format(const struct tunnel_status *t, char *buf, size_t cap)
 			return 0;
 		o += (size_t)n;
 	}
+	/* --kernel only (a record without it is the user-space path's) */
+	char ifname[sizeof t->ppp_if];
+	str_printable(ifname, sizeof ifname, t->ppp_if, sizeof t->ppp_if);
+	for (size_t i = 0; t->kernel && i <= KSTATS_N; i++) {
+		n = i == 0
+			? snprintf(buf + o, cap - o, "data_path kernel\nppp_interface %s\n",
+				   ifname[0] ? ifname : "-")
+			: snprintf(buf + o, cap - o, "%s %" PRIu64 "\n", kstats_fields[i - 1].key,
+				   t->kstats[i - 1]);
+		if (n < 0 || (size_t)n >= cap - o)
+			return 0;
+		o += (size_t)n;
+	}
 	n = snprintf(buf + o, cap - o, "end\n");
 	if (n < 0 || (size_t)n >= cap - o)
 		return 0;
@@ -128,7 +141,14 @@ int status_parse(const char *text, struct tunnel_status *t)
 			str_printable(t->server_name, sizeof t->server_name, v, strlen(v));
 		else if (!strcmp(line, "logstring"))
 			str_printable(t->logstring, sizeof t->logstring, v, strlen(v));
-		else if (!strcmp(line, "state")) {
+		else if (!strcmp(line, "data_path"))
+			t->kernel = !strcmp(v, "kernel");
+		else if (!strcmp(line, "ppp_interface"))
+			str_printable(t->ppp_if, sizeof t->ppp_if, v, strlen(v));
+		else if (kstats_by_key(line) >= 0) {
+			if (parse_u64(v, &u) == 0)
+				t->kstats[kstats_by_key(line)] = u;
+		} else if (!strcmp(line, "state")) {
 			for (int s = TUNNEL_DIALING; s <= TUNNEL_TERMINATED; s++)
 				if (!strcmp(v, tunnel_state_name(s)))
 					t->state = s;
@@ -308,6 +328,38 @@ static void json_str(const char *s)
 	putchar('"');
 }
 
+/* One tunnel in the --json listing. */
+static void json_tunnel(const struct tunnel_status *t, bool first, int64_t now)
+{
+	printf("%s\n {\"pid\":%d,\"pppd_pid\":%d,\"server\":", first ? "" : ",", (int)t->pid,
+	       (int)t->pppd_pid);
+	json_str(t->server);
+	printf(",\"server_name\":");
+	json_str(t->server_name);
+	printf(",\"logstring\":");
+	json_str(t->logstring);
+	printf(",\"state\":\"%s\",\"uptime_s\":%" PRId64 ",\"state_s\":%" PRId64
+	       ",\"call_id\":%u,\"peer_call_id\":%u,\"data_path\":\"%s\",",
+	       tunnel_state_name(t->state), now - t->started, now - t->since,
+	       t->call_id, t->peer_call_id, t->kernel ? "kernel" : "user");
+	if (t->kernel) {
+		printf("\"ppp_interface\":");
+		json_str(t->ppp_if);
+		printf(",\"interface_statistics\":{");
+		for (size_t k = 0; k < KSTATS_N; k++)
+			printf("%s\"%s\":%" PRIu64, k ? "," : "", kstats_fields[k].key,
+			       t->kstats[k]);
+	} else {
+		printf("\"statistics\":{");
+		for (size_t at = 0; at < STATS_N; at++) {
+			enum stats_id k = stats_record_field(at);
+			printf("%s\"%s\":%" PRIu64, at ? "," : "", stats_fields[k].key,
+			       t->stats[k]);
+		}
+	}
+	printf("}}");
+}
+
 static void duration(char *buf, size_t cap, int64_t s)
 {
 	if (s < 0)
@@ -365,23 +417,7 @@ int status_list(bool json)
 	if (json) {
 		printf("{\"tunnels\":[");
 		for (int i = 0; i < n; i++) {
-			struct tunnel_status *t = &ts[i];
-			printf("%s\n {\"pid\":%d,\"pppd_pid\":%d,\"server\":", i ? "," : "", (int)t->pid,
-			       (int)t->pppd_pid);
-			json_str(t->server);
-			printf(",\"server_name\":");
-			json_str(t->server_name);
-			printf(",\"logstring\":");
-			json_str(t->logstring);
-			printf(",\"state\":\"%s\",\"uptime_s\":%" PRId64 ",\"state_s\":%" PRId64
-			       ",\"call_id\":%u,\"peer_call_id\":%u,\"statistics\":{",
-			       tunnel_state_name(t->state), now - t->started, now - t->since,
-			       t->call_id, t->peer_call_id);
-			for (size_t at = 0; at < STATS_N; at++) {
-				enum stats_id k = stats_record_field(at);
-				printf("%s\"%s\":%" PRIu64, at ? "," : "", stats_fields[k].key, t->stats[k]);
-			}
-			printf("}}");
+			json_tunnel(&ts[i], i == 0, now);
 		}
 		printf("%s],\"unresponsive\":[", n ? "\n" : "");
 		for (int i = 0; i < nmute; i++)
@@ -406,7 +442,10 @@ int status_list(bool json)
 				printf(", call ID %u, server's call ID %u", t->call_id, t->peer_call_id);
 			/* The same words as the statistics line in the log. */
 			char line[STATS_LINE_MAX];
-			stats_format(t->stats, line, sizeof line);
+			if (t->kernel)
+				kstats_format(t->ppp_if, t->kstats, line, sizeof line);
+			else
+				stats_format(t->stats, line, sizeof line);
 			printf("\n    %s\n", line);
 		}
 	}

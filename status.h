@@ -38,6 +38,11 @@ struct tunnel_status {
 	int64_t started, since;	/* unix times: process start, current state */
 	uint16_t call_id, peer_call_id;
 	uint64_t stats[STATS_N];	/* stats.h: every field's value */
+	/* --kernel: the frames never reach the gateway; the counters are
+	 * those of pppd's interface (stats.h, kstats), and stats[] stays 0 */
+	bool kernel;
+	char ppp_if[16];
+	uint64_t kstats[KSTATS_N];
 };
 
 const char *tunnel_state_name(enum tunnel_state s);

@@ -87,6 +87,7 @@ stage clang make --no-print-directory clang-check
 # LOAD_N=64 tests/integration/churn.sh), about 10 s.
 parallel "routing:tests/integration/routing.sh build/route_tool" \
 	"tools:tests/integration/tools_selftest.sh" \
+	"kernel:tests/integration/kernel.sh" \
 	"cli:tests/integration/cli.sh" \
 	"churn:tests/integration/churn.sh"
 parallel "ctrl:tests/integration/ctrl.sh" \

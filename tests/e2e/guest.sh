@@ -29,6 +29,8 @@
 #                         options.pptp; pptpsetup --delete
 #   deb      [18]         (--deb PACKAGE only) the Debian package over pptp-linux and
 #                         network-manager-pptp: dpkg -i, a tunnel, dpkg --purge
+#   kernel   [17]         --kernel: pppd pty mode twice (20 MiB each way, pppd stop,
+#                         gateway SIGTERM) and pptp launching pppd
 #   diag     [14]         --diagnose against pptpd and real pppd, and the fault
 #                         matrix's rows: wrong password, MPPE refused
 #   mtu      [19]         an MTU black hole between client and server: pings pass,
@@ -36,7 +38,7 @@
 #                         (exit 14) and the mtu, with which the upload completes
 set -u
 
-SESSIONS="main launch netem sync peers setup nm openwrt quiet kill exit diag mtu"
+SESSIONS="main launch kernel netem sync peers setup nm openwrt quiet kill exit diag mtu"
 SOAK=""
 DEB=""
 while [ $# -gt 1 ]; do
@@ -380,6 +382,128 @@ expect_line() {
 	else
 		not_ok "$1 (no line matching /$2/)"
 	fi
+}
+
+# pptp_bind_id ID ADDR: bind a kernel PPTP socket (AF_PPPOX 24,
+# PX_PROTO_PPTP 2) to call ID at ADDR and close it: succeeds when the
+# kernel's machine-wide table has the ID free.  sockaddr_pppox: family (2
+# bytes), protocol (4), call ID (2), padding (2), address (4): 30 bytes.
+pptp_bind_id() {
+	python3 - "$1" "$2" <<-'PY'
+	import ctypes, ctypes.util, os, socket, struct, sys
+	libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+	fd = libc.socket(24, 1, 2)
+	if fd < 0:
+	    print("socket: " + os.strerror(ctypes.get_errno())); sys.exit(1)
+	sa = struct.pack("=HIHH4s", 24, 2, int(sys.argv[1]), 0, socket.inet_aton(sys.argv[2]))
+	sa += bytes(30 - len(sa))
+	r = libc.bind(fd, sa, 30)
+	e = ctypes.get_errno()
+	libc.close(fd)
+	print("bind: " + ("accepted" if r == 0 else os.strerror(e)))
+	sys.exit(0 if r == 0 else 1)
+	PY
+}
+
+# [17] --kernel: the kernel bridges the pty's PPP channel with a PPTP
+# socket.  pppd's pty mode: up, pings, 20 MiB each way, the statistics line
+# names its counters, stopping pppd leaves nothing; a second tunnel at
+# once (the call ID given back): the watchdog on the interface's counters
+# while the server's packets are dropped, then SIGTERM to the gateway; pptp
+# launching pppd: up, pings, SIGTERM ends everything.
+s_kernel() {
+	local d=$OUT/kernel t0 pp gw cm ms m line left n gp pppd rc who id r cpu
+	mkdir -p "$d"
+	for n in 1 2; do
+		m=$(mark)
+		t0=$(now_ms)
+		start_pty "$d" "--nolaunchpppd --kernel" "logfile $d/pppd-$n.log"
+		pp=$PPPD
+		up_or_fail "17: --kernel, pppd pty \"pptp $SRV --nolaunchpppd --kernel\" (run $n): the tunnel comes up" "$t0" 60 || { reset_cli; continue; }
+		gw=$(gateway_under $pp)
+		cm=$(callmgr_pids)
+		ping_ok "17: --kernel (run $n): pings pass" 20 0.2 100 "$d/ping-$n.txt"
+		if [ $n = 1 ]; then
+			cpu=$(awk '{ print $14 + $15 }' /proc/$gw/stat 2>/dev/null)
+			xfer "17: --kernel: 20 MiB client -> server" up $TMP/data20m 180 "$d"
+			xfer "17: --kernel: 20 MiB server -> client" down $TMP/data20m 180 "$d"
+			info "gateway CPU over the 40 MiB: $(awk -v c="${cpu:-0}" '{ printf "%.2f s", ($14 + $15 - c) / 100 }' /proc/$gw/stat 2>/dev/null)"
+			kill -USR1 "$gw"
+			if wait_log "$m" "$PCOMM\[$gw\]: .*counters of pppd's interface ppp[0-9]+" 5; then
+				line=$(since "$m" | grep -m1 "$PCOMM\[$gw\]: .*counters of pppd's interface")
+				ok "17: --kernel: SIGUSR1 logs the ppp interface's counters, named as such"
+				info "  ${line#* daemon.}"
+			else
+				not_ok "17: --kernel: SIGUSR1 logs the ppp interface's counters (no line)"
+			fi
+			ip netns exec cli "$PPTP" --status > "$d/status.txt" 2>&1
+			if grep -qE "^    kernel data path, counters of pppd's interface ppp[0-9]+ .*rx packets [1-9]" "$d/status.txt"; then
+				ok "17: --kernel: pptp --status names the interface's counters"
+			else
+				not_ok "17: --kernel: pptp --status names the interface's counters ($(tr '\n' '|' < "$d/status.txt"))"
+			fi
+		fi
+		if [ $n = 2 ]; then
+			# the watchdog on the interface's counters: nothing from the
+			# server for 12 s while pings go out
+			tc -n srv qdisc add dev vs root netem loss 100%
+			ip netns exec cli ping -q -c 65 -i 0.2 -W 1 "$TUN_SRV" > /dev/null 2>&1
+			tc -n srv qdisc del dev vs root
+			if wait_log "$m" "$PCOMM\[$gw\]: .*no packets from the server on ppp[0-9]+ any more" 5; then
+				ok "17: --kernel: the watchdog on the interface's counters says when nothing comes back"
+				info "  $(since "$m" | grep -m1 -o 'no packets from the server on.*')"
+			else
+				not_ok "17: --kernel: the watchdog on the interface's counters says when nothing comes back (no line)"
+			fi
+			ping_ok "17: --kernel (run 2): pings pass again once the server's packets do" 5 0.2 100 "$d/ping-again.txt"
+		fi
+		since "$m" > "$d/syslog-$n"
+		expect_line "17: --kernel (run $n): the start-up says what the kernel does not do" \
+			'kernel data path: the kernel does not reorder' "$d/syslog-$n"
+		expect_line "17: --kernel (run $n): the channels are bridged" 'is bridged with the PPTP socket' "$d/syslog-$n"
+		# the first run ends by pppd's stop, the second by the gateway's
+		who=pppd
+		[ $n = 2 ] && who=gateway
+		if [ $who = pppd ]; then kill -TERM $pp; else kill -TERM "$gw"; fi
+		if ms=$(wait_gone 15 $pp $gw $cm); then ok "17: --kernel (run $n): kill -TERM $who ends pppd, gateway and call manager (in $ms ms)"; else
+			not_ok "17: --kernel (run $n): kill -TERM $who ends everything (still:$(for p in $pp $gw $cm; do alive $p && echo -n " $(cat /proc/$p/comm) $p"; done))"; fi
+		for _ in $(seq 30); do [ -z "$(run_sockets)" ] && break; sleep 0.1; done
+		# the kernel's table of call IDs is the machine's: ours is free again
+		id=$(since "$m" | sed -n 's/.*tunnel to 192\.0\.2\.1 is up: call ID \([0-9]*\),.*/\1/p' | head -n 1)
+		if r=$(pptp_bind_id "$id" 192.0.2.2); then ok "17: --kernel (run $n): call ID $id is free in the kernel again ($r)"; else
+			not_ok "17: --kernel (run $n): call ID '$id' is free in the kernel again ($r)"; fi
+		left="$(pptp_pids | tr '\n' ' ')$(run_sockets)$(ip -n cli route show 192.0.2.1/32)"
+		if [ -z "$left" ]; then ok "17: --kernel (run $n): no process, socket or host route left"; else
+			not_ok "17: --kernel (run $n): nothing left (left: $left)"; fi
+		reset_cli
+	done
+
+	# pptp launching pppd
+	t0=$(now_ms)
+	# shellcheck disable=SC2086
+	ip netns exec cli "$PPTP" $SRV --kernel --debug $CLI_PPP logfile "$d/pppd-launch.log" > "$d/pptp-launch.err" 2>&1 &
+	gp=$!
+	if up_or_fail "17: --kernel, pptp $SRV --kernel --debug PPPD-OPTIONS: the tunnel comes up" "$t0" 60; then
+		pppd=$(pgrep -P $gp -x pppd)
+		cm=$(callmgr_pids)
+		ping_ok "17: --kernel, pptp launching pppd: pings pass" 10 0.2 100 "$d/ping-launch.txt"
+		kill -TERM $gp
+		wait $gp
+		rc=$?
+		if ms=$(wait_gone 10 $gp $pppd $cm) && [ $rc = 0 ]; then ok "17: --kernel, pptp launching pppd: kill -TERM pptp ends pppd and the call manager, exit status 0 (in $ms ms)"; else
+			not_ok "17: --kernel, pptp launching pppd: kill -TERM pptp ends everything with exit status 0 (status $rc)"; fi
+	else
+		info "pptp said: $(tail -n 8 "$d/pptp-launch.err" | tr '\n' '|')"
+	fi
+	reset_cli
+	s_kernel_sync
+}
+
+# [17] --kernel --sync: the synchronous PPP line discipline on our side
+s_kernel_sync() {
+	mkdir -p "$OUT/kernel-sync"
+	simple_tunnel 17 "$OUT/kernel-sync" "--nolaunchpppd --kernel --sync" "sync" \
+		"--kernel, pppd sync, pty \"pptp $SRV --nolaunchpppd --kernel --sync\""
 }
 
 # [3] the default mode: pptp starts pppd itself
@@ -1245,6 +1369,8 @@ soak_xfer() {	# up|down DIR, quietly: 0 when the checksum matches
 
 # ---- main ----
 
+# bench/vm-guest.sh sources this file for its functions alone.
+[ -n "${E2E_SOURCED:-}" ] && return 0
 T_START=$(now_ms)
 setup
 head -c $((20 * 1024 * 1024)) /dev/urandom > $TMP/data20m

@@ -810,6 +810,37 @@ static void test_conversation(void)
 }
 
 /* The SCCRP fed one byte per read: nothing happens until the last one. */
+/* --kernel: the gateway's call ID, bound in the kernel, goes in the OCRQ;
+ * one already in use on this connection is refused, and the engine's own
+ * choice steps over the IDs asked for. */
+static void test_requested_call_id(void)
+{
+	struct pptp_conn c;
+	struct pptp_conn_config cfg = test_cfg();
+	struct pptp_call_params p = test_params();
+	uint8_t m[PPTP_MSG_MAX];
+	uint16_t id;
+
+	start(&c, &cfg);
+	p.call_id = 40000;
+	int h = pptp_conn_call_open(&c, &p, T0 + 2 * MS);
+	CHECK(h >= 0);
+	if (expect_out(&c, m, PPTP_OCRQ))
+		CHECK_UINT(get16(m + 12), 40000);
+	CHECK_UINT(pptp_conn_call(&c, h)->call_id, 40000);
+	CHECK_INT(pptp_conn_call_open(&c, &p, T0 + 3 * MS), -EADDRINUSE);
+	expect_no_out(&c);
+	CHECK_INT(pptp_conn_active_calls(&c), 1);
+	/* the engine's own IDs: the first one, then one that is not 40000 */
+	p.call_id = FIRST_ID + 1;
+	CHECK(pptp_conn_call_open(&c, &p, T0 + 4 * MS) >= 0);
+	expect_out(&c, m, PPTP_OCRQ);
+	open_call(&c, &id, T0 + 5 * MS);
+	CHECK_UINT(id, FIRST_ID);
+	open_call(&c, &id, T0 + 6 * MS);
+	CHECK_UINT(id, FIRST_ID + 2);	/* FIRST_ID + 1 was asked for */
+}
+
 static void test_byte_by_byte(void)
 {
 	struct pptp_conn c;
@@ -1993,6 +2024,7 @@ const struct test_case ctrl_tests[] = {
 	{ "decode_errors", test_decode_errors },
 	{ "init_sccrq", test_init_sccrq },
 	{ "conversation", test_conversation },
+	{ "requested_call_id", test_requested_call_id },
 	{ "byte_by_byte", test_byte_by_byte },
 	{ "packed", test_packed },
 	{ "bad_lengths", test_bad_lengths },

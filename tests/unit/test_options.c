@@ -191,7 +191,7 @@ static void help_and_version(void)
 				"--logstring", "--localbind", "--rtmark", "--nohostroute",
 				"--loglevel", "--test-type", "--test-rate", "--missing-window",
 				"--version", "--help", "--connect-timeout", "--diagnose",
-				"--status", "--json" };
+				"--status", "--json", "--kernel" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		CHECK_CONTAINS(pptp_usage(), names[i]);
 }
@@ -378,6 +378,26 @@ static void client_hostname(void)
 	CHECK_STR(o.client_hostname, "a b/c\\d");
 }
 
+/* --kernel: the kernel's GRE neither reorders nor tests; --nobuffer is
+ * what it does anyway. */
+static void kernel_option(void)
+{
+	CHECK_INT(parse("s", "--kernel", NULL), PPTP_PARSE_OK);
+	CHECK(o.kernel);
+	CHECK_INT(parse("s", "--kern", "--nolaunchpppd", "--nobuffer", "--sync", NULL), PPTP_PARSE_OK);
+	CHECK(o.kernel && o.nolaunchpppd && o.nobuffer && o.sync);
+	CHECK_INT(parse("s", "--kernel", "--timeout", "1", NULL), PPTP_PARSE_ERROR);
+	CHECK_CONTAINS(err, "--kernel cannot honour --timeout");
+	CHECK_INT(parse("s", "--kernel", "--test-type", "2", NULL), PPTP_PARSE_ERROR);
+	CHECK_CONTAINS(err, "--kernel cannot honour --test-type");
+	CHECK_INT(parse("s", "--kernel", "--missing-window", "10", NULL), PPTP_PARSE_ERROR);
+	CHECK_CONTAINS(err, "--kernel cannot honour --missing-window");
+	CHECK_INT(parse("--diagnose", "s", "--kernel", NULL), PPTP_PARSE_ERROR);
+	CHECK_CONTAINS(err, "--kernel cannot honour --diagnose");
+	/* a test type that sends in order is no test */
+	CHECK_INT(parse("s", "--kernel", "--test-type", "0", NULL), PPTP_PARSE_OK);
+}
+
 const struct test_case options_tests[] = {
 	{ "abbreviations", abbreviations },
 	{ "double_dash", double_dash },
@@ -394,5 +414,6 @@ const struct test_case options_tests[] = {
 	{ "unknown_and_missing", unknown_and_missing },
 	{ "combinations", combinations },
 	{ "help_and_version", help_and_version },
+	{ "kernel_option", kernel_option },
 	{ NULL, NULL },
 };

@@ -139,8 +139,48 @@ static void ppp_classifier(void)
 	CHECK(!ppp_frame_is_network(ipcp, 3));	/* half a protocol field */
 }
 
+/* --kernel: the interface's counters, which the record names as such. */
+static void record_kernel(void)
+{
+	struct tunnel_status t = { .pid = 77, .state = TUNNEL_CONNECTED, .kernel = true };
+	struct tunnel_status r;
+	char buf[STATUS_RECORD_MAX];
+
+	strcpy(t.ppp_if, "ppp3");
+	for (int i = 0; i < KSTATS_N; i++)
+		t.kstats[i] = 1000u + (unsigned)i;
+	CHECK(status_format(&t, buf, sizeof buf) > 0);
+	/* after every field of the table (the last one is a measure) */
+	CHECK_CONTAINS(buf, " 0\ndata_path kernel\nppp_interface ppp3\n"
+		       "ppp_rx_packets 1000\nppp_rx_bytes 1001\nppp_rx_errors 1002\n"
+		       "ppp_tx_packets 1003\nppp_tx_bytes 1004\nppp_tx_errors 1005\nend\n");
+	CHECK_INT(status_parse(buf, &r), 0);
+	CHECK(r.kernel);
+	CHECK_STR(r.ppp_if, "ppp3");
+	for (int i = 0; i < KSTATS_N; i++)
+		CHECK_UINT(r.kstats[i], 1000u + (unsigned)i);
+	/* the user-space path's record says nothing of it */
+	t.kernel = false;
+	CHECK(status_format(&t, buf, sizeof buf) > 0);
+	CHECK(!strstr(buf, "data_path") && !strstr(buf, "ppp_rx_packets"));
+	CHECK_INT(status_parse(buf, &r), 0);
+	CHECK(!r.kernel);
+
+	char line[STATS_LINE_MAX];
+	uint64_t v[KSTATS_N] = { 1, 2, 3, 4, 5, 6 };
+	int n = kstats_format("ppp0", v, line, sizeof line);
+	CHECK_INT(n, (long long)strlen(line));
+	CHECK_CONTAINS(line, "kernel data path, counters of pppd's interface ppp0 (");
+	CHECK_CONTAINS(line, "): rx packets 1, rx bytes 2, rx errors 3, tx packets 4, tx bytes 5, "
+		       "tx errors 6");
+	CHECK_INT(kstats_format("ppp0", v, line, 10), n);	/* the length, as snprintf */
+	CHECK_INT(kstats_by_key("ppp_tx_bytes"), KSTATS_TX_BYTES);
+	CHECK_INT(kstats_by_key("tx_bytes"), -1);
+}
+
 const struct test_case status_tests[] = {
 	{ "record_round_trip", record_round_trip },
+	{ "record_kernel", record_kernel },
 	{ "record_rejects", record_rejects },
 	{ "record_values", record_values },
 	{ "ppp_classifier", ppp_classifier },

@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* gw_kernel.c - --kernel: the pty and the PPTP socket joined inside the
+ * kernel (see gw_kernel.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+
+#include <linux/if_pppox.h>
+#include <linux/ppp-ioctl.h>
+#include <linux/ppp_defs.h>
+
+#include "gw_kernel.h"
+#include "pptp_gre_int.h"
+#include "privileges.h"
+#include "status.h"
+#include "exitstatus.h"
+#include "util.h"
+
+#ifndef N_PPP
+#define N_PPP 3
+#endif
+#ifndef N_SYNC_PPP
+#define N_SYNC_PPP 14
+#endif
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+#define BIND_TRIES 64	/* random call IDs tried before giving up */
+
+/* Under --nolaunchpppd, pppd's pty must be both stdin and stdout. */
+static bool one_tty(const struct pptp_options *o, int tty)
+{
+	struct stat a, b;
+
+	if (!isatty(tty)) {
+		log_err("--kernel needs pppd on a pty: stdin is not a terminal (run pptp from "
+			"pppd's pty option, with nothing between them)");
+		return false;
+	}
+	if (o->nolaunchpppd && (fstat(STDIN_FILENO, &a) < 0 || fstat(STDOUT_FILENO, &b) < 0 ||
+				a.st_rdev != b.st_rdev)) {
+		log_err("--kernel needs pppd's pty as both stdin and stdout: stdout is something "
+			"else (a pipe to another program?), and the kernel can only take frames "
+			"from the pty itself");
+		return false;
+	}
+	return true;
+}
+
+/* The pieces that may be missing: each one logged with its remedy;
+ * returns how many are missing. */
+static int open_pieces(struct kernel_path *k, const struct pptp_options *o)
+{
+	int missing = 0, ld = o->sync ? N_SYNC_PPP : N_PPP;
+	const char *ldmod = o->sync ? "ppp_synctty" : "ppp_async";
+
+	k->line_ppp = open("/dev/ppp", O_RDWR | O_CLOEXEC);
+	if (k->line_ppp >= 0)
+		k->peer_ppp = open("/dev/ppp", O_RDWR | O_CLOEXEC);
+	if (k->line_ppp < 0 || k->peer_ppp < 0) {
+		missing++;
+		log_err("--kernel: /dev/ppp does not open (%s): the kernel's PPP support is "
+			"missing (modprobe ppp_generic)", strerror(errno));
+	}
+	k->sock = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
+	if (k->sock < 0) {
+		missing++;
+		log_err("--kernel: the kernel has no PPTP sockets (AF_PPPOX, PX_PROTO_PPTP: %s): "
+			"load the pptp module (modprobe pptp); a kernel built without CONFIG_PPTP "
+			"cannot carry --kernel", strerror(errno));
+	}
+	if (ioctl(k->tty, TIOCSETD, &ld) < 0) {
+		missing++;
+		log_err("--kernel: the PPP %s line discipline (%s) cannot be set on the pty (%s): "
+			"modprobe %s", o->sync ? "synchronous" : "async", ldmod, strerror(errno), ldmod);
+	} else {
+		k->ldisc_set = true;
+	}
+	return missing;
+}
+
+/* Bridging arrived in Linux 5.12: an older kernel does not know the
+ * ioctl (ENOTTY), a newer one looks for the channel to bridge with, and
+ * there is no channel -1 (ENXIO). */
+static bool bridge_supported(const struct kernel_path *k)
+{
+	int none = -1;
+	struct utsname u;
+
+	if (ioctl(k->line_ppp, PPPIOCBRIDGECHAN, &none) < 0 && errno == ENXIO)
+		return true;
+	int e = errno;
+	uname(&u);
+	log_err("--kernel: this kernel cannot bridge PPP channels (PPPIOCBRIDGECHAN: %s): "
+		"that needs Linux 5.12 or later, and this is %s: upgrade the kernel, or leave "
+		"--kernel out", strerror(e), u.release);
+	return false;
+}
+
+/* The address our GRE leaves from, towards server: the kernel's PPTP
+ * socket needs one to connect.  --localbind's, else the route's. */
+static int source_address(const struct pptp_options *o, uint32_t server, uint32_t *src)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = server };
+	socklen_t len = sizeof sa;
+
+	if (o->have_localbind) {
+		*src = o->localbind;
+		return 0;
+	}
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (o->have_rtmark)
+		setsockopt(fd, SOL_SOCKET, SO_MARK, &o->rtmark, sizeof o->rtmark);
+	int r = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+	if (r == 0)
+		r = getsockname(fd, (struct sockaddr *)&sa, &len);
+	close(fd);
+	*src = sa.sin_addr.s_addr;
+	return r;
+}
+
+int kernel_bind(struct kernel_path *k, const struct pptp_options *o, uint32_t server)
+{
+	uint32_t src;
+
+	/* A socket is bound once: another address of the server needs another. */
+	if (k->call_id) {
+		close(k->sock);
+		k->call_id = 0;
+		k->sock = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
+		if (k->sock < 0) {
+			log_err("--kernel: a PPTP socket: %s", strerror(errno));
+			return -1;
+		}
+	}
+	if (source_address(o, server, &src) < 0) {
+		log_err("--kernel: no route to the server for its GRE: %s", strerror(errno));
+		return -1;
+	}
+	if (o->have_rtmark && setsockopt(k->sock, SOL_SOCKET, SO_MARK, &o->rtmark,
+					 sizeof o->rtmark) < 0) {
+		log_err("--rtmark on the PPTP socket: %s", strerror(errno));
+		return -1;
+	}
+	/* One of our own choosing (the kernel would count up from 1, as other
+	 * clients behind the same NAT may), free in its table for the machine. */
+	for (int i = 0; i < BIND_TRIES; i++) {
+		uint16_t id = 0;
+		if (getrandom(&id, sizeof id, 0) != sizeof id || id == 0)
+			continue;
+		struct sockaddr_pppox sa = { .sa_family = AF_PPPOX, .sa_protocol = PX_PROTO_PPTP };
+		sa.sa_addr.pptp.call_id = id;
+		sa.sa_addr.pptp.sin_addr.s_addr = src;
+		if (bind(k->sock, (struct sockaddr *)&sa, sizeof sa) == 0) {
+			k->call_id = id;
+			log_debug("--kernel: the PPTP socket is bound to call ID %u", id);
+			return 0;
+		}
+		if (errno != EBUSY) {
+			log_err("--kernel: binding the PPTP socket to call ID %u: %s", id,
+				strerror(errno));
+			return -1;
+		}
+	}
+	log_err("--kernel: no free call ID in the kernel's table after %d tries", BIND_TRIES);
+	return -1;
+}
+
+enum pptp_cause kernel_prepare(struct kernel_path *k, const struct pptp_options *o, int tty)
+{
+	k->tty = tty;
+	if (!one_tty(o, tty))
+		return CAUSE_LOCAL;
+	int missing = open_pieces(k, o);
+	if (!missing) {
+		if (ioctl(k->tty, PPPIOCGCHAN, &k->line_chan) < 0 ||
+		    ioctl(k->line_ppp, PPPIOCATTCHAN, &k->line_chan) < 0) {
+			log_err("--kernel: the pty's PPP channel: %s", strerror(errno));
+			return CAUSE_LOCAL;
+		}
+		if (!bridge_supported(k))
+			missing++;
+	}
+	if (missing)
+		return CAUSE_NO_KERNEL_PPP;	/* this machine cannot carry the tunnel */
+	k->ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	log_notice("kernel data path: the kernel does not reorder (a packet out of order is "
+		   "dropped), sends no acknowledgement-only packets and keeps no send window; "
+		   "statistics are pppd's ppp interface's");
+	return CAUSE_NONE;
+}
+
+int kernel_connect(struct kernel_path *k, uint32_t server, uint16_t peer_call_id)
+{
+	struct sockaddr_pppox sa = { .sa_family = AF_PPPOX, .sa_protocol = PX_PROTO_PPTP };
+
+	sa.sa_addr.pptp.call_id = peer_call_id;
+	sa.sa_addr.pptp.sin_addr.s_addr = server;
+	if (connect(k->sock, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		log_err("--kernel: connecting the PPTP socket to the server's call ID %u: %s",
+			peer_call_id, strerror(errno));
+		return -1;
+	}
+	if (ioctl(k->sock, PPPIOCGCHAN, &k->sock_chan) < 0) {
+		log_err("--kernel: the PPTP socket's channel: %s", strerror(errno));
+		return -1;
+	}
+	if (ioctl(k->line_ppp, PPPIOCBRIDGECHAN, &k->sock_chan) < 0) {
+		log_err("--kernel: bridging the pty's channel %d with the PPTP socket's %d: %s",
+			k->line_chan, k->sock_chan, strerror(errno));
+		return -1;
+	}
+	k->bridged = true;
+	log_info("kernel data path: the pty's PPP channel %d is bridged with the PPTP socket's "
+		 "channel %d: frames no longer pass through pptp", k->line_chan, k->sock_chan);
+	return 0;
+}
+
+/* pppd's interface: ppp<unit>, unless we launched it with another name. */
+static void name_interface(struct kernel_path *k, const struct pptp_options *o)
+{
+	snprintf(k->ifname, sizeof k->ifname, "ppp%d", k->unit);
+	if (o->nolaunchpppd)
+		return;
+	for (int i = 0; i + 1 < o->pppd_argc; i++)
+		if (!strcmp(o->pppd_argv[i], "ifname"))
+			str_copy(k->ifname, o->pppd_argv[i + 1], sizeof k->ifname);
+}
+
+int kernel_open_peer(const struct kernel_path *k)
+{
+	int fd = ioctl(k->tty, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		log_err("--kernel: cannot open pppd's side of the pty: %s", strerror(errno));
+	return fd;
+}
+
+int kernel_find_pppd(struct kernel_path *k, int fd, const struct pptp_options *o)
+{
+	int r = 0, chan, unit;
+
+	/* Until pppd sets its line discipline, its side has no channel. */
+	if (ioctl(fd, PPPIOCGCHAN, &chan) == 0 && k->peer_chan < 0) {
+		if (ioctl(k->peer_ppp, PPPIOCATTCHAN, &chan) < 0) {
+			log_err("--kernel: watching pppd's channel %d: %s", chan, strerror(errno));
+			r = -1;
+		} else {
+			k->peer_chan = chan;
+		}
+	}
+	if (r == 0 && k->peer_chan >= 0 && ioctl(fd, PPPIOCGUNIT, &unit) == 0 && unit >= 0) {
+		k->unit = unit;
+		name_interface(k, o);
+		log_info("kernel data path: pppd's channel %d, unit %d (%s)", k->peer_chan, unit,
+			 k->ifname);
+		r = 1;
+	}
+	return r;
+}
+
+int kernel_counters(const struct kernel_path *k, struct kernel_counters *c)
+{
+	struct ppp_stats st;
+	struct ifreq ifr;
+
+	memset(c, 0, sizeof *c);
+	if (k->unit < 0 || k->ctl < 0)
+		return -1;
+	memset(&ifr, 0, sizeof ifr);
+	str_copy(ifr.ifr_name, k->ifname, sizeof ifr.ifr_name);
+	ifr.ifr_data = (void *)&st;
+	if (ioctl(k->ctl, SIOCGPPPSTATS, &ifr) < 0)
+		return -1;
+	c->v[KSTATS_RX_PACKETS] = st.p.ppp_ipackets;
+	c->v[KSTATS_RX_BYTES] = st.p.ppp_ibytes;
+	c->v[KSTATS_RX_ERRORS] = st.p.ppp_ierrors;
+	c->v[KSTATS_TX_PACKETS] = st.p.ppp_opackets;
+	c->v[KSTATS_TX_BYTES] = st.p.ppp_obytes;
+	c->v[KSTATS_TX_ERRORS] = st.p.ppp_oerrors;
+	str_copy(ifr.ifr_name, k->ifname, sizeof ifr.ifr_name);
+	c->up = ioctl(k->ctl, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_UP);
+	return 0;
+}
+
+void kernel_counters_format(const struct kernel_path *k, char *buf, size_t cap)
+{
+	struct kernel_counters c;
+
+	if (kernel_counters(k, &c) < 0) {
+		snprintf(buf, cap, "kernel data path: no counters (pppd's ppp interface %s)",
+			 k->unit < 0 ? "is not known yet" : "does not answer");
+		return;
+	}
+	kstats_format(k->ifname, c.v, buf, cap);
+}
+
+void kernel_close(struct kernel_path *k)
+{
+	if (k->bridged && ioctl(k->line_ppp, PPPIOCUNBRIDGECHAN) < 0)
+		log_warn("--kernel: unbridging the channels: %s", strerror(errno));
+	k->bridged = false;
+	int fds[] = { k->peer_ppp, k->line_ppp, k->sock, k->ctl };
+	for (size_t i = 0; i < ARRAY_LEN(fds); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	k->peer_ppp = k->line_ppp = k->sock = k->ctl = -1;
+	if (k->ldisc_set) {
+		int ld = N_TTY;
+		ioctl(k->tty, TIOCSETD, &ld);
+		k->ldisc_set = false;
+	}
+}
+
+/* ---- the gateway's part: the frames never come to it ---- */
+
+#define KERNEL_TICK_US 200000ull		/* looking for pppd's side of the pty */
+#define KERNEL_SAMPLE_US 1000000ull		/* the watchdog's look at the counters */
+#define KERNEL_FIND_US (30 * 1000000ull)	/* pppd's time to set up its line */
+
+/* pppd's channel (its end ends the tunnel) and unit (the counters), until
+ * found; then the watchdog: pppd's interface sends while nothing comes
+ * back.  A server that only acknowledges is not seen there: the kernel
+ * keeps GRE to itself. */
+void gateway_kernel_tick(struct gateway *g, uint64_t now)
+{
+	struct kernel_path *k = g->p->kernel;
+	struct kernel_counters c;
+
+	if (now < g->kern.next_us)
+		return;
+	g->kern.next_us = now + (k->unit < 0 && !g->kern.gave_up ? KERNEL_TICK_US : KERNEL_SAMPLE_US);
+	if (k->unit < 0 && !g->kern.gave_up) {
+		int r = g->pppd.slave < 0 ? -1 : kernel_find_pppd(k, g->pppd.slave, g->p->opt);
+		if (r != 0 && g->pppd.slave >= 0) {
+			close(g->pppd.slave);	/* pppd has its line: its end must close it */
+			g->pppd.slave = -1;
+		}
+		if (r == 1)
+			tell_pppd_running(g);
+		if (r < 0 || (r == 0 && now > g->call_up_us + KERNEL_FIND_US)) {
+			g->kern.gave_up = true;
+			log_warn("--kernel: pppd's PPP unit not found within %llu s: no statistics%s",
+				 (unsigned long long)(KERNEL_FIND_US / 1000000u), k->peer_chan < 0
+				 ? ", and pppd's end is seen only by signals" : "");
+		}
+		/* Attaching to pppd's channel needed CAP_NET_ADMIN; nothing else does. */
+		char err[256];
+		if (k->peer_chan >= 0 || g->kern.gave_up) {
+			if (!g->kern.caps_dropped && privileges_limit(NULL, 0, err, sizeof err) < 0)
+				log_warn("%s", err);
+			g->kern.caps_dropped = true;
+		}
+		return;
+	}
+	if (kernel_counters(k, &c) < 0)
+		return;
+	if (!g->net_seen && c.up && c.v[KSTATS_RX_PACKETS] && c.v[KSTATS_TX_PACKETS]) {
+		g->net_seen = true;
+		g->state_since = (int64_t)time(NULL);
+		log_info("pppd's interface %s is up and carries frames: the tunnel is connected",
+			 k->ifname);
+	}
+	if (c.v[KSTATS_RX_PACKETS] != g->kern.last.v[KSTATS_RX_PACKETS]) {
+		if (g->kern.warned)
+			log_notice("packets from the server arrive again on %s", k->ifname);
+		g->kern.warned = false;
+		g->kern.quiet_since_us = 0;
+	} else if (c.v[KSTATS_TX_PACKETS] != g->kern.last.v[KSTATS_TX_PACKETS] &&
+		   !g->kern.quiet_since_us) {
+		g->kern.quiet_since_us = now;
+		g->kern.tx_at_quiet = g->kern.last.v[KSTATS_TX_PACKETS];
+	}
+	g->kern.last = c;
+	if (g->kern.quiet_since_us && !g->kern.warned &&
+	    now >= g->kern.quiet_since_us + GRE_WATCH_US) {
+		g->kern.warned = true;
+		log_warn("no packets from the server on %s any more (none for %llu s while pppd sent "
+			 "%llu): it stopped sending, or the path now drops GRE", k->ifname,
+			 (unsigned long long)((now - g->kern.quiet_since_us) / 1000000u),
+			 (unsigned long long)(c.v[KSTATS_TX_PACKETS] - g->kern.tx_at_quiet));
+	}
+}
+
+void gateway_kernel_status(const struct gateway *g, struct tunnel_status *t)
+{
+	struct kernel_counters c;
+
+	t->kernel = true;
+	memset(t->stats, 0, sizeof t->stats);
+	kernel_counters(g->p->kernel, &c);
+	memcpy(t->kstats, c.v, sizeof t->kstats);
+	str_copy(t->ppp_if, g->p->kernel->ifname, sizeof t->ppp_if);
+}
