@@ -295,16 +295,25 @@ int kernel_counters(const struct kernel_path *k, struct kernel_counters *c)
 	return 0;
 }
 
-void kernel_counters_format(const struct kernel_path *k, char *buf, size_t cap)
+void kernel_counters_format(const struct kernel_path *k, const struct kernel_counters *last,
+			    char *buf, size_t cap)
 {
 	struct kernel_counters c;
 
-	if (kernel_counters(k, &c) < 0) {
-		snprintf(buf, cap, "kernel data path: no counters (pppd's ppp interface %s)",
-			 k->unit < 0 ? "is not known yet" : "does not answer");
+	if (kernel_counters(k, &c) == 0) {
+		kstats_format(k->ifname, c.v, buf, cap);
 		return;
 	}
-	kstats_format(k->ifname, c.v, buf, cap);
+	/* At the end pppd has usually gone and its interface with it: the
+	 * last reading (at most one sampling period old) is what there is. */
+	if (last) {
+		int n = snprintf(buf, cap, "(the last reading: %s is gone) ", k->ifname);
+		if (n > 0 && (size_t)n < cap)
+			kstats_format(k->ifname, last->v, buf + n, cap - (size_t)n);
+		return;
+	}
+	snprintf(buf, cap, "kernel data path: no counters (pppd's ppp interface %s)",
+		 k->unit < 0 ? "is not known yet" : "does not answer");
 }
 
 void kernel_close(struct kernel_path *k)
@@ -344,10 +353,6 @@ void gateway_kernel_tick(struct gateway *g, uint64_t now)
 	g->kern.next_us = now + (k->unit < 0 && !g->kern.gave_up ? KERNEL_TICK_US : KERNEL_SAMPLE_US);
 	if (k->unit < 0 && !g->kern.gave_up) {
 		int r = g->pppd.slave < 0 ? -1 : kernel_find_pppd(k, g->pppd.slave, g->p->opt);
-		if (r != 0 && g->pppd.slave >= 0) {
-			close(g->pppd.slave);	/* pppd has its line: its end must close it */
-			g->pppd.slave = -1;
-		}
 		if (r == 1)
 			tell_pppd_running(g);
 		if (r < 0 || (r == 0 && now > g->call_up_us + KERNEL_FIND_US)) {
@@ -355,6 +360,11 @@ void gateway_kernel_tick(struct gateway *g, uint64_t now)
 			log_warn("--kernel: pppd's PPP unit not found within %llu s: no statistics%s",
 				 (unsigned long long)(KERNEL_FIND_US / 1000000u), k->peer_chan < 0
 				 ? ", and pppd's end is seen only by signals" : "");
+		}
+		/* Found, or given up on: pppd's end must be what closes its line. */
+		if ((r != 0 || g->kern.gave_up) && g->pppd.slave >= 0) {
+			close(g->pppd.slave);
+			g->pppd.slave = -1;
 		}
 		/* Attaching to pppd's channel needed CAP_NET_ADMIN; nothing else does. */
 		char err[256];
@@ -384,6 +394,7 @@ void gateway_kernel_tick(struct gateway *g, uint64_t now)
 		g->kern.tx_at_quiet = g->kern.last.v[KSTATS_TX_PACKETS];
 	}
 	g->kern.last = c;
+	g->kern.sampled = true;
 	if (g->kern.quiet_since_us && !g->kern.warned &&
 	    now >= g->kern.quiet_since_us + GRE_WATCH_US) {
 		g->kern.warned = true;

@@ -73,7 +73,8 @@ int kernel_find_pppd(struct kernel_path *k, int slave, const struct pptp_options
 /* The interface's counters: 0, or -1 when there are none (yet). */
 int kernel_counters(const struct kernel_path *k, struct kernel_counters *c);
 /* The counters in words, for the log; says which counters they are. */
-void kernel_counters_format(const struct kernel_path *k, char *buf, size_t cap);
+void kernel_counters_format(const struct kernel_path *k, const struct kernel_counters *last,
+			    char *buf, size_t cap);
 
 /* Unbridge, give the tty its ordinary line discipline back, close; the
  * call ID is free again. */

@@ -475,7 +475,8 @@ static void dump_stats(struct gateway *g, int level)
 	uint64_t v[STATS_N];
 
 	if (g->p->kernel) {
-		kernel_counters_format(g->p->kernel, line, sizeof line);
+		kernel_counters_format(g->p->kernel, g->kern.sampled ? &g->kern.last : NULL,
+				       line, sizeof line);
 		log_msg(level, "statistics (call %u/%u): %s", g->p->call.call_id,
 			g->p->call.peer_call_id, line);
 		return;

@@ -114,6 +114,7 @@ struct gateway {
 	struct {			/* --kernel: pppd's side, and the watchdog on its counters */
 		uint64_t next_us, quiet_since_us, tx_at_quiet;
 		struct kernel_counters last;
+		bool sampled;		/* last holds a reading */
 		bool gave_up, warned, caps_dropped;
 	} kern;
 	struct {			/* --loglevel 2: the statistics line while data flows */

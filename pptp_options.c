@@ -371,6 +371,14 @@ static enum pptp_parse_result check_combination(struct opt_ctx *c)
 			 : o->test_type ? "--test-type" : "--missing-window");
 		return PPTP_PARSE_ERROR;
 	}
+	if (o->kernel && o->have_rtmark) {
+		/* The kernel routes its GRE without the socket, so a mark set on
+		 * it never reaches the packets: control and data would part. */
+		snprintf(c->err, c->errlen, "--kernel cannot honour --rtmark: the kernel's PPTP "
+			 "routes its GRE without the socket's mark, so the data would leave by "
+			 "another route than the control connection");
+		return PPTP_PARSE_ERROR;
+	}
 	/* pppd options with --nolaunchpppd have no pppd to go to: the
 	 * classic client drops them, and peers files rely on that, so they
 	 * are kept here for the caller to warn about (not an error). */

@@ -394,6 +394,9 @@ static void kernel_option(void)
 	CHECK_CONTAINS(err, "--kernel cannot honour --missing-window");
 	CHECK_INT(parse("--diagnose", "s", "--kernel", NULL), PPTP_PARSE_ERROR);
 	CHECK_CONTAINS(err, "--kernel cannot honour --diagnose");
+	CHECK_INT(parse("s", "--kernel", "--rtmark", "7", NULL), PPTP_PARSE_ERROR);
+	CHECK_CONTAINS(err, "--kernel cannot honour --rtmark");
+	CHECK_INT(parse("s", "--kernel", "--rtmark", "0", NULL), PPTP_PARSE_OK);	/* 0: no mark */
 	/* a test type that sends in order is no test */
 	CHECK_INT(parse("s", "--kernel", "--test-type", "0", NULL), PPTP_PARSE_OK);
 }
