@@ -191,8 +191,8 @@ void proc_args_save(int argc, char **argv)
 
 	for (int i = 0; i < argc; i++)
 		len += strlen(argv[i]) + 1;
-	char *copy = malloc(len ? len : 1);
-	if (!copy || argc < 1)
+	char *copy = argc < 1 ? NULL : malloc(len);
+	if (!copy)
 		return;		/* the name stays pptp; nothing else depends on it */
 	/* The strings exec() left are one block; pptp only reads them
 	 * through argv, which now points at the copy, so the block is free
@@ -272,9 +272,10 @@ static int mm_map(unsigned long start, unsigned long end)
 }
 
 /* Last resort: write into the block shown now, as much as fits, whole
- * arguments only (the name always fits: exec()'s block holds at least
- * "pptp" and the server); the rest is zeroed, which shows as empty
- * arguments. */
+ * arguments only; the rest is zeroed, which shows as empty arguments.
+ * The name fits whenever exec() gave "pptp" and the server; a caller that
+ * made argv[0] shorter (exec -a) can leave too little even for the name,
+ * and then the command line shows empty (comm still has the name). */
 static void in_place(const char *buf, size_t len)
 {
 	size_t fit = 0;
