@@ -195,8 +195,16 @@ int callmgr_open_call(int fd, int sigfd, int other_fd, void (*on_other)(void *ct
 	memset(res, 0, sizeof *res);
 	res->reason.cause = CAUSE_LOCAL;
 	if (send(fd, buf, n, MSG_NOSIGNAL) != (ssize_t)n) {
+		int e = errno;
+		/* A call manager that died can still take a connection in the
+		 * moment before its listening socket is closed. */
+		if (e == EPIPE || e == ECONNRESET || e == ENOTCONN) {
+			snprintf(res->text, sizeof res->text, "the call manager went away before "
+				 "the call was placed");
+			return -ECONNRESET;
+		}
 		snprintf(res->text, sizeof res->text, "cannot talk to the call manager: %s",
-			 strerror(errno));
+			 strerror(e));
 		return -EIO;
 	}
 	for (;;) {

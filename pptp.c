@@ -173,6 +173,9 @@ static bool place_call(const struct pptp_options *o, uint32_t server, int sigfd,
 			return false;
 		}
 		log_info("%s: trying again", res->text);
+		/* Once its lock is free, its names are stale: gone before the
+		 * next try can reach a socket that no one will ever answer. */
+		callmgr_remove_stale(o, server);
 	}
 	log_err("%s", res->text);
 	*why = (struct pptp_reason){ .cause = CAUSE_LOCAL, .err = ECONNRESET };
