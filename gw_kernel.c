@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* gw_kernel.c - --kernel: the pty and the PPTP socket joined inside the
  * kernel (see gw_kernel.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
@@ -35,6 +37,7 @@
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
+#define PPPD_RUNDIR "/run"	/* where pppd keeps NAME.pid */
 #define BIND_TRIES 64	/* random call IDs tried before giving up */
 
 /* Under --nolaunchpppd, pppd's pty must be both stdin and stdout. */
@@ -134,8 +137,15 @@ static int source_address(const struct pptp_options *o, uint32_t server, uint32_
 int kernel_bind(struct kernel_path *k, const struct pptp_options *o, uint32_t server)
 {
 	uint32_t src;
+	uint16_t first = 0;
 
-	/* A socket is bound once: another address of the server needs another. */
+#ifdef PPTP_TEST_HOOKS
+	const char *want = getenv("PPTP_TEST_KERNEL_CALL_ID");
+	if (want && !k->call_id)
+		first = (uint16_t)strtoul(want, NULL, 10);
+#endif
+	/* A socket is bound once: another call ID, or another address of the
+	 * server, needs another. */
 	if (k->call_id) {
 		close(k->sock);
 		k->call_id = 0;
@@ -157,8 +167,9 @@ int kernel_bind(struct kernel_path *k, const struct pptp_options *o, uint32_t se
 	/* One of our own choosing (the kernel would count up from 1, as other
 	 * clients behind the same NAT may), free in its table for the machine. */
 	for (int i = 0; i < BIND_TRIES; i++) {
-		uint16_t id = 0;
-		if (getrandom(&id, sizeof id, 0) != sizeof id || id == 0)
+		uint16_t id = first;
+		first = 0;
+		if (!id && (getrandom(&id, sizeof id, 0) != sizeof id || id == 0))
 			continue;
 		struct sockaddr_pppox sa = { .sa_family = AF_PPPOX, .sa_protocol = PX_PROTO_PPTP };
 		sa.sa_addr.pptp.call_id = id;
@@ -228,15 +239,82 @@ int kernel_connect(struct kernel_path *k, uint32_t server, uint16_t peer_call_id
 	return 0;
 }
 
-/* pppd's interface: ppp<unit>, unless we launched it with another name. */
-static void name_interface(struct kernel_path *k, const struct pptp_options *o)
+/* pppd's pid: the one we launched, or under --nolaunchpppd the pppd that
+ * started us (our parent, or its parent when a shell ran the pty command). */
+static pid_t pppd_of(pid_t launched)
 {
+	pid_t p = launched ? launched : getppid();
+
+	for (int depth = 0; p > 1 && depth < 3; depth++) {
+		char path[64], buf[512];
+		snprintf(path, sizeof path, "/proc/%d/stat", (int)p);
+		FILE *f = fopen(path, "re");
+		if (!f)
+			return 0;
+		size_t n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		/* "pid (comm) state ppid ...": comm may hold spaces and parentheses */
+		char *open = strchr(buf, '('), *close = strrchr(buf, ')');
+		int ppid;
+		if (!open || !close || close < open || sscanf(close + 1, " %*c %d", &ppid) != 1)
+			return 0;
+		*close = '\0';
+		if (!strcmp(open + 1, "pppd"))
+			return p;
+		p = ppid;
+	}
+	return 0;
+}
+
+/* Whether name is a ppp interface (only those answer SIOCGPPPSTATS). */
+static bool is_ppp_interface(const struct kernel_path *k, const char *name)
+{
+	struct ppp_stats st;
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof ifr);
+	str_copy(ifr.ifr_name, name, sizeof ifr.ifr_name);
+	ifr.ifr_data = (void *)&st;
+	return ioctl(k->ctl, SIOCGPPPSTATS, &ifr) == 0;
+}
+
+/* pppd names its interface ppp<unit> unless told otherwise (its ifname
+ * option, which may sit in any of its options files).  The one place that
+ * pairs a renamed interface with its pppd is pppd's pid file, /run/NAME.pid,
+ * which holds pppd's pid.  True once name is a ppp interface of ours. */
+bool kernel_name_interface(struct kernel_path *k)
+{
+	char want[16];
+	DIR *d = k->pppd_pid ? opendir(PPPD_RUNDIR) : NULL;
+	struct dirent *e;
+
+	snprintf(want, sizeof want, "%d", (int)k->pppd_pid);
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char path[300], line[32] = "";
+		if (len < 5 || len - 4 >= sizeof k->ifname || strcmp(e->d_name + len - 4, ".pid") ||
+		    !strncmp(e->d_name, "ppp-", 4))	/* ppp-LINKNAME.pid names a link */
+			continue;
+		snprintf(path, sizeof path, "%s/%s", PPPD_RUNDIR, e->d_name);
+		FILE *f = fopen(path, "re");
+		if (!f)
+			continue;
+		bool ours = fgets(line, sizeof line, f) && strtol(line, NULL, 10) == k->pppd_pid &&
+			    line[strspn(line, "0123456789")] == '\n';
+		fclose(f);
+		char name[16];
+		snprintf(name, sizeof name, "%.*s", (int)(len - 4), e->d_name);
+		if (ours && is_ppp_interface(k, name)) {
+			str_copy(k->ifname, name, sizeof k->ifname);
+			closedir(d);
+			return true;
+		}
+	}
+	if (d)
+		closedir(d);
 	snprintf(k->ifname, sizeof k->ifname, "ppp%d", k->unit);
-	if (o->nolaunchpppd)
-		return;
-	for (int i = 0; i + 1 < o->pppd_argc; i++)
-		if (!strcmp(o->pppd_argv[i], "ifname"))
-			str_copy(k->ifname, o->pppd_argv[i + 1], sizeof k->ifname);
+	return is_ppp_interface(k, k->ifname);
 }
 
 int kernel_open_peer(const struct kernel_path *k)
@@ -248,7 +326,7 @@ int kernel_open_peer(const struct kernel_path *k)
 	return fd;
 }
 
-int kernel_find_pppd(struct kernel_path *k, int fd, const struct pptp_options *o)
+int kernel_find_pppd(struct kernel_path *k, int fd, pid_t launched)
 {
 	int r = 0, chan, unit;
 
@@ -263,9 +341,10 @@ int kernel_find_pppd(struct kernel_path *k, int fd, const struct pptp_options *o
 	}
 	if (r == 0 && k->peer_chan >= 0 && ioctl(fd, PPPIOCGUNIT, &unit) == 0 && unit >= 0) {
 		k->unit = unit;
-		name_interface(k, o);
-		log_info("kernel data path: pppd's channel %d, unit %d (%s)", k->peer_chan, unit,
-			 k->ifname);
+		k->pppd_pid = pppd_of(launched);
+		k->named = kernel_name_interface(k);
+		log_info("kernel data path: pppd's channel %d, unit %d (%s%s)", k->peer_chan, unit,
+			 k->ifname, k->named ? "" : ", not there yet");
 		r = 1;
 	}
 	return r;
@@ -277,7 +356,7 @@ int kernel_counters(const struct kernel_path *k, struct kernel_counters *c)
 	struct ifreq ifr;
 
 	memset(c, 0, sizeof *c);
-	if (k->unit < 0 || k->ctl < 0)
+	if (k->unit < 0 || k->ctl < 0 || !k->named)
 		return -1;
 	memset(&ifr, 0, sizeof ifr);
 	str_copy(ifr.ifr_name, k->ifname, sizeof ifr.ifr_name);
@@ -352,7 +431,7 @@ void gateway_kernel_tick(struct gateway *g, uint64_t now)
 		return;
 	g->kern.next_us = now + (k->unit < 0 && !g->kern.gave_up ? KERNEL_TICK_US : KERNEL_SAMPLE_US);
 	if (k->unit < 0 && !g->kern.gave_up) {
-		int r = g->pppd.slave < 0 ? -1 : kernel_find_pppd(k, g->pppd.slave, g->p->opt);
+		int r = g->pppd.slave < 0 ? -1 : kernel_find_pppd(k, g->pppd.slave, g->p->pppd_pid);
 		if (r == 1)
 			tell_pppd_running(g);
 		if (r < 0 || (r == 0 && now > g->call_up_us + KERNEL_FIND_US)) {
@@ -374,6 +453,18 @@ void gateway_kernel_tick(struct gateway *g, uint64_t now)
 			g->kern.caps_dropped = true;
 		}
 		return;
+	}
+	if (!k->named) {
+		if (!kernel_name_interface(k)) {
+			if (!g->kern.name_warned && now > g->call_up_us + KERNEL_FIND_US) {
+				g->kern.name_warned = true;
+				log_warn("--kernel: pppd's interface for unit %d not found (no %s, and "
+					 "no %s/NAME.pid of pppd %d): no statistics", k->unit,
+					 k->ifname, PPPD_RUNDIR, (int)k->pppd_pid);
+			}
+			return;
+		}
+		log_info("kernel data path: pppd's interface is %s", k->ifname);
 	}
 	if (kernel_counters(k, &c) < 0)
 		return;

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "exitstatus.h"
 #include "pptp_options.h"
@@ -38,6 +39,8 @@ struct kernel_path {
 	int line_chan, sock_chan, peer_chan;
 	int unit;		/* pppd's ppp unit, -1 until known */
 	char ifname[16];	/* its interface */
+	bool named;		/* ifname is a ppp interface: the counters can be read */
+	pid_t pppd_pid;		/* whose pid file names a renamed interface, or 0 */
 	uint16_t call_id;	/* ours, bound in the kernel's machine-wide table */
 	bool ldisc_set, bridged;
 };
@@ -51,9 +54,15 @@ struct kernel_path {
  * upgrade with it (CAUSE_LOCAL for any other failure, logged). */
 enum pptp_cause kernel_prepare(struct kernel_path *k, const struct pptp_options *o, int tty);
 
+/* Call IDs tried that are free in the kernel but another call's on the
+ * shared control connection, before giving up. */
+#define KERNEL_CALL_ID_TRIES 8
+
 /* Before asking for the call to server: our call ID, bound in the kernel's
  * table for the whole machine (the socket also needs our address towards
- * server).  0, or -1 with the reason logged. */
+ * server).  0, or -1 with the reason logged.  Called again, it binds a new
+ * socket to another call ID.  Tests only (the test build, -DPPTP_TEST_HOOKS):
+ * PPTP_TEST_KERNEL_CALL_ID=N is the first call ID tried. */
 int kernel_bind(struct kernel_path *k, const struct pptp_options *o, uint32_t server);
 
 /* The call is up: connect the socket to the server's call and bridge the
@@ -65,10 +74,15 @@ int kernel_connect(struct kernel_path *k, uint32_t server, uint16_t peer_call_id
 int kernel_open_peer(const struct kernel_path *k);
 
 /* Find pppd's side: its channel (watched: peer_ppp hangs up when pppd's
- * line closes) and its unit.  slave: a descriptor of pppd's side of the
- * pty.  1 found, 0 not yet (pppd has not set its line discipline), -1 with
- * the reason logged. */
-int kernel_find_pppd(struct kernel_path *k, int slave, const struct pptp_options *o);
+ * line closes), its unit and its interface.  slave: a descriptor of pppd's
+ * side of the pty; launched: the pppd we started, or 0 (the one that
+ * started us).  1 found, 0 not yet (pppd has not set its line discipline),
+ * -1 with the reason logged. */
+int kernel_find_pppd(struct kernel_path *k, int slave, pid_t launched);
+
+/* Until pppd's interface is found (pppd writes the pid file that names a
+ * renamed one just after it connects its unit): true once it is. */
+bool kernel_name_interface(struct kernel_path *k);
 
 /* The interface's counters: 0, or -1 when there are none (yet). */
 int kernel_counters(const struct kernel_path *k, struct kernel_counters *c);

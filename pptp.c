@@ -164,6 +164,12 @@ static bool place_call(const struct pptp_options *o, uint32_t server, int sigfd,
 			*why = (struct pptp_reason){ .cause = CAUSE_STOPPED };
 			return false;
 		}
+		if (r != -ECONNRESET && call_id && res->reason.cause == CAUSE_LOCAL &&
+		    res->reason.err == EADDRINUSE) {
+			log_notice("%s: trying another", res->text);
+			*why = res->reason;
+			return false;
+		}
 		if (r != -ECONNRESET) {
 			*why = res->reason;
 			log_msg(pptp_reason_try_next(why) ? fail_level : L_ERR, "%s", res->text);
@@ -324,6 +330,26 @@ static bool tunnel_prepare(struct tunnel *tn)
 	return c == CAUSE_NONE ? true : tunnel_fail(tn, c, 0);
 }
 
+/* --kernel: the call is placed with the call ID the PPTP socket is bound to,
+ * free in the kernel's table for the machine; a user-space tunnel's call on
+ * the shared control connection may still hold it, so a taken one is
+ * exchanged for another. */
+static bool dial_kernel(struct tunnel *tn, int fail_level)
+{
+	for (int i = 0; i < KERNEL_CALL_ID_TRIES; i++) {
+		if (kernel_bind(&tn->kp, tn->o, tn->server) < 0)
+			return tunnel_fail(tn, CAUSE_LOCAL, 0);
+		if (place_call(tn->o, tn->server, tn->sigfd, &tn->cm_fd, &tn->call, &tn->dialing,
+			       fail_level, &tn->why, tn->kp.call_id))
+			return true;
+		if (tn->why.cause != CAUSE_LOCAL || tn->why.err != EADDRINUSE)
+			return false;
+	}
+	log_err("--kernel: every call ID tried (%d) was free in the kernel but taken on the "
+		"control connection", KERNEL_CALL_ID_TRIES);
+	return false;
+}
+
 /* Each address in turn, until one accepts a control connection and the
  * call: the GRE socket and the call manager's socket are then open.  True,
  * or false with tn->why (the last address's failure). */
@@ -347,10 +373,9 @@ static bool tunnel_dial(struct tunnel *tn, const uint32_t *addrs, int naddrs)
 			log_msg(unreachable ? fail_level : L_ERR, "%s", err);
 			tunnel_fail(tn, unreachable ? CAUSE_CONNECT : CAUSE_LOCAL, -tn->gre_fd);
 			tn->gre_fd = -1;
-		} else if (tn->o->kernel && kernel_bind(&tn->kp, tn->o, tn->server) < 0) {
-			tunnel_fail(tn, CAUSE_LOCAL, 0);
-		} else if (place_call(tn->o, tn->server, tn->sigfd, &tn->cm_fd, &tn->call,
-				      &tn->dialing, fail_level, &tn->why, tn->kp.call_id)) {
+		} else if (tn->o->kernel ? dial_kernel(tn, fail_level)
+			   : place_call(tn->o, tn->server, tn->sigfd, &tn->cm_fd, &tn->call,
+					&tn->dialing, fail_level, &tn->why, 0)) {
 			return true;
 		}
 		if (i + 1 == naddrs || !pptp_reason_try_next(&tn->why))

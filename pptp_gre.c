@@ -578,14 +578,15 @@ static void pppd_timers(struct gateway *g, uint64_t now)
 }
 
 /* --loglevel 2: the statistics line every GATEWAY_SUMMARY_US while data
- * comes in. */
+ * comes in (under --kernel, as pppd's interface counts it). */
 static void summary_due(struct gateway *g, uint64_t now)
 {
 	if (now < g->summary.next_us)
 		return;
-	if (g->gre.st.rx_accepted != g->summary.last_accepted)
+	uint64_t in = g->p->kernel ? g->kern.last.v[KSTATS_RX_PACKETS] : g->gre.st.rx_accepted;
+	if (in != g->summary.last_accepted)
 		dump_stats(g, L_DEBUG);
-	g->summary.last_accepted = g->gre.st.rx_accepted;
+	g->summary.last_accepted = in;
 	g->summary.next_us = now + GATEWAY_SUMMARY_US;
 }
 

@@ -115,7 +115,7 @@ struct gateway {
 		uint64_t next_us, quiet_since_us, tx_at_quiet;
 		struct kernel_counters last;
 		bool sampled;		/* last holds a reading */
-		bool gave_up, warned, caps_dropped;
+		bool gave_up, warned, caps_dropped, name_warned;
 	} kern;
 	struct {			/* --loglevel 2: the statistics line while data flows */
 		uint64_t next_us, last_accepted;

@@ -412,12 +412,18 @@ pptp_bind_id() {
 # while the server's packets are dropped, then SIGTERM to the gateway; pptp
 # launching pppd: up, pings, SIGTERM ends everything.
 s_kernel() {
-	local d=$OUT/kernel t0 pp gw cm ms m line left n gp pppd rc who id r cpu
+	local d=$OUT/kernel t0 t1 pp gw cm ms m m2 line left n gp pppd rc who id r cpu pu
 	mkdir -p "$d"
 	for n in 1 2; do
 		m=$(mark)
 		t0=$(now_ms)
-		start_pty "$d" "--nolaunchpppd --kernel" "logfile $d/pppd-$n.log"
+		# run 1 with --loglevel 2 (the statistics line while data flows);
+		# run 2 with pppd's interface renamed (found through pppd's pid file)
+		if [ $n = 1 ]; then
+			start_pty "$d" "--nolaunchpppd --kernel --loglevel 2" "logfile $d/pppd-$n.log"
+		else
+			start_pty "$d" "--nolaunchpppd --kernel" "logfile $d/pppd-$n.log ifname pppvpn"
+		fi
 		pp=$PPPD
 		up_or_fail "17: --kernel, pppd pty \"pptp $SRV --nolaunchpppd --kernel\" (run $n): the tunnel comes up" "$t0" 60 || { reset_cli; continue; }
 		gw=$(gateway_under $pp)
@@ -425,12 +431,25 @@ s_kernel() {
 		ping_ok "17: --kernel (run $n): pings pass" 20 0.2 100 "$d/ping-$n.txt"
 		if [ $n = 1 ]; then
 			cpu=$(awk '{ print $14 + $15 }' /proc/$gw/stat 2>/dev/null)
+			m2=$(mark)
+			t1=$(now_ms)
 			xfer "17: --kernel: 20 MiB client -> server" up $TMP/data20m 180 "$d"
 			xfer "17: --kernel: 20 MiB server -> client" down $TMP/data20m 180 "$d"
 			info "gateway CPU over the 40 MiB: $(awk -v c="${cpu:-0}" '{ printf "%.2f s", ($14 + $15 - c) / 100 }' /proc/$gw/stat 2>/dev/null)"
+			# one line every 20 s while packets come in
+			line=$(since "$m2" | grep -m1 "$PCOMM\[$gw\]: .*statistics (call .*counters of pppd's interface ppp[0-9]* .*rx packets [1-9]")
+			if [ -n "$line" ]; then
+				ok "17: --kernel --loglevel 2: the statistics line while data flows"
+				info "  ${line#* daemon.}"
+			elif [ $(($(now_ms) - t1)) -lt 21000 ]; then
+				info "the 40 MiB took under 20 s: no --loglevel 2 line was due"
+			else
+				not_ok "17: --kernel --loglevel 2: the statistics line while data flows (none in $(($(now_ms) - t1)) ms)"
+			fi
+			m2=$(mark)
 			kill -USR1 "$gw"
-			if wait_log "$m" "$PCOMM\[$gw\]: .*counters of pppd's interface ppp[0-9]+" 5; then
-				line=$(since "$m" | grep -m1 "$PCOMM\[$gw\]: .*counters of pppd's interface")
+			if wait_log "$m2" "$PCOMM\[$gw\]: .*counters of pppd's interface ppp[0-9]+" 5; then
+				line=$(since "$m2" | grep -m1 "$PCOMM\[$gw\]: .*counters of pppd's interface")
 				ok "17: --kernel: SIGUSR1 logs the ppp interface's counters, named as such"
 				info "  ${line#* daemon.}"
 			else
@@ -449,7 +468,10 @@ s_kernel() {
 			tc -n srv qdisc add dev vs root netem loss 100%
 			ip netns exec cli ping -q -c 65 -i 0.2 -W 1 "$TUN_SRV" > /dev/null 2>&1
 			tc -n srv qdisc del dev vs root
-			if wait_log "$m" "$PCOMM\[$gw\]: .*no packets from the server on ppp[0-9]+ any more" 5; then
+			since "$m" > "$d/syslog-2-early"
+			expect_line "17: --kernel: pppd's interface renamed (ifname pppvpn) is found by pppd's pid file" \
+				"$PCOMM\[$gw\]: .*pppd's (interface is pppvpn|channel [0-9]+, unit [0-9]+ \(pppvpn\))" "$d/syslog-2-early"
+			if wait_log "$m" "$PCOMM\[$gw\]: .*no packets from the server on pppvpn any more" 5; then
 				ok "17: --kernel: the watchdog on the interface's counters says when nothing comes back"
 				info "  $(since "$m" | grep -m1 -o 'no packets from the server on.*')"
 			else
@@ -477,6 +499,31 @@ s_kernel() {
 			not_ok "17: --kernel (run $n): nothing left (left: $left)"; fi
 		reset_cli
 	done
+
+	# a call ID free in the kernel's table but another call's on the shared
+	# control connection: a user-space tunnel holds it, and --kernel (the
+	# test build, told to try that ID first) takes another
+	m=$(mark)
+	t0=$(now_ms)
+	start_pty "$d" "--nolaunchpppd" "logfile $d/pppd-user.log"
+	pu=$PPPD
+	if up_or_fail "17: a user-space tunnel, whose call ID --kernel will try first" "$t0" 60; then
+		id=$(since "$m" | sed -n 's/.*tunnel to 192\.0\.2\.1 is up: call ID \([0-9]*\),.*/\1/p' | head -n 1)
+		m=$(mark)
+		PPTP="PPTP_TEST_KERNEL_CALL_ID=$id $TOP/build/test/pptp" start_pty "$d" "--nolaunchpppd --kernel" "logfile $d/pppd-taken.log"
+		pp=$PPPD
+		wait_log "$m" "tunnel to 192\.0\.2\.1 is up|call ID [0-9]+ .*(refused|failed)|exiting with status" 30
+		since "$m" > "$d/syslog-taken"
+		expect_line "17: --kernel: call ID $id, the user-space tunnel's, is given up for another" \
+			"call ID $id is another call's on this control connection: trying another" "$d/syslog-taken"
+		r=$(sed -n 's/.*calling: call ID \([0-9]*\),.*/\1/p' "$d/syslog-taken" | grep -vx "$id" | head -n 1)
+		if [ -n "$r" ]; then ok "17: --kernel: the call is placed with call ID $r instead"; else
+			not_ok "17: --kernel: the call is placed with another call ID (no OCRQ after the refusal)"; fi
+		info "  then: $(grep -m1 -oE 'tunnel to 192\.0\.2\.1 is up.*|[^:]*: call ID [0-9]+ .*(refused|failed).*' "$d/syslog-taken")"
+		kill -TERM $pp $pu 2>/dev/null
+		wait_gone 15 $pp $pu > /dev/null
+	fi
+	reset_cli
 
 	# pptp launching pppd
 	t0=$(now_ms)
