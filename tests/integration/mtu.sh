@@ -107,6 +107,7 @@ stop_pacsrv
 expect_eq "gateway: pptp exits 0" "$(child_exit "$WORK/gw")" 0
 W='warning: .*the path to the server carries at most 1400-byte packets \(a router said so with ICMP fragmentation-needed\), less than pppd.s 1454-byte frames need \(1490 with GRE and IP\).*set pppd.s options .mtu 1360 mru 1360.'
 expect_grep "gateway: one warning names the sizes and the pppd options" "$W" "$WORK/gw"
+grep -m1 -E -- "$W" "$WORK/gw" | sed 's/^/#   /'
 expect_eq "gateway: said once" "$(grep -cE 'the path to the server carries' "$WORK/gw")" 1
 line=$(grep -E 'info: .*GRE statistics' "$WORK/gw" | tail -n 1)
 echo "#   ${line#*GRE statistics }"
