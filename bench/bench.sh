@@ -1030,8 +1030,19 @@ report() {
 	done
 }
 
+# The report ends with this line; in OUT, whatever follows it (notes
+# written by hand, the VM's section) is kept when a new report replaces
+# the one before it.
+MARK='<!-- bench.sh: the report ends here; what follows is kept when it is regenerated -->'
 if [ -n "${OUT:-}" ]; then
-	report | tee "$OUT"
+	report >"$WORK/report.md"
+	echo "$MARK" >>"$WORK/report.md"
+	: >"$WORK/kept.md"
+	if [ -f "$OUT" ] && n=$(grep -nxF -- "$MARK" "$OUT" | head -n 1 | cut -d: -f1) && [ -n "$n" ]; then
+		tail -n +$((n + 1)) "$OUT" >"$WORK/kept.md"
+	fi
+	cat "$WORK/report.md" "$WORK/kept.md" >"$OUT"
+	cat "$WORK/report.md"
 else
 	report
 fi
