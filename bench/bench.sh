@@ -336,7 +336,7 @@ f3() { awk -v v="$1" 'BEGIN { if (v == "" || v == "-") print "-"; else if (v >= 
 f0() { awk -v v="$1" 'BEGIN { if (v == "" || v == "-") print "-"; else printf "%.0f", v }'; }
 fpct() { awk -v v="$1" 'BEGIN { if (v == "" || v == "-") print "-"; else printf "%.0f%%", v }'; }
 floss() { pct "$1"; }
-# rrange LO HI: a ratio range as printed ("inf": no upper bound known)
+# fratio V: a ratio as printed ("inf": no upper bound known)
 fratio() { awk -v v="$1" 'BEGIN { if (v == "" || v == "-") print "-"; else if (v == "inf") print "inf";
 	else if (v < 0.1) printf "%.3f", v; else printf "%.2f", v }'; }
 
