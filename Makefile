@@ -175,7 +175,7 @@ check: deps
 	tests/check.sh
 
 bench: deps all $(B)/pacsrv $(B)/fakeppp
-	BENCH_CMD="make bench" bench/bench.sh
+	BENCH_CMD="make bench" OUT=bench/RESULTS.md bench/bench.sh
 
 # pptpsetup goes beside pptp: it names the pptp in its own directory.
 # options.pptp is configuration: installed only where none exists, and

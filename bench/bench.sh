@@ -1,25 +1,31 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bench.sh - our pptp against the reference client (Debian's pptp-linux,
-# /usr/sbin/pptp), both driven through the same workloads in one run:
-# capacity (frames/s at saturation), an offered-load sweep with the loss at
-# each rate, CPU per frame, instructions per frame under callgrind, memory;
-# upstream (pppd -> GRE), downstream (GRE -> pppd) and echo, 64- and
-# 1400-byte frames, with and without reordering.
+# /usr/sbin/pptp), both measured by one method in one run: capacity (the
+# highest offered rate carried without loss, found by bisection on a grid of
+# rates common to both), CPU per frame at a rate both carry and at each
+# one's capacity, instructions per frame under callgrind, memory; upstream
+# (pppd -> GRE), downstream (GRE -> pppd) and echo, 64- and 1400-byte
+# frames, with and without reordering; over a pty (what pppd gives) and
+# over a socket pair (the client alone).  Every figure is the median of
+# REPS runs, shown with their spread.
 #
 #   bench/bench.sh              (as root; `make bench` builds what it needs)
-#   QUICK=1 bench/bench.sh      (a shorter run: fewer steps and frames)
+#   QUICK=1 bench/bench.sh      (a shorter run: shorter steps, fewer workloads)
 #   OUT=bench/last.md bench/bench.sh    (the report also goes to that file)
+#   bench/compare.sh A.md B.md  (two reports: do their headline ratios agree?)
 #
 # Two network namespaces joined by a veth.  Server side: build/pacsrv, the
 # project's PAC-side test server (control connection; GRE sink, source or
 # echo).  Client side: build/fakeppp, the pppd stand-in, with the client
 # under test on its stdin/stdout (`SERVER --nolaunchpppd`) through clientmon,
-# which accounts for every process the client starts.  See bench/README.
+# which accounts for every process the client starts and logs the CPU time
+# of the client and of both peers as it goes.  See bench/README.
 #
 # Settings (environment): OURS REF QUICK SIZES DIRS REORDER_DIRS
-# REORDER_EVERY SAT_S STEP_S GAP_S SWEEP_N CG CG_FRAMES CG_RATE_64
-# CG_RATE_1400 PTY PIN CLIENT_CPU PEER_CPUS KEEP OUT.
+# REORDER_EVERY LINKS PTY SP REPS STEP_S GAP_S CPU_S CEIL_S GRID_BASE
+# GRID_RATIO SEARCH_K CPU_BACK PACE_TOL LOSS_OK CG CG_FRAMES CG_RATE_64
+# CG_RATE_1400 PIN CLIENT_CPU PEER_CPUS KEEP OUT.
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 B=${B:-$TOP/build}
@@ -35,26 +41,39 @@ REORDER_EVERY=${REORDER_EVERY:-10}	# pacsrv swaps every Nth pair of packets it s
 GAP_S=${GAP_S:-0.15}			# pause between two steps (queues drain)
 WINDOW=${WINDOW:-65535}			# pacsrv's receive window, the largest: no client waits for its acks
 LOSS_OK=${LOSS_OK:-0.0001}		# "no loss": at most 1 frame in 10000
+PACE_TOL=${PACE_TOL:-0.02}		# a step counts as offered when the sender sent 98% of its frames
+REPS=${REPS:-3}				# runs of each measurement; figures are their median
+GRID_BASE=${GRID_BASE:-1000}		# the grid of offered rates: GRID_BASE * GRID_RATIO^i frames/s,
+GRID_RATIO=${GRID_RATIO:-1.1}		#   each 10% above the last (capacity to +-5%)
+SEARCH_K=${SEARCH_K:-4}			# grid rates tried per client run while searching
+CPU_BACK=${CPU_BACK:-1}			# the common CPU rate: this many grid steps below the lowest capacity
 CG=${CG:-1}				# callgrind runs (1) or not (0)
-PTY=${PTY:-1}				# the saturation runs again over a real pty (1) or not (0)
 CG_RATE_64=${CG_RATE_64:-2000}		# callgrind runs are paced: about one frame per wake-up
 CG_RATE_1400=${CG_RATE_1400:-1000}
+# The links between fakeppp and the client: pty (what pppd's pty option
+# gives: the headline) and sp, a unix stream socket pair (no tty layer: the
+# client alone).  PTY=0 or SP=0 leaves one out.
+# QUICK=1 measures over the pty only (SP=1 adds the socket pair back).
+if [ -z "${LINKS:-}" ]; then
+	LINKS="pty sp"
+	[ -n "$QUICK" ] && [ "${SP:-}" != 1 ] && LINKS="pty"
+	[ "${SP:-1}" = 0 ] && LINKS="pty"
+	[ "${PTY:-1}" = 0 ] && LINKS="sp"
+fi
 if [ -n "$QUICK" ]; then
-	REORDER_DIRS=${REORDER_DIRS:-down}
-	SAT_S=${SAT_S:-0.6}
-	STEP_S=${STEP_S:-0.3}
-	SWEEP_N=${SWEEP_N:-5}
+	REORDER_DIRS=${REORDER_DIRS:-}
+	STEP_S=${STEP_S:-0.25}
+	CPU_S=${CPU_S:-0.5}
+	CEIL_S=${CEIL_S:-0.3}
 	CG_FRAMES=${CG_FRAMES:-3000}
 else
-	REORDER_DIRS=${REORDER_DIRS:-down echo}
-	SAT_S=${SAT_S:-1}		# the flat-out run lasts this long
-	STEP_S=${STEP_S:-0.5}		# each step of the sweep
-	SWEEP_N=${SWEEP_N:-8}		# steps in the sweep
+	REORDER_DIRS=${REORDER_DIRS:-down echo}	# reordered too (over the headline link only)
+	STEP_S=${STEP_S:-0.4}		# each step of a capacity search
+	CPU_S=${CPU_S:-1}		# each step of a CPU run
+	CEIL_S=${CEIL_S:-0.5}		# each ceiling run
 	CG_FRAMES=${CG_FRAMES:-20000}	# frames in a callgrind run
 fi
-# Between fakeppp and the client: a unix stream socket pair, so the tty
-# layer (which caps both clients alike) is out of the way; the PTY section
-# repeats the saturation runs over a real pty.
+# The callgrind runs use the socket pair (their figures are user space only).
 LINK_OPT=--socketpair
 SRV_IP=192.0.2.1
 CLI_IP=192.0.2.2
@@ -147,7 +166,9 @@ fail_run() {
 }
 
 # run_client TAG WHO "PACSRV OPTS" "FAKEPPP OPTS" [WRAPPER ARGS...]
-# One client run, logs in $WORK/TAG-WHO.{cli,pac,mon} (RUN is that prefix).
+# One client run, logs in $WORK/TAG-WHO.{cli,pac,mon,cpu} (RUN is that
+# prefix; .cpu: clientmon's --cpulog, the CPU time of the client, fakeppp
+# and pacsrv through the run).
 # The client must exit 0 and leave nothing running, fakeppp must be content
 # (every step sent, no damaged frame) and the server must have seen no
 # protocol error, or the benchmark stops.
@@ -169,7 +190,8 @@ run_client() {
 	# shellcheck disable=SC2086
 	ip netns exec "$NS_CLI" "${PEER_PIN[@]}" sh -c 'mount -t tmpfs -o mode=0755 bench /run/pptp && exec "$@"' sh \
 		"$FAKEPPP" --probe-interval "${PROBE_S:-0.01}" --child-wait 60 --timeout 500 $LINK_OPT $fopts -- \
-		"$MON" "$RUN.mon" -- "${CLI_PIN[@]}" "$@" "$bin" $SRV_IP --nolaunchpppd $extra >"$RUN.cli" 2>&1
+		"$MON" --cpulog "$RUN.cpu" --peer "$PAC_PID" "$RUN.mon" -- "${CLI_PIN[@]}" "$@" "$bin" $SRV_IP \
+		--nolaunchpppd $extra >"$RUN.cli" 2>&1
 	local frc=$?
 	local w=0
 	while kill -0 "$PAC_PID" 2>/dev/null && [ $w -lt 200 ]; do sleep 0.05; w=$((w + 1)); done
@@ -184,14 +206,20 @@ run_client() {
 	# A client that ends the call by itself in the middle of a run (the
 	# reference does under overload: it gives up when its output to pppd
 	# would block) is a result, not a broken benchmark: HUNG says so and
-	# the steps it never carried are left out and reported.
+	# the steps it never carried are left out and reported.  With
+	# ALLOW_EMPTY=1 so is a downstream run whose last steps carried nothing
+	# (a client overloaded): their loss is all of them.
 	HUNG=0
-	if [ $frc != 0 ] && grep -q '^FAKEPPP hangup' "$RUN.cli" &&
-		grep -q '^FAKEPPP RESULT fail (not all steps sent)' "$RUN.cli"; then
-		HUNG=1
-		note "$RUN_NAME: the client hung up in the middle of the run"
-	else
-		[ $frc = 0 ] || fail_run "fakeppp: $(grep 'RESULT' "$RUN.cli")"
+	if [ $frc != 0 ]; then
+		local why
+		why=$(sed -n 's/^FAKEPPP RESULT fail (\(.*\))$/\1/p' "$RUN.cli" | tail -n 1)
+		if grep -q '^FAKEPPP hangup' "$RUN.cli" &&
+			{ [ "$why" = "not all steps sent" ] || [ "$why" = "the server's steps did not all arrive" ]; }; then
+			HUNG=1
+			note "$RUN_NAME: the client hung up in the middle of the run"
+		elif [ "${ALLOW_EMPTY:-0}" != 1 ] || [ "$why" != "the server's steps did not all arrive" ]; then
+			fail_run "fakeppp: $(grep 'RESULT' "$RUN.cli")"
+		fi
 	fi
 	[ $prc = 0 ] || fail_run "the test server saw a protocol error or did not finish (status $prc)"
 }
@@ -203,10 +231,13 @@ steps_of() { local r out=""; for r in "$@"; do out="$out${out:+,}$r:$STEP_S"; do
 # One run of DIR (up: pty -> GRE, fakeppp sends and pacsrv counts; down:
 # GRE -> pty, pacsrv sends and fakeppp counts; echo: both, pacsrv echoing)
 # with SIZE-byte PPP frames, in steps.  Per step k it sets
-#   S_SENT[k] S_RECV[k] S_DUP[k] S_REORD[k] S_OFFERED[k] (frames/s sent)
-#   S_RATE[k] (frames/s received, first to last) S_LOSS[k] (fraction)
-# and NSTEPS; the client's figures stay in RUN.mon.
-declare -a S_SENT S_RECV S_REORD S_OFFERED S_RATE S_LOSS S_FIRST S_LAST
+#   S_SENT[k] S_RECV[k] S_OFFERED[k] (frames/s sent) S_LOSS[k] (fraction)
+#   S_START[k] (when the sender began the step) S_LAST[k] (the last
+#   arrival; both us, CLOCK_MONOTONIC) S_PACE[k] (the part of the step's
+#   frames the sender managed to send: 1 when it kept to the rate)
+# and NSTEPS; the client's figures stay in RUN.mon.  ALLOW_EMPTY=1: a step
+# that carried nothing is a result (a client overloaded), not a failure.
+declare -a S_SENT S_RECV S_OFFERED S_LOSS S_LAST S_START S_PACE
 workload() {
 	local tag=$1 who=$2 dir=$3 size=$4 ro=$5 steps=$6
 	shift 6
@@ -233,11 +264,12 @@ workload() {
 	*) die "unknown workload $dir" ;;
 	esac
 	run_client "$tag" "$who" "$p" "$f" "$@"
-	local k durs planned=$NSTEPS
+	local k durs rates
 	read -r -a durs <<<"$(echo "$steps" | tr ',' '\n' | cut -d: -f2 | tr '\n' ' ')"
+	read -r -a rates <<<"$(echo "$steps" | tr ',' '\n' | cut -d: -f1 | tr '\n' ' ')"
 	HUNG_STEP=-1
 	for ((k = 0; k < NSTEPS; k++)); do
-		local re sent recv first last
+		local re sent recv last
 		# shellcheck disable=SC2059
 		re=$(printf "$txre" $k)
 		sent=$(kv "$RUN.$tx" "$re" sent)
@@ -248,19 +280,18 @@ workload() {
 		# shellcheck disable=SC2059
 		re=$(printf "$rxre" $k)
 		recv=$(kv "$RUN.$rx" "$re" frames)
-		first=$(kv "$RUN.$rx" "$re" first_us)
 		last=$(kv "$RUN.$rx" "$re" last_us)
 		S_SENT[k]=${sent:-0}
 		S_RECV[k]=${recv:-0}
-		S_REORD[k]=$(kv "$RUN.$rx" "$re" reordered)
-		S_FIRST[k]=${first:-0}
 		S_LAST[k]=${last:-0}
 		S_OFFERED[k]=$(calc "${S_SENT[k]} / ${durs[k]}" "%.0f")
-		S_RATE[k]=$(calc "(${S_RECV[k]} > 1 && ${S_LAST[k]} > ${S_FIRST[k]}) ? \
-			(${S_RECV[k]} - 1) * 1e6 / (${S_LAST[k]} - ${S_FIRST[k]}) : 0" "%.0f")
+		# shellcheck disable=SC2059
+		re=$(printf "$txre" $k)
+		S_START[k]=$(kv "$RUN.$tx" "$re" start_us)
+		S_PACE[k]=$(calc "${rates[k]} > 0 ? ${S_SENT[k]} / int(${rates[k]} * ${durs[k]}) : 1" "%.4f")
 		S_LOSS[k]=$(calc "${S_SENT[k]} > 0 ? (${S_SENT[k]} - ${S_RECV[k]}) / ${S_SENT[k]} : 1" "%.6f")
 		[ "${S_SENT[k]}" -gt 0 ] || fail_run "step $k: nothing was sent"
-		[ "${S_RECV[k]}" -gt 0 ] || [ "$HUNG" = 1 ] ||
+		[ "${S_RECV[k]}" -gt 0 ] || [ "$HUNG" = 1 ] || [ "${ALLOW_EMPTY:-0}" = 1 ] ||
 			fail_run "step $k: the client carried none of ${S_SENT[k]} frames"
 	done
 	if [ "$HUNG" = 1 ]; then
@@ -272,12 +303,9 @@ workload() {
 		S_OFFERED[k]=$(calc "${S_SENT[k]} * 1e6 / ($(kv "$RUN.$tx" "$(printf "$txre" $k)" last_us) - \
 			$(kv "$RUN.$tx" "$(printf "$txre" $k)" start_us) + 1)" "%.0f")
 	fi
-	PLANNED=$planned
 }
 
 # Figures of the last run, from clientmon's report.
-cpu_total() { awk '/^TOTAL/ { for (i = 2; i <= NF; i++) { split($i, a, "="); v[a[1]] = a[2] }
-	printf "%.4f\n", v["user_s"] + v["sys_s"] }' "$RUN.mon"; }
 role() { kv "$RUN.mon" "^PROC .*role=$1 " "$2"; }
 sum_procs() { awk -v k="$1" '/^PROC/ && !/role=child/ { for (i = 2; i <= NF; i++) { split($i, a, "=");
 	if (a[1] == k) s += a[2] } } END { print s + 0 }' "$RUN.mon"; }
@@ -292,29 +320,85 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "-" ||
 	else if (a / b < 0.1) printf "%.3f", a / b; else printf "%.2f", a / b }'; }
 fmt_rate() { awk -v r="$1" 'BEGIN { if (r == "") print "-"; else if (r >= 1e6) printf "%.2fM", r / 1e6;
 	else if (r >= 1e4) printf "%.0fk", r / 1e3; else if (r >= 1e3) printf "%.1fk", r / 1e3; else printf "%.0f", r }'; }
-pct() { awk -v l="$1" 'BEGIN { if (l == "") print "-"; else if (l + 0 == 0) print "0"; else if (l < 0.001) printf "%.4f%%", 100 * l;
+pct() { awk -v l="$1" 'BEGIN { if (l == "" || l == "-") print "-"; else if (l + 0 == 0) print "0"; else if (l < 0.001) printf "%.4f%%", 100 * l;
 	else printf "%.2f%%", 100 * l }'; }
 mbit() { calc "$1 * $2 * 8 / 1e6" "%.1f"; }
+
+# stats "V1 V2 ...": "MEDIAN MIN MAX" of the values ("- - -" for none; the
+# median of an even count is the mean of the middle two)
+stats() { echo "$1" | tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 }
+	END { if (!NR) { print "- - -"; exit }
+	m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.6g %.6g %.6g\n", m, v[1], v[NR] }'; }
+med() { local m _; read -r m _ <<<"$(stats "$1")"; echo "$m"; }
+# fig "V1 V2 ..." FORMATTER: "MEDIAN (MIN-MAX)", each through FORMATTER
+fig() {
+	local m lo hi
+	read -r m lo hi <<<"$(stats "$1")"
+	[ "$m" = - ] && { echo "-"; return; }
+	echo "$($2 "$m") ($($2 "$lo")-$($2 "$hi"))"
+}
+f3() { awk -v v="$1" 'BEGIN { if (v == "" || v == "-") print "-"; else if (v >= 100) printf "%.0f", v; else if (v >= 10) printf "%.1f", v;
+	else if (v >= 1) printf "%.2f", v; else printf "%.3g", v }'; }
+f0() { awk -v v="$1" 'BEGIN { if (v == "" || v == "-") print "-"; else printf "%.0f", v }'; }
+fpct() { awk -v v="$1" 'BEGIN { if (v == "" || v == "-") print "-"; else printf "%.0f%%", v }'; }
+floss() { pct "$1"; }
+# fratio V: a ratio as printed ("inf": no upper bound known)
+fratio() { awk -v v="$1" 'BEGIN { if (v == "" || v == "-") print "-"; else if (v == "inf") print "inf";
+	else if (v < 0.1) printf "%.3f", v; else printf "%.2f", v }'; }
+
+# win_cpu LOG T0 T1: the CPU seconds of the client, fakeppp and pacsrv
+# between T0 and T1 (us, CLOCK_MONOTONIC), from clientmon's --cpulog, each
+# reading interpolated between the two samples around it (10 ms apart).
+win_cpu() {
+	awk -v a="$2" -v b="$3" '
+	function at(t, c,   i) {
+		if (t <= T[1]) return V[1, c]
+		if (t >= T[n]) return V[n, c]
+		for (i = 1; i < n && T[i + 1] < t; i++) ;
+		return V[i, c] + (V[i + 1, c] - V[i, c]) * (t - T[i]) / (T[i + 1] - T[i])
+	}
+	NF >= 2 { n++; T[n] = $1; for (c = 2; c <= NF; c++) V[n, c] = $c; nc = NF }
+	END { if (!n) { print "0 0 0"; exit }
+		for (c = 2; c <= 4; c++) printf "%s%.6f", (c > 2 ? " " : ""), (c <= nc ? (at(b, c) - at(a, c)) / 1e9 : 0)
+		print "" }' "$1"
+}
+
+# The grid of offered rates, common to both clients: GRID_BASE * GRID_RATIO^i.
+grid_rate() { awk -v i="$1" -v b="$GRID_BASE" -v r="$GRID_RATIO" 'BEGIN { printf "%.0f", b * r ^ i }'; }
+# grid_index RATE: the highest index whose rate is at most RATE (-1: none)
+grid_index() {
+	awk -v c="$1" -v b="$GRID_BASE" -v r="$GRID_RATIO" 'BEGIN { if (c < b) { print -1; exit }
+		i = int(log(c / b) / log(r)) + 1; while (i >= 0 && sprintf("%.0f", b * r ^ i) + 0 > c) i--; print i }'
+}
+link_opt() { [ "$1" = sp ] && echo --socketpair; }
+link_name() { if [ "$1" = sp ]; then echo "socket pair"; else echo "pty"; fi; }
 
 # ------------------------------------------------------------------ the peers' own ceiling
 
 # With a stand-in in the client's place that does next to nothing (cat
 # reading its stdin; fakeppp --emit writing ready-made frames to its
 # stdout), pinned where the client runs: what the link and fakeppp carry at
-# most.  KIND is "" for the socket pair, "pty" for a pty.
-ceiling_run() {	# SIZE KIND
-	local size=$1 kind=$2 log link=--socketpair
-	[ "$kind" = pty ] && link=
-	log=$WORK/ceil-src-$size-$kind
+# most.  LINK is pty or sp.  Each run adds a figure to R[ceil_src,SIZE,LINK]
+# and R[ceil_sink,SIZE,LINK], and fakeppp's CPU% to R[ceil_*_cpu,...]: the
+# sender's CPU time in its step over the step's time; the receiver's over
+# its whole run, start to end.
+ceiling_run() {	# SIZE LINK REP
+	local size=$1 kind=$2 rep=$3 log link t0 t1 sent
+	link=$(link_opt "$kind")
+	log=$WORK/ceil-src-$size-$kind-$rep
 	# shellcheck disable=SC2086
-	"${PEER_PIN[@]}" "$FAKEPPP" --fast --no-wait-link $link --size $((size - 4)) --steps "0:$SAT_S" --timeout 60 \
+	"${PEER_PIN[@]}" "$FAKEPPP" --fast --no-wait-link $link --size $((size - 4)) --steps "0:$CEIL_S" --timeout 60 \
 		-- "${CLI_PIN[@]}" sh -c 'exec cat >/dev/null' >"$log" 2>&1
-	R[ceil_src,$size,$kind]=$(calc "$(kv "$log" '^FAKEPPP step=0 ' sent) / $SAT_S" "%.0f")
-	R[ceil_src_cpu,$size,$kind]=$(calc "100 * $(peer_cpu "$log") / $SAT_S" "%.0f")
-	log=$WORK/ceil-sink-$size-$kind
+	sent=$(kv "$log" '^FAKEPPP step=0 ' sent)
+	[ -n "$sent" ] || { tail "$log" >&2; die "the ceiling run (fakeppp -> cat, $size B $kind) sent nothing"; }
+	R[ceil_src,$size,$kind]+=" $(calc "$sent / $CEIL_S" "%.0f")"
+	R[ceil_src_cpu,$size,$kind]+=" $(calc "100 * $(kv "$log" '^FAKEPPP step=0 ' cpu_s) / $CEIL_S" "%.1f")"
+	log=$WORK/ceil-sink-$size-$kind-$rep
+	t0=$(date +%s%N)
 	# shellcheck disable=SC2086
 	"${PEER_PIN[@]}" "$FAKEPPP" --fast --no-wait-link $link --size 16 --sink-steps 1 --timeout 60 \
-		-- "${CLI_PIN[@]}" "$FAKEPPP" --emit --size $((size - 4)) --steps "0:$SAT_S" >"$log" 2>&1
+		-- "${CLI_PIN[@]}" "$FAKEPPP" --emit --size $((size - 4)) --steps "0:$CEIL_S" >"$log" 2>&1
+	t1=$(date +%s%N)
 	local n f l
 	n=$(kv "$log" '^FAKEPPP rx srv step=0 ' frames)
 	f=$(kv "$log" '^FAKEPPP rx srv step=0 ' first_us)
@@ -323,84 +407,183 @@ ceiling_run() {	# SIZE KIND
 		tail "$log" >&2
 		die "the ceiling run (fakeppp --emit -> fakeppp, $size B $kind) carried nothing"
 	fi
-	R[ceil_sink,$size,$kind]=$(calc "($n - 1) * 1e6 / ($l - $f)" "%.0f")
-	R[ceil_sink_cpu,$size,$kind]=$(calc "100 * $(peer_cpu "$log") * 1e6 / ($l - $f)" "%.0f")
+	R[ceil_sink,$size,$kind]+=" $(calc "($n - 1) * 1e6 / ($l - $f)" "%.0f")"
+	R[ceil_sink_cpu,$size,$kind]+=" $(calc "100 * $(peer_cpu "$log") * 1e9 / ($t1 - $t0)" "%.1f")"
 }
 
-# ------------------------------------------------------------------ saturation and sweep
-
-# sat_run DIR SIZE RO WHO [KIND]: one step with the sender flat out for
-# SAT_S seconds (fakeppp: as fast as the client takes its input; pacsrv: as
-# fast as it can send).  What the client delivers, and its CPU cost per frame
-# carried (each direction a frame crosses counts).
-sat_run() {
-	local dir=$1 size=$2 ro=$3 who=$4 kind=${5:-} key="$1,$2,$3,$4${5:+,$5}"
-	workload "sat-$dir-$size-$ro${kind:+-$kind}" "$who" "$dir" "$size" "$ro" "0:$SAT_S"
-	local cpu win carried
-	cpu=$(cpu_total)
-	win=$(calc "(${S_LAST[0]} - ${S_FIRST[0]}) / 1e6" "%.6f")
-	carried=${S_RECV[0]}
-	# echo: the frames that reached the server count too (a frame lost on
-	# the way back still cost the client its trip up)
-	[ "$dir" = echo ] && carried=$((carried + $(kv "$RUN.pac" '^GRE DETAIL' rx_data)))
-	R[flat,$key]=${S_RATE[0]}
-	R[flat_loss,$key]=${S_LOSS[0]}
-	R[flat_offered,$key]=${S_OFFERED[0]}
-	R[cpu_mf,$key]=$(calc "$cpu * 1e6 / $carried" "%.3f")
-	R[util,$key]=$(calc "100 * $cpu / $win" "%.0f")
-	R[pac_util,$key]=$(calc "100 * $(peer_cpu "$RUN.pac") / $win" "%.0f")
-	R[fpp_util,$key]=$(calc "100 * $(peer_cpu "$RUN.cli") / $win" "%.0f")
-	R[gw_hwm,$key]=$(role gateway hwm_kb)
-	R[cm_hwm,$key]=$(role detached hwm_kb)
-	R[sum_hwm,$key]=$(sum_procs hwm_kb)
-	R[sum_priv,$key]=$(sum_procs priv_kb)
-	R[cap,$key]=${S_RATE[0]}
-	[ "$HUNG" = 1 ] && R[flat_hung,$key]=1
+# pac_ceiling_run SIZE REP: what pacsrv sends flat out (one step of CEIL_S,
+# as fast as it can), our client at the other end over the socket pair;
+# pacsrv's CPU% over the step.
+pac_ceiling_run() {
+	local size=$1 rep=$2 c f p t1
+	LINK_OPT=--socketpair ALLOW_EMPTY=1 workload "ceil-pac-$size-r$rep" ours down "$size" 0 "0:$CEIL_S"
+	R[ceil_pac,$size]+=" ${S_OFFERED[0]}"
+	t1=$(calc "${S_START[0]} + $CEIL_S * 1e6" "%.0f")
+	read -r c f p <<<"$(win_cpu "$RUN.cpu" "${S_START[0]}" "$t1")"
+	R[ceil_pac_cpu,$size]+=" $(calc "100 * $p / $CEIL_S" "%.1f")"
 }
 
-# sweep_run DIR SIZE RO WHO: SWEEP_N steps of STEP_S seconds at rates from
-# half the flat-out delivery up, geometrically, to what the sender reached
-# flat out or 1.3 times the delivery, whichever is more (so a client whose
-# delivery collapses under overload is still found at its best); ours has
-# one more step at the reference's capacity.  The capacity is the most the
-# client delivered in any step or flat out.
-sweep_run() {
-	local dir=$1 size=$2 ro=$3 who=$4 key="$1,$2,$3,$4"
-	local d0=${R[flat,$key]} o0=${R[flat_offered,$key]} rates=() k lo hi
-	lo=$(calc "$d0 / 2" "%.0f")
-	hi=$(max "$(calc "$d0 * 1.3" "%.0f")" "$o0")
-	for ((k = 0; k < SWEEP_N; k++)); do
-		rates+=("$(calc "$lo * ($hi / $lo) ^ ($k / ($SWEEP_N - 1))" "%.0f")")
+# path_ceiling LINK DIR SIZE: the lowest of the peers' median ceilings on
+# the path a workload takes (up: fakeppp sending over the link; down:
+# pacsrv sending, fakeppp receiving; echo: all three).
+path_ceiling() {
+	local link=$1 dir=$2 size=$3 src sink pac
+	src=$(med "${R[ceil_src,$size,$link]}")
+	sink=$(med "${R[ceil_sink,$size,$link]}")
+	pac=$(med "${R[ceil_pac,$size]:-}")
+	case $dir in
+	up) echo "$src" ;;
+	down) min "$sink" "$pac" ;;
+	echo) min "$(min "$src" "$sink")" "$pac" ;;
+	esac
+}
+
+# ------------------------------------------------------------------ capacity
+
+# search LINK DIR SIZE RO WHO REP: one capacity search, by bisection on the
+# grid.  The bracket starts as the whole grid up to the path's ceiling
+# (index R[gtop,...]); each client run tries up to SEARCH_K grid rates
+# spread evenly inside it, in ascending order, a step of STEP_S each.  A
+# step passes when the sender sent its frames at the rate (all but
+# PACE_TOL of them) and at most LOSS_OK of them were lost.  The last rate
+# passed before the first failure is the bracket's new low end, the failure
+# its new high end; the search ends when they are neighbours on the grid.
+# Adds to R[cap,CELL,WHO] the capacity (the low end's rate; 0 when even the
+# grid's lowest rate failed), to R[caphi,...] the rate that failed above it
+# ("inf": the path's ceiling was carried), to R[capidx,...] the low end's
+# index, and to R[probes,...] what each run found.
+search() {
+	local link=$1 dir=$2 size=$3 ro=$4 who=$5 rep=$6 cell="$1,$2,$3,$4"
+	local top=${R[gtop,$link,$dir,$size]} lo=-1 hi n=0 probes="" k i j prev
+	hi=$((top + 1))
+	while [ $((hi - lo)) -gt 1 ]; do
+		local idx=() steps=()
+		prev=$lo
+		for ((j = 1; j <= SEARCH_K; j++)); do
+			# evenly inside the bracket, rounded to the nearest index
+			i=$((lo + (2 * j * (hi - lo) + SEARCH_K + 1) / (2 * (SEARCH_K + 1))))
+			if [ "$i" -gt "$prev" ] && [ "$i" -lt "$hi" ]; then
+				idx+=("$i")
+				steps+=("$(grid_rate "$i")")
+				prev=$i
+			fi
+		done
+		n=$((n + 1))
+		LINK_OPT=$(link_opt "$link") ALLOW_EMPTY=1 workload "cap-$link-$dir-$size-$ro-r$rep-$n" "$who" \
+			"$dir" "$size" "$ro" "$(steps_of "${steps[@]}")"
+		for ((k = 0; k < ${#idx[@]}; k++)); do
+			local why=""
+			if [ "$k" -ge "$NSTEPS" ]; then
+				why="the client had hung up"
+			else
+				awk -v p="${S_PACE[k]}" -v t="$PACE_TOL" 'BEGIN { exit !(p < 1 - t) }' &&
+					why="sent $(calc "100 * ${S_PACE[k]}" "%.0f")% of it"
+				awk -v l="${S_LOSS[k]}" -v m="$LOSS_OK" 'BEGIN { exit !(l > m) }' &&
+					why="${why:+$why, }loss $(pct "${S_LOSS[k]}")"
+				[ "$k" = "$HUNG_STEP" ] && why="${why:+$why, }hung up"
+			fi
+			if [ -z "$why" ]; then
+				lo=${idx[k]}
+				probes="$probes $(fmt_rate "${steps[k]}") ok"
+			else
+				hi=${idx[k]}
+				probes="$probes $(fmt_rate "${steps[k]}") no ($why)"
+				break
+			fi
+		done
+		probes="$probes;"
 	done
-	[ "$who" = ours ] && rates+=("${R[cap,$dir,$size,$ro,ref]}")
-	workload "sweep-$dir-$size-$ro" "$who" "$dir" "$size" "$ro" "$(steps_of "${rates[@]}")"
-	local curve="" best=0 cap=${R[cap,$key]}
-	for ((k = 0; k < NSTEPS; k++)); do
-		curve="$curve ${S_OFFERED[k]}:${S_RATE[k]}:${S_LOSS[k]}:${S_REORD[k]:-0}"
-		if awk -v l="${S_LOSS[k]}" -v m="$LOSS_OK" 'BEGIN { exit !(l <= m) }'; then
-			best=$(max "$best" "${S_OFFERED[k]}")
-		fi
-		# a step's delivery counts towards the capacity when it ran for
-		# most of the step (not a burst caught in a few milliseconds)
-		if awk -v f="${S_FIRST[k]}" -v l="${S_LAST[k]}" -v s="$STEP_S" 'BEGIN { exit !(l - f >= 0.8 * s * 1e6) }'; then
-			cap=$(max "$cap" "${S_RATE[k]}")
-		fi
+	local cap=0 caphi=inf
+	[ "$lo" -ge 0 ] && cap=$(grid_rate "$lo")
+	[ "$hi" -le "$top" ] && caphi=$(grid_rate "$hi")
+	R[cap,$cell,$who]+=" $cap"
+	R[caphi,$cell,$who]+=" $caphi"
+	R[capidx,$cell,$who]+=" $lo"
+	R[probes,$cell,$who]+="run $rep: $n client runs,${probes%;} => $(fmt_rate "$cap")
+"
+}
+
+# ------------------------------------------------------------------ CPU per frame
+
+# cpu_runs LINK DIR SIZE RO: REPS runs of each client (in turn, the order
+# swapped every run), steps of CPU_S at the common rate (CPU_BACK grid steps
+# below the lowest capacity any search of either client found: both should
+# carry it without loss), at the client's own median capacity, and for ours at the
+# reference's too (the loss there is one of the targets).  A step's
+# figures are taken over its window, from the sender's start to the last
+# arrival: CPU time of every client process (and of fakeppp and pacsrv)
+# from clientmon's log, per million frames delivered (echo: per frame
+# echoed, which crossed the client twice) and as a share of the window.
+# A step whose sender did not keep to the rate measured something else, and
+# one at the common rate that lost frames was not carried: their CPU
+# figures are left out (and counted in R[cpushort,...]); a client whose
+# common-rate step was left out gets another run, up to REPS more.
+cpu_runs() {
+	local link=$1 dir=$2 size=$3 ro=$4 cell="$1,$2,$3,$4" ci rep who k
+	ci=$(echo "${R[capidx,$cell,ours]} ${R[capidx,$cell,ref]}" | tr ' ' '\n' | grep -v '^$' | sort -n | head -n 1)
+	ci=$(awk -v c="$ci" -v b="$CPU_BACK" 'BEGIN { c = int(c) - b; print c < 0 ? 0 : c }')
+	R[cpu_rate,$cell]=$(grid_rate "$ci")
+	local -A valid=([ours]=0 [ref]=0)
+	for ((rep = 1; rep <= 2 * REPS; rep++)); do
+		[ "${valid[ours]}" -ge "$REPS" ] && [ "${valid[ref]}" -ge "$REPS" ] && break
+		for who in $( ((rep % 2)) && echo "ref ours" || echo "ours ref"); do
+			[ "${valid[$who]}" -ge "$REPS" ] && continue
+			local plan="" own refcap
+			own=$(med "${R[cap,$cell,$who]}")
+			refcap=$(med "${R[cap,$cell,ref]}")
+			plan="${R[cpu_rate,$cell]} common"
+			awk -v v="$own" 'BEGIN { exit !(v > 0) }' && plan="$plan
+$(f0 "$own") own"
+			[ "$who" = ours ] && awk -v v="$refcap" 'BEGIN { exit !(v > 0) }' && plan="$plan
+$(f0 "$refcap") refcap"
+			# ascending rates, one step for labels that share a rate
+			local rates=() labels=()
+			while read -r r l; do
+				rates+=("$r")
+				labels+=("$l")
+			done < <(echo "$plan" | sort -n -k1,1 | awk '$1 == p { l = l "+" $2; next }
+				{ if (NR > 1) print p, l; p = $1; l = $2 } END { print p, l }')
+			local plan_steps=""
+			for r in "${rates[@]}"; do plan_steps="$plan_steps${plan_steps:+,}$r:$CPU_S"; done
+			LINK_OPT=$(link_opt "$link") ALLOW_EMPTY=1 workload "cpu-$link-$dir-$size-$ro-r$rep" "$who" \
+				"$dir" "$size" "$ro" "$plan_steps"
+			for ((k = 0; k < ${#rates[@]}; k++)); do
+				local l t0 t1 c f p w
+				for l in ${labels[k]//+/ }; do
+					local key="$cell,$who,$l"
+					if [ "$k" -ge "$NSTEPS" ]; then
+						R[cpuloss,$key]+=" 1"	# the client had hung up
+						R[cpupace,$key]+=" 0"
+						R[cpushort,$key]=$((${R[cpushort,$key]:-0} + 1))
+						continue
+					fi
+					R[cpuloss,$key]+=" ${S_LOSS[k]}"
+					R[cpupace,$key]+=" ${S_PACE[k]}"
+					if awk -v p="${S_PACE[k]}" -v t="$PACE_TOL" -v l="${S_LOSS[k]}" -v m="$LOSS_OK" -v c="$l" \
+						'BEGIN { exit !(p < 1 - t || (c == "common" && l > m)) }'; then
+						R[cpushort,$key]=$((${R[cpushort,$key]:-0} + 1))
+						continue
+					fi
+					[ "$l" = common ] && valid[$who]=$((valid[$who] + 1))
+					t0=${S_START[k]}
+					t1=$(calc "${S_RECV[k]} > 0 && ${S_LAST[k]} > $t0 ? ${S_LAST[k]} : $t0 + $CPU_S * 1e6" "%.0f")
+					read -r c f p <<<"$(win_cpu "$RUN.cpu" "$t0" "$t1")"
+					w=$(calc "($t1 - $t0) / 1e6" "%.6f")
+					R[cpuoff,$key]+=" ${S_OFFERED[k]}"
+					[ "${S_RECV[k]}" -gt 0 ] && R[cpumf,$key]+=" $(calc "$c * 1e6 / ${S_RECV[k]}" "%.4f")"
+					R[util,$key]+=" $(calc "100 * $c / $w" "%.1f")"
+					R[fpp_util,$key]+=" $(calc "100 * $f / $w" "%.1f")"
+					R[pac_util,$key]+=" $(calc "100 * $p / $w" "%.1f")"
+				done
+			done
+			local m
+			for m in gw_hwm:gateway cm_hwm:detached; do
+				R[${m%%:*},$who]=$(max "${R[${m%%:*},$who]:-0}" "$(role "${m#*:}" hwm_kb)")
+			done
+			R[sum_hwm,$who]=$(max "${R[sum_hwm,$who]:-0}" "$(sum_procs hwm_kb)")
+			R[sum_priv,$who]=$(max "${R[sum_priv,$who]:-0}" "$(sum_procs priv_kb)")
+		done
 	done
-	R[curve,$key]=$curve
-	R[noloss,$key]=$best
-	R[cap,$key]=$cap
-	[ "$HUNG" = 1 ] && R[sweep_hung,$key]="$((HUNG_STEP + 1)) of $PLANNED"
-	if [ "$who" = ours ]; then
-		k=$((NSTEPS - 1))
-		if [ "$NSTEPS" -lt "$PLANNED" ]; then
-			# hung up before the step at the reference's rate: all lost
-			R[loss_at_ref,$dir,$size,$ro]=1
-			R[rate_at_ref,$dir,$size,$ro]=${R[cap,$dir,$size,$ro,ref]}
-		else
-			R[loss_at_ref,$dir,$size,$ro]=${S_LOSS[k]}
-			R[rate_at_ref,$dir,$size,$ro]=${S_OFFERED[k]}
-		fi
-	fi
 }
 
 # ------------------------------------------------------------------ callgrind
@@ -450,11 +633,19 @@ load0=$(cut -d ' ' -f 1-3 /proc/loadavg)
 commit=$(cd "$TOP" && git rev-parse --short HEAD 2>/dev/null)
 dirty=$(cd "$TOP" && git status --porcelain --untracked-files=no 2>/dev/null | grep -c .)
 
-combos=()
-for dir in $DIRS; do
-	for size in $SIZES; do
-		combos+=("$dir $size 0")
-		case " $REORDER_DIRS " in *" $dir "*) combos+=("$dir $size 1") ;; esac
+[ -n "$LINKS" ] || die "no link to measure over (LINKS is empty)"
+HEAD_LINK=${LINKS%% *}
+# The cells: LINK DIR SIZE RO.  Reordered only over the first link (the
+# headline): reordering is the server's doing, the link changes nothing in it.
+cells=()
+for link in $LINKS; do
+	for dir in $DIRS; do
+		for size in $SIZES; do
+			cells+=("$link $dir $size 0")
+			if [ "$link" = "$HEAD_LINK" ]; then
+				case " $REORDER_DIRS " in *" $dir "*) cells+=("$link $dir $size 1") ;; esac
+			fi
+		done
 	done
 done
 wl_name() {	# DIR SIZE RO
@@ -463,30 +654,39 @@ wl_name() {	# DIR SIZE RO
 	echo "$n $2 B$([ "$3" = 1 ] && echo ", reordered")"
 }
 
-note "the peers' own ceiling (cat and fakeppp --emit in the client's place)"
-for size in $SIZES; do
-	ceiling_run "$size" ""
-	[ "$PTY" = 1 ] && ceiling_run "$size" pty
+note "the peers' own ceiling, $REPS runs (cat and fakeppp --emit in the client's place; pacsrv sending flat out)"
+for ((rep = 1; rep <= REPS; rep++)); do
+	for size in $SIZES; do
+		for link in $LINKS; do ceiling_run "$size" "$link" "$rep"; done
+		case " $DIRS " in *" down "* | *" echo "*) pac_ceiling_run "$size" "$rep" ;; esac
+	done
 done
-
-for c in "${combos[@]}"; do
-	read -r dir size ro <<<"$c"
-	note "$(wl_name "$dir" "$size" "$ro"): flat out, then a sweep of $SWEEP_N steps"
-	sat_run "$dir" "$size" "$ro" ref
-	sweep_run "$dir" "$size" "$ro" ref
-	sat_run "$dir" "$size" "$ro" ours
-	sweep_run "$dir" "$size" "$ro" ours
-done
-
-if [ "$PTY" = 1 ]; then
+for link in $LINKS; do
 	for dir in $DIRS; do
 		for size in $SIZES; do
-			note "$(wl_name "$dir" "$size" 0): flat out over a pty"
-			LINK_OPT='' sat_run "$dir" "$size" 0 ref pty
-			LINK_OPT='' sat_run "$dir" "$size" 0 ours pty
+			R[ceil_path,$link,$dir,$size]=$(path_ceiling "$link" "$dir" "$size")
+			R[gtop,$link,$dir,$size]=$(grid_index "${R[ceil_path,$link,$dir,$size]}")
+			[ "${R[gtop,$link,$dir,$size]}" -ge 0 ] ||
+				die "the path's ceiling ($link, $dir, $size B: ${R[ceil_path,$link,$dir,$size]} frames/s) is below the grid"
 		done
 	done
-fi
+done
+
+for c in "${cells[@]}"; do
+	read -r link dir size ro <<<"$c"
+	t_cell=$(date +%s)
+	note "$(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): capacity, $REPS searches each; then CPU per frame"
+	# in turn, the order swapped every run, so that a change in the
+	# machine's load falls on both clients alike
+	for ((rep = 1; rep <= REPS; rep++)); do
+		for who in $( ((rep % 2)) && echo "ref ours" || echo "ours ref"); do
+			search "$link" "$dir" "$size" "$ro" "$who" "$rep"
+		done
+	done
+	cpu_runs "$link" "$dir" "$size" "$ro"
+	R[secs,$link,$dir,$size,$ro]=$(($(date +%s) - t_cell))
+	note "  ours $(fmt_rate "$(med "${R[cap,$link,$dir,$size,$ro,ours]}")"), ref $(fmt_rate "$(med "${R[cap,$link,$dir,$size,$ro,ref]}")") frames/s; ${R[secs,$link,$dir,$size,$ro]} s"
+done
 
 if [ "$CG" = 1 ]; then
 	for dir in $DIRS; do
@@ -502,8 +702,126 @@ T_END=$(date +%s)
 
 # ------------------------------------------------------------------ the report
 
+# cap_ratio CELL: "RATIO LOW HIGH" of the capacities: the ratio of the
+# medians, and the lowest and highest ratio the runs allow, each capacity
+# being known only to its bracket (the rate carried, and the grid rate above
+# it, which was not: "inf" when the path's ceiling was carried).
+cap_ratio() {
+	local cell=$1
+	awk -v lo_o="${R[cap,$cell,ours]}" -v hi_o="${R[caphi,$cell,ours]}" \
+		-v lo_r="${R[cap,$cell,ref]}" -v hi_r="${R[caphi,$cell,ref]}" \
+		-v mo="$(med "${R[cap,$cell,ours]}")" -v mr="$(med "${R[cap,$cell,ref]}")" '
+	function mn(s,   a, n, i, m) { n = split(s, a, " "); m = a[1]; for (i = 2; i <= n; i++) if (a[i] + 0 < m + 0) m = a[i]; return m }
+	function mx(s,   a, n, i, m) { n = split(s, a, " "); m = a[1]; for (i = 1; i <= n; i++) { if (a[i] == "inf") return "inf"; if (a[i] + 0 > m + 0) m = a[i] } return m }
+	BEGIN {
+		r = mr > 0 ? sprintf("%.6g", mo / mr) : "inf"
+		h = mx(hi_r); low = h == "inf" ? 0 : mn(lo_o) / h
+		l = mn(lo_r); h = mx(hi_o); high = (l + 0 == 0 || h == "inf") ? "inf" : sprintf("%.6g", h / l)
+		printf "%s %.6g %s\n", r, low, high
+	}'
+}
+# val_ratio "OURS VALUES" "REF VALUES": "RATIO LOW HIGH": the ratio of the
+# medians, and the lowest and highest ratio of one of our runs to one of
+# the reference's.
+val_ratio() {
+	local mo lo_o hi_o mr lo_r hi_r
+	read -r mo lo_o hi_o <<<"$(stats "$1")"
+	read -r mr lo_r hi_r <<<"$(stats "$2")"
+	[ "$mo" = - ] || [ "$mr" = - ] && { echo "- - -"; return; }
+	awk -v mo="$mo" -v mr="$mr" -v a="$lo_o" -v b="$hi_o" -v c="$lo_r" -v d="$hi_r" 'BEGIN {
+		if (mr + 0 == 0 || c + 0 == 0) { print "- - -"; exit }
+		printf "%.6g %.6g %.6g\n", mo / mr, a / d, b / c }'
+}
+fratios() {	# "RATIO LOW HIGH" as printed
+	local r l h
+	read -r r l h <<<"$1"
+	[ "$r" = - ] && { echo "-"; return; }
+	echo "$(fratio "$r") ($(fratio "$l")-$(fratio "$h"))"
+}
+# cap_fig CELL WHO: the capacity, median (min-max), and how many runs
+# carried the path's ceiling or nothing on the grid
+cap_fig() {
+	local v n_top n_none extra=""
+	v=$(fig "${R[cap,$1,$2]}" fmt_rate)
+	n_top=$(echo "${R[caphi,$1,$2]}" | tr ' ' '\n' | grep -c '^inf$')
+	n_none=$(echo "${R[cap,$1,$2]}" | tr ' ' '\n' | grep -c '^0$')
+	[ "$n_top" -gt 0 ] && extra=", $n_top at the ceiling"
+	[ "$n_none" -gt 0 ] && extra="$extra, $n_none below $(fmt_rate "$GRID_BASE")"
+	echo "$v$extra"
+}
+of_ceiling() { awk -v v="$1" -v c="$2" 'BEGIN { if (v == "-" || c + 0 == 0) print "-"; else printf "%.0f%%", 100 * v / c }'; }
+# verdict RATIO LOW HIGH WANT: met when even the lowest ratio the runs
+# allow reaches WANT, NOT met when even the highest does not
+verdict() {
+	awk -v l="$2" -v h="$3" -v w="$4" 'BEGIN { if (l == "-") print "not measured"; else if (l + 0 >= w) print "met";
+		else if (h != "inf" && h + 0 < w) print "NOT met"; else print "not established (the range spans it)" }'
+}
+
+# capacity_table LINK and cpu_tables LINK: one link's figures
+capacity_table() {
+	local link=$1 c dir size ro cell ceil r
+	echo "| workload | path ceiling | ours, frames/s | ref, frames/s | ours/ref (range) | ours, of the ceiling | ref, of the ceiling |"
+	echo "|---|---:|---:|---:|---:|---:|---:|"
+	for c in "${cells[@]}"; do
+		read -r l dir size ro <<<"$c"
+		[ "$l" = "$link" ] || continue
+		cell="$link,$dir,$size,$ro"
+		ceil=${R[ceil_path,$link,$dir,$size]}
+		r=$(cap_ratio "$cell")
+		R[hr,$cell,capacity]=$r
+		printf "| %s | %s | %s | %s | %s | %s | %s |\n" "$(wl_name "$dir" "$size" "$ro")" "$(fmt_rate "$ceil")" \
+			"$(cap_fig "$cell" ours)" "$(cap_fig "$cell" ref)" "$(fratios "$r")" \
+			"$(of_ceiling "$(med "${R[cap,$cell,ours]}")" "$ceil")" "$(of_ceiling "$(med "${R[cap,$cell,ref]}")" "$ceil")"
+	done
+}
+cpu_tables() {
+	local link=$1 c dir size ro cell r l k
+	echo "At the common rate (both clients offered the same rate, $CPU_BACK grid step(s) below the lowest capacity"
+	echo "either client's searches found; \"loss\": the worst of the runs; \"left out\": runs not counted, in which"
+	echo "frames were lost or the sender fell short of the rate):"
+	echo
+	echo "| workload | rate | CPU s/Mframe ours | ref | ours/ref (range) | client CPU% ours / ref | fakeppp CPU% ours / ref | pacsrv CPU% ours / ref | loss ours / ref | left out ours / ref |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	for c in "${cells[@]}"; do
+		read -r l dir size ro <<<"$c"
+		[ "$l" = "$link" ] || continue
+		cell="$link,$dir,$size,$ro"
+		k=common
+		r=$(val_ratio "${R[cpumf,$cell,ours,$k]:-}" "${R[cpumf,$cell,ref,$k]:-}")
+		R[hr,$cell,cpu]=$r
+		printf "| %s | %s | %s | %s | %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s |\n" "$(wl_name "$dir" "$size" "$ro")" \
+			"$(fmt_rate "${R[cpu_rate,$cell]}")" "$(fig "${R[cpumf,$cell,ours,$k]:-}" f3)" \
+			"$(fig "${R[cpumf,$cell,ref,$k]:-}" f3)" "$(fratios "$r")" \
+			"$(fpct "$(med "${R[util,$cell,ours,$k]:-}")")" "$(fpct "$(med "${R[util,$cell,ref,$k]:-}")")" \
+			"$(fpct "$(med "${R[fpp_util,$cell,ours,$k]:-}")")" "$(fpct "$(med "${R[fpp_util,$cell,ref,$k]:-}")")" \
+			"$(fpct "$(med "${R[pac_util,$cell,ours,$k]:-}")")" "$(fpct "$(med "${R[pac_util,$cell,ref,$k]:-}")")" \
+			"$(pct "$(stats "${R[cpuloss,$cell,ours,$k]:-}" | cut -d' ' -f3)")" \
+			"$(pct "$(stats "${R[cpuloss,$cell,ref,$k]:-}" | cut -d' ' -f3)")" \
+			"${R[cpushort,$cell,ours,$k]:-0}" "${R[cpushort,$cell,ref,$k]:-0}"
+	done
+	echo
+	echo "At each client's own capacity (its median; each offered a different rate, so these are not a"
+	echo "comparison of cost, they show what the client spends at its limit):"
+	echo
+	echo "| workload | ours: rate | CPU s/Mframe | client CPU% | loss (median) | left out | ref: rate | CPU s/Mframe | client CPU% | loss (median) | left out |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	for c in "${cells[@]}"; do
+		read -r l dir size ro <<<"$c"
+		[ "$l" = "$link" ] || continue
+		cell="$link,$dir,$size,$ro"
+		k=own
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n" "$(wl_name "$dir" "$size" "$ro")" \
+			"$(fmt_rate "$(med "${R[cap,$cell,ours]}")")" "$(fig "${R[cpumf,$cell,ours,$k]:-}" f3)" \
+			"$(fig "${R[util,$cell,ours,$k]:-}" f0)" "$(pct "$(med "${R[cpuloss,$cell,ours,$k]:-}")")" \
+			"${R[cpushort,$cell,ours,$k]:-0}" \
+			"$(fmt_rate "$(med "${R[cap,$cell,ref]}")")" "$(fig "${R[cpumf,$cell,ref,$k]:-}" f3)" \
+			"$(fig "${R[util,$cell,ref,$k]:-}" f0)" "$(pct "$(med "${R[cpuloss,$cell,ref,$k]:-}")")" \
+			"${R[cpushort,$cell,ref,$k]:-0}"
+	done
+}
+
 report() {
-	local cpu_model c dir size ro o r v who
+	local cpu_model c dir size ro v who link cell sec=0 l
 	cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 	echo "# PPTP client benchmark: ours against the reference"
 	echo
@@ -513,79 +831,106 @@ report() {
 	echo "- ours: $OURS ($ver_ours)${commit:+, commit $commit}$([ "${dirty:-0}" -gt 0 ] && echo ", with uncommitted changes")"
 	echo "- reference: $REF ($ver_ref)"
 	echo "- load average: $load0 at start, $load1 at end; the run took $((T_END - T_START)) s"
-	awk -v l="${load0%% *}" -v n="$NCPU" 'BEGIN { if (l > n / 2) print "- WARNING: the machine was busy (load " l " on " n " CPUs): throughput figures are noisy" }'
+	awk -v l="${load0%% *}" -v m="${load1%% *}" -v n="$NCPU" 'BEGIN { if (l > n / 2 || m > n / 2)
+		print "- WARNING: the machine was busy (load " l " at start, " m " at end, on " n " CPUs): throughput and CPU figures are noisy" }'
 	if [ ${#CLI_PIN[@]} -gt 0 ]; then
 		echo "- pinning: the client on CPU $CLIENT_CPU; pacsrv, fakeppp and clientmon on CPU $PEER_CPUS"
 	else
 		echo "- pinning: none"
 	fi
-	echo "- frames: PPP frames of the size given (the GRE payload); Mbit/s counts those bytes, one way"
-	echo "- link between fakeppp and the client: a unix stream socket pair (section 5: a pty)"
+	echo "- frames: PPP frames of the size given (the GRE payload)"
+	# a check on the CPU accounting: a client pinned to one CPU cannot use more than all of it
+	local k all_util=""
+	for k in "${!R[@]}"; do
+		case $k in util,*) all_util="$all_util ${R[$k]}" ;; esac
+	done
+	echo "- the highest client CPU% in any measured window: $(stats "$all_util" | cut -d' ' -f3)$([ ${#CLI_PIN[@]} -gt 0 ] &&
+		echo " (the client is pinned to one CPU: at most 100)")"
+	echo "- settings: SIZES=\"$SIZES\" DIRS=\"$DIRS\" REORDER_DIRS=\"$REORDER_DIRS\" LINKS=\"$LINKS\" REPS=$REPS STEP_S=$STEP_S"
+	echo "  GAP_S=$GAP_S CPU_S=$CPU_S CEIL_S=$CEIL_S GRID_BASE=$GRID_BASE GRID_RATIO=$GRID_RATIO SEARCH_K=$SEARCH_K CPU_BACK=$CPU_BACK"
+	echo "  PACE_TOL=$PACE_TOL LOSS_OK=$LOSS_OK CG=$CG$([ "$CG" = 1 ] && echo " CG_FRAMES=$CG_FRAMES")"
+	echo "- method: every figure is the median of $REPS runs, with the lowest and highest in brackets; the two clients"
+	echo "  run in turn, the order swapped every run.  Capacity: the highest offered rate carried with a loss of at"
+	echo "  most $LOSS_OK, found by bisection on one grid of rates for both clients ($(fmt_rate "$GRID_BASE") frames/s times"
+	echo "  powers of $GRID_RATIO, up to the path's ceiling), steps of $STEP_S s; a step counts only if the sender"
+	echo "  managed the rate.  CPU: each process's own CPU time over the window it is measured in (clientmon"
+	echo "  samples it every 10 ms), steps of $CPU_S s.  See bench/README."
 	echo
-	echo "## 1. Capacity: frames/s delivered at saturation"
+	for link in $LINKS; do
+		sec=$((sec + 1))
+		if [ "$link" = pty ]; then
+			echo "## $sec. Over a pty (what pppd's pty option gives): capacity"
+			echo
+			echo "The headline: a pty between fakeppp and the client, as pppd's pty option gives.  The tty layer"
+			echo "moves at most about 4 KiB per wake-up and costs both sides kernel time."
+		else
+			echo "## $sec. Over a socket pair (the client alone): capacity"
+			echo
+			echo "A unix stream socket pair between fakeppp and the client instead of a pty: the tty layer is out of"
+			echo "the way, so the figures show more of the client itself than any pppd set-up would see."
+		fi
+		echo "\"path ceiling\": the lowest of the peers' own ceilings on the workload's path (see \"The peers' own ceiling\")."
+		echo
+		capacity_table "$link"
+		echo
+		sec=$((sec + 1))
+		echo "## $sec. Over a $(link_name "$link"): CPU per frame"
+		echo
+		echo "CPU s/Mframe: CPU time of every client process over the step's window (the sender's start to the"
+		echo "last arrival), per million frames delivered (echo: per frame echoed, crossing the client twice)."
+		echo "CPU%: the same time over the window, of one CPU (the client is pinned to one); fakeppp's and"
+		echo "pacsrv's CPU% over the same window (they share the other CPU)."
+		echo
+		cpu_tables "$link"
+		echo
+	done
+	sec=$((sec + 1))
+	echo "## $sec. Loss at the reference's capacity"
 	echo
-	echo "Capacity: the most the client delivered, flat out ($SAT_S s) or in any step of the sweep."
-	echo "CPU s per Mframe: user+sys of every client process (whole run) per million frames carried, in the"
-	echo "flat-out run (echo: each direction a frame crossed counts).  CPU%: of one CPU while frames flowed;"
-	echo "pacsrv and fakeppp: \"with ours / with ref\" (above about 90% a peer may be what limits)."
+	echo "Ours offered the reference's median capacity, steps of $CPU_S s in the CPU runs.  \"sent\": the part of"
+	echo "the rate the sender managed, the lowest of the runs (upstream a client that does not keep up holds"
+	echo "fakeppp back through the link instead of losing frames)."
 	echo
-	echo "| workload | ours fps | ref fps | ours/ref | ours Mbit/s | ref Mbit/s | CPU s/Mframe ours | ref | ours/ref | client CPU% ours / ref | pacsrv CPU% | fakeppp CPU% |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-	for c in "${combos[@]}"; do
-		read -r dir size ro <<<"$c"
-		o="$dir,$size,$ro,ours" r="$dir,$size,$ro,ref"
-		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s / %s | %s / %s |\n" \
-			"$(wl_name "$dir" "$size" "$ro")" "${R[cap,$o]}" "${R[cap,$r]}" "$(ratio "${R[cap,$o]}" "${R[cap,$r]}")" \
-			"$(mbit "${R[cap,$o]}" "$size")" "$(mbit "${R[cap,$r]}" "$size")" \
-			"${R[cpu_mf,$o]}" "${R[cpu_mf,$r]}" "$(ratio "${R[cpu_mf,$o]}" "${R[cpu_mf,$r]}")" \
-			"${R[util,$o]}" "${R[util,$r]}" "${R[pac_util,$o]}" "${R[pac_util,$r]}" "${R[fpp_util,$o]}" "${R[fpp_util,$r]}"
+	echo "| link | workload | offered | ours: loss, median (worst) | sent, lowest |"
+	echo "|---|---|---:|---:|---:|"
+	for c in "${cells[@]}"; do
+		read -r link dir size ro <<<"$c"
+		cell="$link,$dir,$size,$ro"
+		local s p
+		read -r -a s <<<"$(stats "${R[cpuloss,$cell,ours,refcap]:-}")"
+		R[loss_at_ref,$cell]=${s[2]}
+		read -r -a p <<<"$(stats "${R[cpupace,$cell,ours,refcap]:-}")"
+		R[pace_at_ref,$cell]=${p[1]}
+		printf "| %s | %s | %s fps | %s (%s) | %s |\n" "$(link_name "$link")" "$(wl_name "$dir" "$size" "$ro")" \
+			"$(f0 "$(med "${R[cap,$cell,ref]}")")" "$(pct "${s[0]}")" "$(pct "${s[2]}")" \
+			"$(awk -v v="${p[1]}" 'BEGIN { if (v == "-") print "-"; else printf "%.1f%%", 100 * v }')"
 	done
 	echo
-	echo "## 2. Loss at the reference's saturation rate"
+	sec=$((sec + 1))
+	echo "## $sec. The capacity searches"
 	echo
-	echo "Ours, offered the reference's capacity for $STEP_S s (the last step of its sweep)."
+	echo "Each search: the grid rates tried, in the order of the client runs (\";\" between runs), \"ok\" when"
+	echo "the step carried the rate, \"no\" and why when not; => the capacity found."
 	echo
-	echo "| workload | offered | ours: loss |"
-	echo "|---|---:|---:|"
-	for c in "${combos[@]}"; do
-		read -r dir size ro <<<"$c"
-		printf "| %s | %s fps | %s |\n" "$(wl_name "$dir" "$size" "$ro")" "${R[rate_at_ref,$dir,$size,$ro]}" \
-			"$(pct "${R[loss_at_ref,$dir,$size,$ro]}")"
-	done
-	echo
-	echo "## 3. Offered-load sweep"
-	echo
-	echo "Steps of $STEP_S s: offered -> delivered frames/s (loss; frames arriving after a later one)."
-	echo "\"no loss up to\": the highest offered rate losing at most $LOSS_OK of its frames; flat out: the"
-	echo "sender as fast as it can (fakeppp: as fast as the client reads; pacsrv: as fast as it sends)."
-	echo
-	for c in "${combos[@]}"; do
-		read -r dir size ro <<<"$c"
-		echo "- $(wl_name "$dir" "$size" "$ro")"
+	for c in "${cells[@]}"; do
+		read -r link dir size ro <<<"$c"
+		cell="$link,$dir,$size,$ro"
+		echo "- $(link_name "$link"), $(wl_name "$dir" "$size" "$ro") (path ceiling $(fmt_rate "${R[ceil_path,$link,$dir,$size]}"); ${R[secs,$cell]} s for this workload)"
 		for who in ours ref; do
-			local line="" s off got loss reord
-			for s in ${R[curve,$dir,$size,$ro,$who]}; do
-				IFS=: read -r off got loss reord <<<"$s"
-				line="$line, $(fmt_rate "$off")->$(fmt_rate "$got") ($(pct "$loss")$([ "${reord:-0}" != 0 ] && echo ", $reord late"))"
-			done
-			local hung=""
-			[ -n "${R[flat_hung,$dir,$size,$ro,$who]:-}" ] && hung="; it hung up during the flat-out run"
-			[ -n "${R[sweep_hung,$dir,$size,$ro,$who]:-}" ] &&
-				hung="$hung; it hung up during step ${R[sweep_hung,$dir,$size,$ro,$who]} of the sweep (the steps after it never ran)"
-			printf "  - %s: no loss up to %s fps; flat out %s->%s (%s)%s%s\n" "$who" \
-				"$(fmt_rate "${R[noloss,$dir,$size,$ro,$who]}")" "$(fmt_rate "${R[flat_offered,$dir,$size,$ro,$who]}")" \
-				"$(fmt_rate "${R[flat,$dir,$size,$ro,$who]}")" "$(pct "${R[flat_loss,$dir,$size,$ro,$who]}")" "$line" "$hung"
+			echo "  - $who:"
+			while IFS= read -r l; do [ -n "$l" ] && echo "    - $l"; done <<<"${R[probes,$cell,$who]}"
 		done
 	done
 	echo
 	if [ "$CG" = 1 ]; then
-		echo "## 4. Instructions per frame (callgrind, user space only)"
+		sec=$((sec + 1))
+		echo "## $sec. Instructions per frame (callgrind, user space only)"
 		echo
-		echo "Every client process under valgrind --tool=callgrind (gateway and call manager), frames paced at"
-		echo "$CG_RATE_64 fps (64 B) or $CG_RATE_1400 fps (1400 B), about one frame per wake-up.  Ir per frame is the"
-		echo "slope between a run of $CG_FRAMES frames and one of $((CG_FRAMES / 10)), so start-up and call set-up cancel"
+		echo "Every client process under valgrind --tool=callgrind (gateway and call manager), over the socket"
+		echo "pair, frames paced at $CG_RATE_64 fps (64 B) or $CG_RATE_1400 fps (1400 B), about one frame per wake-up.  Ir per frame"
+		echo "is the slope between a run of $CG_FRAMES frames and one of $((CG_FRAMES / 10)), so start-up and call set-up cancel"
 		echo "out.  Kernel work (system calls, the socket buffers, the network stack) is not counted.  Echo: per"
-		echo "frame echoed (it crosses the client twice)."
+		echo "frame echoed (it crosses the client twice).  One run each: callgrind counts, it does not time."
 		echo
 		echo "| workload | ours Ir/frame | ref Ir/frame | ours/ref | loss in the run ours / ref |"
 		echo "|---|---:|---:|---:|---:|"
@@ -598,82 +943,63 @@ report() {
 		done
 		echo
 	fi
-	if [ "$PTY" = 1 ]; then
-		echo "## 5. Over a pty (flat out, $SAT_S s)"
-		echo
-		echo "The same flat-out runs with a real pty between fakeppp and the client, as pppd's pty option"
-		echo "gives.  The tty layer moves at most about 4 KiB per wake-up and costs both sides kernel time,"
-		echo "so it caps both clients: compare with the pty ceiling in section 7."
-		echo
-		echo "| workload | ours fps | ref fps | ours/ref | ours Mbit/s | ref Mbit/s | CPU s/Mframe ours | ref | client CPU% ours / ref |"
-		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-		for dir in $DIRS; do
-			for size in $SIZES; do
-				o="$dir,$size,0,ours,pty" r="$dir,$size,0,ref,pty"
-				printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s / %s |\n" "$(wl_name "$dir" "$size" 0)" \
-					"${R[flat,$o]}" "${R[flat,$r]}" "$(ratio "${R[flat,$o]}" "${R[flat,$r]}")" \
-					"$(mbit "${R[flat,$o]}" "$size")" "$(mbit "${R[flat,$r]}" "$size")" \
-					"${R[cpu_mf,$o]}" "${R[cpu_mf,$r]}" "${R[util,$o]}" "${R[util,$r]}"
-			done
-		done
-		echo
-	fi
-	echo "## 6. Memory (the largest over the flat-out runs)"
+	sec=$((sec + 1))
+	echo "## $sec. Memory (the largest over the CPU runs)"
 	echo
 	echo "| | ours | ref | ours/ref |"
 	echo "|---|---:|---:|---:|"
 	local m
 	for m in gw_hwm:"peak RSS, gateway (KiB)" cm_hwm:"peak RSS, call manager (KiB)" \
 		sum_hwm:"peak RSS, gateway + call manager (KiB)" sum_priv:"private memory, both (KiB)"; do
-		local name=${m%%:*} label=${m#*:} vo=0 vr=0
-		for c in "${combos[@]}"; do
-			read -r dir size ro <<<"$c"
-			vo=$(max "$vo" "${R[$name,$dir,$size,$ro,ours]:-0}")
-			vr=$(max "$vr" "${R[$name,$dir,$size,$ro,ref]:-0}")
-		done
-		R[mem_$name,ours]=$vo
-		R[mem_$name,ref]=$vr
-		printf "| %s | %s | %s | %s |\n" "$label" "$vo" "$vr" "$(ratio "$vo" "$vr")"
+		local name=${m%%:*} label=${m#*:}
+		printf "| %s | %s | %s | %s |\n" "$label" "${R[$name,ours]:-}" "${R[$name,ref]:-}" \
+			"$(ratio "${R[$name,ours]:-}" "${R[$name,ref]:-}")"
 	done
 	echo
 	echo "Peak RSS (VmHWM) includes the shared pages of libc and the loader that every process maps;"
 	echo "private memory (Private_Clean + Private_Dirty) is what the processes cost beyond them."
 	echo
-	echo "## 7. The peers' own ceiling"
+	sec=$((sec + 1))
+	echo "## $sec. The peers' own ceiling"
 	echo
 	echo "What fakeppp and the link carry with a stand-in in the client's place that does next to nothing"
-	echo "(cat reading; fakeppp --emit writing ready-made frames), pinned where the client runs, and what"
-	echo "pacsrv sends flat out (downstream flat-out runs: the lower of the two).  A client figure close to"
-	echo "one of these would measure the peer, not the client."
+	echo "(cat reading; fakeppp --emit writing ready-made frames), pinned where the client runs, $CEIL_S s flat out;"
+	echo "and what pacsrv sends flat out ($CEIL_S s, our client receiving over the socket pair).  Median (min-max)"
+	echo "of $REPS runs, frames/s; CPU: the peer's own, of one CPU.  A workload's path ceiling is the lowest of"
+	echo "those on its path: upstream fakeppp -> cat; downstream pacsrv and --emit -> fakeppp; echo all three."
 	echo
-	echo "| frames | socket pair, fakeppp -> cat | socket pair, --emit -> fakeppp | pty, fakeppp -> cat | pty, --emit -> fakeppp | pacsrv sending | best client up / down / echo |"
-	echo "|---|---:|---:|---:|---:|---:|---:|"
+	local hdr="| frames" sep="|---"
+	for link in $LINKS; do
+		hdr="$hdr | $(link_name "$link"), fakeppp -> cat | CPU | $(link_name "$link"), --emit -> fakeppp | CPU"
+		sep="$sep|---:|---:|---:|---:"
+	done
+	echo "$hdr | pacsrv sending | CPU |"
+	echo "$sep|---:|---:|"
 	for size in $SIZES; do
-		local gs="-" bu="-" bd="-" be="-"
-		case " $DIRS " in *" down "*)
-			gs=$(min "${R[flat_offered,down,$size,0,ours]}" "${R[flat_offered,down,$size,0,ref]}")
-			bd=$(max "${R[cap,down,$size,0,ours]}" "${R[cap,down,$size,0,ref]}") ;;
-		esac
-		case " $DIRS " in *" up "*) bu=$(max "${R[cap,up,$size,0,ours]}" "${R[cap,up,$size,0,ref]}") ;; esac
-		case " $DIRS " in *" echo "*) be=$(max "${R[cap,echo,$size,0,ours]}" "${R[cap,echo,$size,0,ref]}") ;; esac
-		printf "| %s B | %s (CPU %s%%) | %s (CPU %s%%) | %s (CPU %s%%) | %s (CPU %s%%) | %s | %s / %s / %s |\n" "$size" \
-			"${R[ceil_src,$size,]}" "${R[ceil_src_cpu,$size,]}" "${R[ceil_sink,$size,]}" "${R[ceil_sink_cpu,$size,]}" \
-			"${R[ceil_src,$size,pty]:--}" "${R[ceil_src_cpu,$size,pty]:--}" "${R[ceil_sink,$size,pty]:--}" \
-			"${R[ceil_sink_cpu,$size,pty]:--}" "$gs" "$bu" "$bd" "$be"
+		local row="| $size B"
+		for link in $LINKS; do
+			row="$row | $(fig "${R[ceil_src,$size,$link]}" fmt_rate) | $(fpct "$(med "${R[ceil_src_cpu,$size,$link]}")")"
+			row="$row | $(fig "${R[ceil_sink,$size,$link]}" fmt_rate) | $(fpct "$(med "${R[ceil_sink_cpu,$size,$link]}")")"
+		done
+		echo "$row | $(fig "${R[ceil_pac,$size]:-}" fmt_rate) | $(fpct "$(med "${R[ceil_pac_cpu,$size]:-}")") |"
 	done
 	echo
-	echo "(frames/s; CPU: fakeppp's, of one CPU)"
+	sec=$((sec + 1))
+	echo "## $sec. Targets"
 	echo
-	echo "## 8. Targets"
+	echo "A frame-rate target is met when even the lowest ratio the runs allow reaches it, NOT met when even"
+	echo "the highest does not, and not established otherwise."
 	echo
-	for c in "${combos[@]}"; do
-		read -r dir size ro <<<"$c"
+	for c in "${cells[@]}"; do
+		read -r link dir size ro <<<"$c"
 		[ "$dir" = echo ] && continue
-		local want=3
+		cell="$link,$dir,$size,$ro"
+		local want=3 r lo hi
 		[ "$size" -le 200 ] && want=5
-		v=$(ratio "${R[cap,$dir,$size,$ro,ours]}" "${R[cap,$dir,$size,$ro,ref]}")
-		printf -- "- frame rate >= %sx the reference's, %s: %sx: %s\n" "$want" "$(wl_name "$dir" "$size" "$ro")" "$v" \
-			"$(awk -v v="$v" -v w="$want" 'BEGIN { print (v >= w ? "met" : "NOT met") }')"
+		read -r r lo hi <<<"${R[hr,$cell,capacity]}"
+		printf -- "- frame rate >= %sx the reference's, %s, %s: %s (%s-%s): %s\n" "$want" "$(link_name "$link")" \
+			"$(wl_name "$dir" "$size" "$ro")" "$(fratio "$r")" "$(fratio "$lo")" "$(fratio "$hi")" \
+			"$(verdict "$r" "$lo" "$hi" "$want")"
 	done
 	if [ "$CG" = 1 ]; then
 		for dir in $DIRS; do
@@ -685,20 +1011,56 @@ report() {
 			done
 		done
 	fi
-	for c in "${combos[@]}"; do
-		read -r dir size ro <<<"$c"
-		v=${R[loss_at_ref,$dir,$size,$ro]}
-		printf -- "- no loss at the reference's saturation rate, %s: %s: %s\n" "$(wl_name "$dir" "$size" "$ro")" \
-			"$(pct "$v")" "$(awk -v l="$v" -v m="$LOSS_OK" 'BEGIN { print (l <= m ? "met" : "NOT met") }')"
+	for c in "${cells[@]}"; do
+		read -r link dir size ro <<<"$c"
+		v=${R[loss_at_ref,$link,$dir,$size,$ro]}
+		local pc=${R[pace_at_ref,$link,$dir,$size,$ro]}
+		printf -- "- no loss at the reference's capacity, %s, %s: worst loss %s, sent at least %s: %s\n" \
+			"$(link_name "$link")" "$(wl_name "$dir" "$size" "$ro")" "$(pct "$v")" \
+			"$(awk -v v="$pc" 'BEGIN { if (v == "-") print "-"; else printf "%.1f%%", 100 * v }')" \
+			"$(awk -v l="$v" -v p="$pc" -v m="$LOSS_OK" -v t="$PACE_TOL" 'BEGIN {
+				print (l == "-" ? "not measured" : l <= m && p >= 1 - t ? "met" : "NOT met") }')"
 	done
-	v=${R[mem_sum_hwm,ours]}
+	v=${R[sum_hwm,ours]:-}
 	printf -- "- RSS <= 2 MiB per tunnel (peak, gateway + call manager): %s KiB: %s\n" "$v" \
 		"$(awk -v v="$v" 'BEGIN { print (v <= 2048 ? "met" : "NOT met") }')"
-	printf -- "  (gateway alone %s KiB; private memory of both %s KiB)\n" "${R[mem_gw_hwm,ours]}" "${R[mem_sum_priv,ours]}"
+	printf -- "  (gateway alone %s KiB; private memory of both %s KiB)\n" "${R[gw_hwm,ours]:-}" "${R[sum_priv,ours]:-}"
+	echo
+	sec=$((sec + 1))
+	echo "## $sec. Headline ratios (for bench/compare.sh)"
+	echo
+	echo "ours / reference: capacity (higher is better for ours) and CPU per frame at the common rate (lower"
+	echo "is better); low and high: the range the runs allow (\"inf\": no upper bound, a capacity at the path's"
+	echo "ceiling).  \`bench/compare.sh A.md B.md\` says, row by row, whether two reports' ratios each lie in"
+	echo "the other's range."
+	echo
+	echo "| link | workload | figure | ours/ref | low | high |"
+	echo "|---|---|---|---:|---:|---:|"
+	for c in "${cells[@]}"; do
+		read -r link dir size ro <<<"$c"
+		cell="$link,$dir,$size,$ro"
+		local f r lo hi
+		for f in capacity cpu; do
+			read -r r lo hi <<<"${R[hr,$cell,$f]:-- - -}"
+			printf "| %s | %s | %s | %s | %s | %s |\n" "$link" "$(wl_name "$dir" "$size" "$ro")" "$f" \
+				"$(fratio "$r")" "$(fratio "$lo")" "$(fratio "$hi")"
+		done
+	done
 }
 
+# The report ends with this line; in OUT, whatever follows it (notes
+# written by hand, the VM's section) is kept when a new report replaces
+# the one before it.
+MARK='<!-- bench.sh: the report ends here; what follows is kept when it is regenerated -->'
 if [ -n "${OUT:-}" ]; then
-	report | tee "$OUT"
+	report >"$WORK/report.md"
+	echo "$MARK" >>"$WORK/report.md"
+	: >"$WORK/kept.md"
+	if [ -f "$OUT" ] && n=$(grep -nxF -- "$MARK" "$OUT" | head -n 1 | cut -d: -f1) && [ -n "$n" ]; then
+		tail -n +$((n + 1)) "$OUT" >"$WORK/kept.md"
+	fi
+	cat "$WORK/report.md" "$WORK/kept.md" >"$OUT"
+	cat "$WORK/report.md"
 else
 	report
 fi

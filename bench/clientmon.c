@@ -2,7 +2,8 @@
 /* clientmon.c - runs a PPTP client and accounts for every process it
  * starts, for the benchmark (bench/bench.sh).
  *
- *   clientmon [--interval MS] [--linger S] REPORT -- PROGRAM ARGS...
+ *   clientmon [--interval MS] [--linger S] [--cpulog FILE [--peer PID]...]
+ *             REPORT -- PROGRAM ARGS...
  *
  * It sits between the pppd stand-in and the client: fakeppp -- clientmon
  * REPORT -- pptp SERVER --nolaunchpppd.  Standard input and output (the pty)
@@ -28,7 +29,21 @@
  * role gateway: the process we started; detached: a process orphaned to us
  * (the call manager); child: seen only while sampling (reaped by another of
  * the client's processes, so its CPU time is inside that one's figures).
- * The exit status is PROGRAM's. */
+ * The exit status is PROGRAM's.
+ *
+ * --cpulog FILE: at every sample, one line of CPU time so far, in
+ * nanoseconds, so that the benchmark can take any window's CPU time (the
+ * difference of two interpolated readings) rather than a whole run's:
+ *
+ *   T_US CLIENT_NS PARENT_NS PEER_NS...
+ *
+ * T_US: CLOCK_MONOTONIC in microseconds (the clock fakeppp and pacsrv
+ * stamp their steps with), taken halfway through the reading.  CLIENT_NS:
+ * every client process, from /proc/PID/task/TID/schedstat (the time each
+ * thread has run, user and system); a process that has ended counts with
+ * its wait4() time, one reaped by another client process with the last
+ * reading, so the column never goes back.  PARENT_NS: our parent (fakeppp);
+ * PEER_NS: each --peer process (pacsrv), the same way while it runs. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -53,6 +68,7 @@ struct proc {
 	const char *role;
 	bool reaped;
 	long hwm_kb, rss_kb, priv_kb, fds, ticks;
+	uint64_t run_ns;	/* CPU time at the last reading (schedstat) */
 	double t_seen, t_end;
 	struct rusage ru;
 	int status;
@@ -63,6 +79,12 @@ static int nprocs;
 static pid_t gateway;
 static volatile sig_atomic_t got_signal;
 static long hz;
+
+#define MAX_PEERS 4
+static pid_t peers[MAX_PEERS + 1];	/* [0]: our parent, then --peer */
+static uint64_t peer_ns[MAX_PEERS + 1];
+static int npeers;
+static FILE *cpulog;
 
 static double now_s(void)
 {
@@ -100,6 +122,71 @@ static long count_fds(pid_t pid)
 			n++;
 	closedir(d);
 	return n;
+}
+
+/* CPU time PID has run so far, all its threads (ns); false when it is gone. */
+static bool run_time_ns(pid_t pid, uint64_t *ns)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return false;
+	uint64_t sum = 0;
+	bool any = false;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/task/%.16s/schedstat", (int)pid, e->d_name);
+		FILE *f = fopen(path, "re");
+		if (!f)
+			continue;
+		unsigned long long v;
+		if (fscanf(f, "%llu", &v) == 1) {
+			sum += v;
+			any = true;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	if (any)
+		*ns = sum;
+	return any;
+}
+
+static double tv(struct timeval t) { return (double)t.tv_sec + (double)t.tv_usec / 1e6; }
+
+/* One line of --cpulog: the CPU time of the client's processes and of the
+ * peers now. */
+static void log_cpu(void)
+{
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	uint64_t client = 0;
+	for (int i = 0; i < nprocs; i++) {
+		struct proc *p = &procs[i];
+		if (p->reaped) {
+			client += (uint64_t)((tv(p->ru.ru_utime) + tv(p->ru.ru_stime)) * 1e9 + 0.5);
+			continue;
+		}
+		uint64_t ns;
+		if (run_time_ns(p->pid, &ns) && ns > p->run_ns)
+			p->run_ns = ns;
+		client += p->run_ns;
+	}
+	for (int i = 0; i < npeers; i++) {
+		uint64_t ns;
+		if (run_time_ns(peers[i], &ns) && ns > peer_ns[i])
+			peer_ns[i] = ns;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	uint64_t ta = (uint64_t)a.tv_sec * 1000000u + (uint64_t)a.tv_nsec / 1000u;
+	uint64_t tb = (uint64_t)b.tv_sec * 1000000u + (uint64_t)b.tv_nsec / 1000u;
+	fprintf(cpulog, "%llu %llu", (unsigned long long)((ta + tb) / 2), (unsigned long long)client);
+	for (int i = 0; i < npeers; i++)
+		fprintf(cpulog, " %llu", (unsigned long long)peer_ns[i]);
+	fputc('\n', cpulog);
 }
 
 /* One process: its counters now, and its children, recursively. */
@@ -177,13 +264,12 @@ static void sample_all(void)
 	fclose(f);
 }
 
-static double tv(struct timeval t) { return (double)t.tv_sec + (double)t.tv_usec / 1e6; }
-
 static void on_signal(int sig) { got_signal = sig; }
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: clientmon [--interval MS] [--linger S] REPORT -- PROGRAM ARGS...\n");
+	fprintf(stderr, "usage: clientmon [--interval MS] [--linger S] [--cpulog FILE [--peer PID]...] "
+		"REPORT -- PROGRAM ARGS...\n");
 	exit(64);
 }
 
@@ -191,6 +277,8 @@ int main(int argc, char **argv)
 {
 	long interval_ms = 10;
 	double linger = 15;
+	const char *cpulog_path = NULL;
+	peers[npeers++] = getppid();
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i += 2) {
 		if (i + 1 >= argc)
@@ -199,6 +287,10 @@ int main(int argc, char **argv)
 			interval_ms = atol(argv[i + 1]);
 		else if (!strcmp(argv[i], "--linger"))
 			linger = atof(argv[i + 1]);
+		else if (!strcmp(argv[i], "--cpulog"))
+			cpulog_path = argv[i + 1];
+		else if (!strcmp(argv[i], "--peer") && npeers <= MAX_PEERS && atoi(argv[i + 1]) > 0)
+			peers[npeers++] = (pid_t)atoi(argv[i + 1]);
 		else
 			usage();
 	}
@@ -207,6 +299,13 @@ int main(int argc, char **argv)
 	const char *report = argv[i];
 	char **prog = argv + i + 2;
 	hz = sysconf(_SC_CLK_TCK);
+	if (cpulog_path) {
+		cpulog = fopen(cpulog_path, "we");
+		if (!cpulog) {
+			perror(cpulog_path);
+			return 70;
+		}
+	}
 
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
 		perror("clientmon: PR_SET_CHILD_SUBREAPER");
@@ -278,6 +377,8 @@ int main(int argc, char **argv)
 				gw_end = p->t_end;
 			}
 		}
+		if (cpulog)
+			log_cpu();
 		if (none_left)
 			break;
 		if (gw_status >= 0 && !killed && now_s() - gw_end > linger) {
@@ -322,6 +423,8 @@ int main(int argc, char **argv)
 		tv(all.ru_utime), tv(all.ru_stime), all.ru_nvcsw, all.ru_nivcsw, killed);
 	if (out != stderr)
 		fclose(out);
+	if (cpulog)
+		fclose(cpulog);
 	if (gw_status < 0)
 		return 70;
 	return WIFEXITED(gw_status) ? WEXITSTATUS(gw_status) : 128 + WTERMSIG(gw_status);

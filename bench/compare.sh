@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# compare.sh - do two benchmark reports agree?
+#
+#   bench/compare.sh A.md B.md
+#
+# Reads the "Headline ratios" table of two reports written by bench/bench.sh
+# (ours / reference per link, workload and figure, with the range of ratios
+# each run allows) and prints, row by row, both ratios and whether each lies
+# inside the other report's range.  A row in one report only is listed as
+# such.  Exit status: 0 when every row found in both agrees both ways, 1
+# when one does not, 2 on a usage error or a report without the table.
+set -u
+
+usage() {
+	echo "usage: bench/compare.sh A.md B.md" >&2
+	exit 2
+}
+[ $# = 2 ] || usage
+for f in "$1" "$2"; do
+	[ -r "$f" ] || { echo "compare.sh: cannot read $f" >&2; exit 2; }
+	grep -q '^## [0-9]*\. Headline ratios' "$f" ||
+		{ echo "compare.sh: $f has no \"Headline ratios\" table (not a report of the current bench.sh?)" >&2; exit 2; }
+done
+
+# rows FILE: "LINK|WORKLOAD|FIGURE|RATIO|LOW|HIGH", one per line, from the
+# table after the "Headline ratios" heading (the table ends at a blank line)
+rows() {
+	awk -F'|' '/^## [0-9]*\. Headline ratios/ { on = 1; next }
+		on && /^## / { exit }
+		on && /^\| / && $2 !~ /^ *link *$/ {
+			for (i = 2; i <= 7; i++) { gsub(/^ +| +$/, "", $i) }
+			print $2 "|" $3 "|" $4 "|" $5 "|" $6 "|" $7
+		}' "$1"
+}
+
+awk -F'|' -v a_name="$1" -v b_name="$2" '
+	# inside V LOW HIGH: V lies in [LOW, HIGH] ("inf": no upper bound)
+	function inside(v, lo, hi) {
+		if (v == "-" || lo == "-") return "-"
+		if (v == "inf") return hi == "inf" ? "yes" : "no"
+		return (v + 0 >= lo + 0 && (hi == "inf" || v + 0 <= hi + 0)) ? "yes" : "no"
+	}
+	FNR == 1 { f++ }
+	{ key = $1 "|" $2 "|" $3 }
+	f == 1 { order[++n] = key; A[key] = $0; next }
+	f == 2 { B[key] = $0; if (!(key in A)) border[++m] = key }
+	END {
+		printf "A: %s\nB: %s\n\n", a_name, b_name
+		printf "%-5s %-30s %-9s %18s %18s  %-6s %-6s\n", "link", "workload", "figure", "A ratio (range)", "B ratio (range)", "A in B", "B in A"
+		bad = 0; both = 0
+		for (i = 1; i <= n; i++) {
+			k = order[i]
+			split(A[k], a, "|")
+			if (!(k in B)) {
+				printf "%-5s %-30s %-9s %18s %18s  (in A only)\n", a[1], a[2], a[3], a[4] " (" a[5] "-" a[6] ")", "-"
+				continue
+			}
+			split(B[k], b, "|")
+			ab = inside(a[4], b[5], b[6]); ba = inside(b[4], a[5], a[6])
+			printf "%-5s %-30s %-9s %18s %18s  %-6s %-6s\n", a[1], a[2], a[3], a[4] " (" a[5] "-" a[6] ")",
+				b[4] " (" b[5] "-" b[6] ")", ab, ba
+			if (ab == "-" || ba == "-") continue
+			both++
+			if (ab != "yes" || ba != "yes") bad++
+		}
+		for (i = 1; i <= m; i++) {
+			split(B[border[i]], b, "|")
+			printf "%-5s %-30s %-9s %18s %18s  (in B only)\n", b[1], b[2], b[3], "-", b[4] " (" b[5] "-" b[6] ")"
+		}
+		printf "\n%d of %d rows measured in both agree both ways\n", both - bad, both
+		exit bad > 0 ? 1 : 0
+	}' <(rows "$1") <(rows "$2")
