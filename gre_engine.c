@@ -234,26 +234,43 @@ static void test_hold(struct gre_session *s, const uint8_t *pkt, size_t len, uin
 		test_release(s, now);
 }
 
-/* Number and send one frame (len <= PPTP_FRAME_MAX), the window permitting. */
-static void tx_data(struct gre_session *s, const uint8_t *frame, size_t len, uint64_t now)
+/* Number the next data packet: its header (with the newest ack once data
+ * has arrived, so a lost ack costs nothing) written to end at payload, which
+ * has GRE_HDR_MAX bytes of room in front.  Returns the header's length. */
+static size_t tx_header(struct gre_session *s, uint8_t *payload, size_t len, uint32_t *seq)
 {
-	uint32_t seq = s->tx_next_seq++;
 	uint32_t ack = s->rx_expected - 1;
-	uint8_t *pkt = s->txbuf;
-	/* Always piggyback once data has arrived: a lost ack then costs nothing. */
-	size_t hl = gre_encode_hdr(pkt, GRE_HDR_MAX, s->cfg.peer_call_id, len, &seq,
-				   s->rx_started ? &ack : NULL);
+	size_t hl = GRE_HDR_BASE + 4 + (s->rx_started ? 4 : 0);
 
-	memcpy(pkt + hl, frame, len);
+	*seq = s->tx_next_seq++;
+	gre_encode_hdr(payload - hl, hl, s->cfg.peer_call_id, len, seq, s->rx_started ? &ack : NULL);
+	return hl;
+}
+
+/* Send a numbered packet, or hold it for the test under way. */
+static void tx_packet(struct gre_session *s, const uint8_t *pkt, size_t n, uint32_t seq, uint64_t now)
+{
 	if (s->test_want) {
-		test_hold(s, pkt, hl + len, seq, now);
+		test_hold(s, pkt, n, seq, now);
 		return;
 	}
-	tx_emit(s, pkt, hl + len, seq, now);
+	tx_emit(s, pkt, n, seq, now);
 	if (s->cfg.test_type && ++s->test_count >= s->cfg.test_rate) {
 		s->test_count = 0;
 		s->test_want = s->cfg.test_type == 1 ? 2 : GRE_TEST_BURST;
 	}
+}
+
+/* Number and send one frame (len <= PPTP_FRAME_MAX), the window permitting,
+ * from a copy behind the header in the session's own buffer. */
+static void tx_data(struct gre_session *s, const uint8_t *frame, size_t len, uint64_t now)
+{
+	uint8_t *payload = s->txbuf + GRE_HDR_MAX;
+	uint32_t seq;
+
+	memcpy(payload, frame, len);
+	size_t hl = tx_header(s, payload, len, &seq);
+	tx_packet(s, payload - hl, hl + len, seq, now);
 }
 
 static bool tx_window_open(const struct gre_session *s)
@@ -299,18 +316,35 @@ static void tx_release_held(struct gre_session *s, uint64_t now, bool force)
 	s->window_shut_since_us = s->hold_count ? stamp(now) : 0;
 }
 
-void gre_tx(struct gre_session *s, const uint8_t *frame, size_t len, uint64_t now_us)
+/* Whether a frame from pppd may go now: not oversize (dropped, counted),
+ * not behind held frames or a shut window (held). */
+static bool tx_may_send(struct gre_session *s, const uint8_t *frame, size_t len, uint64_t now)
 {
 	if (len > PPTP_FRAME_MAX) {
 		s->st.tx_oversize++;
-		return;
+		return false;
 	}
 	/* Behind held frames even if the window just opened: order matters. */
 	if (s->hold_count || !tx_window_open(s)) {
-		tx_hold(s, frame, len, now_us);
-		return;
+		tx_hold(s, frame, len, now);
+		return false;
 	}
-	tx_data(s, frame, len, now_us);
+	return true;
+}
+
+void gre_tx(struct gre_session *s, const uint8_t *frame, size_t len, uint64_t now_us)
+{
+	if (tx_may_send(s, frame, len, now_us))
+		tx_data(s, frame, len, now_us);
+}
+
+void gre_tx_inplace(struct gre_session *s, uint8_t *frame, size_t len, uint64_t now_us)
+{
+	if (!tx_may_send(s, frame, len, now_us))
+		return;
+	uint32_t seq;
+	size_t hl = tx_header(s, frame, len, &seq);
+	tx_packet(s, frame - hl, hl + len, seq, now_us);
 }
 
 /* ---- receive side ---- */

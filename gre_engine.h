@@ -209,6 +209,12 @@ enum gre_rx_result gre_rx(struct gre_session *s, const uint8_t *pkt, size_t len,
 
 /* A PPP frame from pppd to send (address/control bytes as pppd wrote them). */
 void gre_tx(struct gre_session *s, const uint8_t *frame, size_t len, uint64_t now_us);
+/* The same, for a frame with GRE_HDR_MAX bytes of room in front of it that
+ * the engine may write: the header goes there and the send callback gets
+ * the packet where it lies, not a copy (the bytes of the room before the
+ * header are left as they were).  A frame that must wait (held for the
+ * peer's window or for a --test-type reordering) is copied, as by gre_tx. */
+void gre_tx_inplace(struct gre_session *s, uint8_t *frame, size_t len, uint64_t now_us);
 
 /* A packet the send callback accepted (returned GRE_SEND_OK for) failed
  * later after all, or went out short (r): a caller that batches sends says

@@ -597,6 +597,14 @@ void hdlc_decoder_init(struct hdlc_decoder *d, uint8_t *buf, size_t cap)
 	*d = (struct hdlc_decoder){ .buf = buf, .cap = cap };
 }
 
+void hdlc_decoder_move(struct hdlc_decoder *d, uint8_t *buf)
+{
+	/* (an overflowing frame is dropped: its bytes do not matter) */
+	if (d->len && !d->overflow && buf != d->buf)
+		memmove(buf, d->buf, d->len);
+	d->buf = buf;
+}
+
 struct hdlc_counts hdlc_decoder_counts(const struct hdlc_decoder *d)
 {
 	return d->count;

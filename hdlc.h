@@ -50,6 +50,10 @@ struct hdlc_decoder {
 };
 
 void hdlc_decoder_init(struct hdlc_decoder *d, uint8_t *buf, size_t cap);
+/* Go on in another buffer of the same capacity, the frame in progress
+ * moved there (the two may overlap): a caller that decodes into the place
+ * each frame will be sent from moves the decoder on after each frame. */
+void hdlc_decoder_move(struct hdlc_decoder *d, uint8_t *buf);
 /* The counts so far (a copy: the caller compares it with an older one). */
 struct hdlc_counts hdlc_decoder_counts(const struct hdlc_decoder *d);
 

@@ -150,6 +150,7 @@ static void check_session(const struct gre_session *s, const struct fz *f)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t zeros[PPTP_FRAME_MAX + 1];
+	static uint8_t room[GRE_HDR_MAX + PPTP_FRAME_MAX + 1];
 	uint32_t src;
 
 	size_t off = ip4_gre_offset(data, size, &src);
@@ -234,7 +235,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 2: {	/* a frame from pppd */
 			uint8_t b = take8(&f);
 			size_t len = b == 0xff ? PPTP_FRAME_MAX + 1 : b == 0xfe ? PPTP_FRAME_MAX : b;
-			gre_tx(s, zeros, len, f.now);
+			/* odd lengths in place, with room for the header in front */
+			if (len & 1)
+				gre_tx_inplace(s, room + GRE_HDR_MAX, len, f.now);
+			else
+				gre_tx(s, zeros, len, f.now);
 			break;
 		}
 		case 3: {	/* time passes */

@@ -186,6 +186,7 @@ struct sent {
 	size_t len;
 	struct gre_hdr h;
 	uint32_t tag;		/* the frame's tag (see tx), or ~0 */
+	const uint8_t *at;	/* where the send callback found it */
 	uint8_t b[GRE_HDR_MAX + 8];
 };
 
@@ -199,6 +200,7 @@ struct rig {
 	int log_level[8];
 	char log[8][200];
 	int nlog_at[8];		/* all log lines, by level */
+	uint8_t room[GRE_HDR_MAX + 6];	/* tx_in's frame, with room for a header */
 	struct gre_session s;
 };
 
@@ -216,6 +218,7 @@ static enum gre_send_result rig_send(void *ctx, const uint8_t *pkt, size_t len)
 		s->len = len;
 		s->h = h;
 		s->tag = h.payload_len == 6 ? get32(payload + 2) : ~0u;
+		s->at = pkt;
 		memcpy(s->b, pkt, len < sizeof s->b ? len : sizeof s->b);
 	}
 	r->nsent++;
@@ -311,6 +314,18 @@ static void tx(struct rig *r, uint32_t tag, uint64_t now)
 	uint8_t f[6] = { 0xff, 0x03 };
 	put32(f + 2, tag);
 	gre_tx(&r->s, f, sizeof f, now);
+}
+
+/* The same frame in place (gre_tx_inplace), always in the same buffer:
+ * what the engine keeps must be its own copy.  The room in front is
+ * filled with 0xee, to see what the header leaves alone. */
+static void tx_in(struct rig *r, uint32_t tag, uint64_t now)
+{
+	memset(r->room, 0xee, GRE_HDR_MAX);
+	r->room[GRE_HDR_MAX] = 0xff;
+	r->room[GRE_HDR_MAX + 1] = 0x03;
+	put32(r->room + GRE_HDR_MAX + 2, tag);
+	gre_tx_inplace(&r->s, r->room + GRE_HDR_MAX, 6, now);
 }
 
 static void check_delivered(const struct rig *r, const uint32_t *want, int n)
@@ -1041,6 +1056,88 @@ static void tx_oversize(void)
 	rig_free(r);
 }
 
+/* In place: the header is written right in front of the frame and the
+ * packet is sent from there, byte for byte what gre_tx sends. */
+static void tx_inplace_where_and_what(void)
+{
+	struct rig *r = rig(), *twin = rig();
+	const uint8_t want0[] = { 0x30, 0x01, 0x88, 0x0b, 0x00, 0x06, 0x56, 0x78, 0, 0, 0, 0,
+				  0xff, 0x03, 0x00, 0x00, 0x03, 0xe8 };
+	const uint8_t want1[] = { 0x30, 0x81, 0x88, 0x0b, 0x00, 0x06, 0x56, 0x78, 0, 0, 0, 1,
+				  0, 0, 0, 7, 0xff, 0x03, 0x00, 0x00, 0x03, 0xe9 };
+	const uint8_t untouched[4] = { 0xee, 0xee, 0xee, 0xee };
+
+	tx_in(r, 1000, T0);
+	tx(twin, 1000, T0);
+	CHECK_INT(r->nsent, 1);
+	CHECK(r->sent[0].at == r->room + GRE_HDR_MAX - 12);	/* no ack yet: 12 bytes */
+	CHECK_UINT(r->sent[0].len, sizeof want0);
+	CHECK_MEM(r->sent[0].b, want0, sizeof want0);
+	CHECK_MEM(r->room, untouched, 4);
+	CHECK_MEM(twin->sent[0].b, want0, sizeof want0);
+	rx(r, 7, T0);
+	rx(twin, 7, T0);
+	tx_in(r, 1001, T0 + 1);
+	tx(twin, 1001, T0 + 1);
+	CHECK_INT(r->nsent, 2);
+	CHECK(r->sent[1].at == r->room);			/* with the ack: 16 */
+	CHECK_UINT(r->sent[1].len, sizeof want1);
+	CHECK_MEM(r->sent[1].b, want1, sizeof want1);
+	CHECK_MEM(twin->sent[1].b, want1, sizeof want1);
+	CHECK(!r->s.ack_pending);
+	CHECK_UINT(r->s.st.tx_sent, 2);
+	CHECK_UINT(r->s.tx_next_seq, 2);
+	rig_free(r);
+	rig_free(twin);
+}
+
+/* Frames that must wait (the peer's window, a test's reordering) are
+ * copied: the caller's buffer is used again at once for the next frame. */
+static struct rig *test_rig(int type, unsigned rate);
+
+static void tx_inplace_waiting_frames_copied(void)
+{
+	struct rig *r = rig_new();
+	r->cfg.peer_window = 2;
+	rig_start(r);
+	tx_in(r, 1000, T0);
+	rx_pure_ack(r, 0, T0);
+	for (uint32_t i = 1; i < 6; i++)
+		tx_in(r, 1000 + i, T0 + i);
+	CHECK_INT(r->nsent, 3);
+	CHECK_UINT(r->s.hold_count, 3);
+	rx_pure_ack(r, 2, T0 + 100);	/* 3 and 4 go */
+	rx_pure_ack(r, 4, T0 + 200);	/* and 5 */
+	const uint32_t want[] = { 0, 1, 2, 3, 4, 5 };
+	check_wire_seqs(r, 0, want, 6);
+	for (int i = 3; i < 6; i++)
+		CHECK(r->sent[i].at < r->room || r->sent[i].at >= r->room + sizeof r->room);
+	rig_free(r);
+
+	r = test_rig(3, 4);
+	for (uint32_t i = 0; i < 16; i++)
+		tx_in(r, 1000 + i, T0);
+	const uint32_t want3[] = { 0, 1, 2, 3, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 14, 15 };
+	check_wire_seqs(r, 0, want3, 16);
+	rig_free(r);
+}
+
+static void tx_inplace_oversize(void)
+{
+	struct rig *r = rig();
+	uint8_t *f = calloc(1, GRE_HDR_MAX + PPTP_FRAME_MAX + 1);
+	gre_tx_inplace(&r->s, f + GRE_HDR_MAX, PPTP_FRAME_MAX + 1, T0);
+	CHECK_UINT(r->s.st.tx_oversize, 1);
+	CHECK_INT(r->nsent, 0);
+	gre_tx_inplace(&r->s, f + GRE_HDR_MAX, PPTP_FRAME_MAX, T0);
+	CHECK_INT(r->nsent, 1);
+	CHECK_UINT(r->sent[0].len, 12 + PPTP_FRAME_MAX);
+	CHECK(r->sent[0].at == f + GRE_HDR_MAX - 12);
+	CHECK_UINT(r->s.tx_next_seq, 1);
+	free(f);
+	rig_free(r);
+}
+
 static void tx_send_results_counted(void)
 {
 	struct rig *r = rig();
@@ -1717,6 +1814,9 @@ const struct test_case gre_tests[] = {
 	{ "tx_sequence_and_wrap", tx_sequence_and_wrap },
 	{ "tx_ack_for_unsent_ignored", tx_ack_for_unsent_ignored },
 	{ "tx_oversize", tx_oversize },
+	{ "tx_inplace_where_and_what", tx_inplace_where_and_what },
+	{ "tx_inplace_waiting_frames_copied", tx_inplace_waiting_frames_copied },
+	{ "tx_inplace_oversize", tx_inplace_oversize },
 	{ "tx_send_results_counted", tx_send_results_counted },
 	{ "tx_outcome_failed_data_rearms_ack", tx_outcome_failed_data_rearms_ack },
 	{ "tx_outcome_failed_pure_ack_retried", tx_outcome_failed_pure_ack_retried },

@@ -449,6 +449,64 @@ static void decode_partial_kept_until_flag(void)
 	check_frame(&g, 0, esc_frame, sizeof esc_frame);
 }
 
+/* A frame split across two inputs, the decoder moved to another place
+ * between them (ahead, overlapping, as the gateway moves it along its send
+ * batch; and back): the frame comes out whole at the new place. */
+static void decode_moved_between_reads(void)
+{
+	uint8_t f[200], enc[HDLC_ENCODED_MAX(200)], area[3 * 256];
+
+	for (size_t i = 0; i < sizeof f; i++)
+		f[i] = (uint8_t)(i * 37 + 3);	/* some bytes to escape among plain ones */
+	size_t n = hdlc_encode(f, sizeof f, enc, sizeof enc);
+	static const long shifts[] = { 0, 5, 17, 100, 256, -5, -100 };
+	for (size_t k = 0; k < sizeof shifts / sizeof shifts[0]; k++) {
+		for (size_t cut = 1; cut < n; cut += 13) {
+			struct hdlc_decoder d;
+			struct got g = { 0 };
+			uint8_t *from = area + 256, *to = from + shifts[k];
+			memset(area, 0xaa, sizeof area);
+			hdlc_decoder_init(&d, from, sizeof f + 2);
+			feed(&d, enc, cut, &g);
+			CHECK_INT(g.n, 0);
+			hdlc_decoder_move(&d, to);
+			CHECK(d.buf == to);
+			CHECK_UINT(d.cap, sizeof f + 2);
+			const uint8_t *in = enc + cut, *frame = NULL;
+			size_t len = 0;
+			CHECK_INT(hdlc_decode(&d, &in, enc + n, &frame, &len), 1);
+			CHECK(frame == to);
+			CHECK_UINT(len, sizeof f);
+			if (len == sizeof f)
+				CHECK_MEM(frame, f, sizeof f);
+		}
+	}
+}
+
+/* A frame already too long when the decoder moves is still dropped as
+ * oversize; a frame begun under the same cap but fitting it moves whole. */
+static void decode_moved_while_oversize(void)
+{
+	uint8_t a[32], b[32];
+	struct hdlc_decoder d;
+	struct got g = { 0 };
+
+	hdlc_decoder_init(&d, a, sizeof esc_frame + 1);	/* one byte short */
+	feed(&d, esc_frame_enc, sizeof esc_frame_enc - 1, &g);
+	CHECK(d.overflow);
+	hdlc_decoder_move(&d, b);
+	feed(&d, esc_frame_enc + sizeof esc_frame_enc - 1, 1, &g);
+	CHECK_INT(g.n, 0);
+	CHECK_UINT(hdlc_decoder_counts(&d).oversize, 1);
+	hdlc_decoder_init(&d, a, sizeof esc_frame + 2);
+	feed(&d, esc_frame_enc, 4, &g);
+	CHECK(!d.overflow && d.len > 0);
+	hdlc_decoder_move(&d, b);
+	feed(&d, esc_frame_enc + 4, sizeof esc_frame_enc - 4, &g);
+	CHECK_INT(g.n, 1);
+	check_frame(&g, 0, esc_frame, sizeof esc_frame);
+}
+
 static void roundtrip_all_lengths(void)
 {
 	uint8_t f[300], enc[HDLC_ENCODED_MAX(300)], buf[302];
@@ -859,6 +917,8 @@ const struct test_case hdlc_tests[] = {
 	{ "decode_idle_flags_silent", decode_idle_flags_silent },
 	{ "decode_counts_snapshot", decode_counts_snapshot },
 	{ "decode_partial_kept_until_flag", decode_partial_kept_until_flag },
+	{ "decode_moved_between_reads", decode_moved_between_reads },
+	{ "decode_moved_while_oversize", decode_moved_while_oversize },
 	{ "roundtrip_all_lengths", roundtrip_all_lengths },
 	{ "every_byte_at_every_word_offset", every_byte_at_every_word_offset },
 	{ "fcs_every_length_and_alignment", fcs_every_length_and_alignment },
