@@ -217,6 +217,15 @@ static void uncount_sent(struct gateway *g, const struct iovec *iov, bool short_
 			 short_write ? GRE_SEND_SHORT : GRE_SEND_FAILED, now_us());
 }
 
+/* The decoder's frame goes where the next packet of the batch will be, so
+ * that a frame from pppd is sent from where it was decoded.  (A frame in
+ * progress moves with it: only when a packet is queued or the batch sent
+ * while pppd's frame is split between two reads.) */
+static void slot_follow(struct gateway *g)
+{
+	hdlc_decoder_move(&g->ppp.dec, g->tx.arena + g->tx.used + GRE_HDR_MAX);
+}
+
 /* Send the batch with as few system calls as the kernel allows. */
 static void flush_tx(struct gateway *g)
 {
@@ -240,20 +249,36 @@ static void flush_tx(struct gateway *g)
 	}
 	g->tx.n = 0;
 	g->tx.used = 0;
+	slot_follow(g);
 }
 
 /* The engine's send callback: packets wait in the batch until the end of
- * this pass of the loop (or until the batch is full). */
+ * this pass of the loop (or until the batch is full).  A frame decoded in
+ * the slot comes back here in place (gre_tx_inplace) and is queued where
+ * it is; any other packet (acks, frames that waited) is copied in. */
 static enum gre_send_result send_gre(void *ctx, const uint8_t *pkt, size_t len)
 {
 	struct gateway *g = ctx;
+	uintptr_t at = (uintptr_t)pkt - (uintptr_t)g->tx.arena;
+	bool in_place = at >= g->tx.used && at < TX_ARENA;
 
-	if (g->tx.n == TX_BATCH || g->tx.used + len > TX_ARENA)
+	if (g->tx.n == TX_BATCH || (!in_place && TX_ARENA - g->tx.used - TX_SLOT < len))
+		flush_tx(g);	/* leaves the packet in place where it is */
+	if (in_place) {
+		g->tx.iov[g->tx.n++] = (struct iovec){ (void *)(uintptr_t)pkt, len };
+		g->tx.used = at + len;
+	} else {
+		/* The frame in progress first, out of the way */
+		uint8_t *dst = g->tx.arena + g->tx.used;
+		g->tx.used += len;
+		slot_follow(g);
+		memcpy(dst, pkt, len);
+		g->tx.iov[g->tx.n++] = (struct iovec){ dst, len };
+	}
+	if (TX_ARENA - g->tx.used < TX_SLOT)
 		flush_tx(g);
-	uint8_t *dst = g->tx.arena + g->tx.used;
-	memcpy(dst, pkt, len);
-	g->tx.iov[g->tx.n++] = (struct iovec){ dst, len };
-	g->tx.used += len;
+	else
+		slot_follow(g);
 	return GRE_SEND_OK;
 }
 
@@ -417,8 +442,10 @@ static void ppp_readable(struct gateway *g, uint64_t now)
 	while (hdlc_decode(&g->ppp.dec, &in, end, &frame, &flen)) {
 		if (!g->net_seen)
 			note_frame(g, frame, flen);
-		gre_tx(&g->gre, frame, flen, now);
+		/* before the frame is sent: a --test-type hold may reuse its place */
 		note_tx_frame(g, frame, flen, now);
+		/* the decoder's buffer is the slot: the frame goes out from there */
+		gre_tx_inplace(&g->gre, g->ppp.dec.buf, flen, now);
 	}
 	note_decoder_drops(g);
 }
@@ -677,12 +704,11 @@ static int gateway_setup(struct gateway *g, const struct gateway_params *p)
 	g->pppd.slave = p->ppp_slave;
 	g->ppp.sync = o->sync;
 	inet_ntop(AF_INET, &(struct in_addr){ p->server }, g->server_str, sizeof g->server_str);
-	g->ppp.frame_buf = malloc(PPTP_FRAME_MAX + 2);
 	g->rx.bufs = malloc((size_t)RX_BATCH * RX_BUF);
 	g->ppp.buf = malloc(PPP_READ_MAX);
 	g->ppp.outq = malloc(GATEWAY_OUTQ_MAX);
 	g->tx.arena = malloc(TX_ARENA);
-	if (!g->ppp.frame_buf || !g->rx.bufs || !g->ppp.buf || !g->ppp.outq || !g->tx.arena)
+	if (!g->rx.bufs || !g->ppp.buf || !g->ppp.outq || !g->tx.arena)
 		return -ENOMEM;
 	for (int i = 0; i < RX_BATCH; i++) {
 		g->rx.iov[i] = (struct iovec){ g->rx.bufs + (size_t)i * RX_BUF, RX_BUF };
@@ -690,14 +716,13 @@ static int gateway_setup(struct gateway *g, const struct gateway_params *p)
 	}
 	for (int i = 0; i < TX_BATCH; i++)
 		g->tx.msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &g->tx.iov[i], .msg_iovlen = 1 } };
-	hdlc_decoder_init(&g->ppp.dec, g->ppp.frame_buf, PPTP_FRAME_MAX + 2);
+	hdlc_decoder_init(&g->ppp.dec, g->tx.arena + GRE_HDR_MAX, PPTP_FRAME_MAX + 2);
 	return gre_session_init(&g->gre, &cfg, &io);
 }
 
 static void gateway_teardown(struct gateway *g)
 {
 	gre_session_free(&g->gre);
-	free(g->ppp.frame_buf);
 	free(g->rx.bufs);
 	free(g->ppp.buf);
 	free(g->ppp.outq);

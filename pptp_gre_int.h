@@ -25,7 +25,10 @@
 #define RX_BUF (PPTP_FRAME_MAX + 60 + GRE_HDR_MAX)
 #define PPP_READ_MAX 65536
 #define TX_BATCH 64		/* GRE packets per sendmmsg */
-#define TX_ARENA (GRE_HDR_MAX + PPTP_FRAME_MAX + 32768)	/* holds any one packet and then some */
+/* The place the next frame from pppd is decoded to, in the send batch: the
+ * largest frame and its FCS, with room for a GRE header in front. */
+#define TX_SLOT (GRE_HDR_MAX + PPTP_FRAME_MAX + 2)
+#define TX_ARENA (TX_SLOT + 32768)	/* the slot always fits behind what is queued */
 
 /* The gateway's life.  While it RUNS, something may end the tunnel: the
  * call, pppd's side of the line, pppd itself.  It is then ENDING until the
@@ -78,8 +81,7 @@ struct gateway {
 		bool sync;		/* --sync: a frame per read and write, no HDLC */
 		bool closed;		/* pppd's side hung up: stop polling it */
 		uint8_t *buf;		/* reads from pppd */
-		struct hdlc_decoder dec;
-		uint8_t *frame_buf;	/* the decoder's frame buffer */
+		struct hdlc_decoder dec;	/* decodes into the send batch's slot */
 		struct hdlc_counts dec_seen;	/* the decoder's counts when last looked at */
 		uint8_t *outq;		/* bytes for pppd: HDLC stream, or length-prefixed frames (sync) */
 		size_t outq_head, outq_len;
@@ -92,8 +94,8 @@ struct gateway {
 		struct iovec iov[RX_BATCH];
 	} rx;
 	struct {			/* GRE waiting for one sendmmsg at the end of the pass */
-		uint8_t *arena;
-		size_t used;
+		uint8_t *arena;		/* the packets, then the decoder's slot */
+		size_t used;		/* bytes of packets (the slot is GRE_HDR_MAX further) */
 		unsigned n;
 		/* sendmmsg's vectors, set up once: the kernel only writes msg_len */
 		struct mmsghdr msgs[TX_BATCH];
