@@ -36,6 +36,7 @@
 #include "routing.h"
 #include "runpath.h"
 #include "sockutil.h"
+#include "status.h"
 #include "util.h"
 
 struct cm_client {
@@ -43,6 +44,7 @@ struct cm_client {
 	int call;		/* engine call handle, -1 before the OCRQ */
 	bool opened;		/* CM_CALL_OPEN received */
 	bool answered;		/* CM_CALL_RESULT sent */
+	pid_t pid;		/* the gateway's, from the socket (0: unknown) */
 	struct cm_msg open;
 };
 
@@ -158,6 +160,10 @@ static void client_readable(struct callmgr *cm, struct cm_client *cl, uint64_t n
 	if (n <= 0) {
 		if (cl->call >= 0)
 			log_info("gateway pid %u closed its call", cl->open.pid);
+		/* A gateway that was killed cannot remove its status socket. */
+		if (status_remove_dead(cl->pid))
+			log_info("gateway pid %ld ended without removing its status socket: removed "
+				 "it", (long)cl->pid);
 		client_drop(cm, cl, now);
 		return;
 	}
@@ -208,7 +214,7 @@ static void accept_clients(struct callmgr *cm)
 			close(fd);
 			continue;
 		}
-		cm->clients[i] = (struct cm_client){ .fd = fd, .call = -1 };
+		cm->clients[i] = (struct cm_client){ .fd = fd, .call = -1, .pid = cred.pid };
 		cm->nclients++;
 		cm->had_client = true;
 	}
@@ -366,8 +372,15 @@ static void begin_stop(struct callmgr *cm, const char *why, uint64_t now)
 	log_info("stopping the control connection: %s", why);
 	/* New gateways must not find a call manager that is going away, nor
 	 * wait for it: stopping may take 15 s with a server that does not
-	 * answer, and a new tunnel starts a call manager of its own at once. */
+	 * answer, and a new tunnel starts a call manager of its own at once.
+	 * The listening socket goes too: a gateway that found the name just
+	 * before it went is refused now (and tries again with a new call
+	 * manager) instead of waiting in the backlog until we exit. */
 	release_name(cm);
+	if (cm->listen_fd >= 0) {
+		close(cm->listen_fd);
+		cm->listen_fd = -1;
+	}
 	/* Whatever state it is in: a connect still under way is abandoned. */
 	if (cm->sess)
 		ctrl_session_stop(cm->sess, now);
@@ -488,9 +501,11 @@ static void callmgr_loop(struct callmgr *cm)
 		int n = 0;
 
 		pfd[n++] = (struct pollfd){ .fd = cm->sig_fd, .events = POLLIN };
-		if (!cm->stopping)
+		int listen_at = -1, tcp_at = -1, starter_at = -1;
+		if (cm->listen_fd >= 0) {
+			listen_at = n;
 			pfd[n++] = (struct pollfd){ .fd = cm->listen_fd, .events = POLLIN };
-		int tcp_at = -1, starter_at = -1;
+		}
 		if (cm->starter_fd >= 0) {
 			starter_at = n;
 			pfd[n++] = (struct pollfd){ .fd = cm->starter_fd, .events = POLLIN };
@@ -531,8 +546,11 @@ static void callmgr_loop(struct callmgr *cm)
 		for (int i = 1; i < n; i++) {
 			if (!pfd[i].revents)
 				continue;
-			if (pfd[i].fd == cm->listen_fd && i < first_cl) {
-				accept_clients(cm);
+			if (i == listen_at) {
+				/* A stop signal read above closed it: no new client
+				 * for a call manager that is going away. */
+				if (cm->listen_fd >= 0)
+					accept_clients(cm);
 			} else if (i == starter_at) {
 				starter_gone(cm);
 			} else if (i == tcp_at) {

@@ -247,6 +247,27 @@ void status_close(int fd, const char *path)
 	unlink(path);
 }
 
+/* A gateway killed outright (SIGKILL) leaves its socket; whoever learns
+ * that it died tidies it.  Only a socket nobody listens on goes: the pid
+ * may already be a new gateway's. */
+bool status_remove_dead(long pid)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct stat st;
+
+	if (pid <= 0 || snprintf(sun.sun_path, sizeof sun.sun_path, PPTP_STATUS_DIR "/%ld", pid) >=
+	    (int)sizeof sun.sun_path)
+		return false;
+	if (lstat(sun.sun_path, &st) < 0 || !S_ISSOCK(st.st_mode) || st.st_uid != geteuid())
+		return false;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	bool dead = connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0 && errno == ECONNREFUSED;
+	close(fd);
+	return dead && unlink(sun.sun_path) == 0;
+}
+
 /* ---- pptp --status ---- */
 
 /* How long --status waits for one tunnel: a gateway that is stopped

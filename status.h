@@ -62,6 +62,9 @@ int status_listen(char *path, size_t cap);
 /* Answer every waiting connection with the record of t. */
 void status_serve(int fd, const struct tunnel_status *t);
 void status_close(int fd, const char *path);
+/* The socket of gateway pid when no one listens on it any more (a gateway
+ * that was killed): removed; true when it was. */
+bool status_remove_dead(long pid);
 
 /* `pptp --status [--json]`: print every tunnel.  0, or -errno with the
  * reason printed. */
