@@ -89,6 +89,43 @@ bool call_send_OCRQ(struct pptp_conn *c, int idx, uint64_t now)
 	return ctrl_send_msg(c, &m);
 }
 
+/* Room an OCRQ leaves unused: the replies the server's requests need
+ * (Echo-Reply, StopCCRP, CCR) still fit however many calls wait. */
+#define OCRQ_RESERVE 1024
+
+static bool ocrq_fits(const struct pptp_conn *c)
+{
+	return c->out_len + pptp_msg_len(PPTP_OCRQ) + OCRQ_RESERVE <= sizeof c->out;
+}
+
+/* The waiting call placed first (serials count up, wrapping). */
+static int oldest_pending(const struct pptp_conn *c)
+{
+	int best = -1;
+
+	for (int i = 0; i < PPTP_MAX_CALLS; i++)
+		if (c->calls[i].state == PPTP_CALL_PENDING &&
+		    (best < 0 || (int16_t)(c->calls[i].serial - c->calls[best].serial) < 0))
+			best = i;
+	return best;
+}
+
+bool calls_can_send_pending(const struct pptp_conn *c)
+{
+	return c->state == PPTP_CONN_ESTABLISHED && ocrq_fits(c) && oldest_pending(c) >= 0;
+}
+
+/* However many calls are asked for at once (64 OCRQs are 10 KiB, more
+ * than the output buffer), none ends the connection by overflowing it. */
+void calls_send_pending(struct pptp_conn *c, uint64_t now)
+{
+	int i;
+
+	while (c->state == PPTP_CONN_ESTABLISHED && ocrq_fits(c) && (i = oldest_pending(c)) >= 0)
+		if (!call_send_OCRQ(c, i, now))
+			return;
+}
+
 static bool send_CCR(struct pptp_conn *c, uint16_t call_id)
 {
 	struct pptp_msg m = ctrl_msg_make(PPTP_CCR);
@@ -335,13 +372,6 @@ int pptp_conn_call_open(struct pptp_conn *c, const struct pptp_call_params *p, u
 		return -ENOSPC;
 	if (p->call_id && find_call_by_id(c, p->call_id) >= 0)
 		return -EADDRINUSE;
-	/* An OCRQ that cannot be queued ends the connection: the call, never
-	 * handed out, ends with it without a word (no handle names it). */
-	if (c->state == PPTP_CONN_ESTABLISHED &&
-	    c->out_len + pptp_msg_len(PPTP_OCRQ) > sizeof c->out) {
-		ctrl_conn_overflow(c);
-		return -ENOTCONN;
-	}
 	struct pptp_call *call = &c->calls[idx];
 	memset(call, 0, sizeof *call);
 	call->params = *p;
@@ -353,7 +383,9 @@ int pptp_conn_call_open(struct pptp_conn *c, const struct pptp_call_params *p, u
 		conn_log(c, L_DEBUG, "call ID %u waits for the control connection", call->call_id);
 		return idx;
 	}
-	call_send_OCRQ(c, idx, now_us);
+	calls_send_pending(c, now_us);
+	if (call->state == PPTP_CALL_PENDING)
+		conn_log(c, L_DEBUG, "call ID %u waits for room in the output buffer", call->call_id);
 	return idx;
 }
 

@@ -173,7 +173,7 @@ static void conn_down(struct pptp_conn *c, enum pptp_conn_down reason, uint8_t r
 	ctrl_ev_push(c, &ev);
 }
 
-void ctrl_conn_overflow(struct pptp_conn *c)
+static void ctrl_conn_overflow(struct pptp_conn *c)
 {
 	conn_down(c, PPTP_DOWN_OVERFLOW, 0, 0, "output buffer full (%zu bytes unsent): the server "
 		  "is not reading the control connection", c->out_len);
@@ -279,9 +279,7 @@ static void recv_SCCRP(struct pptp_conn *c, const struct pptp_msg *m, uint64_t n
 	struct pptp_event ev = ctrl_ev_make(PPTP_EV_CONN_UP, 0, -1);
 	snprintf(ev.text, sizeof ev.text, "control connection established with \"%s\"", host);
 	ctrl_ev_push(c, &ev);
-	for (int i = 0; i < PPTP_MAX_CALLS && c->state == PPTP_CONN_ESTABLISHED; i++)
-		if (c->calls[i].state == PPTP_CALL_PENDING)
-			call_send_OCRQ(c, i, now);
+	calls_send_pending(c, now);
 }
 
 static void recv_StopCCRQ(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now)
@@ -533,6 +531,9 @@ uint64_t pptp_conn_next_timeout(const struct pptp_conn *c)
 		if (c->calls[i].state != PPTP_CALL_FREE)
 			t = earliest(t, c->calls[i].deadline_us);
 	t = earliest(t, c->echo_deadline_us);
+	/* Calls waiting for room that the writer has since made: at once. */
+	if (calls_can_send_pending(c))
+		t = 1;
 	return earliest(t, echo_due(c));
 }
 
@@ -543,6 +544,7 @@ void pptp_conn_tick(struct pptp_conn *c, uint64_t now_us)
 	if (c->state == PPTP_CONN_CLOSED)
 		return;
 	calls_tick(c, now_us);
+	calls_send_pending(c, now_us);
 	if (c->state != PPTP_CONN_CLOSED && c->state_deadline_us && now_us >= c->state_deadline_us) {
 		switch (c->state) {
 		case PPTP_CONN_WAIT_SCCRP:

@@ -28,8 +28,6 @@ struct pptp_msg ctrl_msg_make(enum pptp_msg_type type);
 /* Queue one message; false when it could not be (closed, or the output
  * buffer overflowed, which ends the connection). */
 bool ctrl_send_msg(struct pptp_conn *c, const struct pptp_msg *m);
-/* The output buffer is full: the connection ends. */
-void ctrl_conn_overflow(struct pptp_conn *c);
 /* While stopping: once the last call is down, stop the connection. */
 void ctrl_clearing_progress(struct pptp_conn *c, uint64_t now);
 
@@ -40,6 +38,11 @@ void call_end(struct pptp_conn *c, int idx, enum pptp_call_down reason, uint8_t 
 	      uint8_t error, uint16_t cause, const char *fmt, ...) PPTP_PRINTF(7, 8);
 /* Place a call that waited for the connection: OCRQ. */
 bool call_send_OCRQ(struct pptp_conn *c, int idx, uint64_t now);
+/* Send the OCRQs of waiting calls, oldest first, while the output buffer
+ * has room for them; the rest wait for the writer to drain it. */
+void calls_send_pending(struct pptp_conn *c, uint64_t now);
+/* A waiting call could go out now. */
+bool calls_can_send_pending(const struct pptp_conn *c);
 /* Clear one call: CCR, then wait for the server's CDN. */
 void call_clear(struct pptp_conn *c, int idx, uint64_t now);
 /* The calls' timers. */

@@ -1489,14 +1489,14 @@ static void test_overflow(void)
 	expect_no_out(&c);
 }
 
-/* A call whose OCRQ overflows the output buffer dies with the connection:
- * no handle may name it. */
+/* A call whose OCRQ does not fit in the output buffer waits for room:
+ * neither it nor the connection ends, and the OCRQ goes once the writer
+ * has drained enough. */
 static void test_call_open_overflow(void)
 {
 	struct pptp_conn c;
 	struct pptp_conn_config cfg = test_cfg();
 	struct pptp_call_params p = test_params();
-	struct pptp_event ev;
 	uint8_t m[PPTP_MSG_MAX];
 	const uint8_t *out;
 
@@ -1505,13 +1505,81 @@ static void test_call_open_overflow(void)
 	/* Replies nobody writes, until an OCRQ no longer fits. */
 	while (pptp_conn_pending(&c, &out) + pptp_msg_len(PPTP_OCRQ) <= PPTP_OUT_MAX)
 		feed(&c, m, 16, T0 + SEC);
-	CHECK_INT(pptp_conn_call_open(&c, &p, T0 + SEC), -ENOTCONN);
-	CHECK(pptp_conn_is_closed(&c));
-	CHECK_INT(pptp_conn_active_calls(&c), 0);
-	/* No event names the call no handle was given for. */
-	expect_ev(&c, &ev, PPTP_EV_CONN_DOWN, PPTP_DOWN_OVERFLOW);
-	CHECK_CONTAINS(ev.text, "output buffer full");
+	size_t before = pptp_conn_pending(&c, &out);
+	int h = pptp_conn_call_open(&c, &p, T0 + SEC);
+	CHECK(h >= 0);
+	CHECK(!pptp_conn_is_closed(&c));
+	CHECK_UINT(pptp_conn_pending(&c, &out), before);
+	CHECK_INT(pptp_conn_call(&c, h)->state, PPTP_CALL_PENDING);
+	/* No room: nothing is due at once (the loop waits for the writer). */
+	CHECK(pptp_conn_next_timeout(&c) > T0 + SEC);
+	/* The writer drains it: the OCRQ is due at once, and goes at the tick. */
+	pptp_conn_consume(&c, before);
+	CHECK(pptp_conn_next_timeout(&c) <= T0 + SEC);
+	pptp_conn_tick(&c, T0 + SEC);
+	expect_out(&c, m, PPTP_OCRQ);
+	CHECK_INT(pptp_conn_call(&c, h)->state, PPTP_CALL_WAIT_OCRP);
 	expect_no_ev(&c);
+}
+
+/* 64 calls asked for at once (10 KiB of OCRQs, more than the 8 KiB output
+ * buffer), on an established connection and before the SCCRP: all placed,
+ * oldest first, as the writer drains; the connection stays up and the
+ * replies the server's requests need still fit meanwhile. */
+static void test_call_open_burst(void)
+{
+	struct pptp_conn c;
+	struct pptp_conn_config cfg = test_cfg();
+	struct pptp_call_params p = test_params();
+	uint8_t m[PPTP_MSG_MAX];
+	int h[PPTP_MAX_CALLS];
+
+	for (int before_sccrp = 0; before_sccrp < 2; before_sccrp++) {
+		if (before_sccrp) {
+			memset(&logs, 0, sizeof logs);
+			pptp_conn_init(&c, &cfg, T0);
+			expect_out(&c, m, PPTP_SCCRQ);
+		} else {
+			start(&c, &cfg);
+		}
+		for (int i = 0; i < PPTP_MAX_CALLS; i++) {
+			h[i] = pptp_conn_call_open(&c, &p, T0 + SEC);
+			CHECK(h[i] >= 0);
+		}
+		if (before_sccrp) {
+			struct pptp_event ev;
+			feed(&c, m, mk_sccrp(m, 1, 0), T0 + SEC);
+			expect_ev(&c, &ev, PPTP_EV_CONN_UP, 0);
+		}
+		CHECK(!pptp_conn_is_closed(&c));
+		/* An Echo-Request now still gets its reply. */
+		feed(&c, m, mk_echorq(m, 77), T0 + SEC);
+		CHECK(!pptp_conn_is_closed(&c));
+		int ocrqs = 0, echorps = 0;
+		uint16_t last_serial = 0;
+		for (int pass = 0; pass < 100 && ocrqs < PPTP_MAX_CALLS; pass++) {
+			size_t n;
+			/* The writer takes one message at a time, then ticks. */
+			while ((n = out_take(&c, m)) != 0) {
+				if (msg_type(m) == PPTP_ECHORP) {
+					echorps++;
+					continue;
+				}
+				CHECK_UINT(msg_type(m), PPTP_OCRQ);
+				uint16_t serial = get16(m + 14);
+				if (ocrqs)
+					CHECK_UINT(serial, (uint16_t)(last_serial + 1));
+				last_serial = serial;
+				ocrqs++;
+			}
+			pptp_conn_tick(&c, T0 + SEC);
+		}
+		CHECK_INT(ocrqs, PPTP_MAX_CALLS);
+		CHECK_INT(echorps, 1);
+		CHECK(!pptp_conn_is_closed(&c));
+		for (int i = 0; i < PPTP_MAX_CALLS; i++)
+			CHECK_INT(pptp_conn_call(&c, h[i])->state, PPTP_CALL_WAIT_OCRP);
+	}
 }
 
 /* The accessors say what the server answered, refused or not. */
@@ -2046,6 +2114,7 @@ const struct test_case ctrl_tests[] = {
 	{ "close_while_stopping", test_close_while_stopping },
 	{ "overflow", test_overflow },
 	{ "call_open_overflow", test_call_open_overflow },
+	{ "call_open_burst", test_call_open_burst },
 	{ "server_info", test_server_info },
 	{ "cdn_timeout", test_cdn_timeout },
 	{ "cdn_late_other_call", test_cdn_late_other_call },
