@@ -54,7 +54,7 @@ $(B)/pptp: $(B)/pptp.o $(EDGE_O) $(CORE_O)
 # (-DPPTP_TEST_HOOKS: PPTP_TEST_SYSROOT in localcheck.c, PPTP_TEST_KERNEL_CALL_ID
 # in gw_kernel.c), which the integration and end-to-end tests run.  The
 # release ./pptp, run as root, has none.
-HOOKED   := localcheck gw_kernel
+HOOKED   := localcheck gw_kernel callmgr_client
 TEST_O   := $(filter-out $(HOOKED:%=$(B)/%.o),$(EDGE_O)) $(HOOKED:%=$(B)/test/%.o)
 
 $(B)/test/%.o: %.c

@@ -432,7 +432,7 @@ static void log_status(struct callmgr *cm, uint64_t now)
 
 /* Done when every gateway has had its answer and the TCP connection is
  * closed.  Until the first gateway arrives we stay, even after a failed
- * connect: it must hear why (the loop gives up at first_client_deadline);
+ * connect: it must hear why (the loop stops at first_client_deadline);
  * but once told to stop, no gateway will come. */
 static bool finished(const struct callmgr *cm)
 {
@@ -446,7 +446,7 @@ static uint64_t next_deadline(const struct callmgr *cm)
 
 	if (cm->sess)
 		t = ctrl_session_next_timeout(cm->sess);
-	if (!cm->had_client && cm->first_client_deadline < t)
+	if (!cm->had_client && !cm->stopping && cm->first_client_deadline < t)
 		t = cm->first_client_deadline;
 	return t;
 }
@@ -561,9 +561,11 @@ static void callmgr_loop(struct callmgr *cm)
 					client_readable(cm, cl, now);
 			}
 		}
-		if (!cm->had_client && now >= cm->first_client_deadline) {
-			log_info("no gateway asked for a call: exiting");
-			break;
+		/* A control connection that is up or coming up is stopped as
+		 * the protocol asks (StopCCRQ), not dropped. */
+		if (!cm->had_client && !cm->stopping && now >= cm->first_client_deadline) {
+			log_info("no gateway asked for a call within %d s", CALLMGR_FIRST_CLIENT_S);
+			begin_stop(cm, "no gateway asked for a call", now);
 		}
 		if (cm->sess) {
 			ctrl_session_tick(cm->sess, now);
