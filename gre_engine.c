@@ -409,16 +409,28 @@ static void rx_take(struct gre_session *s, const uint8_t *payload, size_t len, u
 
 /* RFC 2637 numbers a session's packets from 0 ("set to zero at session
  * startup"; PoPToP does so; Linux's pptp module starts at 1).  The first
- * packet seen anchors the receiver, so one that overtook the very first
- * ones would make them old: the number just before the anchor, near 0, is
- * taken late instead, and the anchor moves back to it (the accounting's
- * rx_first, so each number is taken once). */
+ * packet seen anchors the receiver, so those that overtook the very first
+ * ones would make them old.  A number below the anchor, when the anchor is
+ * near 0, is taken late instead, in whatever order they come: the anchor
+ * (the accounting's rx_first) moves back to it, the numbers it passes over
+ * count as lost until they come (rx_early_holes), and each number is taken
+ * once.  Not after a resync: the numbers near 0 are then another run's. */
 static bool rx_before_start(struct gre_session *s, const struct gre_hdr *h,
 			    const uint8_t *payload, uint64_t now)
 {
-	if (s->rx_first == 0 || s->rx_first > START_NEAR || h->seq != s->rx_first - 1)
+	if (s->rx_first > START_NEAR || h->seq >= START_NEAR || s->rx_jumped)
 		return false;
-	s->rx_first = h->seq;
+	if (h->seq < s->rx_first) {
+		for (uint32_t n = h->seq + 1; n < s->rx_first; n++)
+			s->rx_early_holes |= 1u << n;
+		s->st.rx_lost += s->rx_first - h->seq - 1;
+		s->rx_first = h->seq;
+	} else if (s->rx_early_holes & (1u << h->seq)) {
+		s->rx_early_holes &= ~(1u << h->seq);
+		s->st.rx_lost--;
+	} else {
+		return false;
+	}
 	s->st.rx_buffered++;	/* out of order, like a packet held for reordering */
 	rx_pass(s, payload, h->payload_len, now);
 	return true;

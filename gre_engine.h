@@ -186,6 +186,8 @@ struct gre_session {
 	uint64_t gap_since_us;		/* when the current gap started waiting */
 	/* receive accounting (the invariant is at rx_take in gre_engine.c) */
 	uint32_t rx_first;		/* sequence number of the first data packet */
+	uint32_t rx_early_holes;	/* bit n: number n, below the first seen, counted
+					 * lost while it may still come (START_NEAR) */
 	uint64_t rx_empty;		/* empty payloads taken in order: nothing for pppd */
 	uint32_t rx_jumped;		/* distance moved by resyncs, less what they counted lost */
 

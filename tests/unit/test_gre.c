@@ -394,7 +394,8 @@ static void rx_first_packet_sets_sequence(void)
 }
 
 /* A session is numbered from 0 (RFC 2637): the server's seq 0 overtaken by
- * its seq 1 is still taken, once, and so is 0 after 2 and 1. */
+ * its seq 1 is still taken, once, and so are the first numbers in any
+ * order (2, 0, 1). */
 static void rx_start_reordered(void)
 {
 	struct rig *r = rig();
@@ -415,6 +416,38 @@ static void rx_start_reordered(void)
 	const uint32_t want2[] = { 2, 1, 0 };
 	check_delivered(r, want2, 3);
 	CHECK_UINT(r->s.st.rx_underwin, 0);
+	check_rx_accounting(r);
+	rig_free(r);
+
+	/* 2, then 0 (1 counted lost meanwhile), then 1 (lost no more), then
+	 * duplicates of each: every number once. */
+	r = rig();
+	rx(r, 2, T0);
+	rx(r, 0, T0);
+	CHECK_UINT(r->s.st.rx_lost, 1);
+	check_rx_accounting(r);
+	rx(r, 1, T0);
+	rx(r, 3, T0);
+	rx(r, 0, T0);
+	rx(r, 1, T0);
+	rx(r, 2, T0);
+	const uint32_t want3[] = { 2, 0, 1, 3 };
+	check_delivered(r, want3, 4);
+	CHECK_UINT(r->s.st.rx_lost, 0);
+	CHECK_UINT(r->s.st.rx_underwin, 3);
+	check_rx_accounting(r);
+	rig_free(r);
+
+	/* 5, then 1: 2 to 4 lost unless they come; 0 still may. */
+	r = rig();
+	rx(r, 5, T0);
+	rx(r, 1, T0);
+	CHECK_UINT(r->s.st.rx_lost, 3);
+	rx(r, 3, T0);
+	rx(r, 0, T0);
+	const uint32_t want4[] = { 5, 1, 3, 0 };
+	check_delivered(r, want4, 4);
+	CHECK_UINT(r->s.st.rx_lost, 2);
 	check_rx_accounting(r);
 	rig_free(r);
 }
