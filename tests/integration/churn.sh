@@ -6,13 +6,19 @@
 #      must come up and carry frames, and the call manager's descriptors
 #      and memory, the entries in /run/pptp and /run/pptp-status and the
 #      client's routes must not grow;
-#   2. LOAD_N tunnels at once through one call manager, frames on all.
-# make check runs the short version (CHURN_N=50, LOAD_N=8); the long one
-# is CHURN_N=1000 LOAD_N=64 tests/integration/churn.sh.  The figures are
-# printed on "#" lines.
+#   2. CM_CHURN_N tunnels in a row with nothing beside them, so that each
+#      starts a call manager and, as it ends, stops it (the next one starts
+#      while the last call manager may still be stopping): every one must
+#      come up, and no process, /run/pptp entry, status socket or route
+#      may be left;
+#   3. LOAD_N tunnels at once through one call manager, frames on all.
+# make check runs the short version (CHURN_N=50, CM_CHURN_N=10, LOAD_N=8);
+# the long one is CHURN_N=1000 CM_CHURN_N=200 LOAD_N=64
+# tests/integration/churn.sh.  The figures are printed on "#" lines.
 . "$(dirname "$0")/lib.sh"
 
 CHURN_N=${CHURN_N:-50}
+CM_CHURN_N=${CM_CHURN_N:-10}
 LOAD_N=${LOAD_N:-8}
 INO=$(in_cli stat -L -c %i /proc/self/ns/net)
 
@@ -90,7 +96,37 @@ kill -TERM "$ANCHOR"	# fakeppp passes it on to its pptp
 wait "$ANCHOR" 2>/dev/null
 for _ in $(seq 1 50); do [ -z "$(_pptp_live)" ] && break; sleep 0.1; done
 
-# 2. Load: LOAD_N tunnels started at once; they find, or start, one call
+# 2. Call managers churned: each tunnel alone, its call manager started
+# and stopped with it.
+GWS=""
+run0=$(runfiles) rt0=$(routes)
+up=0 cms=""
+t0=$(date +%s%N)
+for i in $(seq 1 "$CM_CHURN_N"); do
+	client "m.log" "--frames 2 --expect-echo"
+	GWS="$GWS $(sed -n 's/^pptp\[\([0-9]*\)\].*starting.*/\1/p' "$WORK/m.log" | head -n 1)"
+	cms="$cms $(sed -n 's/^pptp\[\([0-9]*\)\] .*callmgr .*established.*/\1/p' "$WORK/m.log" | head -n 1)"
+	if grep -q 'FAKEPPP RESULT ok' "$WORK/m.log"; then up=$((up + 1))
+	else
+		echo "# tunnel $i of the call manager churn failed:"
+		grep -v '^FAKEPPP \(sent\|server\)' "$WORK/m.log" | tail -n 12 | sed 's/^/#   | /'
+	fi
+done
+ms=$((($(date +%s%N) - t0) / 1000000))
+for _ in $(seq 1 100); do [ -z "$(_pptp_live)" ] && break; sleep 0.1; done
+ncms=$(echo $cms | tr ' ' '\n' | sort -u | grep -c .)
+run1=$(runfiles) st1=$(statusfiles) rt1=$(routes)
+echo "# call manager churn: $up of $CM_CHURN_N tunnels up, $ncms call managers started and" \
+	"stopped, $((ms / CM_CHURN_N)) ms each; /run/pptp $run0 -> $run1, status sockets left: $st1," \
+	"routes $rt0 -> $rt1"
+expect_eq "call manager churn: every one of $CM_CHURN_N tunnels came up" "$up" "$CM_CHURN_N"
+expect_eq "call manager churn: each tunnel had a call manager of its own" "$ncms" "$CM_CHURN_N"
+check "call manager churn: nothing of pptp left" no_pptp_left 0.5
+expect_eq "call manager churn: no entries left in /run/pptp" "$run1" "$run0"
+expect_eq "call manager churn: no status sockets left" "$st1" 0
+expect_eq "call manager churn: no routes left" "$rt1" "$rt0"
+
+# 3. Load: LOAD_N tunnels started at once; they find, or start, one call
 # manager between them.
 pids=()
 for i in $(seq 1 "$LOAD_N"); do
