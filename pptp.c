@@ -453,11 +453,13 @@ static void tunnel_close(struct tunnel *tn)
 {
 	detach_done(&tn->detach_fd, &tn->why);
 	kernel_close(&tn->kp);
+	/* Before the call manager hears that we left: it tidies up the
+	 * status socket of a gateway that leaves without doing so. */
+	status_close(tn->dialing.fd, tn->status_path);
 	int fds[] = { tn->cm_fd, tn->gre_fd, tn->pty.master, tn->pty.slave, tn->sigfd };
 	for (size_t i = 0; i < ARRAY_LEN(fds); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	status_close(tn->dialing.fd, tn->status_path);
 }
 
 /* pptp SERVER ...: a tunnel.  Returns the exit status. */

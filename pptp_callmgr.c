@@ -64,6 +64,10 @@ struct callmgr {
 	uint64_t conn_up_us;		/* when SCCRP said yes; 0 before */
 	struct ctrl_session *sess;	/* TCP to the server and its engine */
 	struct cm_client clients[PPTP_MAX_CALLS];
+	/* Gateways gone from the socket whose status socket may be left
+	 * (tidy_dead_gateways); 0: a free slot. */
+	pid_t tidy[PPTP_MAX_CALLS];
+	uint64_t tidy_until;
 	int nclients;
 	bool had_client;
 	struct route_share route;	/* fd -1 until add_host_route */
@@ -150,6 +154,51 @@ static void open_call(struct callmgr *cm, struct cm_client *cl, uint64_t now)
 	cl->call = h;
 }
 
+/* A gateway killed outright cannot remove its status socket: once it has
+ * exited (its descriptors closed: it may still be exiting when its socket
+ * to us closes), the call manager does.  One that ends normally removes
+ * it before it leaves us (tunnel_close); one still running after
+ * TIDY_WAIT_US is left alone. */
+#define TIDY_WAIT_US 2000000u
+#define TIDY_POLL_US 50000u
+
+static void tidy_add(struct callmgr *cm, pid_t pid, uint64_t now)
+{
+	if (!status_socket_exists(pid))
+		return;
+	for (int i = 0; pid > 0 && i < PPTP_MAX_CALLS; i++)
+		if (!cm->tidy[i]) {
+			cm->tidy[i] = pid;
+			cm->tidy_until = now + TIDY_WAIT_US;
+			return;
+		}
+}
+
+static void tidy_dead_gateways(struct callmgr *cm, uint64_t now)
+{
+	for (int i = 0; i < PPTP_MAX_CALLS; i++) {
+		pid_t pid = cm->tidy[i];
+		if (!pid)
+			continue;
+		if (proc_has_ended(pid)) {
+			if (status_remove_dead(pid))
+				log_info("gateway pid %ld ended without removing its status socket: "
+					 "removed it", (long)pid);
+			cm->tidy[i] = 0;
+		} else if (now >= cm->tidy_until) {
+			cm->tidy[i] = 0;
+		}
+	}
+}
+
+static bool tidy_waiting(const struct callmgr *cm)
+{
+	for (int i = 0; i < PPTP_MAX_CALLS; i++)
+		if (cm->tidy[i])
+			return true;
+	return false;
+}
+
 static void client_readable(struct callmgr *cm, struct cm_client *cl, uint64_t now)
 {
 	uint8_t buf[CM_WIRE_LEN + 1];
@@ -160,10 +209,7 @@ static void client_readable(struct callmgr *cm, struct cm_client *cl, uint64_t n
 	if (n <= 0) {
 		if (cl->call >= 0)
 			log_info("gateway pid %u closed its call", cl->open.pid);
-		/* A gateway that was killed cannot remove its status socket. */
-		if (status_remove_dead(cl->pid))
-			log_info("gateway pid %ld ended without removing its status socket: removed "
-				 "it", (long)cl->pid);
+		tidy_add(cm, cl->pid, now);
 		client_drop(cm, cl, now);
 		return;
 	}
@@ -437,7 +483,7 @@ static void log_status(struct callmgr *cm, uint64_t now)
 static bool finished(const struct callmgr *cm)
 {
 	return (cm->had_client || cm->stopping) && cm->nclients == 0 &&
-	       (!cm->sess || ctrl_session_done(cm->sess));
+	       (!cm->sess || ctrl_session_done(cm->sess)) && !tidy_waiting(cm);
 }
 
 static uint64_t next_deadline(const struct callmgr *cm)
@@ -448,6 +494,8 @@ static uint64_t next_deadline(const struct callmgr *cm)
 		t = ctrl_session_next_timeout(cm->sess);
 	if (!cm->had_client && !cm->stopping && cm->first_client_deadline < t)
 		t = cm->first_client_deadline;
+	if (tidy_waiting(cm))
+		t = t < now_us() + TIDY_POLL_US ? t : now_us() + TIDY_POLL_US;
 	return t;
 }
 
@@ -563,6 +611,7 @@ static void callmgr_loop(struct callmgr *cm)
 		}
 		/* A control connection that is up or coming up is stopped as
 		 * the protocol asks (StopCCRQ), not dropped. */
+		tidy_dead_gateways(cm, now);
 		if (!cm->had_client && !cm->stopping && now >= cm->first_client_deadline) {
 			log_info("no gateway asked for a call within %d s", CALLMGR_FIRST_CLIENT_S);
 			begin_stop(cm, "no gateway asked for a call", now);

@@ -76,4 +76,7 @@ void proc_set_name(const char *name, const char *const *args);
  * included (it is reopened). */
 void proc_close_fds_except(int keep);
 
+/* Process pid has exited (a zombie, or gone): its descriptors are closed. */
+bool proc_has_ended(pid_t pid);
+
 #endif

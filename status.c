@@ -250,15 +250,28 @@ void status_close(int fd, const char *path)
 /* A gateway killed outright (SIGKILL) leaves its socket; whoever learns
  * that it died tidies it.  Only a socket nobody listens on goes: the pid
  * may already be a new gateway's. */
-bool status_remove_dead(long pid)
+static bool status_socket_of(long pid, struct sockaddr_un *sun)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct stat st;
 
-	if (pid <= 0 || snprintf(sun.sun_path, sizeof sun.sun_path, PPTP_STATUS_DIR "/%ld", pid) >=
-	    (int)sizeof sun.sun_path)
-		return false;
-	if (lstat(sun.sun_path, &st) < 0 || !S_ISSOCK(st.st_mode) || st.st_uid != geteuid())
+	*sun = (struct sockaddr_un){ .sun_family = AF_UNIX };
+	return pid > 0 && snprintf(sun->sun_path, sizeof sun->sun_path, PPTP_STATUS_DIR "/%ld",
+				   pid) < (int)sizeof sun->sun_path &&
+	       lstat(sun->sun_path, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_uid == geteuid();
+}
+
+bool status_socket_exists(long pid)
+{
+	struct sockaddr_un sun;
+
+	return status_socket_of(pid, &sun);
+}
+
+bool status_remove_dead(long pid)
+{
+	struct sockaddr_un sun;
+
+	if (!status_socket_of(pid, &sun))
 		return false;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)

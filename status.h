@@ -65,6 +65,8 @@ void status_close(int fd, const char *path);
 /* The socket of gateway pid when no one listens on it any more (a gateway
  * that was killed): removed; true when it was. */
 bool status_remove_dead(long pid);
+/* Gateway pid has a status socket (ours). */
+bool status_socket_exists(long pid);
 
 /* `pptp --status [--json]`: print every tunnel.  0, or -errno with the
  * reason printed. */

@@ -100,15 +100,39 @@ check "terminated: shown while pppd is stopping" wait_state "$TAG-t" terminated
 wait $cp
 stop_pacsrv
 
-# 5. A tunnel killed outright leaves a stale socket: not listed, and root
-# removes it.
+# 5. A gateway killed outright cannot remove its socket: its call manager
+# does, once the gateway's connection to it closes.
+callmgr_of_suite() {
+	local p
+	for p in $(_pptp_live); do
+		tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q '^pptpcm ' && echo "$p"
+	done
+}
+gone() { for _ in $(seq 1 30); do [ ! -e "$1" ] && return 0; sleep 0.1; done; return 1; }
+start_pacsrv pac5a.log
+client ka.log "--frames 100 --rate 20 --no-wait-link" --logstring "$TAG-ka" &
+cp=$!
+wait_state "$TAG-ka" connected
+gw=$(field "$TAG-ka" .pid)
+kill -KILL "$gw"
+wait $cp
+check "killed gateway: its call manager removes its status socket" gone /run/pptp-status/"$gw"
+stop_pacsrv
+for _ in $(seq 1 50); do [ -z "$(_pptp_live)" ] && break; sleep 0.1; done
+
+# A tunnel killed outright, its call manager too (stopped first, so that
+# it cannot tidy up), leaves a stale socket: not listed, and root removes it.
 start_pacsrv pac5.log
 client k.log "--frames 100 --rate 20 --no-wait-link" --logstring "$TAG-k" &
 cp=$!
 wait_state "$TAG-k" connected
 gw=$(field "$TAG-k" .pid)
+cm=$(callmgr_of_suite)
+check "stale: the tunnel's call manager is found (to stop it first)" test -n "$cm"
+[ -n "$cm" ] && kill -STOP $cm
 kill -KILL "$gw"
 wait $cp
+[ -n "$cm" ] && kill -KILL $cm
 stop_pacsrv
 check "stale: the dead tunnel's socket is still there" test -S /run/pptp-status/"$gw"
 setpriv --reuid=nobody --regid=nogroup --clear-groups "$PPTP" --status > "$WORK/stale-user.txt"
