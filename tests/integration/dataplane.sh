@@ -69,7 +69,10 @@ num_is "plain echo: the server sent 50 packets" "$(pac_detail "$P" tx)" -eq 50
 num_is "plain echo: nothing lost, buffered, dropped" \
 	"$(add "$(gstat "$C" "rx lost")" "$(gstat "$C" "rx buffered")" "$(gstat "$C" "rx under win")" "$(gstat "$C" "rx over win")")" -eq 0
 expect_grep "plain echo: statistics line at exit (info) with the manual's names" "info: .*$STATS_RE" "$C"
-num_is "plain echo: round trip on a fast link is under 10 ms" "$(gstat "$C" "round trip")" -lt 10
+# The figure is printed; the bound only catches an estimate inflated by
+# the peer's ack delay, with room for ASan builds on a loaded machine.
+echo "# plain echo: round trip $(gstat "$C" "round trip") ms"
+num_is "plain echo: round trip on a veth pair is under 100 ms" "$(gstat "$C" "round trip")" -lt 100
 
 # 2. SIGUSR1 mid-run: a notice-level line with the manual's names, the
 #    call's IDs and counts of the moment.
