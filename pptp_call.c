@@ -124,6 +124,10 @@ void calls_send_pending(struct pptp_conn *c, uint64_t now)
 	while (c->state == PPTP_CONN_ESTABLISHED && ocrq_fits(c) && (i = oldest_pending(c)) >= 0)
 		if (!call_send_OCRQ(c, i, now))
 			return;
+	/* Those left wait for room as long as they would for the reply. */
+	for (i = 0; i < PPTP_MAX_CALLS && c->state == PPTP_CONN_ESTABLISHED; i++)
+		if (c->calls[i].state == PPTP_CALL_PENDING && !c->calls[i].deadline_us)
+			c->calls[i].deadline_us = ctrl_after_ms(now, c->cfg.ocrp_timeout_ms);
 }
 
 static bool send_CCR(struct pptp_conn *c, uint16_t call_id)
@@ -422,7 +426,8 @@ const struct pptp_call *pptp_conn_call(const struct pptp_conn *c, int call)
 }
 
 /* The calls' own timers: an Outgoing-Call-Reply or a
- * Call-Disconnect-Notify that did not come in time. */
+ * Call-Disconnect-Notify that did not come in time, or an OCRQ that never
+ * found room in the output buffer. */
 void calls_tick(struct pptp_conn *c, uint64_t now_us)
 {
 	char secs[24];
@@ -437,6 +442,12 @@ void calls_tick(struct pptp_conn *c, uint64_t now_us)
 			if (send_CCR(c, call->call_id))
 				call_end(c, i, PPTP_CALL_NO_REPLY, 0, 0, 0,
 					 "no Outgoing-Call-Reply from the server within %s", secs);
+		} else if (call->state == PPTP_CALL_PENDING) {
+			/* Still no room for its OCRQ: the server reads nothing. */
+			ctrl_secs_str(secs, sizeof secs, c->cfg.ocrp_timeout_ms);
+			call_end(c, i, PPTP_CALL_NO_REPLY, 0, 0, 0,
+				 "the call's request could not be sent within %s: the server is "
+				 "not reading the control connection", secs);
 		} else if (call->state == PPTP_CALL_WAIT_CDN) {
 			ctrl_secs_str(secs, sizeof secs, PPTP_CDN_TIMEOUT_MS);
 			call_end(c, i, PPTP_CALL_CLEARED, 0, 0, 0,

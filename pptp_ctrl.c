@@ -279,7 +279,10 @@ static void recv_SCCRP(struct pptp_conn *c, const struct pptp_msg *m, uint64_t n
 	struct pptp_event ev = ctrl_ev_make(PPTP_EV_CONN_UP, 0, -1);
 	snprintf(ev.text, sizeof ev.text, "control connection established with \"%s\"", host);
 	ctrl_ev_push(c, &ev);
-	calls_send_pending(c, now);
+	/* The waiting calls' OCRQs go at the next tick (next_timeout says
+	 * "at once"), not here: requests later in this same input still need
+	 * room for their replies. */
+	(void)now;
 }
 
 static void recv_StopCCRQ(struct pptp_conn *c, const struct pptp_msg *m, uint64_t now)

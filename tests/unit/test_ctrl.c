@@ -902,22 +902,30 @@ static void test_packed(void)
 	n += mk_sccrp(buf + n, 1, 0);
 	n += mk_echorq(buf + n, 1);
 	n += mk_echorq(buf + n, 2);
-	n += mk_ocrp(buf + n, 0x999, id, 1, 0, 0, 4);
 	size_t tail = mk_echorq(buf + n, 3);
 	feed(&c, buf, n + 5, T0 + MS);
 	expect_ev(&c, &ev, PPTP_EV_CONN_UP, 0);
-	expect_ev(&c, &ev, PPTP_EV_CALL_UP, 0);
-	CHECK_UINT(ev.peer_call_id, 0x999);
-	expect_out(&c, m, PPTP_OCRQ);
-	CHECK_UINT(get16(m + 12), id);
 	expect_out(&c, m, PPTP_ECHORP);
 	CHECK_UINT(get32(m + 12), 1);
 	expect_out(&c, m, PPTP_ECHORP);
 	CHECK_UINT(get32(m + 12), 2);
 	expect_no_out(&c);
-	feed(&c, buf + n + 5, tail - 5, T0 + 2 * MS);
+	/* The waiting call's OCRQ goes at the tick after the input (the rest
+	 * of an input may need all the room for its replies). */
+	CHECK(pptp_conn_next_timeout(&c) <= T0 + MS);
+	pptp_conn_tick(&c, T0 + MS);
+	expect_out(&c, m, PPTP_OCRQ);
+	CHECK_UINT(get16(m + 12), id);
+	/* The rest of the split Echo-Request, packed with the OCRP. */
+	size_t k = tail - 5;
+	memmove(buf, buf + n + 5, k);
+	k += mk_ocrp(buf + k, 0x999, id, 1, 0, 0, 4);
+	feed(&c, buf, k, T0 + 2 * MS);
 	expect_out(&c, m, PPTP_ECHORP);
 	CHECK_UINT(get32(m + 12), 3);
+	expect_ev(&c, &ev, PPTP_EV_CALL_UP, 0);
+	CHECK_UINT(ev.peer_call_id, 0x999);
+	expect_no_out(&c);
 	expect_no_ev(&c);
 }
 
@@ -2078,6 +2086,67 @@ static void test_event_capacity(void)
 	CHECK_INT(pptp_conn_call_open(&c, &p, T0 + SEC), h);
 }
 
+/* Echo-Requests read with the SCCRP, 64 calls waiting: the replies come
+ * first and fit; the OCRQs follow as the writer drains (no overflow). */
+static void test_sccrp_burst_with_echoes(void)
+{
+	struct pptp_conn c;
+	struct pptp_conn_config cfg = test_cfg();
+	struct pptp_call_params p = test_params();
+	uint8_t m[PPTP_MSG_MAX], in[4096];
+	size_t n = 0;
+
+	memset(&logs, 0, sizeof logs);
+	pptp_conn_init(&c, &cfg, T0);
+	expect_out(&c, m, PPTP_SCCRQ);
+	for (int i = 0; i < PPTP_MAX_CALLS; i++)
+		CHECK(pptp_conn_call_open(&c, &p, T0) >= 0);
+	n += mk_sccrp(in, 1, 0);
+	while (n + 16 <= sizeof in)
+		n += mk_echorq(in + n, (uint32_t)n);
+	CHECK_INT(pptp_conn_input(&c, in, n, T0 + MS), 0);
+	CHECK(!pptp_conn_is_closed(&c));
+	int ocrqs = 0, echorps = 0;
+	for (int pass = 0; pass < 100 && ocrqs < PPTP_MAX_CALLS; pass++) {
+		while (out_take(&c, m))
+			msg_type(m) == PPTP_ECHORP ? echorps++ : ocrqs++;
+		pptp_conn_tick(&c, T0 + MS);
+	}
+	CHECK_INT(echorps, (int)((sizeof in - pptp_msg_len(PPTP_SCCRP)) / 16));
+	CHECK_INT(ocrqs, PPTP_MAX_CALLS);
+	CHECK(!pptp_conn_is_closed(&c));
+}
+
+/* A call that never finds room for its OCRQ (the server reads nothing, and
+ * no keepalive would end the connection) ends after the OCRP timeout. */
+static void test_pending_call_times_out(void)
+{
+	struct pptp_conn c;
+	struct pptp_conn_config cfg = test_cfg();
+	struct pptp_call_params p = test_params();
+	struct pptp_event ev;
+	uint8_t m[PPTP_MSG_MAX];
+	const uint8_t *out;
+
+	cfg.idle_wait_ms = 0;	/* --idle-wait 0: no keepalive */
+	cfg.ocrp_timeout_ms = 30000;
+	start(&c, &cfg);
+	mk_echorq(m, 1);
+	while (pptp_conn_pending(&c, &out) + pptp_msg_len(PPTP_OCRQ) + 1024 <= PPTP_OUT_MAX)
+		feed(&c, m, 16, T0 + SEC);
+	int h = pptp_conn_call_open(&c, &p, T0 + SEC);
+	CHECK(h >= 0);
+	CHECK_INT(pptp_conn_call(&c, h)->state, PPTP_CALL_PENDING);
+	CHECK_UINT(pptp_conn_next_timeout(&c), T0 + 31 * SEC);
+	pptp_conn_tick(&c, T0 + 31 * SEC - 1);
+	expect_no_ev(&c);
+	pptp_conn_tick(&c, T0 + 31 * SEC);
+	expect_ev(&c, &ev, PPTP_EV_CALL_DOWN, PPTP_CALL_NO_REPLY);
+	CHECK_INT(ev.call, h);
+	CHECK_CONTAINS(ev.text, "not reading the control connection");
+	CHECK(!pptp_conn_is_closed(&c));
+}
+
 const struct test_case ctrl_tests[] = {
 	{ "msg_table", test_msg_table },
 	{ "result_words", test_result_words },
@@ -2115,6 +2184,8 @@ const struct test_case ctrl_tests[] = {
 	{ "overflow", test_overflow },
 	{ "call_open_overflow", test_call_open_overflow },
 	{ "call_open_burst", test_call_open_burst },
+	{ "sccrp_burst_with_echoes", test_sccrp_burst_with_echoes },
+	{ "pending_call_times_out", test_pending_call_times_out },
 	{ "server_info", test_server_info },
 	{ "cdn_timeout", test_cdn_timeout },
 	{ "cdn_late_other_call", test_cdn_late_other_call },
