@@ -414,11 +414,13 @@ static void rx_take(struct gre_session *s, const uint8_t *payload, size_t len, u
  * near 0, is taken late instead, in whatever order they come: the anchor
  * (the accounting's rx_first) moves back to it, the numbers it passes over
  * count as lost until they come (rx_early_holes), and each number is taken
- * once.  Not after a resync: the numbers near 0 are then another run's. */
+ * once.  Only near the start: once the receiver is a missing window past
+ * it, or after a resync, numbers near 0 are old (or another run's, or the
+ * next lap's after 2^32), and the holes stay lost. */
 static bool rx_before_start(struct gre_session *s, const struct gre_hdr *h,
 			    const uint8_t *payload, uint64_t now)
 {
-	if (s->rx_first > START_NEAR || h->seq >= START_NEAR || s->rx_jumped)
+	if (s->rx_early_closed || h->seq >= START_NEAR)
 		return false;
 	if (h->seq < s->rx_first) {
 		for (uint32_t n = h->seq + 1; n < s->rx_first; n++)
@@ -500,6 +502,8 @@ static void rx_far(struct gre_session *s, const struct gre_hdr *h, const uint8_t
 		gre_logf(s, L_WARNING, "sequence %s from %" PRIu32 " to %" PRIu32
 			 ": resynchronised", how, from, h->seq);
 	s->rx_jumped += (uint32_t)(h->seq - s->rx_expected);
+	s->rx_early_closed = true;
+	s->rx_early_holes = 0;
 	s->far_streak = 0;
 	s->rx_expected = h->seq;
 	rx_take(s, payload, h->payload_len, now);
@@ -511,6 +515,12 @@ static void rx_data(struct gre_session *s, const struct gre_hdr *h, const uint8_
 	if (!s->rx_started) {
 		s->rx_started = true;
 		s->rx_expected = s->rx_first = h->seq;
+		s->rx_early_closed = h->seq > START_NEAR;
+	}
+	/* At every packet, so that the distance cannot lap 2^32 unseen. */
+	if (!s->rx_early_closed && s->rx_expected - s->rx_first > s->cfg.missing_window) {
+		s->rx_early_closed = true;
+		s->rx_early_holes = 0;
 	}
 	int32_t d = (int32_t)(h->seq - s->rx_expected);
 

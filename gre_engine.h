@@ -188,6 +188,7 @@ struct gre_session {
 	uint32_t rx_first;		/* sequence number of the first data packet */
 	uint32_t rx_early_holes;	/* bit n: number n, below the first seen, counted
 					 * lost while it may still come (START_NEAR) */
+	bool rx_early_closed;		/* numbers below the first seen are old now */
 	uint64_t rx_empty;		/* empty payloads taken in order: nothing for pppd */
 	uint32_t rx_jumped;		/* distance moved by resyncs, less what they counted lost */
 

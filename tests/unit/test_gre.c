@@ -452,6 +452,42 @@ static void rx_start_reordered(void)
 	rig_free(r);
 }
 
+/* Numbers below the first seen are taken only near the start: once the
+ * receiver has moved on (here to the next lap, after 2^32 numbers) they
+ * are old, and a duplicate is not passed on twice. */
+static void rx_early_window_closes(void)
+{
+	struct rig *r = rig();
+	rx(r, 3, T0);
+	/* In place of 2^32 - 3 packets taken in order: the receiver moved on,
+	 * the accounting kept (lost adds up the same). */
+	r->s.st.rx_lost += 0xfffffffeu - r->s.rx_expected;
+	r->s.rx_expected = 0xfffffffeu;
+	check_rx_accounting(r);
+	int before = r->ndel;
+	rx(r, 0xfffffffeu, T0);
+	rx(r, 0xffffffffu, T0);
+	rx(r, 0, T0);
+	rx(r, 1, T0);
+	rx(r, 2, T0);
+	rx(r, 1, T0);	/* a duplicate */
+	rx(r, 0, T0);	/* and another */
+	CHECK_INT(r->ndel - before, 5);
+	CHECK_UINT(r->s.st.rx_underwin, 2);
+	check_rx_accounting(r);
+	rig_free(r);
+
+	/* Past the missing window from the start: 1 after 0 was skipped is old. */
+	r = rig();
+	rx(r, 2, T0);
+	for (uint32_t i = 3; i < 3 + r->s.cfg.missing_window + 2; i++)
+		rx(r, i, T0);
+	rx(r, 1, T0);
+	CHECK_UINT(r->s.st.rx_underwin, 1);
+	check_rx_accounting(r);
+	rig_free(r);
+}
+
 static void rx_reorder_within_timeout(void)
 {
 	struct rig *r = rig();
@@ -1822,6 +1858,7 @@ const struct test_case gre_tests[] = {
 	{ "rx_in_order", rx_in_order },
 	{ "rx_first_packet_sets_sequence", rx_first_packet_sets_sequence },
 	{ "rx_start_reordered", rx_start_reordered },
+	{ "rx_early_window_closes", rx_early_window_closes },
 	{ "rx_reorder_within_timeout", rx_reorder_within_timeout },
 	{ "rx_gap_timeout_counts_lost", rx_gap_timeout_counts_lost },
 	{ "rx_second_gap_waits_from_its_own_arrival", rx_second_gap_waits_from_its_own_arrival },
