@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,8 @@ bool ppp_frame_is_network(const uint8_t *f, size_t n)
 
 /* ---- the gateway's socket ---- */
 
+static void sweep_dead(void);
+
 int status_listen(char *path, size_t cap)
 {
 	struct stat st;
@@ -205,20 +208,25 @@ int status_listen(char *path, size_t cap)
 			 "status socket for this tunnel", (unsigned)geteuid());
 		return -EPERM;
 	}
+	/* Tunnels killed before anyone could tidy up (pptp.8, FILES). */
+	sweep_dead();
 	int n = snprintf(path, cap, PPTP_STATUS_DIR "/%ld", (long)getpid());
-	if (n < 0 || (size_t)n >= cap || (size_t)n >= sizeof sun.sun_path)
+	if (n < 0 || (size_t)n + 4 >= cap || (size_t)n + 4 >= sizeof sun.sun_path)
 		return -ENAMETOOLONG;
-	str_copy(sun.sun_path, path, sizeof sun.sun_path);
-	unlink(path);	/* a dead tunnel that had our pid */
+	/* Listening before it has its name: a socket found under a tunnel's
+	 * name that refuses a connection is a dead tunnel's, never one that
+	 * is still being set up. */
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s.new", path);
+	unlink(sun.sun_path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) < 0 || chmod(path, 0666) < 0 ||
-	    listen(fd, 8) < 0) {
+	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) < 0 || chmod(sun.sun_path, 0666) < 0 ||
+	    listen(fd, 8) < 0 || rename(sun.sun_path, path) < 0) {
 		int e = errno;
 		log_debug("no status socket: %s", strerror(e));
 		close(fd);
-		unlink(path);
+		unlink(sun.sun_path);
 		return -e;
 	}
 	return fd;
@@ -279,6 +287,29 @@ bool status_remove_dead(long pid)
 	bool dead = connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0 && errno == ECONNREFUSED;
 	close(fd);
 	return dead && unlink(sun.sun_path) == 0;
+}
+
+static void sweep_dead(void)
+{
+	DIR *d = opendir(PPTP_STATUS_DIR);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		/* Only a pid that is gone is probed: a connection to a live
+		 * gateway's socket would make it answer for nothing. */
+		if (e->d_name[0] >= '1' && e->d_name[0] <= '9' && !*end && pid <= INT32_MAX &&
+		    pid != (long)getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH &&
+		    status_remove_dead(pid))
+			n++;
+	}
+	closedir(d);
+	if (n)
+		log_debug("removed %d status socket%s of tunnels that died", n, n == 1 ? "" : "s");
 }
 
 /* ---- pptp --status ---- */
