@@ -54,7 +54,7 @@ PCOMM=$(basename "$PPTP" | cut -c1-15)	# its name in ps, and syslog's ident
 GWCOMM=pptpgw	# the gateway's process name
 CMCOMM=pptpcm	# the call manager's
 OUT=/mnt
-TOP=$(cd "$(dirname "$0")/../.." && pwd)	# the project's tree: pptpsetup, options.pptp
+TOP=$(CDPATH= cd -P -- "$(dirname "$0")/../.." && pwd)	# the project's tree: pptpsetup, options.pptp
 SYSLOG=$OUT/syslog
 TMP=/tmp/e2e
 SRV=192.0.2.1

@@ -17,8 +17,8 @@
 # any failure.  Artefacts stay in the work dir it prints (E2E_WORKDIR to
 # choose it).  Environment: KERNEL_VM_* (see kernel-vm), CC.
 set -u
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TOP=$(cd "$HERE/../.." && pwd)
+HERE=$(CDPATH= cd -P -- "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(CDPATH= cd -P -- "$HERE/../.." && pwd)
 
 SOAK=""
 SESSIONS=""

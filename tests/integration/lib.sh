@@ -8,7 +8,7 @@
 # then "N passed, N failed"; the exit status is non-zero on any failure.
 
 set -u
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TOP=$(CDPATH= cd -P -- "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 B=${B:-$TOP/build}
 # The test build (make builds it): the local checks read PPTP_TEST_SYSROOT.
 PPTP=${PPTP:-$B/test/pptp}
