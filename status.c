@@ -454,7 +454,9 @@ int status_list(bool json)
 		struct dirent *e;
 		while ((e = readdir(d)) && n < MAX_TUNNELS) {
 			char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+			/* PID only: PID.new is a socket still being set up */
 			if (e->d_name[0] < '0' || e->d_name[0] > '9' ||
+			    e->d_name[strspn(e->d_name, "0123456789")] ||
 			    snprintf(path, sizeof path, PPTP_STATUS_DIR "/%s", e->d_name) >=
 			    (int)sizeof path)
 				continue;
