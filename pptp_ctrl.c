@@ -546,8 +546,10 @@ void pptp_conn_tick(struct pptp_conn *c, uint64_t now_us)
 
 	if (c->state == PPTP_CONN_CLOSED)
 		return;
-	calls_tick(c, now_us);
+	/* Room first: a waiting call whose deadline falls due in the tick
+	 * that finally has room for it goes out rather than ending. */
 	calls_send_pending(c, now_us);
+	calls_tick(c, now_us);
 	if (c->state != PPTP_CONN_CLOSED && c->state_deadline_us && now_us >= c->state_deadline_us) {
 		switch (c->state) {
 		case PPTP_CONN_WAIT_SCCRP:
