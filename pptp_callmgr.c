@@ -67,7 +67,7 @@ struct callmgr {
 	/* Gateways gone from the socket whose status socket may be left
 	 * (tidy_dead_gateways); 0: a free slot. */
 	pid_t tidy[PPTP_MAX_CALLS];
-	uint64_t tidy_until;
+	uint64_t tidy_until[PPTP_MAX_CALLS];
 	int nclients;
 	bool had_client;
 	struct route_share route;	/* fd -1 until add_host_route */
@@ -164,14 +164,20 @@ static void open_call(struct callmgr *cm, struct cm_client *cl, uint64_t now)
 
 static void tidy_add(struct callmgr *cm, pid_t pid, uint64_t now)
 {
-	if (!status_socket_exists(pid))
+	int free_at = -1;
+
+	if (pid <= 0 || !status_socket_exists(pid))
 		return;
-	for (int i = 0; pid > 0 && i < PPTP_MAX_CALLS; i++)
-		if (!cm->tidy[i]) {
-			cm->tidy[i] = pid;
-			cm->tidy_until = now + TIDY_WAIT_US;
-			return;
-		}
+	for (int i = 0; i < PPTP_MAX_CALLS; i++) {
+		if (cm->tidy[i] == pid)
+			return;		/* a gateway that retried: listed once */
+		if (!cm->tidy[i] && free_at < 0)
+			free_at = i;
+	}
+	if (free_at >= 0) {
+		cm->tidy[free_at] = pid;
+		cm->tidy_until[free_at] = now + TIDY_WAIT_US;
+	}
 }
 
 static void tidy_dead_gateways(struct callmgr *cm, uint64_t now)
@@ -185,7 +191,7 @@ static void tidy_dead_gateways(struct callmgr *cm, uint64_t now)
 				log_info("gateway pid %ld ended without removing its status socket: "
 					 "removed it", (long)pid);
 			cm->tidy[i] = 0;
-		} else if (now >= cm->tidy_until) {
+		} else if (now >= cm->tidy_until[i]) {
 			cm->tidy[i] = 0;
 		}
 	}

@@ -302,10 +302,12 @@ static void sweep_dead(void)
 		long pid = strtol(e->d_name, &end, 10);
 		/* Only a pid that is gone is probed: a connection to a live
 		 * gateway's socket would make it answer for nothing. */
-		if (e->d_name[0] >= '1' && e->d_name[0] <= '9' && !*end && pid <= INT32_MAX &&
-		    pid != (long)getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH &&
-		    status_remove_dead(pid))
-			n++;
+		if (e->d_name[0] < '1' || e->d_name[0] > '9' || pid > INT32_MAX ||
+		    pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (!*end ? status_remove_dead(pid) :
+		    strcmp(end, ".new") == 0 && unlinkat(dirfd(d), e->d_name, 0) == 0)
+			n++;	/* PID.new: one killed while setting up */
 	}
 	closedir(d);
 	if (n)
