@@ -39,6 +39,16 @@ statusfiles() {
 	echo "$n"
 }
 GWS=""
+# churn_one LOG WHAT I: one tunnel set up and torn down, its gateway's pid
+# added to GWS; true when it came up and carried its frames.
+churn_one() {
+	client "$1" "--frames 2 --expect-echo"
+	GWS="$GWS $(sed -n 's/^pptp\[\([0-9]*\)\].*starting.*/\1/p' "$WORK/$1" | head -n 1)"
+	grep -q 'FAKEPPP RESULT ok' "$WORK/$1" && return 0
+	echo "# tunnel $3 of the $2 failed:"
+	grep -v '^FAKEPPP \(sent\|server\)' "$WORK/$1" | tail -n 12 | sed 's/^/#   | /'
+	return 1
+}
 routes() { ip -n "$NS_CLI" route show | wc -l; }
 callmgrs() {
 	local p n=0
@@ -68,13 +78,7 @@ fd0=$(fds_of "$cm") rss0=$(rss_of "$cm") run0=$(runfiles) st0=0 rt0=$(routes)
 up=0
 t0=$(date +%s%N)
 for i in $(seq 1 "$CHURN_N"); do
-	client "c.log" "--frames 2 --expect-echo"
-	GWS="$GWS $(sed -n 's/^pptp\[\([0-9]*\)\].*starting.*/\1/p' "$WORK/c.log" | head -n 1)"
-	if grep -q 'FAKEPPP RESULT ok' "$WORK/c.log"; then up=$((up + 1))
-	else
-		echo "# tunnel $i of the churn failed:"
-		grep -v '^FAKEPPP \(sent\|server\)' "$WORK/c.log" | tail -n 12 | sed 's/^/#   | /'
-	fi
+	churn_one c.log churn "$i" && up=$((up + 1))
 done
 ms=$((($(date +%s%N) - t0) / 1000000))
 sleep 0.3
@@ -103,14 +107,8 @@ run0=$(runfiles) rt0=$(routes)
 up=0 cms=""
 t0=$(date +%s%N)
 for i in $(seq 1 "$CM_CHURN_N"); do
-	client "m.log" "--frames 2 --expect-echo"
-	GWS="$GWS $(sed -n 's/^pptp\[\([0-9]*\)\].*starting.*/\1/p' "$WORK/m.log" | head -n 1)"
+	churn_one m.log "call manager churn" "$i" && up=$((up + 1))
 	cms="$cms $(sed -n 's/^pptp\[\([0-9]*\)\] .*callmgr .*established.*/\1/p' "$WORK/m.log" | head -n 1)"
-	if grep -q 'FAKEPPP RESULT ok' "$WORK/m.log"; then up=$((up + 1))
-	else
-		echo "# tunnel $i of the call manager churn failed:"
-		grep -v '^FAKEPPP \(sent\|server\)' "$WORK/m.log" | tail -n 12 | sed 's/^/#   | /'
-	fi
 done
 ms=$((($(date +%s%N) - t0) / 1000000))
 for _ in $(seq 1 100); do [ -z "$(_pptp_live)" ] && break; sleep 0.1; done
