@@ -263,9 +263,7 @@ expect_grep "--loglevel 2: debug lines appear" '^pptp\[[0-9]+\] debug: ' "$C"
 # 15. A pppd that stops reading for 3 s while the server keeps sending
 #     (1000 frames of 1000 bytes a second): no deadlock, bounded memory.
 #     fakeppp stops about 2 s after the link is up and reads again about 3 s
-#     later; the server's 7000 frames end about 2 s after that, and fakeppp
-#     holds the line 5 s, so the last frames fall inside the hold with seconds
-#     to spare either side, even when ASan builds share the CPUs.
+#     later, while the server's 7000 frames are still coming.
 spac slow.pac --gre-send 7000 --gre-send-rate 1000 --gre-send-size 1000 --gre-send-after 0.3
 client_bg slow.cli "--frames 40 --rate 10 --stop-reading 3 --hold 5" --idle-wait 1 --max-echo-wait 2
 C=$WORK/slow.cli P=$WORK/slow.pac
@@ -292,7 +290,16 @@ num_is "slow pppd: the gateway kept reading GRE while pppd did not read (rx acce
 	"$(sub "$a2" "$a1")" -gt 1000
 num_is "slow pppd: ... and dropped what did not fit (rx pppd dropped grew)" "$(sub "$d2" "$d1")" -gt 0
 num_is "slow pppd: ... and kept sending pppd's frames (tx sent grew)" "$(sub "$s2" "$s1")" -gt 0
-expect_grep "slow pppd: after the pause, the last server frames reached pppd" "^FAKEPPP server frames=[0-9]+ dup=0 reordered=0 highest=6999 " "$C"
+# Newer frames than those dropped reached pppd, in order: the highest
+# number seen is beyond the count seen (the dropped ones are the gap).  Not
+# "the very last": how far the server got by the end of the hold depends on
+# the machine's load.
+srv_line=$(grep '^FAKEPPP server frames=' "$C")
+srv_n=$(echo "$srv_line" | sed -n 's/.*frames=\([0-9]*\) .*/\1/p')
+srv_hi=$(echo "$srv_line" | sed -n 's/.*highest=\([0-9]*\) .*/\1/p')
+echo "# slow pppd: $srv_line"
+expect_grep "slow pppd: server frames reached pppd without duplicates or reordering" "^FAKEPPP server frames=[0-9]+ dup=0 reordered=0 " "$C"
+num_is "slow pppd: after the pause, frames newer than the dropped ones reached pppd" "${srv_hi:-0}" -ge "${srv_n:-1}"
 num_is "slow pppd: every payload accepted reached pppd or was counted dropped" \
 	"$(gstat "$C" "rx accepted")" -eq \
 	"$(add "$(fp_srv "$C" frames)" "$(fp_main "$C" received)" "$(gstat "$C" "rx pppd dropped")")"
