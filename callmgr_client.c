@@ -74,14 +74,15 @@ static int spawn_callmgr(const struct pptp_options *o, uint32_t server, struct p
 		return PROC_FAILED;
 	}
 	if (pid == 0) {
-		/* The gateway that starts us waits for the readiness message,
-		 * so this is it, alive. */
-		pid_t starter = getppid();
 		if (!o->debug)
 			setsid();
 		/* Keep only what we need: the gateway's descriptors (pty, GRE,
 		 * signalfd) must not live on in a process that outlives it. */
 		proc_close_fds_except(fd);
+		/* The gateway that starts us is our parent until we exit: watch
+		 * it from here, where its pid cannot have been given away.
+		 * Under --debug stderr stays: nothing to watch. */
+		int starter_fd = o->debug ? -EBADF : proc_parent_pidfd();
 		pid_t pid2 = fork();
 		if (pid2 < 0) {
 			struct proc_ready r = { .state = PROC_FAILED,
@@ -105,7 +106,7 @@ static int spawn_callmgr(const struct pptp_options *o, uint32_t server, struct p
 				close(null);
 		}
 		proc_signals_reset();
-		int rc = callmgr_main(o, server, fd, o->debug ? 0 : starter);
+		int rc = callmgr_main(o, server, fd, starter_fd);
 #ifdef CM_LEAK_CHECK
 		__lsan_do_leak_check();
 #endif

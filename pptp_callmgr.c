@@ -23,7 +23,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -68,6 +67,7 @@ struct callmgr {
 	 * (tidy_dead_gateways); 0: a free slot. */
 	pid_t tidy[PPTP_MAX_CALLS];
 	uint64_t tidy_until[PPTP_MAX_CALLS];
+	int ntidy;			/* slots of tidy in use */
 	int nclients;
 	bool had_client;
 	struct route_share route;	/* fd -1 until add_host_route */
@@ -177,12 +177,13 @@ static void tidy_add(struct callmgr *cm, pid_t pid, uint64_t now)
 	if (free_at >= 0) {
 		cm->tidy[free_at] = pid;
 		cm->tidy_until[free_at] = now + TIDY_WAIT_US;
+		cm->ntidy++;
 	}
 }
 
 static void tidy_dead_gateways(struct callmgr *cm, uint64_t now)
 {
-	for (int i = 0; i < PPTP_MAX_CALLS; i++) {
+	for (int i = 0; cm->ntidy && i < PPTP_MAX_CALLS; i++) {
 		pid_t pid = cm->tidy[i];
 		if (!pid)
 			continue;
@@ -191,18 +192,12 @@ static void tidy_dead_gateways(struct callmgr *cm, uint64_t now)
 				log_info("gateway pid %ld ended without removing its status socket: "
 					 "removed it", (long)pid);
 			cm->tidy[i] = 0;
+			cm->ntidy--;
 		} else if (now >= cm->tidy_until[i]) {
 			cm->tidy[i] = 0;
+			cm->ntidy--;
 		}
 	}
-}
-
-static bool tidy_waiting(const struct callmgr *cm)
-{
-	for (int i = 0; i < PPTP_MAX_CALLS; i++)
-		if (cm->tidy[i])
-			return true;
-	return false;
 }
 
 static void client_readable(struct callmgr *cm, struct cm_client *cl, uint64_t now)
@@ -489,10 +484,10 @@ static void log_status(struct callmgr *cm, uint64_t now)
 static bool finished(const struct callmgr *cm)
 {
 	return (cm->had_client || cm->stopping) && cm->nclients == 0 &&
-	       (!cm->sess || ctrl_session_done(cm->sess)) && !tidy_waiting(cm);
+	       (!cm->sess || ctrl_session_done(cm->sess)) && !cm->ntidy;
 }
 
-static uint64_t next_deadline(const struct callmgr *cm)
+static uint64_t next_deadline(const struct callmgr *cm, uint64_t now)
 {
 	uint64_t t = UINT64_MAX;
 
@@ -500,8 +495,8 @@ static uint64_t next_deadline(const struct callmgr *cm)
 		t = ctrl_session_next_timeout(cm->sess);
 	if (!cm->had_client && !cm->stopping && cm->first_client_deadline < t)
 		t = cm->first_client_deadline;
-	if (tidy_waiting(cm))
-		t = t < now_us() + TIDY_POLL_US ? t : now_us() + TIDY_POLL_US;
+	if (cm->ntidy && now + TIDY_POLL_US < t)
+		t = now + TIDY_POLL_US;
 	return t;
 }
 
@@ -525,22 +520,18 @@ static void starter_gone(struct callmgr *cm)
 	cm->starter_fd = -1;
 }
 
-static void starter_watch(struct callmgr *cm, pid_t starter)
+/* starter: a pidfd of the pptp that started us, or -errno: -EBADF when
+ * there is none to watch (--debug keeps stderr), else why we cannot watch
+ * it. */
+static void starter_watch(struct callmgr *cm, int starter)
 {
-	cm->starter_fd = -1;
-	if (!starter)
+	cm->starter_fd = starter >= 0 ? starter : -1;
+	if (starter >= 0 || starter == -EBADF)
 		return;
-#ifdef SYS_pidfd_open
-	cm->starter_fd = (int)syscall(SYS_pidfd_open, starter, 0);
-#else
-	errno = ENOSYS;
-#endif
-	if (cm->starter_fd < 0) {
-		/* Without pidfds (Linux < 5.3) we cannot tell when it goes. */
-		log_debug("cannot watch the pptp that started us (%s): stderr goes now",
-			  strerror(errno));
-		starter_gone(cm);
-	}
+	/* Without pidfds (Linux < 5.3), or it is already gone. */
+	log_debug("cannot watch the pptp that started us (%s): stderr goes now",
+		  strerror(-starter));
+	starter_gone(cm);
 }
 
 /* Until the call manager is done; cm->down_reason then says why (CAUSE_NONE:
@@ -575,7 +566,7 @@ static void callmgr_loop(struct callmgr *cm)
 				cl_at[n] = i;
 				pfd[n++] = (struct pollfd){ .fd = cm->clients[i].fd, .events = POLLIN };
 			}
-		uint64_t dl = next_deadline(cm);
+		uint64_t dl = next_deadline(cm, now);
 		int timeout = dl == UINT64_MAX ? -1 : dl <= now ? 0 : (int)((dl - now + 999) / 1000);
 		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR) {
 			int e = errno;
@@ -729,7 +720,7 @@ static int listen_on_name(struct callmgr *cm)
 	return 0;
 }
 
-int callmgr_main(const struct pptp_options *o, uint32_t server, int ready, pid_t starter)
+int callmgr_main(const struct pptp_options *o, uint32_t server, int ready, int starter)
 {
 	struct callmgr *cm = calloc(1, sizeof *cm);
 	/* Why the start failed, for the gateway waiting on ready. */

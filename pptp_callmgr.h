@@ -15,9 +15,10 @@
 
 /* The body of the call manager process, run in the child callmgr_client.c
  * forks.  ready is the write end of the readiness pipe to whoever started
- * us.  stderr is the starter's: kept while the process starter runs, then
- * /dev/null (starter 0: kept to the end, for --debug).  Returns the
- * process's exit status. */
-int callmgr_main(const struct pptp_options *o, uint32_t server, int ready, pid_t starter);
+ * us.  stderr is the starter's: kept while the process behind the pidfd
+ * starter runs, then /dev/null (-EBADF: kept to the end, for --debug;
+ * another -errno: no pidfd, so /dev/null at once).  Returns the process's
+ * exit status. */
+int callmgr_main(const struct pptp_options *o, uint32_t server, int ready, int starter);
 
 #endif

@@ -358,3 +358,24 @@ bool proc_has_ended(pid_t pid)
 	const char *p = strrchr(buf, ')');
 	return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
 }
+
+int proc_parent_pidfd(void)
+{
+#ifdef SYS_pidfd_open
+	pid_t parent = getppid();
+	int fd = (int)syscall(SYS_pidfd_open, parent, 0);
+
+	if (fd < 0)
+		return -errno;
+	/* Still our parent after the open: it had not exited in between (a
+	 * child is handed to a reaper as its parent exits), so the pid was
+	 * not free to be given to another process. */
+	if (getppid() != parent) {
+		close(fd);
+		return -ESRCH;
+	}
+	return fd;
+#else
+	return -ENOSYS;
+#endif
+}

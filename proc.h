@@ -79,4 +79,10 @@ void proc_close_fds_except(int keep);
 /* Process pid has exited (a zombie, or gone): its descriptors are closed. */
 bool proc_has_ended(pid_t pid);
 
+/* A pidfd (readable once it ends) for our parent, taken while it is
+ * certainly our parent, so that a pid used again cannot stand in for it;
+ * -errno when pidfds are missing (Linux < 5.3) or the parent is already
+ * gone (-ESRCH). */
+int proc_parent_pidfd(void);
+
 #endif
