@@ -487,6 +487,7 @@ int main(int argc, char **argv)
 	struct pptp_options o;
 	char err[512];
 
+	proc_stdio_hold();
 	proc_args_save(argc, argv);
 	switch (pptp_options_parse(argc, argv, &o, err, sizeof err)) {
 	case PPTP_PARSE_HELP:

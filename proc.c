@@ -186,6 +186,22 @@ static struct {
 	char *shown;			/* our buffer the kernel points at, if any */
 } title;
 
+void proc_stdio_hold(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lowest free number: fd itself, those below being open. */
+		int held = open("/dev/null", O_RDWR);
+		if (held < 0)
+			held = open("/", O_RDONLY | O_DIRECTORY);
+		if (held >= 0 && held != fd) {
+			dup2(held, fd);
+			close(held);
+		}
+	}
+}
+
 void proc_args_save(int argc, char **argv)
 {
 	size_t len = 0;

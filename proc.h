@@ -62,6 +62,14 @@ void proc_ready_send(int *fd, const struct proc_ready *r);
 int proc_ready_wait(int fd, int sigfd, void (*on_stop)(int signo, void *ctx), void *ctx,
 		    struct proc_ready *r);
 
+/* First thing in main(): descriptors 0, 1 and 2 that whoever started us
+ * left closed (a service manager, "2>&-") are opened on /dev/null (or,
+ * without one, on "/" read-only, where reads and writes fail harmlessly).
+ * Otherwise the first files we open would take those numbers: our stderr
+ * lines would go into a socket, and putting /dev/null on stderr when we
+ * detach would close whatever descriptor had become number 2. */
+void proc_stdio_hold(void);
+
 /* First thing in main(): move the argument strings to the heap (argv then
  * points there), so that proc_set_name() may reuse exec()'s block. */
 void proc_args_save(int argc, char **argv);

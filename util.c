@@ -208,8 +208,11 @@ int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned lon
 	char *end;
 	unsigned long v;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	if (!s || !*s || *s == '+' || *s == ' ')
 		return -EINVAL;
+	/* A negative whole number is a number, below every range here. */
+	if (*s == '-')
+		return s[1] && strspn(s + 1, "0123456789") == strlen(s + 1) ? -ERANGE : -EINVAL;
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (*end)

@@ -97,7 +97,8 @@ void str_printable(char *dst, size_t cap, const void *field, size_t width);
 /* 32-bit FNV-1a of n bytes: a short, stable tag for a string. */
 uint32_t fnv1a32(const void *p, size_t n);
 
-/* Parse a whole decimal unsigned integer in [min, max]. 0 or -EINVAL/-ERANGE. */
+/* Parse a whole decimal unsigned integer in [min, max]. 0, or -ERANGE (outside
+ * it, a negative number included) or -EINVAL (not a number). */
 int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 /* Parse a decimal number of seconds such as "0.3" or "60" into microseconds,
  * accepting only [min_us, max_us].  0 or -EINVAL/-ERANGE. */

@@ -3,7 +3,7 @@
 # cli.sh - the program as a user first meets it: --help, --version, every
 # option of the manual, usage errors and their exit status, pppd options
 # under --nolaunchpppd, --nohostroute, --localbind, Ctrl-C while a background
-# start is dialling, and `make install`.
+# start is dialling, a start with stderr closed, and `make install`.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/grelib.sh"
 
@@ -217,6 +217,42 @@ if $nft_ok && nft_drop "$NS_SRV" prerouting "ip daddr 203.0.113.9"; then
 else
 	not_ok "nft is needed to black-hole an address (tests/deps.sh installs nftables)"
 fi
+
+# 9b. Started with stderr closed (a service manager, "2>&-"): the first
+#     descriptor pptp opened took number 2, and the detach, which puts
+#     /dev/null on stderr, closed it under the gateway (its signalfd:
+#     SIGTERM was then ignored, and the poll loop spun).  Whoever starts
+#     pptp so, the gateway stops on SIGTERM and is idle while it waits.
+mkdir -p "$WORK/bin"
+ln -sf "$FAKEPPP" "$WORK/bin/pppd"
+start_pacsrv closed.pac
+in_cli env PATH="$WORK/bin:$PATH" FAKEPPP_LOG="$WORK/closed.pppd" \
+	FAKEPPP_OPTS="--frames 100 --rate 10 --expect-echo --no-wait-link" \
+	sh -c 'exec "$@" 2>&-' sh timeout 30 "$PPTP" $SRV_IP < /dev/null > /dev/null
+expect_eq "stderr closed: the tunnel starts (exit 0)" "$?" 0
+gw=""
+for p in $(ip netns pids "$NS_CLI"); do
+	[ "$(cat "/proc/$p/comm" 2>/dev/null)" = pptpgw ] && gw=$p
+done
+if [ -n "$gw" ]; then
+	ok "stderr closed: the gateway runs"
+	ticks() { awk '{ print $14 + $15 }' "/proc/$gw/stat"; }
+	c0=$(ticks); sleep 2; c1=$(ticks)
+	num_is "stderr closed: the gateway is idle between frames (CPU ticks in 2 s)" \
+		"$((c1 - c0))" -lt 50
+	kill -TERM "$gw"
+	for _ in $(seq 1 60); do
+		[ -e "/proc/$gw" ] && [ "$(awk '{print $3}' "/proc/$gw/stat" 2>/dev/null)" != Z ] || break
+		sleep 0.05
+	done
+	check "stderr closed: SIGTERM stops the gateway within 3 s" test ! -e "/proc/$gw" -o \
+		"$(awk '{print $3}' "/proc/$gw/stat" 2>/dev/null)" = Z
+	kill -9 "$gw" 2>/dev/null
+else
+	not_ok "stderr closed: the gateway runs"
+fi
+stop_pacsrv
+check "stderr closed: no pptp process left" no_pptp_left 1
 
 # 10. make install honours DESTDIR and PREFIX.
 dest=$WORK/dest

@@ -171,6 +171,23 @@ setpriv --reuid=65534 --regid=65534 --clear-groups env PPTPSETUP_ETC="$E" \
 expect_eq "not root: exit status 1" "$?" 1
 expect_grep "not root: says so" "must be run as root" "$WORK/err"
 
+# 7b. The classic pptpsetup's other spellings: an option shortened to a
+# prefix that names it alone, and one dash instead of two.  A prefix of
+# several is an error that names them.
+"$SETUP" --cr abbr --ser s1 --user u --pass p --enc > "$WORK/out" 2> "$WORK/err"
+expect_eq "abbreviated options (--cr --ser --user --pass --enc): exit status 0" "$?" 0
+check "abbreviated options: the peers file, with require-mppe-128" grep -q '^require-mppe-128$' "$E/peers/abbr"
+check "abbreviated options: the secret" grep -q '^"u" abbr "p" \* # pptpsetup: tunnel abbr$' "$E/chap-secrets"
+"$SETUP" -create dash -server s1 -username u -password=p > "$WORK/out" 2> "$WORK/err"
+expect_eq "one dash (-create -server -username -password=): exit status 0" "$?" 0
+check "one dash: the secret" grep -q '^"u" dash "p" \* # pptpsetup: tunnel dash$' "$E/chap-secrets"
+"$SETUP" -del abbr && "$SETUP" --delete=dash
+expect_eq "abbreviated --delete: both gone, the other lines as they were" \
+	"$(ls "$E/peers"; cat "$E/chap-secrets")" "$(cat "$WORK/cs.before")"
+err_case "an ambiguous prefix" 2 "option '--s' is ambiguous: it could be --server, --start" \
+	--create x --s s1 --username u --password p
+err_case "an ambiguous prefix (one dash)" 2 "option '-d' is ambiguous: it could be --delete, --domain" -d x
+
 # 8. Without --password it asks on the terminal, without echo.
 if command -v script >/dev/null; then
 	(sleep 1; printf 'typed secret\r') | script -qec "$SETUP --create tty --server s --username u" \

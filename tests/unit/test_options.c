@@ -114,6 +114,11 @@ static void ranges_are_enforced_with_words(void)
 	CHECK_CONTAINS(err, "from 0 to 2");
 	CHECK_INT(parse("s", "--loglevel", "-1", NULL), PPTP_PARSE_ERROR);
 	CHECK_INT(parse("s", "--test-rate", "-1", NULL), PPTP_PARSE_ERROR);
+	/* A negative number is a number: below the range, not "not a number". */
+	CHECK_INT(parse("s", "--idle-wait", "-1", NULL), PPTP_PARSE_ERROR);
+	CHECK_CONTAINS(err, "--idle-wait '-1': out of range; allowed: a whole number from 0 to 86400");
+	CHECK_INT(parse("s", "--rtmark", "-1", NULL), PPTP_PARSE_ERROR);
+	CHECK_CONTAINS(err, "out of range");
 	CHECK_INT(parse("s", "--idle-wait", "86401", NULL), PPTP_PARSE_ERROR);
 	CHECK_CONTAINS(err, "--idle-wait");
 	CHECK_INT(parse("s", "--max-echo-wait", "99999999999999999999", NULL), PPTP_PARSE_ERROR);

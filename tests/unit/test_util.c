@@ -34,6 +34,10 @@ static void uints(void)
 	CHECK_UINT(v, 42);
 	CHECK_INT(parse_uint("101", 0, 100, &v), -ERANGE);
 	CHECK_INT(parse_uint("+1", 0, 100, &v), -EINVAL);
+	CHECK_INT(parse_uint("-1", 0, 100, &v), -ERANGE);	/* a number, below the range */
+	CHECK_INT(parse_uint("-", 0, 100, &v), -EINVAL);
+	CHECK_INT(parse_uint("-1x", 0, 100, &v), -EINVAL);
+	CHECK_INT(parse_uint("--1", 0, 100, &v), -EINVAL);
 	CHECK_INT(parse_uint(" 1", 0, 100, &v), -EINVAL);
 	CHECK_INT(parse_uint("1 ", 0, 100, &v), -EINVAL);
 	CHECK_INT(parse_uint("0x10", 0, 100, &v), -EINVAL);
