@@ -94,6 +94,12 @@ static int opt_phone(struct opt_ctx *c, const char *name, const char *val)
 
 static int opt_client_hostname(struct opt_ctx *c, const char *name, const char *val)
 {
+	/* The server logs it: a newline or an escape sequence there is never
+	 * a host name. */
+	for (const char *p = val; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			return fail(c, "%s: a control character (0x%02x) is no part of a host name",
+				    name, (unsigned char)*p);
 	c->o->have_client_hostname = true;
 	return want_field(c, name, val, c->o->client_hostname);
 }

@@ -381,6 +381,12 @@ static void client_hostname(void)
 	CHECK_STR(o.client_hostname, "");
 	CHECK_INT(parse("s", "--client-hostname", "a b/c\\d", NULL), PPTP_PARSE_OK);
 	CHECK_STR(o.client_hostname, "a b/c\\d");
+	CHECK_INT(parse("s", "--client-hostname", "a\nb", NULL), PPTP_PARSE_ERROR);
+	CHECK_CONTAINS(err, "control character (0x0a)");
+	CHECK_INT(parse("s", "--client-hostname=ab\x1b[2J", NULL), PPTP_PARSE_ERROR);
+	CHECK_CONTAINS(err, "0x1b");
+	CHECK_INT(parse("s", "--client-hostname", "host\x7f", NULL), PPTP_PARSE_ERROR);
+	CHECK_INT(parse("s", "--client-hostname", "h\xc3\xa9te", NULL), PPTP_PARSE_OK);
 }
 
 /* --kernel: the kernel's GRE neither reorders nor tests; --nobuffer is
