@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "benchrx.h"
@@ -541,6 +542,10 @@ static void gre_open(void)
 	int sz = 4 << 20;
 	setsockopt(g_raw, SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
 	setsockopt(g_raw, SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
+	/* When each packet arrived, not when we got round to reading it: the
+	 * window check compares it with when our acks left (gre_arrival). */
+	int on = 1;
+	setsockopt(g_raw, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
 	if (opt.listen.s_addr != htonl(INADDR_ANY)) {
 		/* so our GRE leaves from the address the client connected to */
 		struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr = opt.listen };
@@ -1104,7 +1109,7 @@ static void ppp_input(struct conn *c, struct call *k, const uint8_t *p, size_t n
 }
 
 /* Strict check of one GRE packet from the client (IP header already gone). */
-static void gre_input(struct conn *c, const uint8_t *p, size_t n, uint64_t now)
+static void gre_input(struct conn *c, const uint8_t *p, size_t n, uint64_t now, uint64_t arrived)
 {
 	char why[96];
 
@@ -1224,7 +1229,7 @@ static void gre_input(struct conn *c, const uint8_t *p, size_t n, uint64_t now)
 	 * counted from an ack it has had time to see.  Before any ack the
 	 * client need not enforce it (pptp.8: some servers never ack). */
 	uint32_t seen;
-	if (gre_ack_seen(g, now, &seen) && seq - (seen + 1) >= opt.window) {
+	if (gre_ack_seen(g, arrived, &seen) && seq - (seen + 1) >= opt.window) {
 		gs.window_exceeded++;
 		if (g_verbose)
 			say("GRE WINDOW_EXCEEDED call_id=%u seq=%u acked=%u window=%lu", call_id, seq,
@@ -1240,18 +1245,44 @@ static void gre_input(struct conn *c, const uint8_t *p, size_t n, uint64_t now)
 		sink_input(c, k, p + hlen, plen, now);
 }
 
+/* A packet's arrival on our clock (now's), from its kernel timestamp; now
+ * when it has none.  Under load we may read a packet long after it came,
+ * when an ack we sent after it left has grown old enough to count as seen:
+ * judged at reading time, a client that kept the window would be blamed. */
+static uint64_t gre_arrival(struct msghdr *h, uint64_t now, uint64_t rt_now)
+{
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(h); cm; cm = CMSG_NXTHDR(h, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_TIMESTAMPNS)
+			continue;
+		struct timespec ts;
+		memcpy(&ts, CMSG_DATA(cm), sizeof ts);
+		uint64_t rt = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+		uint64_t ago = rt_now > rt ? rt_now - rt : 0;
+		return ago < now ? now - ago : now;
+	}
+	return now;
+}
+
 static void gre_read(uint64_t now)
 {
 	static uint8_t bufs[RX_BATCH][GRE_PKT_MAX + 64];
+	static union { char buf[CMSG_SPACE(sizeof(struct timespec))]; struct cmsghdr align; }
+		ctl[RX_BATCH];
 	struct mmsghdr m[RX_BATCH];
 	struct iovec iov[RX_BATCH];
 	struct sockaddr_in from[RX_BATCH];
+	struct timespec rts;
+	clock_gettime(CLOCK_REALTIME, &rts);
+	uint64_t rt_now = (uint64_t)rts.tv_sec * 1000000u + (uint64_t)rts.tv_nsec / 1000u;
+	now = now_us();		/* read together with rt_now */
 
 	for (int budget = 0; budget < 256; budget += RX_BATCH) {
 		for (int i = 0; i < RX_BATCH; i++) {
 			iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = sizeof bufs[i] };
 			m[i] = (struct mmsghdr){ .msg_hdr = { .msg_name = &from[i], .msg_namelen = sizeof from[i],
-							      .msg_iov = &iov[i], .msg_iovlen = 1 } };
+							      .msg_iov = &iov[i], .msg_iovlen = 1,
+							      .msg_control = ctl[i].buf,
+							      .msg_controllen = sizeof ctl[i].buf } };
 		}
 		int r = recvmmsg(g_raw, m, RX_BATCH, MSG_DONTWAIT, NULL);
 		if (r < 0) {
@@ -1278,7 +1309,7 @@ static void gre_read(uint64_t now)
 				gs.rx_foreign++;
 				continue;
 			}
-			gre_input(c, g, glen, now);
+			gre_input(c, g, glen, now, gre_arrival(&m[i].msg_hdr, now, rt_now));
 		}
 		if (ack_due_n)
 			sink_send_acks();
