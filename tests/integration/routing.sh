@@ -173,10 +173,10 @@ check "(d) $S/32 is gone after route_tool exits" is_empty "$(host_route $S)"
 
 # (e) the server is this machine
 for S in 127.0.0.1 10.0.0.2; do
-	before=$(nsip route show table all)
+	before=$(nsip -4 route show table all)
 	start_tool $S
 	check "(e) $S: route_tool says no route is needed" same "$(out)" "local: no route needed"
-	check "(e) $S: no route was added" same "$(nsip route show table all)" "$before"
+	check "(e) $S: no route was added" same "$(nsip -4 route show table all)" "$before"
 	stop_tool
 	check "(e) $S: route_tool exits 0 with nothing on stderr" same "$TOOL_RC $(err)" "0 "
 done
