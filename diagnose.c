@@ -243,6 +243,8 @@ static enum step_result step_tcp(struct diag *d, int idx, int count)
 	enum wait_result w;
 
 	inet_ntop(AF_INET, &d->addr, d->addr_str, sizeof d->addr_str);
+	/* --debug's log lines (the engine's) name the address they concern. */
+	log_set_context("%s", d->addr_str);
 	if (count > 1)
 		printf("      address %d of %d: %s\n", idx + 1, count, d->addr_str);
 	step_begin(d, "[3/8] TCP to %s port %d: ", d->addr_str, PPTP_PORT);
@@ -442,6 +444,7 @@ static enum step_result step_call(struct diag *d)
 			return local_failure(d, errno, "poll failed");
 		if (ev.type == PPTP_EV_CALL_UP && ev.call == d->call) {
 			d->probe.peer_call_id = ev.peer_call_id;
+			log_set_context("%s call %u/%u", d->addr_str, ev.call_id, ev.peer_call_id);
 			step_end(d, "connected in %lu ms (result code %u: %s)",
 				 ms_since(t0, now_us()), ev.result, pptp_ocrp_result_str(ev.result));
 			printf("      our call ID %u, the server's call ID %u, its receive window "

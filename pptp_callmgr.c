@@ -208,8 +208,11 @@ static void client_readable(struct callmgr *cm, struct cm_client *cl, uint64_t n
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
-		if (cl->call >= 0)
-			log_info("gateway pid %u closed its call", cl->open.pid);
+		const struct pptp_call *c = cl->call >= 0 && engine(cm)
+			? pptp_conn_call(engine(cm), cl->call) : NULL;
+		if (c)
+			log_info("gateway pid %u closed its call %u/%u", cl->open.pid, c->call_id,
+				 c->peer_call_id);
 		tidy_add(cm, cl->pid, now);
 		client_drop(cm, cl, now);
 		return;

@@ -21,6 +21,13 @@ expect_grep "normal call: then Stop-Control-Connection-Request" 'RECV STOPCCRQ' 
 expect_grep "normal call: call IDs of both sides in the log" \
 	"call established: our call ID [0-9]+, server's call ID 16384" "$WORK/c1.log"
 expect_no_grep "normal call: no error-level line" ' error: ' "$WORK/c1.log"
+# Log lines name the server, and the call where they concern one (pptp.8, LOGGING).
+expect_grep "normal call: the gateway's lines name the server and the call" \
+	": anon gateway $SRV_IP call [0-9]+/16384: pppd closed the tty" "$WORK/c1.log"
+expect_grep "normal call: the call manager's lines name the server" \
+	": anon callmgr $SRV_IP: control connection established" "$WORK/c1.log"
+expect_grep "normal call: the call manager names the call the gateway closed" \
+	": anon callmgr $SRV_IP: gateway pid [0-9]+ closed its call [0-9]+/16384$" "$WORK/c1.log"
 check "normal call: no pptp process left" no_pptp_left 0.5
 check "normal call: the call manager removed its socket" test "$(sockets_left)" = 0
 

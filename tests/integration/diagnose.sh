@@ -447,6 +447,17 @@ expect_grep "malformed GRE, then good GRE: the good one is what step 6 names" \
 	'got GRE back in [0-9]+ ms: our own LCP Configure-Request' "$WORK/ok_bad"
 stop_pacsrv
 
+# With --debug the control engine's log lines name the address they
+# concern, and once the call is up the call (pptp.8, LOGGING).
+start_pacsrv ok_debug.pac --listen $SRV_IP
+diag ok_debug $SRV_IP --debug
+verdict_is "--debug" ok_debug 0 'every layer works$'
+expect_grep "--debug: the control connection's log line names the server" \
+	": anon pptp $SRV_IP: control connection established" "$WORK/ok_debug"
+expect_grep "--debug: the call's log lines name the server and the call" \
+	": anon pptp $SRV_IP call [0-9]+/16384: call ID [0-9]+: call cleared" "$WORK/ok_debug"
+stop_pacsrv
+
 # ---- several addresses
 
 ip -n "$NS_SRV" addr add 192.0.2.3/24 dev "vs$SUF"
