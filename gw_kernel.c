@@ -111,7 +111,8 @@ static bool bridge_supported(const struct kernel_path *k)
 }
 
 /* The address our GRE leaves from, towards server: the kernel's PPTP
- * socket needs one to connect.  --localbind's, else the route's. */
+ * socket needs one to connect.  --localbind's, else the route's.  0 or
+ * -errno. */
 static int source_address(const struct pptp_options *o, uint32_t server, uint32_t *src)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = server };
@@ -123,21 +124,31 @@ static int source_address(const struct pptp_options *o, uint32_t server, uint32_
 	}
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return -1;
+		return -errno;
 	if (o->have_rtmark)
 		setsockopt(fd, SOL_SOCKET, SO_MARK, &o->rtmark, sizeof o->rtmark);
 	int r = connect(fd, (struct sockaddr *)&sa, sizeof sa);
 	if (r == 0)
 		r = getsockname(fd, (struct sockaddr *)&sa, &len);
+	r = r < 0 ? -errno : 0;
 	close(fd);
 	*src = sa.sin_addr.s_addr;
 	return r;
 }
 
-int kernel_bind(struct kernel_path *k, const struct pptp_options *o, uint32_t server)
+/* err's text for the error e: "WHAT: strerror(e)"; returns -e. */
+static int kfail(char *err, size_t errlen, int e, const char *what)
 {
-	uint32_t src;
+	snprintf(err, errlen, "--kernel: %s: %s", what, strerror(e));
+	return -e;
+}
+
+int kernel_bind(struct kernel_path *k, const struct pptp_options *o, uint32_t server, char *err,
+		size_t errlen)
+{
+	uint32_t src = 0;
 	uint16_t first = 0;
+	char what[64];
 
 #ifdef PPTP_TEST_HOOKS
 	const char *want = getenv("PPTP_TEST_KERNEL_CALL_ID");
@@ -150,20 +161,15 @@ int kernel_bind(struct kernel_path *k, const struct pptp_options *o, uint32_t se
 		close(k->sock);
 		k->call_id = 0;
 		k->sock = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
-		if (k->sock < 0) {
-			log_err("--kernel: a PPTP socket: %s", strerror(errno));
-			return -1;
-		}
+		if (k->sock < 0)
+			return kfail(err, errlen, errno, "a PPTP socket");
 	}
-	if (source_address(o, server, &src) < 0) {
-		log_err("--kernel: no route to the server for its GRE: %s", strerror(errno));
-		return -1;
-	}
+	int r = source_address(o, server, &src);
+	if (r < 0)
+		return kfail(err, errlen, -r, "no route to the server for its GRE");
 	if (o->have_rtmark && setsockopt(k->sock, SOL_SOCKET, SO_MARK, &o->rtmark,
-					 sizeof o->rtmark) < 0) {
-		log_err("--rtmark on the PPTP socket: %s", strerror(errno));
-		return -1;
-	}
+					 sizeof o->rtmark) < 0)
+		return kfail(err, errlen, errno, "--rtmark on the PPTP socket");
 	/* One of our own choosing (the kernel would count up from 1, as other
 	 * clients behind the same NAT may), free in its table for the machine. */
 	for (int i = 0; i < BIND_TRIES; i++) {
@@ -180,13 +186,13 @@ int kernel_bind(struct kernel_path *k, const struct pptp_options *o, uint32_t se
 			return 0;
 		}
 		if (errno != EBUSY) {
-			log_err("--kernel: binding the PPTP socket to call ID %u: %s", id,
-				strerror(errno));
-			return -1;
+			snprintf(what, sizeof what, "binding the PPTP socket to call ID %u", id);
+			return kfail(err, errlen, errno, what);
 		}
 	}
-	log_err("--kernel: no free call ID in the kernel's table after %d tries", BIND_TRIES);
-	return -1;
+	snprintf(err, errlen, "--kernel: no free call ID in the kernel's table after %d tries",
+		 BIND_TRIES);
+	return -EBUSY;
 }
 
 enum pptp_cause kernel_prepare(struct kernel_path *k, const struct pptp_options *o, int tty)
@@ -213,25 +219,25 @@ enum pptp_cause kernel_prepare(struct kernel_path *k, const struct pptp_options 
 	return CAUSE_NONE;
 }
 
-int kernel_connect(struct kernel_path *k, uint32_t server, uint16_t peer_call_id)
+int kernel_connect(struct kernel_path *k, uint32_t server, uint16_t peer_call_id, char *err,
+		   size_t errlen)
 {
 	struct sockaddr_pppox sa = { .sa_family = AF_PPPOX, .sa_protocol = PX_PROTO_PPTP };
+	char what[96];
 
 	sa.sa_addr.pptp.call_id = peer_call_id;
 	sa.sa_addr.pptp.sin_addr.s_addr = server;
 	if (connect(k->sock, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		log_err("--kernel: connecting the PPTP socket to the server's call ID %u: %s",
-			peer_call_id, strerror(errno));
-		return -1;
+		snprintf(what, sizeof what, "connecting the PPTP socket to the server's call ID %u",
+			 peer_call_id);
+		return kfail(err, errlen, errno, what);
 	}
-	if (ioctl(k->sock, PPPIOCGCHAN, &k->sock_chan) < 0) {
-		log_err("--kernel: the PPTP socket's channel: %s", strerror(errno));
-		return -1;
-	}
+	if (ioctl(k->sock, PPPIOCGCHAN, &k->sock_chan) < 0)
+		return kfail(err, errlen, errno, "the PPTP socket's channel");
 	if (ioctl(k->line_ppp, PPPIOCBRIDGECHAN, &k->sock_chan) < 0) {
-		log_err("--kernel: bridging the pty's channel %d with the PPTP socket's %d: %s",
-			k->line_chan, k->sock_chan, strerror(errno));
-		return -1;
+		snprintf(what, sizeof what, "bridging the pty's channel %d with the PPTP socket's %d",
+			 k->line_chan, k->sock_chan);
+		return kfail(err, errlen, errno, what);
 	}
 	k->bridged = true;
 	log_info("kernel data path: the pty's PPP channel %d is bridged with the PPTP socket's "
@@ -317,24 +323,23 @@ bool kernel_name_interface(struct kernel_path *k)
 	return is_ppp_interface(k, k->ifname);
 }
 
-int kernel_open_peer(const struct kernel_path *k)
+int kernel_open_peer(const struct kernel_path *k, char *err, size_t errlen)
 {
 	int fd = ioctl(k->tty, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
 
-	if (fd < 0)
-		log_err("--kernel: cannot open pppd's side of the pty: %s", strerror(errno));
-	return fd;
+	return fd < 0 ? kfail(err, errlen, errno, "cannot open pppd's side of the pty") : fd;
 }
 
-int kernel_find_pppd(struct kernel_path *k, int fd, pid_t launched)
+int kernel_find_pppd(struct kernel_path *k, int fd, pid_t launched, char *err, size_t errlen)
 {
 	int r = 0, chan, unit;
+	char what[64];
 
 	/* Until pppd sets its line discipline, its side has no channel. */
 	if (ioctl(fd, PPPIOCGCHAN, &chan) == 0 && k->peer_chan < 0) {
 		if (ioctl(k->peer_ppp, PPPIOCATTCHAN, &chan) < 0) {
-			log_err("--kernel: watching pppd's channel %d: %s", chan, strerror(errno));
-			r = -1;
+			snprintf(what, sizeof what, "watching pppd's channel %d", chan);
+			r = kfail(err, errlen, errno, what);
 		} else {
 			k->peer_chan = chan;
 		}
@@ -357,12 +362,12 @@ int kernel_counters(const struct kernel_path *k, struct kernel_counters *c)
 
 	memset(c, 0, sizeof *c);
 	if (k->unit < 0 || k->ctl < 0 || !k->named)
-		return -1;
+		return -ENODEV;
 	memset(&ifr, 0, sizeof ifr);
 	str_copy(ifr.ifr_name, k->ifname, sizeof ifr.ifr_name);
 	ifr.ifr_data = (void *)&st;
 	if (ioctl(k->ctl, SIOCGPPPSTATS, &ifr) < 0)
-		return -1;
+		return -errno;
 	c->v[KSTATS_RX_PACKETS] = st.p.ppp_ipackets;
 	c->v[KSTATS_RX_BYTES] = st.p.ppp_ibytes;
 	c->v[KSTATS_RX_ERRORS] = st.p.ppp_ierrors;
@@ -431,7 +436,12 @@ void gateway_kernel_tick(struct gateway *g, uint64_t now)
 		return;
 	g->kern.next_us = now + (k->unit < 0 && !g->kern.gave_up ? KERNEL_TICK_US : KERNEL_SAMPLE_US);
 	if (k->unit < 0 && !g->kern.gave_up) {
-		int r = g->pppd.slave < 0 ? -1 : kernel_find_pppd(k, g->pppd.slave, g->p->pppd_pid);
+		char err[256];
+		int r = g->pppd.slave < 0 ? -EBADF
+					   : kernel_find_pppd(k, g->pppd.slave, g->p->pppd_pid, err,
+							      sizeof err);
+		if (r < 0 && g->pppd.slave >= 0)
+			log_err("%s", err);
 		if (r == 1)
 			tell_pppd_running(g);
 		if (r < 0 || (r == 0 && now > g->call_up_us + KERNEL_FIND_US)) {
@@ -446,7 +456,6 @@ void gateway_kernel_tick(struct gateway *g, uint64_t now)
 			g->pppd.slave = -1;
 		}
 		/* Attaching to pppd's channel needed CAP_NET_ADMIN; nothing else does. */
-		char err[256];
 		if (k->peer_chan >= 0 || g->kern.gave_up) {
 			if (!g->kern.caps_dropped && privileges_limit(NULL, 0, err, sizeof err) < 0)
 				log_warn("%s", err);

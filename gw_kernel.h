@@ -60,31 +60,34 @@ enum pptp_cause kernel_prepare(struct kernel_path *k, const struct pptp_options 
 
 /* Before asking for the call to server: our call ID, bound in the kernel's
  * table for the whole machine (the socket also needs our address towards
- * server).  0, or -1 with the reason logged.  Called again, it binds a new
- * socket to another call ID.  Tests only (the test build, -DPPTP_TEST_HOOKS):
- * PPTP_TEST_KERNEL_CALL_ID=N is the first call ID tried. */
-int kernel_bind(struct kernel_path *k, const struct pptp_options *o, uint32_t server);
+ * server).  0, or -errno with the reason in err.  Called again, it binds a
+ * new socket to another call ID.  Tests only (the test build,
+ * -DPPTP_TEST_HOOKS): PPTP_TEST_KERNEL_CALL_ID=N is the first call ID tried. */
+int kernel_bind(struct kernel_path *k, const struct pptp_options *o, uint32_t server, char *err,
+		size_t errlen);
 
 /* The call is up: connect the socket to the server's call and bridge the
- * two channels.  0, or -1 with the reason logged. */
-int kernel_connect(struct kernel_path *k, uint32_t server, uint16_t peer_call_id);
+ * two channels.  0, or -errno with the reason in err. */
+int kernel_connect(struct kernel_path *k, uint32_t server, uint16_t peer_call_id, char *err,
+		   size_t errlen);
 
-/* The pty's other side, pppd's, opened from ours: the descriptor, or -1
- * with the reason logged. */
-int kernel_open_peer(const struct kernel_path *k);
+/* The pty's other side, pppd's, opened from ours: the descriptor, or
+ * -errno with the reason in err. */
+int kernel_open_peer(const struct kernel_path *k, char *err, size_t errlen);
 
 /* Find pppd's side: its channel (watched: peer_ppp hangs up when pppd's
  * line closes), its unit and its interface.  slave: a descriptor of pppd's
  * side of the pty; launched: the pppd we started, or 0 (the one that
  * started us).  1 found, 0 not yet (pppd has not set its line discipline),
- * -1 with the reason logged. */
-int kernel_find_pppd(struct kernel_path *k, int slave, pid_t launched);
+ * -errno with the reason in err. */
+int kernel_find_pppd(struct kernel_path *k, int slave, pid_t launched, char *err, size_t errlen);
 
 /* Until pppd's interface is found (pppd writes the pid file that names a
  * renamed one just after it connects its unit): true once it is. */
 bool kernel_name_interface(struct kernel_path *k);
 
-/* The interface's counters: 0, or -1 when there are none (yet). */
+/* The interface's counters: 0, or -errno when there are none (-ENODEV: no
+ * interface yet). */
 int kernel_counters(const struct kernel_path *k, struct kernel_counters *c);
 /* The counters in words, for the log; says which counters they are. */
 void kernel_counters_format(const struct kernel_path *k, const struct kernel_counters *last,

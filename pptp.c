@@ -325,9 +325,18 @@ static bool tunnel_prepare(struct tunnel *tn)
 	enum pptp_cause c = kernel_prepare(&tn->kp, o, o->nolaunchpppd ? STDIN_FILENO : tn->pty.master);
 	/* pppd's side of its pty, where its channel is found: pppd makes the
 	 * tty exclusive, so only now, with every capability, does it open. */
-	if (c == CAUSE_NONE && o->nolaunchpppd && (tn->pty.slave = kernel_open_peer(&tn->kp)) < 0)
-		c = CAUSE_LOCAL;
-	return c == CAUSE_NONE ? true : tunnel_fail(tn, c, 0);
+	int err = 0;
+	if (c == CAUSE_NONE && o->nolaunchpppd) {
+		char text[128];
+		tn->pty.slave = kernel_open_peer(&tn->kp, text, sizeof text);
+		if (tn->pty.slave < 0) {
+			log_err("%s", text);
+			c = CAUSE_LOCAL;
+			err = -tn->pty.slave;
+			tn->pty.slave = -1;
+		}
+	}
+	return c == CAUSE_NONE ? true : tunnel_fail(tn, c, err);
 }
 
 /* --kernel: the call is placed with the call ID the PPTP socket is bound to,
@@ -336,9 +345,14 @@ static bool tunnel_prepare(struct tunnel *tn)
  * exchanged for another. */
 static bool dial_kernel(struct tunnel *tn, int fail_level)
 {
+	char err[160];
+
 	for (int i = 0; i < KERNEL_CALL_ID_TRIES; i++) {
-		if (kernel_bind(&tn->kp, tn->o, tn->server) < 0)
-			return tunnel_fail(tn, CAUSE_LOCAL, 0);
+		int r = kernel_bind(&tn->kp, tn->o, tn->server, err, sizeof err);
+		if (r < 0) {
+			log_err("%s", err);
+			return tunnel_fail(tn, CAUSE_LOCAL, -r);
+		}
 		if (place_call(tn->o, tn->server, tn->sigfd, &tn->cm_fd, &tn->call, &tn->dialing,
 			       fail_level, &tn->why, tn->kp.call_id))
 			return true;
@@ -400,8 +414,10 @@ static void tunnel_run(struct tunnel *tn)
 	log_notice("tunnel to %s is up: call ID %u, server's call ID %u, server's window %u",
 		   tn->server_str, tn->call.call_id, tn->call.peer_call_id, tn->call.peer_window);
 	if (o->kernel) {
-		if (kernel_connect(&tn->kp, tn->server, tn->call.peer_call_id) < 0) {
-			tunnel_fail(tn, CAUSE_LOCAL, 0);
+		int r = kernel_connect(&tn->kp, tn->server, tn->call.peer_call_id, err, sizeof err);
+		if (r < 0) {
+			log_err("%s", err);
+			tunnel_fail(tn, CAUSE_LOCAL, -r);
 			return;
 		}
 		/* The kernel takes the GRE: a raw socket would get a copy of each. */
