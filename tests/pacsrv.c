@@ -44,7 +44,7 @@
 #define RX_BATCH 32		/* GRE packets per recvmmsg */
 #define TX_BATCH 64		/* GRE packets per sendmmsg */
 #define TX_ARENA (1u << 20)
-#define WINDOW_GRACE_US 20000	/* an ack this old has reached the client */
+#define ACK_RING 64	/* acks remembered per call, for the window check */
 #define SINK_CHECK_EVERY 64	/* --gre sink: check the content of one frame in this many */
 
 enum {
@@ -205,11 +205,11 @@ struct gre_call {
 	uint32_t rx_ack;	/* what we acknowledge */
 	uint32_t last_ack_sent;
 	bool ack_sent;
-	/* acks we sent and when, newest last: the client's window is judged
-	 * by the acks it can have seen (sent WINDOW_GRACE_US before) */
-	struct { uint32_t ack; uint64_t at; } ack_hist[32];
-	unsigned ack_hist_n;
-	uint32_t ack_evicted;	/* the newest ack pushed out of the history */
+	/* the acks we sent and when, a ring (ack_head: the next slot): the
+	 * client's window is judged by the newest ack it can have seen */
+	struct { uint32_t ack; uint64_t at; } ack_ring[ACK_RING];
+	unsigned ack_head, ack_n;
+	uint32_t ack_evicted;	/* the newest ack pushed out of the ring */
 	uint64_t ack_evicted_at;	/* 0: none */
 	bool peer_ack_any;
 	uint32_t peer_ack;
@@ -277,7 +277,7 @@ static volatile sig_atomic_t g_signal;
 static struct {
 	unsigned long rx, rx_bad, tx, seq_errors;
 	unsigned long rx_data, rx_acks, rx_stale, rx_foreign, tx_dropped, tx_dup, tx_bad,
-		tx_pure_acks, tx_fail, ack_back, window_exceeded;
+		tx_pure_acks, tx_fail, ack_back, window_exceeded, window_unjudged;
 } gs;
 
 /* Our own packets come back to our raw socket when client and server share
@@ -545,7 +545,9 @@ static void gre_open(void)
 	/* When each packet arrived, not when we got round to reading it: the
 	 * window check compares it with when our acks left (gre_arrival). */
 	int on = 1;
-	setsockopt(g_raw, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+	if (setsockopt(g_raw, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0)
+		say("WARN GRE arrival times: %s (the window check uses reading times)",
+		    strerror(errno));
 	if (opt.listen.s_addr != htonl(INADDR_ANY)) {
 		/* so our GRE leaves from the address the client connected to */
 		struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr = opt.listen };
@@ -696,31 +698,41 @@ static void gre_note_ack_sent(struct gre_call *g)
 		return;
 	g->last_ack_sent = g->rx_ack;
 	g->ack_sent = true;
-	unsigned n = g->ack_hist_n, cap = (unsigned)ARRAY_LEN(g->ack_hist);
-	if (n == cap) {
-		g->ack_evicted = g->ack_hist[0].ack;
-		g->ack_evicted_at = g->ack_hist[0].at;
-		memmove(g->ack_hist, g->ack_hist + 1, (cap - 1) * sizeof g->ack_hist[0]);
-		n--;
+	unsigned h = g->ack_head;
+	if (g->ack_n == ACK_RING) {
+		g->ack_evicted = g->ack_ring[h].ack;
+		g->ack_evicted_at = g->ack_ring[h].at;
+	} else {
+		g->ack_n++;
 	}
-	g->ack_hist[n].ack = g->rx_ack;
-	g->ack_hist[n].at = now_us();
-	g->ack_hist_n = n + 1;
+	/* When it was built, a moment before it leaves: never later than the
+	 * client can have seen it. */
+	g->ack_ring[h].ack = g->rx_ack;
+	g->ack_ring[h].at = now_us();
+	g->ack_head = (h + 1) % ACK_RING;
 }
 
-/* The newest ack sent at least WINDOW_GRACE_US before now, if any. */
-static bool gre_ack_seen(const struct gre_call *g, uint64_t now, uint32_t *ack)
+/* The newest ack we had sent when a packet of the client's arrived: the
+ * client sent that packet earlier still, so it cannot have seen a newer
+ * one, and a packet beyond this ack plus the window broke the window
+ * whatever the delays.  1: *ack is that ack; 0: none was sent before;
+ * -1: it is older than the ring remembers (not judged). */
+static int gre_ack_before(const struct gre_call *g, uint64_t arrived, uint32_t *ack)
 {
-	for (unsigned i = g->ack_hist_n; i-- > 0;)
-		if (g->ack_hist[i].at + WINDOW_GRACE_US <= now) {
-			*ack = g->ack_hist[i].ack;
-			return true;
+	for (unsigned k = 0; k < g->ack_n; k++) {
+		unsigned i = (g->ack_head + ACK_RING - 1 - k) % ACK_RING;
+		if (g->ack_ring[i].at <= arrived) {
+			*ack = g->ack_ring[i].ack;
+			return 1;
 		}
-	if (g->ack_evicted_at && g->ack_evicted_at + WINDOW_GRACE_US <= now) {
-		*ack = g->ack_evicted;
-		return true;
 	}
-	return false;
+	if (!g->ack_evicted_at)
+		return 0;
+	if (g->ack_evicted_at <= arrived) {
+		*ack = g->ack_evicted;
+		return 1;
+	}
+	return -1;
 }
 
 static void gre_send_pure_ack(struct conn *c, struct call *k)
@@ -1226,10 +1238,15 @@ static void gre_input(struct conn *c, const uint8_t *p, size_t n, uint64_t now, 
 		g->rx_any = true;
 	}
 	/* Our advertised receive window bounds what the client has unacked,
-	 * counted from an ack it has had time to see.  Before any ack the
+	 * counted from the newest ack it can have seen.  Before any ack the
 	 * client need not enforce it (pptp.8: some servers never ack). */
 	uint32_t seen;
-	if (gre_ack_seen(g, arrived, &seen) && seq - (seen + 1) >= opt.window) {
+	int judged = gre_ack_before(g, arrived, &seen);
+	if (judged < 0)
+		gs.window_unjudged++;
+	/* Signed: a packet the network delayed past newer ones is behind the
+	 * ack, not over the window. */
+	if (judged > 0 && (int32_t)(seq - (seen + 1)) >= (int32_t)opt.window) {
 		gs.window_exceeded++;
 		if (g_verbose)
 			say("GRE WINDOW_EXCEEDED call_id=%u seq=%u acked=%u window=%lu", call_id, seq,
@@ -1245,10 +1262,10 @@ static void gre_input(struct conn *c, const uint8_t *p, size_t n, uint64_t now, 
 		sink_input(c, k, p + hlen, plen, now);
 }
 
-/* A packet's arrival on our clock (now's), from its kernel timestamp; now
- * when it has none.  Under load we may read a packet long after it came,
- * when an ack we sent after it left has grown old enough to count as seen:
- * judged at reading time, a client that kept the window would be blamed. */
+/* A packet's arrival on our clock (now_us's, read as `now` together with
+ * rt_now), from its kernel timestamp; now when it has none.  Under load we
+ * read a packet long after it came, and acks we sent meanwhile must not
+ * count as seen by the client when it sent it (gre_ack_before). */
 static uint64_t gre_arrival(struct msghdr *h, uint64_t now, uint64_t rt_now)
 {
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(h); cm; cm = CMSG_NXTHDR(h, cm)) {
@@ -1274,7 +1291,7 @@ static void gre_read(uint64_t now)
 	struct timespec rts;
 	clock_gettime(CLOCK_REALTIME, &rts);
 	uint64_t rt_now = (uint64_t)rts.tv_sec * 1000000u + (uint64_t)rts.tv_nsec / 1000u;
-	now = now_us();		/* read together with rt_now */
+	uint64_t mono = now_us();	/* read together with rt_now */
 
 	for (int budget = 0; budget < 256; budget += RX_BATCH) {
 		for (int i = 0; i < RX_BATCH; i++) {
@@ -1309,7 +1326,7 @@ static void gre_read(uint64_t now)
 				gs.rx_foreign++;
 				continue;
 			}
-			gre_input(c, g, glen, now, gre_arrival(&m[i].msg_hdr, now, rt_now));
+			gre_input(c, g, glen, now, gre_arrival(&m[i].msg_hdr, mono, rt_now));
 		}
 		if (ack_due_n)
 			sink_send_acks();
@@ -2216,9 +2233,10 @@ static void summary(void)
 	say("GRE SUMMARY rx=%lu rx_bad=%lu tx=%lu", gs.rx, gs.rx_bad, gs.tx);
 	say("GRE SEQ_ERRORS %lu", gs.seq_errors);
 	say("GRE DETAIL rx_data=%lu rx_acks=%lu rx_stale=%lu rx_foreign=%lu tx_dropped=%lu tx_dup=%lu "
-	    "tx_bad=%lu tx_pure_acks=%lu tx_fail=%lu ack_back=%lu window_exceeded=%lu",
+	    "tx_bad=%lu tx_pure_acks=%lu tx_fail=%lu ack_back=%lu window_exceeded=%lu "
+	    "window_unjudged=%lu",
 	    gs.rx_data, gs.rx_acks, gs.rx_stale, gs.rx_foreign, gs.tx_dropped, gs.tx_dup, gs.tx_bad,
-	    gs.tx_pure_acks, gs.tx_fail, gs.ack_back, gs.window_exceeded);
+	    gs.tx_pure_acks, gs.tx_fail, gs.ack_back, gs.window_exceeded, gs.window_unjudged);
 	if (opt.gre == GRE_SINK) {
 		char line[256];
 		for (unsigned k = 0; k < STEP_MAX; k++) {

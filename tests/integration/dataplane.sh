@@ -322,6 +322,30 @@ num_is "server window 4: the server received all 300" "$(pac_detail "$P" rx_data
 num_is "server window 4: never exceeded once acks flowed" "$(pac_detail "$P" window_exceeded)" -eq 0
 num_is "server window 4: nothing dropped for it (tx window dropped = 0)" \
 	"$(gstat "$C" "tx window dropped")" -eq 0
+echo "# server window 4: $(grep -o 'window_exceeded=[0-9]* window_unjudged=[0-9]*' "$P")"
+
+# 16b. ... and that check can fail: a sender that ignores the window (gresend
+#      from the client's address, with the server's call ID, one packet and
+#      then a burst of 200 once the server has acked it) is counted over it.
+if need_gresend; then
+	spac winx.pac --window 4
+	client_bg winx.cli "--frames 0 --hold 3"
+	C=$WORK/winx.cli P=$WORK/winx.pac
+	if wait_for "tunnel to .* is up" "$C" 5 &&
+	   id=$(sed -n 's/^CALL UP call_id=\([0-9]*\) .*/\1/p' "$P" | head -n 1) && [ -n "$id" ]; then
+		in_cli "$GRESEND" --to "$SRV_IP" --call-id "$id" --seq 0 --count 1 > "$WORK/winx1.inj" 2>&1
+		sleep 0.3
+		in_cli "$GRESEND" --to "$SRV_IP" --call-id "$id" --seq 1 --count 200 > "$WORK/winx2.inj" 2>&1
+	fi
+	wait "$CPID"
+	stop_pacsrv
+	expect_grep "window check: the burst was sent" '^GRESEND sent=200 failed=0' "$WORK/winx2.inj"
+	echo "# window check: $(grep -o 'window_exceeded=[0-9]* window_unjudged=[0-9]*' "$P")"
+	num_is "window check: a sender that ignores the window is caught" \
+		"$(pac_detail "$P" window_exceeded)" -gt 0
+else
+	not_ok "gresend (tests/gresend.c) could not be built"
+fi
 
 # 17. The OS refuses our GRE (a local nftables rule drops it on output):
 #     every frame counts as tx failed, and the log says why, once.
