@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,9 +137,17 @@ static int source_address(const struct pptp_options *o, uint32_t server, uint32_
 	return r;
 }
 
-/* err's text for the error e: "WHAT: strerror(e)"; returns -e. */
-static int kfail(char *err, size_t errlen, int e, const char *what)
+/* err's text for the error e (an errno, taken before anything can change
+ * it): "--kernel: WHAT: strerror(e)"; returns -e. */
+__attribute__((format(printf, 4, 5)))
+static int kfail(char *err, size_t errlen, int e, const char *fmt, ...)
 {
+	char what[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
 	snprintf(err, errlen, "--kernel: %s: %s", what, strerror(e));
 	return -e;
 }
@@ -148,7 +157,6 @@ int kernel_bind(struct kernel_path *k, const struct pptp_options *o, uint32_t se
 {
 	uint32_t src = 0;
 	uint16_t first = 0;
-	char what[64];
 
 #ifdef PPTP_TEST_HOOKS
 	const char *want = getenv("PPTP_TEST_KERNEL_CALL_ID");
@@ -168,8 +176,11 @@ int kernel_bind(struct kernel_path *k, const struct pptp_options *o, uint32_t se
 	if (r < 0)
 		return kfail(err, errlen, -r, "no route to the server for its GRE");
 	if (o->have_rtmark && setsockopt(k->sock, SOL_SOCKET, SO_MARK, &o->rtmark,
-					 sizeof o->rtmark) < 0)
-		return kfail(err, errlen, errno, "--rtmark on the PPTP socket");
+					 sizeof o->rtmark) < 0) {
+		int e = errno;
+		snprintf(err, errlen, "--rtmark on the PPTP socket: %s", strerror(e));
+		return -e;
+	}
 	/* One of our own choosing (the kernel would count up from 1, as other
 	 * clients behind the same NAT may), free in its table for the machine. */
 	for (int i = 0; i < BIND_TRIES; i++) {
@@ -185,10 +196,8 @@ int kernel_bind(struct kernel_path *k, const struct pptp_options *o, uint32_t se
 			log_debug("--kernel: the PPTP socket is bound to call ID %u", id);
 			return 0;
 		}
-		if (errno != EBUSY) {
-			snprintf(what, sizeof what, "binding the PPTP socket to call ID %u", id);
-			return kfail(err, errlen, errno, what);
-		}
+		if (errno != EBUSY)
+			return kfail(err, errlen, errno, "binding the PPTP socket to call ID %u", id);
 	}
 	snprintf(err, errlen, "--kernel: no free call ID in the kernel's table after %d tries",
 		 BIND_TRIES);
@@ -223,22 +232,18 @@ int kernel_connect(struct kernel_path *k, uint32_t server, uint16_t peer_call_id
 		   size_t errlen)
 {
 	struct sockaddr_pppox sa = { .sa_family = AF_PPPOX, .sa_protocol = PX_PROTO_PPTP };
-	char what[96];
 
 	sa.sa_addr.pptp.call_id = peer_call_id;
 	sa.sa_addr.pptp.sin_addr.s_addr = server;
-	if (connect(k->sock, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		snprintf(what, sizeof what, "connecting the PPTP socket to the server's call ID %u",
-			 peer_call_id);
-		return kfail(err, errlen, errno, what);
-	}
+	if (connect(k->sock, (struct sockaddr *)&sa, sizeof sa) < 0)
+		return kfail(err, errlen, errno,
+			     "connecting the PPTP socket to the server's call ID %u", peer_call_id);
 	if (ioctl(k->sock, PPPIOCGCHAN, &k->sock_chan) < 0)
 		return kfail(err, errlen, errno, "the PPTP socket's channel");
-	if (ioctl(k->line_ppp, PPPIOCBRIDGECHAN, &k->sock_chan) < 0) {
-		snprintf(what, sizeof what, "bridging the pty's channel %d with the PPTP socket's %d",
-			 k->line_chan, k->sock_chan);
-		return kfail(err, errlen, errno, what);
-	}
+	if (ioctl(k->line_ppp, PPPIOCBRIDGECHAN, &k->sock_chan) < 0)
+		return kfail(err, errlen, errno,
+			     "bridging the pty's channel %d with the PPTP socket's %d", k->line_chan,
+			     k->sock_chan);
 	k->bridged = true;
 	log_info("kernel data path: the pty's PPP channel %d is bridged with the PPTP socket's "
 		 "channel %d: frames no longer pass through pptp", k->line_chan, k->sock_chan);
@@ -333,16 +338,13 @@ int kernel_open_peer(const struct kernel_path *k, char *err, size_t errlen)
 int kernel_find_pppd(struct kernel_path *k, int fd, pid_t launched, char *err, size_t errlen)
 {
 	int r = 0, chan, unit;
-	char what[64];
 
 	/* Until pppd sets its line discipline, its side has no channel. */
 	if (ioctl(fd, PPPIOCGCHAN, &chan) == 0 && k->peer_chan < 0) {
-		if (ioctl(k->peer_ppp, PPPIOCATTCHAN, &chan) < 0) {
-			snprintf(what, sizeof what, "watching pppd's channel %d", chan);
-			r = kfail(err, errlen, errno, what);
-		} else {
+		if (ioctl(k->peer_ppp, PPPIOCATTCHAN, &chan) < 0)
+			r = kfail(err, errlen, errno, "watching pppd's channel %d", chan);
+		else
 			k->peer_chan = chan;
-		}
 	}
 	if (r == 0 && k->peer_chan >= 0 && ioctl(fd, PPPIOCGUNIT, &unit) == 0 && unit >= 0) {
 		k->unit = unit;

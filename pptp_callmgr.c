@@ -210,9 +210,13 @@ static void client_readable(struct callmgr *cm, struct cm_client *cl, uint64_t n
 	if (n <= 0) {
 		const struct pptp_call *c = cl->call >= 0 && engine(cm)
 			? pptp_conn_call(engine(cm), cl->call) : NULL;
-		if (c)
+		bool answered = c && c->state != PPTP_CALL_PENDING && c->state != PPTP_CALL_WAIT_OCRP;
+		if (answered)
 			log_info("gateway pid %u closed its call %u/%u", cl->open.pid, c->call_id,
 				 c->peer_call_id);
+		else if (c)
+			log_info("gateway pid %u closed its call %u before the server answered it",
+				 cl->open.pid, c->call_id);
 		tidy_add(cm, cl->pid, now);
 		client_drop(cm, cl, now);
 		return;
