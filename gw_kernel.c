@@ -222,6 +222,9 @@ enum pptp_cause kernel_prepare(struct kernel_path *k, const struct pptp_options 
 	if (missing)
 		return CAUSE_NO_KERNEL_PPP;	/* this machine cannot carry the tunnel */
 	k->ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (k->ctl < 0)
+		log_warn("--kernel: a socket to read pppd's interface counters: %s; no statistics",
+			 strerror(errno));
 	log_notice("kernel data path: the kernel does not reorder (a packet out of order is "
 		   "dropped), sends no acknowledgement-only packets and keeps no send window; "
 		   "statistics are pppd's ppp interface's");
