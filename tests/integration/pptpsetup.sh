@@ -181,6 +181,11 @@ check "abbreviated options: the secret" grep -q '^"u" abbr "p" \* # pptpsetup: t
 "$SETUP" -create dash -server s1 -username u -password=p > "$WORK/out" 2> "$WORK/err"
 expect_eq "one dash (-create -server -username -password=): exit status 0" "$?" 0
 check "one dash: the secret" grep -q '^"u" dash "p" \* # pptpsetup: tunnel dash$' "$E/chap-secrets"
+"$SETUP" --Create CASE --SERVER s1 -UserName u --Pass=p > "$WORK/out" 2> "$WORK/err"
+expect_eq "options in any case (--Create --SERVER -UserName --Pass=): exit status 0" "$?" 0
+check "options in any case: the secret, the name's case kept" \
+	grep -q '^"u" CASE "p" \* # pptpsetup: tunnel CASE$' "$E/chap-secrets"
+"$SETUP" --DELETE CASE
 "$SETUP" -del abbr && "$SETUP" --delete=dash
 expect_eq "abbreviated --delete: both gone, the other lines as they were" \
 	"$(ls "$E/peers"; cat "$E/chap-secrets")" "$(cat "$WORK/cs.before")"
