@@ -213,6 +213,11 @@ struct gre_call {
 	uint64_t ack_evicted_at;	/* 0: none */
 	bool peer_ack_any;
 	uint32_t peer_ack;
+	/* The client enforces our window only once it has an ack of ours
+	 * (pptp.8).  It has one for sure when it acks a data packet of ours
+	 * that carried one: the first such is acked_tx_first. */
+	bool acked_tx_any, peer_saw_ack;
+	uint32_t acked_tx_first;
 	/* send side */
 	uint32_t tx_next;
 	uint32_t tx_last;	/* last sequence number handed out */
@@ -806,6 +811,10 @@ static void gre_produce(struct conn *c, struct call *k, const uint8_t *payload, 
 	const uint32_t *ackp = g->rx_any ? &g->rx_ack : NULL;
 	size_t len = gre_build(pkt, k->peer_id, &seq, ackp, payload, plen);
 	gre_note_ack_sent(g);
+	if (ackp && !g->acked_tx_any) {
+		g->acked_tx_any = true;
+		g->acked_tx_first = seq;
+	}
 	if (g_verbose)
 		say("GRE TX call_id=%u seq=%u ack=%s%u len=%zu", k->peer_id, seq, ackp ? "" : "-",
 		    ackp ? *ackp : 0, plen);
@@ -1238,10 +1247,13 @@ static void gre_input(struct conn *c, const uint8_t *p, size_t n, uint64_t now, 
 		g->rx_any = true;
 	}
 	/* Our advertised receive window bounds what the client has unacked,
-	 * counted from the newest ack it can have seen.  Before any ack the
-	 * client need not enforce it (pptp.8: some servers never ack). */
+	 * counted from the newest ack it can have seen.  Before it has had an
+	 * ack the client need not enforce it (pptp.8: some servers never ack),
+	 * and only its own acks show when it had one. */
+	if (has_ack && g->acked_tx_any && !seq_before(ack, g->acked_tx_first))
+		g->peer_saw_ack = true;
 	uint32_t seen;
-	int judged = gre_ack_before(g, arrived, &seen);
+	int judged = g->peer_saw_ack ? gre_ack_before(g, arrived, &seen) : 0;
 	if (judged < 0)
 		gs.window_unjudged++;
 	/* Signed: a packet the network delayed past newer ones is behind the

@@ -325,17 +325,21 @@ num_is "server window 4: nothing dropped for it (tx window dropped = 0)" \
 echo "# server window 4: $(grep -o 'window_exceeded=[0-9]* window_unjudged=[0-9]*' "$P")"
 
 # 16b. ... and that check can fail: a sender that ignores the window (gresend
-#      from the client's address, with the server's call ID, one packet and
-#      then a burst of 200 once the server has acked it) is counted over it.
+#      from the client's address, with the server's call ID) sends one packet;
+#      the server echoes it with an ack; then a burst of 200 that acks the
+#      echo (so it had the server's ack: the window applies) and ignores the
+#      window.  The server counts it over.
 if need_gresend; then
-	spac winx.pac --window 4
+	spac winx.pac --window 4 --verbose
 	client_bg winx.cli "--frames 0 --hold 3"
 	C=$WORK/winx.cli P=$WORK/winx.pac
 	if wait_for "tunnel to .* is up" "$C" 5 &&
 	   id=$(sed -n 's/^CALL UP call_id=\([0-9]*\) .*/\1/p' "$P" | head -n 1) && [ -n "$id" ]; then
 		in_cli "$GRESEND" --to "$SRV_IP" --call-id "$id" --seq 0 --count 1 > "$WORK/winx1.inj" 2>&1
 		sleep 0.3
-		in_cli "$GRESEND" --to "$SRV_IP" --call-id "$id" --seq 1 --count 200 > "$WORK/winx2.inj" 2>&1
+		echo_seq=$(sed -n 's/^GRE TX call_id=[0-9]* seq=\([0-9]*\) ack=[0-9].*/\1/p' "$P" | tail -n 1)
+		in_cli "$GRESEND" --to "$SRV_IP" --call-id "$id" --seq 1 --count 200 --ack "${echo_seq:-0}" \
+			> "$WORK/winx2.inj" 2>&1
 	fi
 	wait "$CPID"
 	stop_pacsrv
