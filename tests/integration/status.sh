@@ -155,13 +155,17 @@ stop_pacsrv
 # A stale socket that is not ours to sweep (another user's: a tunnel only
 # removes its own user's): --status skips it, tells a user about it, and
 # removes it when run by root.  98765432 is above any pid (pid_max).
+# It is made under a name no sweep looks at (not a pid) and renamed once it
+# is dead and another user's: a tunnel starting meanwhile in another suite
+# would sweep it, as root's own, or connect to socat while it listens (and
+# socat would answer, end and remove it).
 STALE=/run/pptp-status/98765432
-rm -f "$STALE"
-socat UNIX-LISTEN:"$STALE" /dev/null > /dev/null 2>&1 &
+rm -f "$STALE" /run/pptp-status/.t98765432
+socat UNIX-LISTEN:/run/pptp-status/.t98765432 /dev/null > /dev/null 2>&1 &
 sp=$!
-for _ in $(seq 1 30); do [ -S "$STALE" ] && break; sleep 0.1; done
+for _ in $(seq 1 30); do [ -S /run/pptp-status/.t98765432 ] && break; sleep 0.1; done
 kill -KILL $sp; wait $sp 2>/dev/null
-chown nobody "$STALE"
+chown nobody /run/pptp-status/.t98765432 && mv /run/pptp-status/.t98765432 "$STALE"
 check "stale: a dead socket is there" test -S "$STALE"
 setpriv --reuid=nobody --regid=nogroup --clear-groups "$PPTP" --status > "$WORK/stale-user.txt"
 expect_grep "stale: a user is told about it" 'stale status socket.* of tunnels that died\)' \
