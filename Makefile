@@ -27,7 +27,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPPTP_RELEASE='"$(VERSION)"' -I. $(WARN) $(
 LDLIBS   :=
 
 # Pure code: protocol engines, codecs, the command line (unit tested, fuzzed).
-CORE     := util pptp_options pptp_wire pptp_ctrl pptp_call pptp_quirks orckit_quirks hdlc pqueue \
+CORE     := util pptp_options pptp_wire pptp_ctrl pptp_call pptp_quirks orckit_quirks hdlc hdlc_avx2 pqueue \
             gre_engine gre_watch stats exitstatus callmgr_proto lcp_probe mtu
 # The edges: sockets, processes, signals, netlink.
 EDGE     := pptp_callmgr ctrl_session pptp_gre routing sockutil privileges status diagnose proc \
@@ -79,6 +79,15 @@ $(B)/portable/hdlc.o: hdlc.c
 $(B)/unit_tests_portable: $(UNIT_O) $(filter-out $(B)/hdlc.o,$(CORE_O)) $(B)/portable/hdlc.o $(B)/status.o $(B)/runpath.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
+# And against the SSE2 codec alone, which x86-64 processors without AVX2
+# run: on a machine with AVX2 nothing else would test it.
+$(B)/sse2/hdlc.o: hdlc.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DHDLC_NO_AVX2 -MMD -MP -c $< -o $@
+
+$(B)/unit_tests_sse2: $(UNIT_O) $(filter-out $(B)/hdlc.o,$(CORE_O)) $(B)/sse2/hdlc.o $(B)/status.o $(B)/runpath.o
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
 # The PAC-side test server and the pppd stand-in used by the integration tests.
 $(B)/pacsrv: $(B)/tests/pacsrv.o $(B)/util.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
@@ -99,19 +108,21 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-unit: $(B)/unit_tests $(B)/unit_tests_portable
+unit: $(B)/unit_tests $(B)/unit_tests_portable $(B)/unit_tests_sse2
 	$(B)/unit_tests
 	$(B)/unit_tests_portable hdlc/
+	$(B)/unit_tests_sse2 hdlc/
 
 # The same unit tests built with AddressSanitizer (LeakSanitizer included)
 # and UndefinedBehaviorSanitizer, in their own build directory.
 asan:
 	$(MAKE) --no-print-directory B=build/asan CFLAGS="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  build/asan/unit_tests build/asan/unit_tests_portable build/asan/pptp build/asan/test/pptp \
+	  build/asan/unit_tests build/asan/unit_tests_portable build/asan/unit_tests_sse2 build/asan/pptp build/asan/test/pptp \
 	  build/asan/pacsrv build/asan/fakeppp
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit_tests
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit_tests_portable hdlc/
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit_tests_sse2 hdlc/
 
 # Warnings are errors under clang too.
 clang-check:

@@ -75,10 +75,11 @@ fi
 
 # The builds use every CPU (-j): they come before anything timed.
 JOBS=-j$(nproc 2>/dev/null || echo 1)
-stage build make "$JOBS" --no-print-directory all build/unit_tests build/unit_tests_portable build/pacsrv \
+stage build make "$JOBS" --no-print-directory all build/unit_tests build/unit_tests_portable build/unit_tests_sse2 build/pacsrv \
 	build/fakeppp build/pnsprobe build/route_tool build/gresend
 stage unit build/unit_tests
 stage unit-portable build/unit_tests_portable hdlc/
+stage unit-sse2 build/unit_tests_sse2 hdlc/
 stage manpage sh -c 'MANWIDTH=80 man -l --warnings pptp.8 pptpsetup.8 2>&1 >/dev/null | \
 	tee /dev/stderr | grep -q . && exit 1; man -l pptp.8 | grep -q "EXIT STATUS"'
 stage pptpsetup tests/integration/pptpsetup.sh

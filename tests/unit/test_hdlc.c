@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hdlc.h"
+#include "hdlc_avx2.h"
 #include "../hdlcref.h"
 #include "test.h"
 
@@ -572,7 +573,8 @@ static void every_byte_at_every_word_offset(void)
 }
 
 /* ---- the wide paths ----
- * The codec works sixteen bytes at a time (eight in the portable build),
+ * The codec works thirty-two bytes at a time where the processor has AVX2,
+ * sixteen with SSE2 (unit_tests_sse2), eight in the portable build,
  * with a different path for the last bytes of an input, for an output
  * buffer near full, and for the FCS of longer frames.  The checks below
  * compare it with the rules done one byte at a time, for every length
@@ -899,7 +901,40 @@ static void decode_special_at_every_place(void)
 	CHECK_INT(bad, 0);
 }
 
+#if HDLC_AVX2
+/* The AVX2 path's shuffle tables, rebuilt from what each entry means. */
+static void avx2_tables_match_definition(void)
+{
+	int bad = 0;
+	for (unsigned e = 0; e < 256; e++) {
+		uint8_t dec[8], enc[16];
+		unsigned nd = 0, ne = 0;
+		memset(dec, 0x80, sizeof dec);
+		memset(enc, 0x80, sizeof enc);
+		for (unsigned i = 0; i < 8; i++) {
+			if (!(e >> i & 1))
+				dec[nd++] = (uint8_t)i;
+			if (e >> i & 1)
+				enc[ne++] = 8;	/* the escape's place in the source */
+			enc[ne++] = (uint8_t)i;
+		}
+		uint64_t d = 0, e0 = 0, e1 = 0;
+		for (unsigned k = 0; k < 8; k++) {
+			d |= (uint64_t)dec[k] << 8 * k;
+			e0 |= (uint64_t)enc[k] << 8 * k;
+			e1 |= (uint64_t)enc[k + 8] << 8 * k;
+		}
+		bad += d != hdlc_unesc_shuf[e] || nd != hdlc_unesc_len[e];
+		bad += e0 != hdlc_esc_shuf[e][0] || e1 != hdlc_esc_shuf[e][1] || ne != hdlc_esc_len[e];
+	}
+	CHECK_INT(bad, 0);
+}
+#endif
+
 const struct test_case hdlc_tests[] = {
+#if HDLC_AVX2
+	{ "avx2_tables_match_definition", avx2_tables_match_definition },
+#endif
 	{ "fcs_table_matches_bitwise", fcs_table_matches_bitwise },
 	{ "fcs_check_values", fcs_check_values },
 	{ "encode_lcp_configure_request", encode_lcp_configure_request },
