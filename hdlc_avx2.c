@@ -268,43 +268,77 @@ static inline AVX2_FN __m256i set8(int b)
 	return _mm256_set1_epi8((char)b);
 }
 
-/* Unescape 32-byte blocks from p, while p <= last, into *wp.  Stops before
- * a block the 16-byte code must judge: one with a flag or with an escape
- * right after an escape.  An escape as the last byte is left for the next
- * block (its byte is not in this one).  Reads p[0, 32), writes at most 32
- * bytes at *wp per block; the caller keeps both in bounds through last. */
-AVX2_FN const uint8_t *hdlc_avx2_unescape(const uint8_t *p, const uint8_t *last, uint8_t **wp)
+/* The 32 bytes of v, their escapes' bytes already XORed back, to w
+ * without the escapes (the bits of me); returns where the next go. */
+static inline AVX2_FN uint8_t *unesc_store(__m256i v, uint32_t me, uint8_t *w)
 {
-	const __m256i x20 = set8(HDLC_XOR);
 	/* The second group of each 128-bit lane takes its bytes from 8 on. */
 	const __m256i upper = _mm256_set_epi64x(0x0808080808080808ll, 0, 0x0808080808080808ll, 0);
+	size_t e0 = me & 0xff, e1 = me >> 8 & 0xff, e2 = me >> 16 & 0xff, e3 = me >> 24;
+	__m256i ctl = _mm256_set_epi64x((long long)hdlc_unesc_shuf[e3], (long long)hdlc_unesc_shuf[e2],
+					(long long)hdlc_unesc_shuf[e1], (long long)hdlc_unesc_shuf[e0]);
+
+	v = _mm256_shuffle_epi8(v, _mm256_add_epi8(ctl, upper));
+	__m128i lo = _mm256_castsi256_si128(v), hi = _mm256_extracti128_si256(v, 1);
+	_mm_storel_epi64((__m128i *)w, lo);
+	w += hdlc_unesc_len[e0];
+	_mm_storel_epi64((__m128i *)w, _mm_unpackhi_epi64(lo, lo));
+	w += hdlc_unesc_len[e1];
+	_mm_storel_epi64((__m128i *)w, hi);
+	w += hdlc_unesc_len[e2];
+	_mm_storel_epi64((__m128i *)w, _mm_unpackhi_epi64(hi, hi));
+	return w + hdlc_unesc_len[e3];
+}
+
+/* The escape mask c (0xff where a byte is an escape) one byte up, across
+ * the two lanes, with prev's last byte coming in first: where a byte
+ * after an escape is. */
+static inline AVX2_FN __m256i after_escape(__m256i c, __m256i prev)
+{
+	return _mm256_alignr_epi8(c, _mm256_permute2x128_si256(c, prev, 0x03), 15);
+}
+
+/* Unescape from p, while p <= last, into *wp: 64 bytes a step, then 32.
+ * Stops before a block the 16-byte code must judge: one with a flag or
+ * with an escape right after an escape (for the last bytes of a frame,
+ * that code costs less than one more wide step).  An escape as a step's
+ * last byte is left for the next step (its byte is not in this one).
+ * Reads p[0, 32) for each p up to last (p[0, 64) for a double step when
+ * p + 32 <= last) and writes no more bytes than it reads, each store
+ * inside the 32 bytes from the output position of its block; the caller
+ * keeps both in bounds through last. */
+AVX2_FN const uint8_t *hdlc_avx2_unescape(const uint8_t *p, const uint8_t *last, uint8_t **wp)
+{
+	const __m256i x20 = set8(HDLC_XOR), esc = set8(HDLC_ESC), flag = set8(HDLC_FLAG);
 	uint8_t *w = *wp;
 
-	while (p <= last) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)p);
-		__m256i ce = _mm256_cmpeq_epi8(v, set8(HDLC_ESC));
-		uint32_t me = (uint32_t)_mm256_movemask_epi8(ce);
-		uint32_t mf = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, set8(HDLC_FLAG)));
+	while (last - p >= 32) {
+		__m256i v0 = _mm256_loadu_si256((const __m256i *)p);
+		__m256i v1 = _mm256_loadu_si256((const __m256i *)(p + 32));
+		__m256i c0 = _mm256_cmpeq_epi8(v0, esc), c1 = _mm256_cmpeq_epi8(v1, esc);
+		uint64_t me = (uint32_t)_mm256_movemask_epi8(c0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(c1) << 32;
+		uint32_t mf = (uint32_t)_mm256_movemask_epi8(
+			_mm256_or_si256(_mm256_cmpeq_epi8(v0, flag), _mm256_cmpeq_epi8(v1, flag)));
 
 		if (mf | (me & me >> 1))
 			break;
-		/* Each byte after an escape gets its 0x20 back: the escape mask
-		 * one byte up, across the two lanes. */
-		__m256i after = _mm256_alignr_epi8(ce, _mm256_permute2x128_si256(ce, ce, 0x08), 15);
-		v = _mm256_xor_si256(v, _mm256_and_si256(after, x20));
-		size_t e0 = me & 0xff, e1 = me >> 8 & 0xff, e2 = me >> 16 & 0xff, e3 = me >> 24;
-		__m256i ctl = _mm256_set_epi64x((long long)hdlc_unesc_shuf[e3], (long long)hdlc_unesc_shuf[e2],
-						(long long)hdlc_unesc_shuf[e1], (long long)hdlc_unesc_shuf[e0]);
-		v = _mm256_shuffle_epi8(v, _mm256_add_epi8(ctl, upper));
-		__m128i lo = _mm256_castsi256_si128(v), hi = _mm256_extracti128_si256(v, 1);
-		_mm_storel_epi64((__m128i *)w, lo);
-		w += hdlc_unesc_len[e0];
-		_mm_storel_epi64((__m128i *)w, _mm_unpackhi_epi64(lo, lo));
-		w += hdlc_unesc_len[e1];
-		_mm_storel_epi64((__m128i *)w, hi);
-		w += hdlc_unesc_len[e2];
-		_mm_storel_epi64((__m128i *)w, _mm_unpackhi_epi64(hi, hi));
-		w += hdlc_unesc_len[e3];
+		/* Each byte after an escape gets its 0x20 back. */
+		v0 = _mm256_xor_si256(v0, _mm256_and_si256(after_escape(c0, _mm256_setzero_si256()), x20));
+		v1 = _mm256_xor_si256(v1, _mm256_and_si256(after_escape(c1, c0), x20));
+		w = unesc_store(v0, (uint32_t)me, w);
+		w = unesc_store(v1, (uint32_t)(me >> 32), w);
+		p += 64 - (me >> 63);
+	}
+	while (p <= last) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)p);
+		__m256i c = _mm256_cmpeq_epi8(v, esc);
+		uint32_t me = (uint32_t)_mm256_movemask_epi8(c);
+		uint32_t mf = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, flag));
+
+		if (mf | (me & me >> 1))
+			break;
+		v = _mm256_xor_si256(v, _mm256_and_si256(after_escape(c, _mm256_setzero_si256()), x20));
+		w = unesc_store(v, me, w);
 		p += 32 - (me >> 31);
 	}
 	*wp = w;
