@@ -88,6 +88,10 @@ $(B)/sse2/hdlc.o: hdlc.c
 $(B)/unit_tests_sse2: $(UNIT_O) $(filter-out $(B)/hdlc.o,$(CORE_O)) $(B)/sse2/hdlc.o $(B)/status.o $(B)/runpath.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
+# The HDLC codec alone, for bench/codec.sh.
+$(B)/bench/codec: $(B)/bench/codec.o $(B)/hdlc.o $(B)/hdlc_avx2.o
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
 # The PAC-side test server and the pppd stand-in used by the integration tests.
 $(B)/pacsrv: $(B)/tests/pacsrv.o $(B)/util.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
