@@ -165,10 +165,23 @@ $(FZ)/fuzz_hdlc_portable: tests/fuzz/fuzz_hdlc.c $(FUZZ_PORTABLE_O)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d -o $@ $< $(FUZZ_PORTABLE_O)
 
+# And against the SSE2 codec alone (-DHDLC_NO_AVX2), which a machine with
+# AVX2 would otherwise never fuzz.
+FUZZ_SSE2_O := $(filter-out $(FZ)/obj/hdlc.o,$(FUZZ_O)) $(FZ)/obj/sse2/hdlc.o
+FUZZERS += fuzz_hdlc_sse2
+
+$(FZ)/obj/sse2/hdlc.o: hdlc.c
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -DHDLC_NO_AVX2 -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FZ)/fuzz_hdlc_sse2: tests/fuzz/fuzz_hdlc.c $(FUZZ_SSE2_O)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d -o $@ $< $(FUZZ_SSE2_O)
+
 fuzz-build: $(FUZZERS:%=$(FZ)/%)
 # Only pattern rules name these objects: without this, make deletes them
 # after each build as intermediates and the next build compiles them again.
-.SECONDARY: $(FUZZ_O) $(FZ)/obj/portable/hdlc.o
+.SECONDARY: $(FUZZ_O) $(FZ)/obj/portable/hdlc.o $(FZ)/obj/sse2/hdlc.o
 
 # The seed corpora of the status, call manager message and LCP probe
 # targets, written by the project's own encoders.

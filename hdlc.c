@@ -3,11 +3,11 @@
  *
  * Both directions run for every PPP frame on the data path: the FCS is
  * table driven, four bytes a step, or folded sixteen bytes a step (four
- * blocks at once in long frames) by
- * carry-less multiplication where the processor has it; the encoder and
+ * blocks at once in long frames) by carry-less multiplication where the
+ * processor has it; the encoder and
  * decoder look at sixteen bytes at a time with SSE2 (every x86-64 has it),
- * thirty-two where the processor has AVX2 (hdlc_avx2.c, for the bulk of a
- * frame), or eight at a time in portable C elsewhere (and with -DHDLC_NO_SIMD,
+ * thirty-two or sixty-four where the processor has AVX2 (hdlc_avx2.c, for
+ * the bulk of a frame), or eight at a time in portable C elsewhere (and with -DHDLC_NO_SIMD,
  * which the unit tests use to check that code too).  Random payload,
  * which is what encrypted PPP carries, has a byte to escape in every
  * eight, so the cost of each escape counts as much as the scan. */
@@ -217,8 +217,9 @@ static size_t sse2_escape_tail(const uint8_t *frame, size_t n, size_t i, const u
 
 /* Decode the c (1..16) bytes at q into *wp: plain bytes copied, escapes
  * undone, up to the first byte the byte-at-a-time code must see: a flag,
- * an escape followed by a flag (an abort) or by another escape (0x7d sent
- * escaped: rare, and it would make the mask ambiguous), or an escape as
+ * an escape followed by a flag (an abort) or by another escape (7d 7d:
+ * 0x5d escaped, which no sender needs to do; rare, and it would make the
+ * mask ambiguous), or an escape as
  * the c-th byte (its byte is not in the block).  Returns the bytes of q
  * consumed and moves *wp past the bytes decoded.  Reads up to q + c + 15,
  * writes up to *wp + c + 15. */
@@ -276,8 +277,8 @@ static const uint8_t *sse2_unescape(const uint8_t *start, const uint8_t *p, cons
 #endif
 		while (p <= last) {
 #if HDLC_AVX2
-			/* 32 bytes a step up to a block with a flag or an
-			 * escaped escape, which the 16-byte code then sees. */
+			/* 64 or 32 bytes a step up to a block with a flag or
+			 * with 7d 7d, which the 16-byte code then sees. */
 			if (wide && (p = hdlc_avx2_unescape(p, last, &w)) > last)
 				break;
 #endif
@@ -471,6 +472,12 @@ static uint16_t fcs16_table(uint16_t fcs, const uint8_t *p, size_t n)
 }
 
 #if HDLC_CLMUL
+/* a folded by the constants in k onto the block b that follows it */
+__attribute__((target("pclmul"))) static inline __m128i fold(__m128i a, __m128i k, __m128i b)
+{
+	return _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(a, k, 0x00), _mm_clmulepi64_si128(a, k, 0x11)), b);
+}
+
 /* Folding, sixteen bytes a step.  As polynomials over GF(2) (the CRC is
  * the message times x^16 modulo P = x^16 + x^12 + x^5 + 1), a 128-bit
  * block A followed by 128 more bits is worth A x^128 at the next block's
@@ -492,12 +499,6 @@ static uint16_t fcs16_table(uint16_t fcs, const uint8_t *p, size_t n)
  * low 16 bits of Q P.  (mu is taken times x^15 so that Q comes out in the
  * low half of the product, aligned for the next one.)  The bytes after the
  * last block go through the table.  n must be at least 16. */
-/* a folded by the constants in k onto the block b that follows it */
-__attribute__((target("pclmul"))) static inline __m128i fold(__m128i a, __m128i k, __m128i b)
-{
-	return _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(a, k, 0x00), _mm_clmulepi64_si128(a, k, 0x11)), b);
-}
-
 __attribute__((target("pclmul"))) static uint16_t fcs16_clmul(uint16_t fcs, const uint8_t *p, size_t n)
 {
 	const __m128i k = _mm_set_epi64x((long long)0x7eea000000000000ull,	/* x^127 mod P = 0x577e */

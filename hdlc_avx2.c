@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hdlc_avx2.c - the bulk of RFC 1662 escaping and unescaping, 32 bytes a
- * step, for the x86-64 processors that have AVX2 (asked at run time by
+ * step (unescaping 64 while it can), for the x86-64 processors that have AVX2 (asked at run time by
  * hdlc.c, which does everything else: flags, aborts, frame ends, tails).
  *
  * Random payload (what MPPE gives) has a byte to escape in every eight, so
@@ -263,6 +263,11 @@ const uint8_t hdlc_esc_len[256] = {
 
 #define AVX2_FN __attribute__((target("avx2")))
 
+static inline AVX2_FN __m128i load16(const uint64_t p[2])
+{
+	return _mm_loadu_si128((const __m128i *)p);
+}
+
 static inline AVX2_FN __m256i set8(int b)
 {
 	return _mm256_set1_epi8((char)b);
@@ -365,8 +370,10 @@ AVX2_FN size_t hdlc_avx2_escape(const uint8_t *in, size_t n, size_t *ip, uint8_t
 		__m256i g01 = _mm256_blend_epi32(_mm256_permute4x64_epi64(v, 0x50), escs, 0xcc);
 		__m256i g23 = _mm256_blend_epi32(_mm256_permute4x64_epi64(v, 0xfa), escs, 0xcc);
 		size_t e0 = e & 0xff, e1 = e >> 8 & 0xff, e2 = e >> 16 & 0xff, e3 = e >> 24;
-		__m256i s01 = _mm256_loadu2_m128i((const __m128i *)hdlc_esc_shuf[e1], (const __m128i *)hdlc_esc_shuf[e0]);
-		__m256i s23 = _mm256_loadu2_m128i((const __m128i *)hdlc_esc_shuf[e3], (const __m128i *)hdlc_esc_shuf[e2]);
+		__m256i s01 = _mm256_inserti128_si256(_mm256_castsi128_si256(load16(hdlc_esc_shuf[e0])),
+						      load16(hdlc_esc_shuf[e1]), 1);
+		__m256i s23 = _mm256_inserti128_si256(_mm256_castsi128_si256(load16(hdlc_esc_shuf[e2])),
+						      load16(hdlc_esc_shuf[e3]), 1);
 		g01 = _mm256_shuffle_epi8(g01, s01);
 		g23 = _mm256_shuffle_epi8(g23, s23);
 		_mm_storeu_si128((__m128i *)(out + o), _mm256_castsi256_si128(g01));

@@ -30,7 +30,8 @@ fi
 # one TARGET WORKDIR: a run; its output in WORKDIR/log, its status in WORKDIR/rc
 one() {
 	local t=$1 w=$2 seeds=tests/fuzz/corpus/${1#fuzz_} limit
-	seeds=${seeds%_portable}	# a portable build's twin shares the seeds
+	seeds=${seeds%_portable}	# a codec build's twin shares the seeds
+	seeds=${seeds%_sse2}
 	[ -d "$seeds" ] || seeds=
 	if [ -n "$runs" ]; then limit=-runs=$runs; else limit=-max_total_time=$secs; fi
 	# shellcheck disable=SC2086
@@ -62,7 +63,9 @@ for t in "$@"; do
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$w/log")
 	how=${runs:+"-runs=$runs"}
 	how=${how:-"${secs}s"}
-	[ -d "tests/fuzz/corpus/${name%_portable}" ] || echo "# fuzz $name: no seed corpus (tests/fuzz/corpus/${name%_portable})"
+	base=${name%_portable}
+	base=${base%_sse2}
+	[ -d "tests/fuzz/corpus/$base" ] || echo "# fuzz $name: no seed corpus (tests/fuzz/corpus/$base)"
 	if [ "$rc" = 0 ]; then
 		echo "ok - fuzz $name: ${execs:-?} executions ($how), no crash"
 		passed=$((passed + 1))

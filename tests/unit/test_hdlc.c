@@ -901,6 +901,37 @@ static void decode_special_at_every_place(void)
 	CHECK_INT(bad, 0);
 }
 
+/* The same specials where the wide steps meet (32, 64, 96, 128 bytes in),
+ * in a longer stream with escapes all along, so that several 64-byte steps
+ * run before and after them. */
+static void decode_special_at_wide_step_edges(void)
+{
+	static const uint8_t seq[][2] = {
+		{ 0x7e, 0 }, { 0x7d, 0x7e }, { 0x7d, 0x7d }, { 0x7d, 0x5e }, { 0x7d, 0x20 }, { 0x00, 0 }, { 0x7d, 0 },
+	};
+	static const size_t seqlen[] = { 1, 2, 2, 2, 2, 1, 1 };
+	uint8_t s[260];
+	int bad = 0;
+	for (size_t a = 0; a < 7; a++)
+		for (size_t edge = 32; edge <= 160; edge += 32)
+			for (size_t pa = edge - 3; pa <= edge + 2; pa++) {
+				for (size_t i = 0; i < sizeof s; i++)
+					s[i] = i % 7 == 3 ? 0x7d : i % 7 == 4 ? 0x61 : 0x41;	/* 7d 61: 0x41 escaped */
+				s[0] = 0x7e;
+				s[sizeof s - 1] = 0x7e;
+				/* not inside an escape pair of the fill */
+				size_t at = 1 + pa;
+				if (s[at - 1] == 0x7d)
+					at++;
+				memcpy(s + at, seq[a], seqlen[a]);
+				if (s[at + seqlen[a] - 1] == 0x7d && s[at + seqlen[a]] == 0x61)
+					s[at + seqlen[a]] = 0x41;
+				for (size_t al = 0; al < 3; al++)
+					bad += decode_agrees(s, sizeof s, 302, al, chunk_all);
+			}
+	CHECK_INT(bad, 0);
+}
+
 #if HDLC_AVX2
 /* The AVX2 path's shuffle tables, rebuilt from what each entry means. */
 static void avx2_tables_match_definition(void)
@@ -962,5 +993,6 @@ const struct test_case hdlc_tests[] = {
 	{ "decode_every_length_and_alignment", decode_every_length_and_alignment },
 	{ "decode_long_stream_cut_everywhere", decode_long_stream_cut_everywhere },
 	{ "decode_special_at_every_place", decode_special_at_every_place },
+	{ "decode_special_at_wide_step_edges", decode_special_at_wide_step_edges },
 	{ NULL, NULL },
 };
