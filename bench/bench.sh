@@ -121,7 +121,10 @@ if [ ! -x "$MON" ] || [ "$TOP/bench/clientmon.c" -nt "$MON" ]; then
 fi
 # The reference keeps its call manager socket in /var/run/pptp; each client
 # run gets a private, empty /run/pptp (tmpfs in the run's mount namespace).
-mkdir -p /var/run/pptp /run/pptp
+# (the mount point only; made as pptp makes it, closed to other users, and
+# left as it is if it exists: a 0755 one would outlive the run)
+[ -d /run/pptp ] || mkdir -m 0700 /run/pptp
+[ -d /var/run/pptp ] || mkdir -m 0700 /var/run/pptp
 
 # Pinning: the client alone on the last CPU, everything else (pacsrv,
 # fakeppp, clientmon) on the others, so the client has a CPU to itself and
