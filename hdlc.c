@@ -499,7 +499,8 @@ __attribute__((target("pclmul"))) static inline __m128i fold(__m128i a, __m128i 
  * low 16 bits of Q P.  (mu is taken times x^15 so that Q comes out in the
  * low half of the product, aligned for the next one.)  The bytes after the
  * last block go through the table.  n must be at least 16. */
-__attribute__((target("pclmul"))) static uint16_t fcs16_clmul(uint16_t fcs, const uint8_t *p, size_t n)
+__attribute__((always_inline, target("pclmul"))) static inline uint16_t fcs16_fold(uint16_t fcs, const uint8_t *p,
+										     size_t n)
 {
 	const __m128i k = _mm_set_epi64x((long long)0x7eea000000000000ull,	/* x^127 mod P = 0x577e */
 					 (long long)0xa95d000000000000ull);	/* x^191 mod P = 0xba95 */
@@ -543,13 +544,33 @@ __attribute__((target("pclmul"))) static uint16_t fcs16_clmul(uint16_t fcs, cons
 	fcs = (uint16_t)((uint64_t)_mm_cvtsi128_si64(_mm_srli_si128(r, 8)) >> 47);
 	return fcs16_table(fcs, p, n);
 }
+
+__attribute__((target("pclmul"))) static uint16_t fcs16_clmul(uint16_t fcs, const uint8_t *p, size_t n)
+{
+	return fcs16_fold(fcs, p, n);
+}
+
+#if HDLC_AVX2
+/* The same folding in AVX's encoding, where the processor has it: with a
+ * third operand nothing is copied before a product, and each block is
+ * XORed straight from memory, a third fewer instructions a block. */
+__attribute__((target("pclmul,avx"))) static uint16_t fcs16_clmul_avx(uint16_t fcs, const uint8_t *p, size_t n)
+{
+	return fcs16_fold(fcs, p, n);
+}
+#endif
 #endif
 
 uint16_t fcs16(uint16_t fcs, const uint8_t *p, size_t n)
 {
 #if HDLC_CLMUL
-	if (n >= 16 && __builtin_cpu_supports("pclmul"))
+	if (n >= 16 && __builtin_cpu_supports("pclmul")) {
+#if HDLC_AVX2
+		if (__builtin_cpu_supports("avx"))
+			return fcs16_clmul_avx(fcs, p, n);
+#endif
 		return fcs16_clmul(fcs, p, n);
+	}
 #endif
 	return fcs16_table(fcs, p, n);
 }

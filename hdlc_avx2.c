@@ -87,8 +87,11 @@ const uint64_t hdlc_unesc_shuf[256] = {
 	0x8080808080800100ull, 0x8080808080808001ull, 0x8080808080808000ull, 0x8080808080808080ull,
 };
 
-/* hdlc_unesc_len[e]: how many bytes that keeps (8 - popcount(e)). */
-const uint8_t hdlc_unesc_len[256] = {
+/* hdlc_unesc_len[e]: how many bytes that keeps (8 - popcount(e)).  A
+ * table of 64-bit words, not a popcount: the output position then moves
+ * by one add from memory per group, fewer instructions than popcnt and a
+ * subtraction, or than a byte load and an add. */
+const uint64_t hdlc_unesc_len[256] = {
 	8, 7, 7, 6, 7, 6, 6, 5, 7, 6, 6, 5, 6, 5, 5, 4,
 	7, 6, 6, 5, 6, 5, 5, 4, 6, 5, 5, 4, 5, 4, 4, 3,
 	7, 6, 6, 5, 6, 5, 5, 4, 6, 5, 5, 4, 5, 4, 4, 3,
@@ -241,8 +244,9 @@ const uint64_t hdlc_esc_shuf[256][2] = {
 	{ 0x0803080208010800ull, 0x8007080608050804ull }, { 0x0308020801080008ull, 0x0708060805080408ull },
 };
 
-/* hdlc_esc_len[e]: how many bytes that sends (8 + popcount(e)). */
-const uint8_t hdlc_esc_len[256] = {
+/* hdlc_esc_len[e]: how many bytes that sends (8 + popcount(e)); 64-bit
+ * words for the reason hdlc_unesc_len gives. */
+const uint64_t hdlc_esc_len[256] = {
 	 8,  9,  9, 10,  9, 10, 10, 11,  9, 10, 10, 11, 10, 11, 11, 12,
 	 9, 10, 10, 11, 10, 11, 11, 12, 10, 11, 11, 12, 11, 12, 12, 13,
 	 9, 10, 10, 11, 10, 11, 11, 12, 10, 11, 11, 12, 11, 12, 12, 13,
@@ -285,13 +289,15 @@ static inline AVX2_FN uint8_t *unesc_store(__m256i v, uint32_t me, uint8_t *w)
 
 	v = _mm256_shuffle_epi8(v, _mm256_add_epi8(ctl, upper));
 	__m128i lo = _mm256_castsi256_si128(v), hi = _mm256_extracti128_si256(v, 1);
+	/* The high 8 bytes of a lane go out by one store (movhps), with no
+	 * shift first. */
 	_mm_storel_epi64((__m128i *)w, lo);
 	w += hdlc_unesc_len[e0];
-	_mm_storel_epi64((__m128i *)w, _mm_unpackhi_epi64(lo, lo));
+	_mm_storeh_pi((__m64 *)w, _mm_castsi128_ps(lo));
 	w += hdlc_unesc_len[e1];
 	_mm_storel_epi64((__m128i *)w, hi);
 	w += hdlc_unesc_len[e2];
-	_mm_storel_epi64((__m128i *)w, _mm_unpackhi_epi64(hi, hi));
+	_mm_storeh_pi((__m64 *)w, _mm_castsi128_ps(hi));
 	return w + hdlc_unesc_len[e3];
 }
 

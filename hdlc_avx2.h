@@ -15,9 +15,9 @@ const uint8_t *hdlc_avx2_unescape(const uint8_t *p, const uint8_t *last, uint8_t
 size_t hdlc_avx2_escape(const uint8_t *in, size_t n, size_t *ip, uint8_t *out, size_t o, size_t limit);
 /* The shuffle tables (hdlc_avx2.c says what each holds). */
 extern const uint64_t hdlc_unesc_shuf[256];
-extern const uint8_t hdlc_unesc_len[256];
+extern const uint64_t hdlc_unesc_len[256];
 extern const uint64_t hdlc_esc_shuf[256][2];
-extern const uint8_t hdlc_esc_len[256];
+extern const uint64_t hdlc_esc_len[256];
 #else
 #define HDLC_AVX2 0
 #endif
