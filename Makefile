@@ -69,24 +69,21 @@ $(B)/test/pptp: $(B)/pptp.o $(TEST_O) $(CORE_O)
 $(B)/unit_tests: $(UNIT_O) $(CORE_O) $(B)/status.o $(B)/runpath.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-# The same tests against the portable HDLC codec (no SSE2, no carry-less
-# multiply), which is what other architectures build: `make unit` runs its
-# hdlc suite too.
-$(B)/portable/hdlc.o: hdlc.c
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -DHDLC_NO_SIMD -MMD -MP -c $< -o $@
+# The same tests against the codec builds a machine may not choose: the
+# portable one (-DHDLC_NO_SIMD: no SSE2, no carry-less multiply), which is
+# what other architectures build, and the SSE2 one (-DHDLC_NO_AVX2), which
+# x86-64 processors without AVX2 run.  `make unit` runs their hdlc suites.
+# codec_variant NAME DEFINE: $(B)/NAME/hdlc.o and $(B)/unit_tests_NAME
+define codec_variant
+$$(B)/$(1)/hdlc.o: hdlc.c
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_CFLAGS) $(2) -MMD -MP -c $$< -o $$@
 
-$(B)/unit_tests_portable: $(UNIT_O) $(filter-out $(B)/hdlc.o,$(CORE_O)) $(B)/portable/hdlc.o $(B)/status.o $(B)/runpath.o
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
-
-# And against the SSE2 codec alone, which x86-64 processors without AVX2
-# run: on a machine with AVX2 nothing else would test it.
-$(B)/sse2/hdlc.o: hdlc.c
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -DHDLC_NO_AVX2 -MMD -MP -c $< -o $@
-
-$(B)/unit_tests_sse2: $(UNIT_O) $(filter-out $(B)/hdlc.o,$(CORE_O)) $(B)/sse2/hdlc.o $(B)/status.o $(B)/runpath.o
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+$$(B)/unit_tests_$(1): $$(UNIT_O) $$(filter-out $$(B)/hdlc.o,$$(CORE_O)) $$(B)/$(1)/hdlc.o $$(B)/status.o $$(B)/runpath.o
+	$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(eval $(call codec_variant,portable,-DHDLC_NO_SIMD))
+$(eval $(call codec_variant,sse2,-DHDLC_NO_AVX2))
 
 # The HDLC codec alone, for bench/codec.sh.
 $(B)/bench/codec: $(B)/bench/codec.o $(B)/hdlc.o $(B)/hdlc_avx2.o
@@ -152,31 +149,22 @@ $(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_O)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d -o $@ $< $(FUZZ_O)
 
-# The HDLC target again against the portable codec (-DHDLC_NO_SIMD) that
-# every non-x86 build uses; its seeds are the hdlc target's (run.sh).
-FUZZ_PORTABLE_O := $(filter-out $(FZ)/obj/hdlc.o,$(FUZZ_O)) $(FZ)/obj/portable/hdlc.o
-FUZZERS += fuzz_hdlc_portable
+# The HDLC target again against each codec build of the unit tests above
+# (its seeds are the hdlc target's: run.sh).
+# fuzz_variant NAME DEFINE: $(FZ)/fuzz_hdlc_NAME
+define fuzz_variant
+FUZZERS += fuzz_hdlc_$(1)
 
-$(FZ)/obj/portable/hdlc.o: hdlc.c
-	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -DHDLC_NO_SIMD -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+$$(FZ)/obj/$(1)/hdlc.o: hdlc.c
+	@mkdir -p $$(@D)
+	clang $$(FUZZ_CFLAGS) $(2) -fsanitize=fuzzer-no-link -MMD -MP -c $$< -o $$@
 
-$(FZ)/fuzz_hdlc_portable: tests/fuzz/fuzz_hdlc.c $(FUZZ_PORTABLE_O)
-	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d -o $@ $< $(FUZZ_PORTABLE_O)
-
-# And against the SSE2 codec alone (-DHDLC_NO_AVX2), which a machine with
-# AVX2 would otherwise never fuzz.
-FUZZ_SSE2_O := $(filter-out $(FZ)/obj/hdlc.o,$(FUZZ_O)) $(FZ)/obj/sse2/hdlc.o
-FUZZERS += fuzz_hdlc_sse2
-
-$(FZ)/obj/sse2/hdlc.o: hdlc.c
-	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -DHDLC_NO_AVX2 -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
-
-$(FZ)/fuzz_hdlc_sse2: tests/fuzz/fuzz_hdlc.c $(FUZZ_SSE2_O)
-	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d -o $@ $< $(FUZZ_SSE2_O)
+$$(FZ)/fuzz_hdlc_$(1): tests/fuzz/fuzz_hdlc.c $$(filter-out $$(FZ)/obj/hdlc.o,$$(FUZZ_O)) $$(FZ)/obj/$(1)/hdlc.o
+	@mkdir -p $$(@D)
+	clang $$(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $$@.d -o $$@ $$< $$(filter-out $$(FZ)/obj/hdlc.o,$$(FUZZ_O)) $$(FZ)/obj/$(1)/hdlc.o
+endef
+$(eval $(call fuzz_variant,portable,-DHDLC_NO_SIMD))
+$(eval $(call fuzz_variant,sse2,-DHDLC_NO_AVX2))
 
 fuzz-build: $(FUZZERS:%=$(FZ)/%)
 # Only pattern rules name these objects: without this, make deletes them

@@ -27,11 +27,18 @@ if [ $# -eq 0 ]; then
 	exit 1
 fi
 
+# seed_dir TARGET: its seed corpus; a codec build's twin (fuzz_hdlc_portable,
+# fuzz_hdlc_sse2) shares the seeds of the target it is built from
+seed_dir() {
+	local n=${1#fuzz_}
+	n=${n%_portable}
+	echo "tests/fuzz/corpus/${n%_sse2}"
+}
+
 # one TARGET WORKDIR: a run; its output in WORKDIR/log, its status in WORKDIR/rc
 one() {
-	local t=$1 w=$2 seeds=tests/fuzz/corpus/${1#fuzz_} limit
-	seeds=${seeds%_portable}	# a codec build's twin shares the seeds
-	seeds=${seeds%_sse2}
+	local t=$1 w=$2 seeds limit
+	seeds=$(seed_dir "$t")
 	[ -d "$seeds" ] || seeds=
 	if [ -n "$runs" ]; then limit=-runs=$runs; else limit=-max_total_time=$secs; fi
 	# shellcheck disable=SC2086
@@ -63,9 +70,8 @@ for t in "$@"; do
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$w/log")
 	how=${runs:+"-runs=$runs"}
 	how=${how:-"${secs}s"}
-	base=${name%_portable}
-	base=${base%_sse2}
-	[ -d "tests/fuzz/corpus/$base" ] || echo "# fuzz $name: no seed corpus (tests/fuzz/corpus/$base)"
+	seeds=$(seed_dir "$t")
+	[ -d "$seeds" ] || echo "# fuzz $name: no seed corpus ($seeds)"
 	if [ "$rc" = 0 ]; then
 		echo "ok - fuzz $name: ${execs:-?} executions ($how), no crash"
 		passed=$((passed + 1))
