@@ -508,85 +508,83 @@ search() {
 
 # ------------------------------------------------------------------ CPU per frame
 
-# cpu_runs LINK DIR SIZE RO: REPS runs of each client (in turn, the order
-# swapped every run), steps of CPU_S at the common rate (CPU_BACK grid steps
-# below the lowest capacity any search of either client found: both should
-# carry it without loss), at the client's own median capacity, and for ours at the
-# reference's too (the loss there is one of the targets).  A step's
+# cpu_rate CELL: the common rate of a cell (CPU_BACK grid steps below the
+# lowest capacity any search of either client found: both should carry it
+# without loss).
+cpu_rate() {
+	local cell=$1 ci
+	ci=$(echo "${R[capidx,$cell,ours]} ${R[capidx,$cell,ref]}" | tr ' ' '\n' | grep -v '^$' | sort -n | head -n 1)
+	ci=$(awk -v c="$ci" -v b="$CPU_BACK" 'BEGIN { c = int(c) - b; print c < 0 ? 0 : c }')
+	R[cpu_rate,$cell]=$(grid_rate "$ci")
+}
+
+# cpu_run LINK DIR SIZE RO REP WHO: one run of one client, steps of CPU_S
+# at the common rate, at the client's own median capacity, and for ours at
+# the reference's too (the loss there is one of the targets).  A step's
 # figures are taken over its window, from the sender's start to the last
 # arrival: CPU time of every client process (and of fakeppp and pacsrv)
 # from clientmon's log, per million frames delivered (echo: per frame
 # echoed, which crossed the client twice) and as a share of the window.
 # A step whose sender did not keep to the rate measured something else, and
 # one at the common rate that lost frames was not carried: their CPU
-# figures are left out (and counted in R[cpushort,...]); a client whose
-# common-rate step was left out gets another run, up to REPS more.
-cpu_runs() {
-	local link=$1 dir=$2 size=$3 ro=$4 cell="$1,$2,$3,$4" ci rep who k
-	ci=$(echo "${R[capidx,$cell,ours]} ${R[capidx,$cell,ref]}" | tr ' ' '\n' | grep -v '^$' | sort -n | head -n 1)
-	ci=$(awk -v c="$ci" -v b="$CPU_BACK" 'BEGIN { c = int(c) - b; print c < 0 ? 0 : c }')
-	R[cpu_rate,$cell]=$(grid_rate "$ci")
-	local -A valid=([ours]=0 [ref]=0)
-	for ((rep = 1; rep <= 2 * REPS; rep++)); do
-		[ "${valid[ours]}" -ge "$REPS" ] && [ "${valid[ref]}" -ge "$REPS" ] && break
-		for who in $( ((rep % 2)) && echo "ref ours" || echo "ours ref"); do
-			[ "${valid[$who]}" -ge "$REPS" ] && continue
-			local plan="" own refcap
-			own=$(med "${R[cap,$cell,$who]}")
-			refcap=$(med "${R[cap,$cell,ref]}")
-			plan="${R[cpu_rate,$cell]} common"
-			awk -v v="$own" 'BEGIN { exit !(v > 0) }' && plan="$plan
+# figures are left out (and counted in R[cpushort,...]).  R[cpuvalid,CELL,WHO]
+# counts the runs whose common-rate step was kept.
+cpu_run() {
+	local link=$1 dir=$2 size=$3 ro=$4 rep=$5 who=$6 cell="$1,$2,$3,$4" k
+	local plan="" own refcap
+	own=$(med "${R[cap,$cell,$who]}")
+	refcap=$(med "${R[cap,$cell,ref]}")
+	plan="${R[cpu_rate,$cell]} common"
+	awk -v v="$own" 'BEGIN { exit !(v > 0) }' && plan="$plan
 $(f0 "$own") own"
-			[ "$who" = ours ] && awk -v v="$refcap" 'BEGIN { exit !(v > 0) }' && plan="$plan
+	[ "$who" = ours ] && awk -v v="$refcap" 'BEGIN { exit !(v > 0) }' && plan="$plan
 $(f0 "$refcap") refcap"
-			# ascending rates, one step for labels that share a rate
-			local rates=() labels=()
-			while read -r r l; do
-				rates+=("$r")
-				labels+=("$l")
-			done < <(echo "$plan" | sort -n -k1,1 | awk '$1 == p { l = l "+" $2; next }
-				{ if (NR > 1) print p, l; p = $1; l = $2 } END { print p, l }')
-			local plan_steps=""
-			for r in "${rates[@]}"; do plan_steps="$plan_steps${plan_steps:+,}$r:$CPU_S"; done
-			LINK_OPT=$(link_opt "$link") ALLOW_EMPTY=1 workload "cpu-$link-$dir-$size-$ro-r$rep" "$who" \
-				"$dir" "$size" "$ro" "$plan_steps"
-			for ((k = 0; k < ${#rates[@]}; k++)); do
-				local l t0 t1 c f p w
-				for l in ${labels[k]//+/ }; do
-					local key="$cell,$who,$l"
-					if [ "$k" -ge "$NSTEPS" ]; then
-						R[cpuloss,$key]+=" 1"	# the client had hung up
-						R[cpupace,$key]+=" 0"
-						R[cpushort,$key]=$((${R[cpushort,$key]:-0} + 1))
-						continue
-					fi
-					R[cpuloss,$key]+=" ${S_LOSS[k]}"
-					R[cpupace,$key]+=" ${S_PACE[k]}"
-					if awk -v p="${S_PACE[k]}" -v t="$PACE_TOL" -v l="${S_LOSS[k]}" -v m="$LOSS_OK" -v c="$l" \
-						'BEGIN { exit !(p < 1 - t || (c == "common" && l > m)) }'; then
-						R[cpushort,$key]=$((${R[cpushort,$key]:-0} + 1))
-						continue
-					fi
-					[ "$l" = common ] && valid[$who]=$((valid[$who] + 1))
-					t0=${S_START[k]}
-					t1=$(calc "${S_RECV[k]} > 0 && ${S_LAST[k]} > $t0 ? ${S_LAST[k]} : $t0 + $CPU_S * 1e6" "%.0f")
-					read -r c f p <<<"$(win_cpu "$RUN.cpu" "$t0" "$t1")"
-					w=$(calc "($t1 - $t0) / 1e6" "%.6f")
-					R[cpuoff,$key]+=" ${S_OFFERED[k]}"
-					[ "${S_RECV[k]}" -gt 0 ] && R[cpumf,$key]+=" $(calc "$c * 1e6 / ${S_RECV[k]}" "%.4f")"
-					R[util,$key]+=" $(calc "100 * $c / $w" "%.1f")"
-					R[fpp_util,$key]+=" $(calc "100 * $f / $w" "%.1f")"
-					R[pac_util,$key]+=" $(calc "100 * $p / $w" "%.1f")"
-				done
-			done
-			local m
-			for m in gw_hwm:gateway cm_hwm:detached; do
-				R[${m%%:*},$who]=$(max "${R[${m%%:*},$who]:-0}" "$(role "${m#*:}" hwm_kb)")
-			done
-			R[sum_hwm,$who]=$(max "${R[sum_hwm,$who]:-0}" "$(sum_procs hwm_kb)")
-			R[sum_priv,$who]=$(max "${R[sum_priv,$who]:-0}" "$(sum_procs priv_kb)")
+	# ascending rates, one step for labels that share a rate
+	local rates=() labels=()
+	while read -r r l; do
+		rates+=("$r")
+		labels+=("$l")
+	done < <(echo "$plan" | sort -n -k1,1 | awk '$1 == p { l = l "+" $2; next }
+		{ if (NR > 1) print p, l; p = $1; l = $2 } END { print p, l }')
+	local plan_steps=""
+	for r in "${rates[@]}"; do plan_steps="$plan_steps${plan_steps:+,}$r:$CPU_S"; done
+	LINK_OPT=$(link_opt "$link") ALLOW_EMPTY=1 workload "cpu-$link-$dir-$size-$ro-r$rep" "$who" \
+		"$dir" "$size" "$ro" "$plan_steps"
+	for ((k = 0; k < ${#rates[@]}; k++)); do
+		local l t0 t1 c f p w
+		for l in ${labels[k]//+/ }; do
+			local key="$cell,$who,$l"
+			if [ "$k" -ge "$NSTEPS" ]; then
+				R[cpuloss,$key]+=" 1"	# the client had hung up
+				R[cpupace,$key]+=" 0"
+				R[cpushort,$key]=$((${R[cpushort,$key]:-0} + 1))
+				continue
+			fi
+			R[cpuloss,$key]+=" ${S_LOSS[k]}"
+			R[cpupace,$key]+=" ${S_PACE[k]}"
+			if awk -v p="${S_PACE[k]}" -v t="$PACE_TOL" -v l="${S_LOSS[k]}" -v m="$LOSS_OK" -v c="$l" \
+				'BEGIN { exit !(p < 1 - t || (c == "common" && l > m)) }'; then
+				R[cpushort,$key]=$((${R[cpushort,$key]:-0} + 1))
+				continue
+			fi
+			[ "$l" = common ] && R[cpuvalid,$cell,$who]=$((${R[cpuvalid,$cell,$who]:-0} + 1))
+			t0=${S_START[k]}
+			t1=$(calc "${S_RECV[k]} > 0 && ${S_LAST[k]} > $t0 ? ${S_LAST[k]} : $t0 + $CPU_S * 1e6" "%.0f")
+			read -r c f p <<<"$(win_cpu "$RUN.cpu" "$t0" "$t1")"
+			w=$(calc "($t1 - $t0) / 1e6" "%.6f")
+			R[cpuoff,$key]+=" ${S_OFFERED[k]}"
+			[ "${S_RECV[k]}" -gt 0 ] && R[cpumf,$key]+=" $(calc "$c * 1e6 / ${S_RECV[k]}" "%.4f")"
+			R[util,$key]+=" $(calc "100 * $c / $w" "%.1f")"
+			R[fpp_util,$key]+=" $(calc "100 * $f / $w" "%.1f")"
+			R[pac_util,$key]+=" $(calc "100 * $p / $w" "%.1f")"
 		done
 	done
+	local m
+	for m in gw_hwm:gateway cm_hwm:detached; do
+		R[${m%%:*},$who]=$(max "${R[${m%%:*},$who]:-0}" "$(role "${m#*:}" hwm_kb)")
+	done
+	R[sum_hwm,$who]=$(max "${R[sum_hwm,$who]:-0}" "$(sum_procs hwm_kb)")
+	R[sum_priv,$who]=$(max "${R[sum_priv,$who]:-0}" "$(sum_procs priv_kb)")
 }
 
 # ------------------------------------------------------------------ callgrind
@@ -678,20 +676,44 @@ for link in $LINKS; do
 	done
 done
 
-for c in "${cells[@]}"; do
-	read -r link dir size ro <<<"$c"
-	t_cell=$(date +%s)
-	note "$(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): capacity, $REPS searches each; then CPU per frame"
-	# in turn, the order swapped every run, so that a change in the
-	# machine's load falls on both clients alike
-	for ((rep = 1; rep <= REPS; rep++)); do
+# The repetitions are passes over every workload, not runs back to back:
+# a drift in the machine over the whole run (seen between two runs of the
+# bench) then shows in each figure's spread instead of between reports.
+# Within a pass the two clients run in turn, the order swapped every pass,
+# so that a change in the load falls on both alike.  Capacities first (the
+# common CPU rate depends on every search of a workload), then CPU.
+# cell_time CELL SINCE: add the seconds since SINCE to the cell's time
+cell_time() { R[secs,$1]=$((${R[secs,$1]:-0} + $(date +%s) - $2)); }
+for ((rep = 1; rep <= REPS; rep++)); do
+	for c in "${cells[@]}"; do
+		read -r link dir size ro <<<"$c"
+		t_cell=$(date +%s)
+		note "pass $rep of $REPS: $(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): capacity"
 		for who in $( ((rep % 2)) && echo "ref ours" || echo "ours ref"); do
 			search "$link" "$dir" "$size" "$ro" "$who" "$rep"
 		done
+		cell_time "$link,$dir,$size,$ro" "$t_cell"
 	done
-	cpu_runs "$link" "$dir" "$size" "$ro"
-	R[secs,$link,$dir,$size,$ro]=$(($(date +%s) - t_cell))
-	note "  ours $(fmt_rate "$(med "${R[cap,$link,$dir,$size,$ro,ours]}")"), ref $(fmt_rate "$(med "${R[cap,$link,$dir,$size,$ro,ref]}")") frames/s; ${R[secs,$link,$dir,$size,$ro]} s"
+done
+for c in "${cells[@]}"; do
+	read -r link dir size ro <<<"$c"
+	cpu_rate "$link,$dir,$size,$ro"
+	note "$(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): ours $(fmt_rate "$(med "${R[cap,$link,$dir,$size,$ro,ours]}")"), ref $(fmt_rate "$(med "${R[cap,$link,$dir,$size,$ro,ref]}")") frames/s"
+done
+# CPU: REPS passes; then a client whose common-rate step was left out
+# (frames lost, or the sender fell short) gets another run, up to REPS more.
+for ((rep = 1; rep <= 2 * REPS; rep++)); do
+	for c in "${cells[@]}"; do
+		read -r link dir size ro <<<"$c"
+		cell="$link,$dir,$size,$ro"
+		t_cell=$(date +%s)
+		for who in $( ((rep % 2)) && echo "ref ours" || echo "ours ref"); do
+			[ "$rep" -gt "$REPS" ] && [ "${R[cpuvalid,$cell,$who]:-0}" -ge "$REPS" ] && continue
+			note "pass $rep: $(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): CPU per frame, $who"
+			cpu_run "$link" "$dir" "$size" "$ro" "$rep" "$who"
+		done
+		cell_time "$cell" "$t_cell"
+	done
 done
 
 if [ "$CG" = 1 ]; then
@@ -855,8 +877,9 @@ report() {
 	echo "- settings: SIZES=\"$SIZES\" DIRS=\"$DIRS\" REORDER_DIRS=\"$REORDER_DIRS\" LINKS=\"$LINKS\" REPS=$REPS STEP_S=$STEP_S"
 	echo "  GAP_S=$GAP_S CPU_S=$CPU_S CEIL_S=$CEIL_S GRID_BASE=$GRID_BASE GRID_RATIO=$GRID_RATIO SEARCH_K=$SEARCH_K CPU_BACK=$CPU_BACK"
 	echo "  PACE_TOL=$PACE_TOL LOSS_OK=$LOSS_OK CG=$CG$([ "$CG" = 1 ] && echo " CG_FRAMES=$CG_FRAMES")"
-	echo "- method: every figure is the median of $REPS runs, with the lowest and highest in brackets; the two clients"
-	echo "  run in turn, the order swapped every run.  Capacity: the highest offered rate carried with a loss of at"
+	echo "- method: every figure is the median of $REPS runs, with the lowest and highest in brackets; the runs are"
+	echo "  $REPS passes over all the workloads (capacities first, then CPU), so a spread spans the whole bench, and"
+	echo "  within a pass the two clients run in turn, the order swapped every pass.  Capacity: the highest offered rate carried with a loss of at"
 	echo "  most $LOSS_OK, found by bisection on one grid of rates for both clients ($(fmt_rate "$GRID_BASE") frames/s times"
 	echo "  powers of $GRID_RATIO, up to the path's ceiling), steps of $STEP_S s; a step counts only if the sender"
 	echo "  managed the rate.  CPU: each process's own CPU time over the window it is measured in (clientmon"
