@@ -30,7 +30,7 @@
 #   deb      [18]         (--deb PACKAGE only) the Debian package over pptp-linux and
 #                         network-manager-pptp: dpkg -i, a tunnel, dpkg --purge
 #   kernel   [17]         --kernel: pppd pty mode twice (20 MiB each way, pppd stop,
-#                         gateway SIGTERM) and pptp launching pppd
+#                         gateway SIGTERM) and pptp launching pppd (20 MiB each way)
 #   diag     [14]         --diagnose against pptpd and real pppd, and the fault
 #                         matrix's rows: wrong password, MPPE refused
 #   mtu      [19]         an MTU black hole between client and server: pings pass,
@@ -410,7 +410,7 @@ pptp_bind_id() {
 # names its counters, stopping pppd leaves nothing; a second tunnel at
 # once (the call ID given back): the watchdog on the interface's counters
 # while the server's packets are dropped, then SIGTERM to the gateway; pptp
-# launching pppd: up, pings, SIGTERM ends everything.
+# launching pppd: up, pings, 20 MiB each way, SIGTERM ends everything.
 s_kernel() {
 	local d=$OUT/kernel t0 t1 pp gw cm ms m m2 line left n gp pppd rc who id r cpu pu
 	mkdir -p "$d"
@@ -534,6 +534,8 @@ s_kernel() {
 		pppd=$(pgrep -P $gp -x pppd)
 		cm=$(callmgr_pids)
 		ping_ok "17: --kernel, pptp launching pppd: pings pass" 10 0.2 100 "$d/ping-launch.txt"
+		xfer "17: --kernel, pptp launching pppd: 20 MiB client -> server" up $TMP/data20m 180 "$d"
+		xfer "17: --kernel, pptp launching pppd: 20 MiB server -> client" down $TMP/data20m 180 "$d"
 		kill -TERM $gp
 		wait $gp
 		rc=$?
