@@ -101,13 +101,7 @@ static void detach_done(int *fd, const struct pptp_reason *why)
 		/* In the background now: nothing of the caller's stays open
 		 * here (a pipe's reader would wait for us).  pppd keeps what it
 		 * was given, as pppd.c says. */
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (null >= 0) {
-			dup2(null, STDIN_FILENO);
-			dup2(null, STDOUT_FILENO);
-			dup2(null, STDERR_FILENO);
-			close(null);
-		}
+		proc_stdio_null(1u << STDIN_FILENO | 1u << STDOUT_FILENO | 1u << STDERR_FILENO);
 		log_set_stderr(false);
 	}
 }

@@ -513,13 +513,11 @@ static uint64_t next_deadline(const struct callmgr *cm, uint64_t now)
  * pipe held for ever would keep its reader waiting. */
 static void starter_gone(struct callmgr *cm)
 {
-	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	int err = proc_stdio_null(1u << STDERR_FILENO);
 
-	if (null < 0) {
-		log_warn("cannot open /dev/null: %s; keeping stderr", strerror(errno));
+	if (err < 0) {
+		log_warn("cannot open /dev/null: %s; keeping stderr", strerror(-err));
 	} else {
-		dup2(null, STDERR_FILENO);
-		close(null);
 		log_set_stderr(false);
 	}
 	if (cm->starter_fd >= 0)

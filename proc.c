@@ -202,6 +202,19 @@ void proc_stdio_hold(void)
 	}
 }
 
+int proc_stdio_null(unsigned mask)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0)
+		return -errno;
+	for (int fd = 0; fd <= 2; fd++)
+		if (mask >> fd & 1)
+			dup2(null, fd);
+	close(null);
+	return 0;
+}
+
 void proc_args_save(int argc, char **argv)
 {
 	size_t len = 0;

@@ -70,6 +70,12 @@ int proc_ready_wait(int fd, int sigfd, void (*on_stop)(int signo, void *ctx), vo
  * detach would close whatever descriptor had become number 2. */
 void proc_stdio_hold(void);
 
+/* Puts /dev/null on each standard descriptor whose bit (1 << fd) is in
+ * mask: for a process going on in the background, so that no caller's
+ * pipe or terminal is held open by it.  Returns 0, or -errno with nothing
+ * changed. */
+int proc_stdio_null(unsigned mask);
+
 /* First thing in main(): move the argument strings to the heap (argv then
  * points there), so that proc_set_name() may reuse exec()'s block. */
 void proc_args_save(int argc, char **argv);
