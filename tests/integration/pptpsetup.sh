@@ -99,7 +99,9 @@ expect_eq "chap-secrets, byte for byte" "$(cat "$E/chap-secrets")" \
 \"CORP\\\\al ice\" corp-vpn \"p\\\"a ss\\\\x\" * # pptpsetup: tunnel corp-vpn
 \"DOMAIN\\\\user\" t.3 \"#not a comment \$HOME 'q' \$(id)\" * # pptpsetup: tunnel t.3
 \"DOM\\\\o'brien\" t_4 \"back\\\\\\\\slash\\\"and\\\"quotes \\\\\\\" \`x\`\" * # pptpsetup: tunnel t_4"
-expect_eq "chap-secrets: mode 600" "$(stat -c %a "$E/chap-secrets")" 600
+# It was 644: others lose their read bit, the group keeps what the
+# administrator gave it (6b below: a group chosen on purpose).
+expect_eq "chap-secrets: mode 640 (from 644: no longer readable by others)" "$(stat -c %a "$E/chap-secrets")" 640
 expect_eq "peers file: mode 640" "$(stat -c %a "$E/peers/work")" 640
 check "without --encrypt: no require-mppe-128" \
 	sh -c '"$0" --create plain --server s1 --username u --password p 2>/dev/null &&
@@ -137,6 +139,31 @@ printf 'last\tline' > "$E/chap-secrets"
 "$SETUP" --create nl --server s1 --username u --password p 2>/dev/null
 expect_eq "a last line without newline is kept apart from ours" "$(head -n 1 "$E/chap-secrets")" "$(printf 'last\tline')"
 "$SETUP" --delete nl
+
+# 6b. chap-secrets as the administrator keeps it: a symbolic link to a
+# file of another owner and group, readable by the group.  Rewritten, the
+# link stays a link, and the file keeps its owner, group and group bit.
+mkdir -p "$WORK/vault"
+mv "$E/chap-secrets" "$WORK/vault/chap-secrets"
+ln -s "$WORK/vault/chap-secrets" "$E/chap-secrets"
+chown 1234:2345 "$WORK/vault/chap-secrets"
+chmod 0640 "$WORK/vault/chap-secrets"
+"$SETUP" --create kept --server s1 --username u --password p 2>/dev/null
+check "a symlinked chap-secrets stays a symbolic link" test -L "$E/chap-secrets"
+check "the file it names gets the line" grep -q ' # pptpsetup: tunnel kept$' "$WORK/vault/chap-secrets"
+expect_eq "its owner, group and mode are kept" "$(stat -c '%u:%g %a' "$WORK/vault/chap-secrets")" "1234:2345 640"
+"$SETUP" --delete kept
+expect_eq "--delete: the same" "$(test -L "$E/chap-secrets" && stat -c '%u:%g %a' "$WORK/vault/chap-secrets")" "1234:2345 640"
+expect_eq "--delete: the file as it was" "$(cat "$WORK/vault/chap-secrets")" "$(printf 'last\tline')"
+# Readable by others before: not any more (MODE 600 gives them nothing).
+chmod 0644 "$WORK/vault/chap-secrets"
+"$SETUP" --create kept --server s1 --username u --password p 2>/dev/null
+expect_eq "a chap-secrets readable by others is no longer" "$(stat -c %a "$WORK/vault/chap-secrets")" 640
+"$SETUP" --delete kept
+rm -f "$E/chap-secrets"
+mv "$WORK/vault/chap-secrets" "$E/chap-secrets"
+chown 0:0 "$E/chap-secrets"
+chmod 0600 "$E/chap-secrets"
 
 # 7. Errors: usage (2), the rest (1), nothing written.
 cp "$E/chap-secrets" "$WORK/cs.before"
