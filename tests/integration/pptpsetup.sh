@@ -178,6 +178,8 @@ err_case "no --server" 2 "no --server given" --create x --username u --password 
 err_case "no --username" 2 "no --username given" --create x --server s --password p
 err_case "a tunnel name with a slash" 2 "tunnel name '../x'" --create ../x --server s --username u --password p
 err_case "a server that is no host name" 2 "--server 'a b'" --create x --server 'a b' --username u --password p
+err_case "a server with a port" 2 "a port or an IPv6 address cannot be given" --create x --server vpn:1723 --username u --password p
+err_case "an IPv6 server" 2 "a port or an IPv6 address cannot be given" --create x --server 2001:db8::1 --username u --password p
 err_case "a password starting with @" 2 "starting with '@'" --create x --server s --username u --password @/etc/x
 err_case "a newline in the user name" 2 "control character" --create x --server s --username "$(printf 'a\nb')" --password p
 err_case "an unknown argument" 2 "unknown argument '--frob'" --frob
