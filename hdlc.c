@@ -561,16 +561,28 @@ __attribute__((target("pclmul,avx"))) static uint16_t fcs16_clmul_avx(uint16_t f
 #endif
 #endif
 
+#if HDLC_CLMUL
+/* The folding this processor takes, chosen once (at start, before main):
+ * asking on every frame was two tests of the processor's features. */
+static uint16_t (*fcs16_wide)(uint16_t, const uint8_t *, size_t) = fcs16_table;
+
+__attribute__((constructor)) static void fcs16_choose(void)
+{
+	__builtin_cpu_init();	/* constructors may run before libgcc's own */
+	if (__builtin_cpu_supports("pclmul"))
+		fcs16_wide = fcs16_clmul;
+#if HDLC_AVX2
+	if (__builtin_cpu_supports("pclmul") && __builtin_cpu_supports("avx"))
+		fcs16_wide = fcs16_clmul_avx;
+#endif
+}
+#endif
+
 uint16_t fcs16(uint16_t fcs, const uint8_t *p, size_t n)
 {
 #if HDLC_CLMUL
-	if (n >= 16 && __builtin_cpu_supports("pclmul")) {
-#if HDLC_AVX2
-		if (__builtin_cpu_supports("avx"))
-			return fcs16_clmul_avx(fcs, p, n);
-#endif
-		return fcs16_clmul(fcs, p, n);
-	}
+	if (n >= 16)
+		return fcs16_wide(fcs, p, n);
 #endif
 	return fcs16_table(fcs, p, n);
 }

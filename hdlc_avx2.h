@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hdlc_avx2.h - hdlc.c's bulk escaping and unescaping with AVX2 (private
- * to the codec and its unit tests). */
+ * to the codec and its unit tests).  -DHDLC_NO_AVX2 leaves out all of it,
+ * and the FCS's AVX-encoded folding in hdlc.c with it: that build runs the
+ * SSE2 codec and the SSE-encoded folding, which a processor without AVX
+ * takes (one with AVX but not AVX2 takes the SSE2 codec and the AVX
+ * folding, each tested on its own). */
 #ifndef PPTP_HDLC_AVX2_H
 #define PPTP_HDLC_AVX2_H
 
