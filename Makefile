@@ -71,8 +71,9 @@ $(B)/unit_tests: $(UNIT_O) $(CORE_O) $(B)/status.o $(B)/runpath.o
 
 # The same tests against the codec builds a machine may not choose: the
 # portable one (-DHDLC_NO_SIMD: no SSE2, no carry-less multiply), which is
-# what other architectures build, and the SSE2 one (-DHDLC_NO_AVX2), which
-# x86-64 processors without AVX2 run.  `make unit` runs their hdlc suites.
+# what other architectures build, and the SSE2 one (-DHDLC_NO_AVX2: the
+# SSE2 codec and the SSE-encoded FCS folding), which x86-64 processors
+# without AVX run.  `make unit` runs their hdlc suites.
 # codec_variant NAME DEFINE: $(B)/NAME/hdlc.o and $(B)/unit_tests_NAME
 define codec_variant
 $$(B)/$(1)/hdlc.o: hdlc.c
@@ -82,8 +83,10 @@ $$(B)/$(1)/hdlc.o: hdlc.c
 $$(B)/unit_tests_$(1): $$(UNIT_O) $$(filter-out $$(B)/hdlc.o,$$(CORE_O)) $$(B)/$(1)/hdlc.o $$(B)/status.o $$(B)/runpath.o
 	$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(LDLIBS)
 endef
-$(eval $(call codec_variant,portable,-DHDLC_NO_SIMD))
-$(eval $(call codec_variant,sse2,-DHDLC_NO_AVX2))
+CODEC_VARIANTS := portable sse2
+CODEC_DEFINE_portable := -DHDLC_NO_SIMD
+CODEC_DEFINE_sse2 := -DHDLC_NO_AVX2
+$(foreach v,$(CODEC_VARIANTS),$(eval $(call codec_variant,$(v),$(CODEC_DEFINE_$(v)))))
 
 # The HDLC codec alone, for bench/codec.sh.
 $(B)/bench/codec: $(B)/bench/codec.o $(B)/hdlc.o $(B)/hdlc_avx2.o
@@ -109,21 +112,19 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-unit: $(B)/unit_tests $(B)/unit_tests_portable $(B)/unit_tests_sse2
+unit: $(B)/unit_tests $(CODEC_VARIANTS:%=$(B)/unit_tests_%)
 	$(B)/unit_tests
-	$(B)/unit_tests_portable hdlc/
-	$(B)/unit_tests_sse2 hdlc/
+	$(foreach v,$(CODEC_VARIANTS),$(B)/unit_tests_$(v) hdlc/ &&) true
 
 # The same unit tests built with AddressSanitizer (LeakSanitizer included)
 # and UndefinedBehaviorSanitizer, in their own build directory.
 asan:
 	$(MAKE) --no-print-directory B=build/asan CFLAGS="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  build/asan/unit_tests build/asan/unit_tests_portable build/asan/unit_tests_sse2 build/asan/pptp build/asan/test/pptp \
+	  build/asan/unit_tests $(CODEC_VARIANTS:%=build/asan/unit_tests_%) build/asan/pptp build/asan/test/pptp \
 	  build/asan/pacsrv build/asan/fakeppp
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit_tests
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit_tests_portable hdlc/
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit_tests_sse2 hdlc/
+	$(foreach v,$(CODEC_VARIANTS),ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit_tests_$(v) hdlc/ &&) true
 
 # Warnings are errors under clang too.
 clang-check:
@@ -161,15 +162,15 @@ $$(FZ)/obj/$(1)/hdlc.o: hdlc.c
 
 $$(FZ)/fuzz_hdlc_$(1): tests/fuzz/fuzz_hdlc.c $$(filter-out $$(FZ)/obj/hdlc.o,$$(FUZZ_O)) $$(FZ)/obj/$(1)/hdlc.o
 	@mkdir -p $$(@D)
-	clang $$(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $$@.d -o $$@ $$< $$(filter-out $$(FZ)/obj/hdlc.o,$$(FUZZ_O)) $$(FZ)/obj/$(1)/hdlc.o
+	clang $$(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $$@.d -o $$@ $$< $$(filter-out $$<,$$^)
+.SECONDARY: $$(FZ)/obj/$(1)/hdlc.o
 endef
-$(eval $(call fuzz_variant,portable,-DHDLC_NO_SIMD))
-$(eval $(call fuzz_variant,sse2,-DHDLC_NO_AVX2))
+$(foreach v,$(CODEC_VARIANTS),$(eval $(call fuzz_variant,$(v),$(CODEC_DEFINE_$(v)))))
 
 fuzz-build: $(FUZZERS:%=$(FZ)/%)
 # Only pattern rules name these objects: without this, make deletes them
 # after each build as intermediates and the next build compiles them again.
-.SECONDARY: $(FUZZ_O) $(FZ)/obj/portable/hdlc.o $(FZ)/obj/sse2/hdlc.o
+.SECONDARY: $(FUZZ_O)
 
 # The seed corpora of the status, call manager message and LCP probe
 # targets, written by the project's own encoders.
