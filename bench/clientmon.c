@@ -40,7 +40,8 @@
  * T_US: CLOCK_MONOTONIC in microseconds (the clock fakeppp and pacsrv
  * stamp their steps with), taken halfway through the reading.  CLIENT_NS:
  * every client process, from /proc/PID/task/TID/schedstat (the time each
- * thread has run, user and system); a process that has ended counts with
+ * thread has run, user and system; a running thread's time moves on at
+ * the scheduler's ticks, 4 ms at 250 Hz, so a reading is that coarse); a process that has ended counts with
  * its wait4() time, one reaped by another client process with the last
  * reading, so the column never goes back.  PARENT_NS: our parent (fakeppp);
  * PEER_NS: each --peer process (pacsrv), the same way while it runs. */
