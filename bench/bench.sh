@@ -24,7 +24,7 @@
 #
 # Settings (environment): OURS REF QUICK SIZES DIRS REORDER_DIRS
 # REORDER_EVERY LINKS PTY SP REPS STEP_S GAP_S CPU_S CEIL_S GRID_BASE
-# GRID_RATIO SEARCH_K CPU_BACK PACE_TOL LOSS_OK CG CG_FRAMES CG_RATE_64
+# GRID_RATIO SEARCH_K CPU_RATES CPU_BACK PACE_TOL LOSS_OK CG CG_FRAMES CG_RATE_64
 # CG_RATE_1400 PIN CLIENT_CPU PEER_CPUS KEEP OUT.
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -42,11 +42,11 @@ GAP_S=${GAP_S:-0.15}			# pause between two steps (queues drain)
 WINDOW=${WINDOW:-65535}			# pacsrv's receive window, the largest: no client waits for its acks
 LOSS_OK=${LOSS_OK:-0.0001}		# "no loss": at most 1 frame in 10000
 PACE_TOL=${PACE_TOL:-0.02}		# a step counts as offered when the sender sent 98% of its frames
-REPS=${REPS:-3}				# runs of each measurement; figures are their median
 GRID_BASE=${GRID_BASE:-1000}		# the grid of offered rates: GRID_BASE * GRID_RATIO^i frames/s,
 GRID_RATIO=${GRID_RATIO:-1.1}		#   each 10% above the last (capacity to +-5%)
 SEARCH_K=${SEARCH_K:-4}			# grid rates tried per client run while searching
-CPU_BACK=${CPU_BACK:-3}			# the common CPU rate: this many grid steps (3: 0.75x) below the lower median capacity
+CPU_RATES=${CPU_RATES:-64:64000 1400:16000}	# the common CPU rate per frame size (SIZE:frames/s), the same in every run
+CPU_BACK=${CPU_BACK:-3}			# ... unless above this many grid steps (3: 0.75x) below the lower median capacity
 CG=${CG:-1}				# callgrind runs (1) or not (0)
 CG_RATE_64=${CG_RATE_64:-2000}		# callgrind runs are paced: about one frame per wake-up
 CG_RATE_1400=${CG_RATE_1400:-1000}
@@ -61,12 +61,14 @@ if [ -z "${LINKS:-}" ]; then
 	[ "${PTY:-1}" = 0 ] && LINKS="sp"
 fi
 if [ -n "$QUICK" ]; then
+	REPS=${REPS:-3}
 	REORDER_DIRS=${REORDER_DIRS:-}
 	STEP_S=${STEP_S:-0.25}
 	CPU_S=${CPU_S:-0.5}
 	CEIL_S=${CEIL_S:-0.3}
 	CG_FRAMES=${CG_FRAMES:-3000}
 else
+	REPS=${REPS:-5}			# runs of each measurement; figures are their median
 	REORDER_DIRS=${REORDER_DIRS:-down echo}	# reordered too (over the headline link only)
 	STEP_S=${STEP_S:-0.4}		# each step of a capacity search
 	CPU_S=${CPU_S:-1}		# each step of a CPU run
@@ -525,20 +527,33 @@ search() {
 
 # ------------------------------------------------------------------ CPU per frame
 
-# cpu_rate CELL: the common rate of a cell: CPU_BACK grid steps below the
-# lower of the two clients' median capacities.  Not below the lowest any
-# single search found: one search in a few fails at a rate far under the
-# rest (a pass lost frames for a reason outside the client), and taking
-# the lowest let that one pass set the rate every CPU row is measured at,
-# so two reports compared rows taken at different rates.  Three steps
-# (0.75x) rather than one: the reference's capacity spreads widely at 64 B
-# and one step under its median it often collapses.  A run that loses
-# frames at the common rate is still left out and made up for.
+# cpu_rate CELL: the common rate of a cell: the rate CPU_RATES gives for
+# its frame size, the same in every run, so that two reports measure CPU
+# per frame at the same load (it falls as the rate rises: more frames a
+# wake-up).  A rate derived from the capacities moved from run to run with
+# the reference's wide spread at 64 B, and rows measured at different
+# rates could not agree.  Where the fixed rate is above CPU_BACK grid steps
+# (0.75x) below the lower of the two clients' median capacities (a slower
+# machine), or the size has none, that derived rate is used and the row
+# marked: it is not comparable between runs.  Three steps rather than one:
+# one step under its median the reference often collapses at 64 B.  A run
+# that loses frames at the common rate is still left out and made up for.
 cpu_rate() {
-	local cell=$1 ci
+	local cell=$1 size ci back fixed="" p
+	IFS=, read -r _ _ size _ <<<"$cell"
 	ci=$(min "$(med "${R[capidx,$cell,ours]}")" "$(med "${R[capidx,$cell,ref]}")")
 	ci=$(awk -v c="$ci" -v b="$CPU_BACK" 'BEGIN { c = int(c) - b; print c < 0 ? 0 : c }')
-	R[cpu_rate,$cell]=$(grid_rate "$ci")
+	back=$(grid_rate "$ci")
+	for p in $CPU_RATES; do
+		[ "${p%%:*}" = "$size" ] && fixed=${p#*:}
+	done
+	if [ -n "$fixed" ] && awk -v f="$fixed" -v b="$back" 'BEGIN { exit !(f + 0 <= b + 0) }'; then
+		R[cpu_rate,$cell]=$fixed
+		R[cpu_rate_mark,$cell]=""
+	else
+		R[cpu_rate,$cell]=$back
+		R[cpu_rate_mark,$cell]="*"
+	fi
 }
 
 # cpu_run LINK DIR SIZE RO REP WHO: one run of one client, steps of CPU_S
@@ -827,9 +842,11 @@ capacity_table() {
 }
 cpu_tables() {
 	local link=$1 c dir size ro cell r l k
-	echo "At the common rate (both clients offered the same rate, $CPU_BACK grid step(s) below the lower of the"
-	echo "two clients' median capacities; \"loss\": the worst of the runs; \"left out\": runs not counted, in which"
-	echo "frames were lost or the sender fell short of the rate):"
+	echo "At the common rate (both clients offered the same rate, the same in every run: CPU_RATES=\"$CPU_RATES\","
+	echo "frames/s by frame size; marked * where that was above $CPU_BACK grid step(s) below the lower of the two"
+	echo "clients' median capacities and that rate was taken instead, which moves from run to run; \"loss\": the"
+	echo "worst of the runs; \"left out\": runs not counted, in which frames were lost or the sender fell short"
+	echo "of the rate):"
 	echo
 	echo "| workload | rate | CPU s/Mframe ours | ref | ours/ref (range) | client CPU% ours / ref | fakeppp CPU% ours / ref | pacsrv CPU% ours / ref | loss ours / ref | left out ours / ref |"
 	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -841,7 +858,7 @@ cpu_tables() {
 		r=$(val_ratio "${R[cpumf,$cell,ours,$k]:-}" "${R[cpumf,$cell,ref,$k]:-}")
 		R[hr,$cell,cpu]=$r
 		printf "| %s | %s | %s | %s | %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s |\n" "$(wl_name "$dir" "$size" "$ro")" \
-			"$(fmt_rate "${R[cpu_rate,$cell]}")" "$(fig "${R[cpumf,$cell,ours,$k]:-}" f3)" \
+			"$(fmt_rate "${R[cpu_rate,$cell]}")${R[cpu_rate_mark,$cell]}" "$(fig "${R[cpumf,$cell,ours,$k]:-}" f3)" \
 			"$(fig "${R[cpumf,$cell,ref,$k]:-}" f3)" "$(fratios "$r")" \
 			"$(fpct "$(med "${R[util,$cell,ours,$k]:-}")")" "$(fpct "$(med "${R[util,$cell,ref,$k]:-}")")" \
 			"$(fpct "$(med "${R[fpp_util,$cell,ours,$k]:-}")")" "$(fpct "$(med "${R[fpp_util,$cell,ref,$k]:-}")")" \
@@ -898,7 +915,8 @@ report() {
 	echo "- the highest client CPU% in any measured window: $(stats "$all_util" | cut -d' ' -f3)$([ ${#CLI_PIN[@]} -gt 0 ] &&
 		echo " (the client is pinned to one CPU: at most 100)")"
 	echo "- settings: SIZES=\"$SIZES\" DIRS=\"$DIRS\" REORDER_DIRS=\"$REORDER_DIRS\" LINKS=\"$LINKS\" REPS=$REPS STEP_S=$STEP_S"
-	echo "  GAP_S=$GAP_S CPU_S=$CPU_S CEIL_S=$CEIL_S GRID_BASE=$GRID_BASE GRID_RATIO=$GRID_RATIO SEARCH_K=$SEARCH_K CPU_BACK=$CPU_BACK"
+	echo "  GAP_S=$GAP_S CPU_S=$CPU_S CEIL_S=$CEIL_S GRID_BASE=$GRID_BASE GRID_RATIO=$GRID_RATIO SEARCH_K=$SEARCH_K"
+	echo "  CPU_RATES=\"$CPU_RATES\" CPU_BACK=$CPU_BACK"
 	echo "  PACE_TOL=$PACE_TOL LOSS_OK=$LOSS_OK CG=$CG$([ "$CG" = 1 ] && echo " CG_FRAMES=$CG_FRAMES")"
 	echo "- method: every figure is the median of $REPS runs, with the lowest and highest in brackets; the runs are"
 	echo "  $REPS passes over all the workloads (capacities first, then CPU), so a spread spans the whole bench, and"
@@ -1081,20 +1099,24 @@ report() {
 	sec=$((sec + 1))
 	echo "## $sec. Headline ratios (for bench/compare.sh)"
 	echo
-	echo "ours / reference: capacity (higher is better for ours) and CPU per frame at the common rate (lower"
-	echo "is better); low and high: the range the runs allow (\"inf\": no upper bound, a capacity at the path's"
-	echo "ceiling).  \`bench/compare.sh A.md B.md\` says, row by row, whether two reports' ratios each lie in"
-	echo "the other's range."
+	echo "ours / reference: capacity (higher is better for ours) and CPU per frame at the common rate, named"
+	echo "in the row (lower is better); low and high: the range the runs allow (\"inf\": no upper bound, a"
+	echo "capacity at the path's ceiling).  \`bench/compare.sh A.md B.md\` says, row by row, whether two"
+	echo "reports' ratios each lie in the other's range."
 	echo
 	echo "| link | workload | figure | ours/ref | low | high |"
 	echo "|---|---|---|---:|---:|---:|"
 	for c in "${cells[@]}"; do
 		read -r link dir size ro <<<"$c"
 		cell="$link,$dir,$size,$ro"
-		local f r lo hi
+		local f r lo hi name
 		for f in capacity cpu; do
 			read -r r lo hi <<<"${R[hr,$cell,$f]:-- - -}"
-			printf "| %s | %s | %s | %s | %s | %s |\n" "$link" "$(wl_name "$dir" "$size" "$ro")" "$f" \
+			# the rate is part of what a CPU row measures: rows taken at
+			# different rates are different rows to compare.sh
+			name=$f
+			[ "$f" = cpu ] && name="cpu at $(fmt_rate "${R[cpu_rate,$cell]}")${R[cpu_rate_mark,$cell]}"
+			printf "| %s | %s | %s | %s | %s | %s |\n" "$link" "$(wl_name "$dir" "$size" "$ro")" "$name" \
 				"$(fratio "$r")" "$(fratio "$lo")" "$(fratio "$hi")"
 		done
 	done

@@ -7,9 +7,11 @@
 # Reads the "Headline ratios" table of two reports written by bench/bench.sh
 # (ours / reference per link, workload and figure, with the range of ratios
 # each run allows) and prints, row by row, both ratios and whether each lies
-# inside the other report's range.  A row in one report only is listed as
-# such.  Exit status: 0 when every row found in both agrees both ways, 1
-# when one does not, 2 on a usage error or a report without the table.
+# inside the other report's range.  A row in one report only (a CPU row is
+# named by the rate it was measured at) or without a figure is listed as
+# not compared.  Exit status: 0 when every row of both reports was compared
+# and agrees both ways, 1 when one does not or was not compared, 2 on a
+# usage error or a report without the table.
 set -u
 
 usage() {
@@ -47,18 +49,18 @@ awk -F'|' -v a_name="$1" -v b_name="$2" '
 	f == 2 { B[key] = $0; if (!(key in A)) border[++m] = key }
 	END {
 		printf "A: %s\nB: %s\n\n", a_name, b_name
-		printf "%-5s %-30s %-9s %18s %18s  %-6s %-6s\n", "link", "workload", "figure", "A ratio (range)", "B ratio (range)", "A in B", "B in A"
+		printf "%-5s %-30s %-13s %18s %18s  %-6s %-6s\n", "link", "workload", "figure", "A ratio (range)", "B ratio (range)", "A in B", "B in A"
 		bad = 0; both = 0
 		for (i = 1; i <= n; i++) {
 			k = order[i]
 			split(A[k], a, "|")
 			if (!(k in B)) {
-				printf "%-5s %-30s %-9s %18s %18s  (in A only)\n", a[1], a[2], a[3], a[4] " (" a[5] "-" a[6] ")", "-"
+				printf "%-5s %-30s %-13s %18s %18s  (in A only)\n", a[1], a[2], a[3], a[4] " (" a[5] "-" a[6] ")", "-"
 				continue
 			}
 			split(B[k], b, "|")
 			ab = inside(a[4], b[5], b[6]); ba = inside(b[4], a[5], a[6])
-			printf "%-5s %-30s %-9s %18s %18s  %-6s %-6s\n", a[1], a[2], a[3], a[4] " (" a[5] "-" a[6] ")",
+			printf "%-5s %-30s %-13s %18s %18s  %-6s %-6s\n", a[1], a[2], a[3], a[4] " (" a[5] "-" a[6] ")",
 				b[4] " (" b[5] "-" b[6] ")", ab, ba
 			if (ab == "-" || ba == "-") continue
 			both++
@@ -66,8 +68,12 @@ awk -F'|' -v a_name="$1" -v b_name="$2" '
 		}
 		for (i = 1; i <= m; i++) {
 			split(B[border[i]], b, "|")
-			printf "%-5s %-30s %-9s %18s %18s  (in B only)\n", b[1], b[2], b[3], "-", b[4] " (" b[5] "-" b[6] ")"
+			printf "%-5s %-30s %-13s %18s %18s  (in B only)\n", b[1], b[2], b[3], "-", b[4] " (" b[5] "-" b[6] ")"
 		}
 		printf "\n%d of %d rows measured in both agree both ways\n", both - bad, both
-		exit bad > 0 ? 1 : 0
+		# a row in one report only was not compared: a CPU row measured at
+		# another rate, a workload the other left out; not an agreement
+		if (n - both + m > 0)
+			printf "%d row(s) not compared (in one report only, or a figure missing)\n", n - both + m
+		exit (bad > 0 || n - both + m > 0) ? 1 : 0
 	}' <(rows "$1") <(rows "$2")
