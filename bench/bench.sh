@@ -11,7 +11,7 @@
 # REPS runs, shown with their spread.
 #
 #   bench/bench.sh              (as root; `make bench` builds what it needs)
-#   QUICK=1 bench/bench.sh      (a shorter run: shorter steps, fewer workloads)
+#   QUICK=1 bench/bench.sh      (a shorter run: shorter steps, fewer workloads and runs)
 #   OUT=bench/last.md bench/bench.sh    (the report also goes to that file)
 #   bench/compare.sh A.md B.md  (two reports: do their headline ratios agree?)
 #
@@ -35,6 +35,7 @@ PACSRV=${PACSRV:-$B/pacsrv}
 FAKEPPP=${FAKEPPP:-$B/fakeppp}
 MON=$B/bench/clientmon
 QUICK=${QUICK:-}
+[ "$QUICK" = 0 ] && QUICK=		# QUICK=0 is the full run, like QUICK unset
 SIZES=${SIZES:-64 1400}			# PPP frame bytes (the GRE payload)
 DIRS=${DIRS:-up down echo}
 REORDER_EVERY=${REORDER_EVERY:-10}	# pacsrv swaps every Nth pair of packets it sends
@@ -45,8 +46,13 @@ PACE_TOL=${PACE_TOL:-0.02}		# a step counts as offered when the sender sent 98% 
 GRID_BASE=${GRID_BASE:-1000}		# the grid of offered rates: GRID_BASE * GRID_RATIO^i frames/s,
 GRID_RATIO=${GRID_RATIO:-1.1}		#   each 10% above the last (capacity to +-5%)
 SEARCH_K=${SEARCH_K:-4}			# grid rates tried per client run while searching
-CPU_RATES=${CPU_RATES:-64:64000 1400:16000}	# the common CPU rate per frame size (SIZE:frames/s), the same in every run
-CPU_BACK=${CPU_BACK:-3}			# ... unless above this many grid steps (3: 0.75x) below the lower median capacity
+CPU_RATES=${CPU_RATES:-64:64000 1400:12000}	# the common CPU rate per frame size (SIZE:frames/s), the same in every run; "none": derived
+CPU_BACK=${CPU_BACK:-3}			# a size without one: this many grid steps (3: 0.75x) below the lower median capacity
+[ "$CPU_RATES" = none ] && CPU_RATES=
+for p in $CPU_RATES; do
+	[[ $p =~ ^[0-9]+:[1-9][0-9]*$ ]] ||
+		{ echo "bench: CPU_RATES: \"$p\" is not SIZE:FRAMES_PER_S (e.g. 64:64000); CPU_RATES=none derives every rate" >&2; exit 1; }
+done
 CG=${CG:-1}				# callgrind runs (1) or not (0)
 CG_RATE_64=${CG_RATE_64:-2000}		# callgrind runs are paced: about one frame per wake-up
 CG_RATE_1400=${CG_RATE_1400:-1000}
@@ -530,14 +536,17 @@ search() {
 # cpu_rate CELL: the common rate of a cell: the rate CPU_RATES gives for
 # its frame size, the same in every run, so that two reports measure CPU
 # per frame at the same load (it falls as the rate rises: more frames a
-# wake-up).  A rate derived from the capacities moved from run to run with
-# the reference's wide spread at 64 B, and rows measured at different
-# rates could not agree.  Where the fixed rate is above CPU_BACK grid steps
-# (0.75x) below the lower of the two clients' median capacities (a slower
-# machine), or the size has none, that derived rate is used and the row
-# marked: it is not comparable between runs.  Three steps rather than one:
-# one step under its median the reference often collapses at 64 B.  A run
-# that loses frames at the common rate is still left out and made up for.
+# wake-up).  Taken below the capacities found, the rate moved from run to
+# run with the reference's wide spread at 64 B (97k, then 172k frames/s),
+# and the two reports' CPU rows measured different things.  The fixed rate
+# is kept even where it is above CPU_BACK grid steps (0.75x) below the
+# lower of the two clients' median capacities, so that the row stays the
+# same row in every run; the report marks it "!" (loss is likely there:
+# the reference lost frames in 1-s steps at 0.75x of its median in 7 of 16
+# rows of each of two benches).  A size without a rate (or CPU_RATES=none)
+# takes that derived rate, marked "*": a row compared only with a report
+# that derived the same rate.  A run that loses frames at the common rate
+# is left out and made up for.
 cpu_rate() {
 	local cell=$1 size ci back fixed="" p
 	IFS=, read -r _ _ size _ <<<"$cell"
@@ -547,13 +556,14 @@ cpu_rate() {
 	for p in $CPU_RATES; do
 		[ "${p%%:*}" = "$size" ] && fixed=${p#*:}
 	done
-	if [ -n "$fixed" ] && awk -v f="$fixed" -v b="$back" 'BEGIN { exit !(f + 0 <= b + 0) }'; then
-		R[cpu_rate,$cell]=$fixed
-		R[cpu_rate_mark,$cell]=""
-	else
+	R[cpu_rate_mark,$cell]=""
+	if [ -z "$fixed" ]; then
 		R[cpu_rate,$cell]=$back
 		R[cpu_rate_mark,$cell]="*"
+		return
 	fi
+	R[cpu_rate,$cell]=$fixed
+	awk -v f="$fixed" -v b="$back" 'BEGIN { exit !(f + 0 > b + 0) }' && R[cpu_rate_mark,$cell]="!"
 }
 
 # cpu_run LINK DIR SIZE RO REP WHO: one run of one client, steps of CPU_S
@@ -842,14 +852,15 @@ capacity_table() {
 }
 cpu_tables() {
 	local link=$1 c dir size ro cell r l k
-	echo "At the common rate (both clients offered the same rate, the same in every run: CPU_RATES=\"$CPU_RATES\","
-	echo "frames/s by frame size; marked * where that was above $CPU_BACK grid step(s) below the lower of the two"
-	echo "clients' median capacities and that rate was taken instead, which moves from run to run; \"loss\": the"
+	echo "At the common rate (both clients offered the same rate, the same in every run: CPU_RATES=\"${CPU_RATES:-none}\","
+	echo "frames/s by frame size; \"!\": that rate is above $CPU_BACK grid step(s) below the lower of the two clients'"
+	echo "median capacities, where loss is likely; \"*\": a size without a rate, which takes that lower rate (it moves"
+	echo "from run to run); \"of capacity\": the rate as a share of each client's median capacity; \"loss\": the"
 	echo "worst of the runs; \"left out\": runs not counted, in which frames were lost or the sender fell short"
 	echo "of the rate):"
 	echo
-	echo "| workload | rate | CPU s/Mframe ours | ref | ours/ref (range) | client CPU% ours / ref | fakeppp CPU% ours / ref | pacsrv CPU% ours / ref | loss ours / ref | left out ours / ref |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| workload | rate | of capacity ours / ref | CPU s/Mframe ours | ref | ours/ref (range) | client CPU% ours / ref | fakeppp CPU% ours / ref | pacsrv CPU% ours / ref | loss ours / ref | left out ours / ref |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for c in "${cells[@]}"; do
 		read -r l dir size ro <<<"$c"
 		[ "$l" = "$link" ] || continue
@@ -857,8 +868,11 @@ cpu_tables() {
 		k=common
 		r=$(val_ratio "${R[cpumf,$cell,ours,$k]:-}" "${R[cpumf,$cell,ref,$k]:-}")
 		R[hr,$cell,cpu]=$r
-		printf "| %s | %s | %s | %s | %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s |\n" "$(wl_name "$dir" "$size" "$ro")" \
-			"$(fmt_rate "${R[cpu_rate,$cell]}")${R[cpu_rate_mark,$cell]}" "$(fig "${R[cpumf,$cell,ours,$k]:-}" f3)" \
+		printf "| %s | %s | %s / %s | %s | %s | %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s |\n" "$(wl_name "$dir" "$size" "$ro")" \
+			"$(fmt_rate "${R[cpu_rate,$cell]}")${R[cpu_rate_mark,$cell]}" \
+			"$(of_ceiling "${R[cpu_rate,$cell]}" "$(med "${R[cap,$cell,ours]}")")" \
+			"$(of_ceiling "${R[cpu_rate,$cell]}" "$(med "${R[cap,$cell,ref]}")")" \
+			"$(fig "${R[cpumf,$cell,ours,$k]:-}" f3)" \
 			"$(fig "${R[cpumf,$cell,ref,$k]:-}" f3)" "$(fratios "$r")" \
 			"$(fpct "$(med "${R[util,$cell,ours,$k]:-}")")" "$(fpct "$(med "${R[util,$cell,ref,$k]:-}")")" \
 			"$(fpct "$(med "${R[fpp_util,$cell,ours,$k]:-}")")" "$(fpct "$(med "${R[fpp_util,$cell,ref,$k]:-}")")" \
@@ -1101,23 +1115,29 @@ report() {
 	echo
 	echo "ours / reference: capacity (higher is better for ours) and CPU per frame at the common rate, named"
 	echo "in the row (lower is better); low and high: the range the runs allow (\"inf\": no upper bound, a"
-	echo "capacity at the path's ceiling).  \`bench/compare.sh A.md B.md\` says, row by row, whether two"
-	echo "reports' ratios each lie in the other's range."
+	echo "capacity at the path's ceiling); runs kept: the CPU runs at the common rate that were counted (of"
+	echo "$REPS wanted; the rest lost frames or fell short of the rate).  \`bench/compare.sh A.md B.md\` says,"
+	echo "row by row, whether two reports' ratios each lie in the other's range; a row in one report only (a"
+	echo "CPU row measured at another rate) or without a figure is not compared, and that is not agreement."
 	echo
-	echo "| link | workload | figure | ours/ref | low | high |"
-	echo "|---|---|---|---:|---:|---:|"
+	echo "| link | workload | figure | ours/ref | low | high | runs kept ours / ref |"
+	echo "|---|---|---|---:|---:|---:|---:|"
 	for c in "${cells[@]}"; do
 		read -r link dir size ro <<<"$c"
 		cell="$link,$dir,$size,$ro"
-		local f r lo hi name
+		local f r lo hi name kept
 		for f in capacity cpu; do
 			read -r r lo hi <<<"${R[hr,$cell,$f]:-- - -}"
 			# the rate is part of what a CPU row measures: rows taken at
 			# different rates are different rows to compare.sh
-			name=$f
-			[ "$f" = cpu ] && name="cpu at $(fmt_rate "${R[cpu_rate,$cell]}")${R[cpu_rate_mark,$cell]}"
-			printf "| %s | %s | %s | %s | %s | %s |\n" "$link" "$(wl_name "$dir" "$size" "$ro")" "$name" \
-				"$(fratio "$r")" "$(fratio "$lo")" "$(fratio "$hi")"
+			name=$f kept=""
+			if [ "$f" = cpu ]; then
+				name="cpu at $(fmt_rate "${R[cpu_rate,$cell]}")"
+				[ "${R[cpu_rate_mark,$cell]}" = "*" ] && name="$name*"
+				kept="${R[cpuvalid,$cell,ours]:-0} / ${R[cpuvalid,$cell,ref]:-0}"
+			fi
+			printf "| %s | %s | %s | %s | %s | %s | %s |\n" "$link" "$(wl_name "$dir" "$size" "$ro")" "$name" \
+				"$(fratio "$r")" "$(fratio "$lo")" "$(fratio "$hi")" "$kept"
 		done
 	done
 }

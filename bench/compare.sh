@@ -36,6 +36,18 @@ rows() {
 		}' "$1"
 }
 
+for f in "$1" "$2"; do
+	[ -n "$(rows "$f")" ] || { echo "compare.sh: $f has no rows in its \"Headline ratios\" table" >&2; exit 2; }
+done
+
+# settings FILE: the report's settings lines (two reports taken with other
+# settings can differ for that reason alone)
+settings() { awk '/^- settings:/ { on = 1 } on && /^- method:/ { exit } on' "$1"; }
+if [ "$(settings "$1")" != "$(settings "$2")" ]; then
+	echo "compare.sh: the two reports were taken with different settings:"
+	echo "A:"; settings "$1"; echo "B:"; settings "$2"; echo
+fi
+
 awk -F'|' -v a_name="$1" -v b_name="$2" '
 	# inside V LOW HIGH: V lies in [LOW, HIGH] ("inf": no upper bound)
 	function inside(v, lo, hi) {
