@@ -563,7 +563,7 @@ cpu_rate() {
 		return
 	fi
 	R[cpu_rate,$cell]=$fixed
-	awk -v f="$fixed" -v b="$back" 'BEGIN { exit !(f + 0 > b + 0) }' && R[cpu_rate_mark,$cell]="!"
+	((fixed > back)) && R[cpu_rate_mark,$cell]="!"	# both whole numbers
 }
 
 # cpu_run LINK DIR SIZE RO REP WHO: one run of one client, steps of CPU_S

@@ -36,9 +36,10 @@ rows() {
 		}' "$1"
 }
 
-for f in "$1" "$2"; do
-	[ -n "$(rows "$f")" ] || { echo "compare.sh: $f has no rows in its \"Headline ratios\" table" >&2; exit 2; }
-done
+rows_a=$(rows "$1")
+rows_b=$(rows "$2")
+[ -n "$rows_a" ] || { echo "compare.sh: $1 has no rows in its \"Headline ratios\" table" >&2; exit 2; }
+[ -n "$rows_b" ] || { echo "compare.sh: $2 has no rows in its \"Headline ratios\" table" >&2; exit 2; }
 
 # settings FILE: the report's settings lines (two reports taken with other
 # settings can differ for that reason alone)
@@ -88,4 +89,4 @@ awk -F'|' -v a_name="$1" -v b_name="$2" '
 		if (n - both + m > 0)
 			printf "%d row(s) not compared (in one report only, or a figure missing)\n", n - both + m
 		exit (bad > 0 || n - both + m > 0) ? 1 : 0
-	}' <(rows "$1") <(rows "$2")
+	}' <(echo "$rows_a") <(echo "$rows_b")
