@@ -3,8 +3,8 @@
 # bench.sh - our pptp against the reference client (Debian's pptp-linux,
 # /usr/sbin/pptp), both measured by one method in one run: capacity (the
 # highest offered rate carried without loss, found by bisection on a grid of
-# rates common to both), CPU per frame at a rate both carry and at each
-# one's capacity, instructions per frame under callgrind, memory; upstream
+# rates common to both), CPU per frame at one fixed rate per frame size
+# (CPU_RATES) and at each one's capacity, instructions per frame under callgrind, memory; upstream
 # (pppd -> GRE), downstream (GRE -> pppd) and echo, 64- and 1400-byte
 # frames, with and without reordering; over a pty (what pppd gives) and
 # over a socket pair (the client alone).  Every figure is the median of
@@ -81,6 +81,7 @@ else
 	CEIL_S=${CEIL_S:-0.5}		# each ceiling run
 	CG_FRAMES=${CG_FRAMES:-20000}	# frames in a callgrind run
 fi
+[[ $REPS =~ ^[1-9][0-9]*$ ]] || { echo "bench: REPS must be a whole number from 1 (3 or more for ranges that mean something)" >&2; exit 1; }
 # The callgrind runs use the socket pair (their figures are user space only).
 LINK_OPT=--socketpair
 SRV_IP=192.0.2.1
