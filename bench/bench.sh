@@ -548,15 +548,21 @@ search() {
 # takes that derived rate, marked "*": a row compared only with a report
 # that derived the same rate.  A run that loses frames at the common rate
 # is left out and made up for.
+# fixed_rate SIZE: the rate CPU_RATES gives for the size ("" when none)
+fixed_rate() {
+	local p r=""
+	for p in $CPU_RATES; do
+		[ "${p%%:*}" = "$1" ] && r=${p#*:}
+	done
+	echo "$r"
+}
 cpu_rate() {
-	local cell=$1 size ci back fixed="" p
+	local cell=$1 size ci back fixed
 	IFS=, read -r _ _ size _ <<<"$cell"
 	ci=$(min "$(med "${R[capidx,$cell,ours]}")" "$(med "${R[capidx,$cell,ref]}")")
 	ci=$(awk -v c="$ci" -v b="$CPU_BACK" 'BEGIN { c = int(c) - b; print c < 0 ? 0 : c }')
 	back=$(grid_rate "$ci")
-	for p in $CPU_RATES; do
-		[ "${p%%:*}" = "$size" ] && fixed=${p#*:}
-	done
+	fixed=$(fixed_rate "$size")
 	R[cpu_rate_mark,$cell]=""
 	if [ -z "$fixed" ]; then
 		R[cpu_rate,$cell]=$back
@@ -567,9 +573,10 @@ cpu_rate() {
 	((fixed > back)) && R[cpu_rate_mark,$cell]="!"	# both whole numbers
 }
 
-# cpu_run LINK DIR SIZE RO REP WHO: one run of one client, steps of CPU_S
-# at the common rate, at the client's own median capacity, and for ours at
-# the reference's too (the loss there is one of the targets).  A step's
+# cpu_run LINK DIR SIZE RO REP WHO STEPS: one run of one client, steps of
+# CPU_S at the common rate (STEPS "common" or "all"), and (STEPS "own" or
+# "all") at the client's own median capacity, and for ours at the
+# reference's too (the loss there is one of the targets).  A step's
 # figures are taken over its window, from the sender's start to the last
 # arrival: CPU time of every client process (and of fakeppp and pacsrv)
 # from clientmon's log, per million frames delivered (echo: per frame
@@ -579,15 +586,18 @@ cpu_rate() {
 # figures are left out (and counted in R[cpushort,...]).  R[cpuvalid,CELL,WHO]
 # counts the runs whose common-rate step was kept.
 cpu_run() {
-	local link=$1 dir=$2 size=$3 ro=$4 rep=$5 who=$6 cell="$1,$2,$3,$4" k
+	local link=$1 dir=$2 size=$3 ro=$4 rep=$5 who=$6 steps=$7 cell="$1,$2,$3,$4" k
 	local plan="" own refcap
-	own=$(med "${R[cap,$cell,$who]}")
-	refcap=$(med "${R[cap,$cell,ref]}")
-	plan="${R[cpu_rate,$cell]} common"
-	awk -v v="$own" 'BEGIN { exit !(v > 0) }' && plan="$plan
-$(f0 "$own") own"
-	[ "$who" = ours ] && awk -v v="$refcap" 'BEGIN { exit !(v > 0) }' && plan="$plan
-$(f0 "$refcap") refcap"
+	[ "$steps" = own ] || plan="${R[cpu_rate,$cell]} common"
+	if [ "$steps" != common ]; then
+		own=$(med "${R[cap,$cell,$who]}")
+		refcap=$(med "${R[cap,$cell,ref]}")
+		awk -v v="$own" 'BEGIN { exit !(v > 0) }' && plan="$plan${plan:+
+}$(f0 "$own") own"
+		[ "$who" = ours ] && awk -v v="$refcap" 'BEGIN { exit !(v > 0) }' && plan="$plan${plan:+
+}$(f0 "$refcap") refcap"
+	fi
+	[ -n "$plan" ] || return 0
 	# ascending rates, one step for labels that share a rate
 	local rates=() labels=()
 	while read -r r l; do
@@ -597,7 +607,7 @@ $(f0 "$refcap") refcap"
 		{ if (NR > 1) print p, l; p = $1; l = $2 } END { print p, l }')
 	local plan_steps=""
 	for r in "${rates[@]}"; do plan_steps="$plan_steps${plan_steps:+,}$r:$CPU_S"; done
-	LINK_OPT=$(link_opt "$link") ALLOW_EMPTY=1 workload "cpu-$link-$dir-$size-$ro-r$rep" "$who" \
+	LINK_OPT=$(link_opt "$link") ALLOW_EMPTY=1 workload "cpu-$steps-$link-$dir-$size-$ro-r$rep" "$who" \
 		"$dir" "$size" "$ro" "$plan_steps"
 	for ((k = 0; k < ${#rates[@]}; k++)); do
 		local l t0 t1 c f p w
@@ -684,7 +694,8 @@ ver_ours=$("$OURS" --version 2>&1 | head -n 1)
 ver_ref=$(dpkg-query -W -f='pptp-linux ${Version}' pptp-linux 2>/dev/null || echo "version unknown")
 load0=$(cut -d ' ' -f 1-3 /proc/loadavg)
 commit=$(cd "$TOP" && git rev-parse --short HEAD 2>/dev/null)
-dirty=$(cd "$TOP" && git status --porcelain --untracked-files=no 2>/dev/null | grep -c .)
+# a change to the report itself (the last run's, or its notes) is not a change to what is measured
+dirty=$(cd "$TOP" && git status --porcelain --untracked-files=no 2>/dev/null | grep -vc ' bench/RESULTS.md$')
 
 [ -n "$LINKS" ] || die "no link to measure over (LINKS is empty)"
 HEAD_LINK=${LINKS%% *}
@@ -729,19 +740,37 @@ done
 # a drift in the machine over the whole run (seen between two runs of the
 # bench) then shows in each figure's spread instead of between reports.
 # Within a pass the two clients run in turn, the order swapped every pass,
-# so that a change in the load falls on both alike.  Capacities first (the
-# common CPU rate depends on every search of a workload), then CPU.
+# so that a change in the load falls on both alike.  A pass measures each
+# workload's capacities and, where the common CPU rate is fixed
+# (CPU_RATES), the CPU per frame at that rate, so that those figures too
+# span the whole bench: two benches whose CPU runs all came after the
+# capacity searches (the later part of each bench) differed in 3 of 16 CPU
+# rows by 0.01 to 0.02 more than either one's range.  The CPU runs at
+# each client's capacity (and at a derived common rate) need every
+# search's capacity, so they come after the passes.
 # cell_time CELL SINCE: add the seconds since SINCE to the cell's time
 cell_time() { R[secs,$1]=$((${R[secs,$1]:-0} + $(date +%s) - $2)); }
+for c in "${cells[@]}"; do
+	read -r link dir size ro <<<"$c"
+	R[cpu_rate,$link,$dir,$size,$ro]=$(fixed_rate "$size")
+done
 for ((rep = 1; rep <= REPS; rep++)); do
 	for c in "${cells[@]}"; do
 		read -r link dir size ro <<<"$c"
+		cell="$link,$dir,$size,$ro"
 		t_cell=$(date +%s)
+		order=$( ((rep % 2)) && echo "ref ours" || echo "ours ref")
 		note "pass $rep of $REPS: $(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): capacity"
-		for who in $( ((rep % 2)) && echo "ref ours" || echo "ours ref"); do
+		for who in $order; do
 			search "$link" "$dir" "$size" "$ro" "$who" "$rep"
 		done
-		cell_time "$link,$dir,$size,$ro" "$t_cell"
+		if [ -n "${R[cpu_rate,$cell]}" ]; then
+			note "pass $rep of $REPS: $(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): CPU per frame at $(fmt_rate "${R[cpu_rate,$cell]}")"
+			for who in $order; do
+				cpu_run "$link" "$dir" "$size" "$ro" "$rep" "$who" common
+			done
+		fi
+		cell_time "$cell" "$t_cell"
 	done
 done
 for c in "${cells[@]}"; do
@@ -749,17 +778,23 @@ for c in "${cells[@]}"; do
 	cpu_rate "$link,$dir,$size,$ro"
 	note "$(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): ours $(fmt_rate "$(med "${R[cap,$link,$dir,$size,$ro,ours]}")"), ref $(fmt_rate "$(med "${R[cap,$link,$dir,$size,$ro,ref]}")") frames/s"
 done
-# CPU: REPS passes; then a client whose common-rate step was left out
-# (frames lost, or the sender fell short) gets another run, up to REPS more.
+# CPU at each one's capacity (and at a derived common rate): REPS passes;
+# then a client whose common-rate step was left out (frames lost, or the
+# sender fell short) gets another run at that rate, up to REPS more.
 for ((rep = 1; rep <= 2 * REPS; rep++)); do
 	for c in "${cells[@]}"; do
 		read -r link dir size ro <<<"$c"
 		cell="$link,$dir,$size,$ro"
 		t_cell=$(date +%s)
 		for who in $( ((rep % 2)) && echo "ref ours" || echo "ours ref"); do
-			[ "$rep" -gt "$REPS" ] && [ "${R[cpuvalid,$cell,$who]:-0}" -ge "$REPS" ] && continue
-			note "pass $rep: $(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): CPU per frame, $who"
-			cpu_run "$link" "$dir" "$size" "$ro" "$rep" "$who"
+			steps=all
+			[ "${R[cpu_rate_mark,$cell]}" = "*" ] || steps=own
+			if [ "$rep" -gt "$REPS" ]; then
+				[ "${R[cpuvalid,$cell,$who]:-0}" -ge "$REPS" ] && continue
+				steps=common
+			fi
+			note "pass $rep: $(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): CPU per frame, $who ($steps)"
+			cpu_run "$link" "$dir" "$size" "$ro" "$rep" "$who" "$steps"
 		done
 		cell_time "$cell" "$t_cell"
 	done
@@ -934,7 +969,8 @@ report() {
 	echo "  CPU_RATES=\"$CPU_RATES\" CPU_BACK=$CPU_BACK"
 	echo "  PACE_TOL=$PACE_TOL LOSS_OK=$LOSS_OK CG=$CG$([ "$CG" = 1 ] && echo " CG_FRAMES=$CG_FRAMES")"
 	echo "- method: every figure is the median of $REPS runs, with the lowest and highest in brackets; the runs are"
-	echo "  $REPS passes over all the workloads (capacities first, then CPU), so a spread spans the whole bench, and"
+	echo "  $REPS passes over all the workloads (each: capacities, then CPU at a fixed common rate; CPU at each one's capacity"
+	echo "  after the passes), so a spread spans the whole bench, and"
 	echo "  within a pass the two clients run in turn, the order swapped every pass.  Capacity: the highest offered rate carried with a loss of at"
 	echo "  most $LOSS_OK, found by bisection on one grid of rates for both clients ($(fmt_rate "$GRID_BASE") frames/s times"
 	echo "  powers of $GRID_RATIO, up to the path's ceiling), steps of $STEP_S s; a step counts only if the sender"

@@ -11,7 +11,9 @@
 # named by the rate it was measured at) or without a figure is listed as
 # not compared.  Exit status: 0 when every row of both reports was compared
 # and agrees both ways, 1 when one does not or was not compared, 2 on a
-# usage error or a report without the table.
+# usage error, a report without the table, or two identical reports.  It
+# also says when the reports come from different machines, commits or
+# reference clients, or were taken with different settings.
 set -u
 
 usage() {
@@ -25,14 +27,14 @@ for f in "$1" "$2"; do
 		{ echo "compare.sh: $f has no \"Headline ratios\" table (not a report of the current bench.sh?)" >&2; exit 2; }
 done
 
-# rows FILE: "LINK|WORKLOAD|FIGURE|RATIO|LOW|HIGH", one per line, from the
+# rows FILE: "LINK|WORKLOAD|FIGURE|RATIO|LOW|HIGH|KEPT", one per line, from the
 # table after the "Headline ratios" heading (the table ends at a blank line)
 rows() {
 	awk -F'|' '/^## [0-9]*\. Headline ratios/ { on = 1; next }
 		on && /^## / { exit }
 		on && /^\| / && $2 !~ /^ *link *$/ {
-			for (i = 2; i <= 7; i++) { gsub(/^ +| +$/, "", $i) }
-			print $2 "|" $3 "|" $4 "|" $5 "|" $6 "|" $7
+			for (i = 2; i <= 8; i++) { gsub(/^ +| +$/, "", $i) }
+			print $2 "|" $3 "|" $4 "|" $5 "|" $6 "|" $7 "|" $8
 		}' "$1"
 }
 
@@ -40,6 +42,26 @@ rows_a=$(rows "$1")
 rows_b=$(rows "$2")
 [ -n "$rows_a" ] || { echo "compare.sh: $1 has no rows in its \"Headline ratios\" table" >&2; exit 2; }
 [ -n "$rows_b" ] || { echo "compare.sh: $2 has no rows in its \"Headline ratios\" table" >&2; exit 2; }
+
+# A report compared with itself (or a copy) agrees by construction.
+if cmp -s "$1" "$2"; then
+	echo "compare.sh: $1 and $2 are the same report: they would agree by construction, which says nothing" >&2
+	exit 2
+fi
+# head_line FILE KEY: a line of the report's head ("- machine: ..."); for a
+# client, without its path (each bench runs in a clone of its own)
+head_line() {
+	awk -v k="- $2:" 'index($0, k) == 1 { sub(/^- [a-z]+: /, ""); print; exit }' "$1" |
+		if [ "$2" = machine ]; then cat; else sed 's/^[^ ]* //'; fi
+}
+for k in machine ours reference; do
+	if [ "$(head_line "$1" "$k")" != "$(head_line "$2" "$k")" ]; then
+		echo "compare.sh: the two reports differ in \"$k\":"
+		echo "A: $(head_line "$1" "$k")"
+		echo "B: $(head_line "$2" "$k")"
+		echo
+	fi
+done
 
 # settings FILE: the report's settings lines (two reports taken with other
 # settings can differ for that reason alone)
@@ -56,6 +78,8 @@ awk -F'|' -v a_name="$1" -v b_name="$2" '
 		if (v == "inf") return hi == "inf" ? "yes" : "no"
 		return (v + 0 >= lo + 0 && (hi == "inf" || v + 0 <= hi + 0)) ? "yes" : "no"
 	}
+	# fr RATIO LOW HIGH: "RATIO (LOW-HIGH)", or "-" without a figure
+	function fr(r, lo, hi) { return r == "-" || r == "" ? "-" : r " (" lo "-" hi ")" }
 	FNR == 1 { f++ }
 	{ key = $1 "|" $2 "|" $3 }
 	f == 1 { order[++n] = key; A[key] = $0; next }
@@ -68,21 +92,24 @@ awk -F'|' -v a_name="$1" -v b_name="$2" '
 			k = order[i]
 			split(A[k], a, "|")
 			if (!(k in B)) {
-				printf "%-5s %-30s %-13s %18s %18s  (in A only)\n", a[1], a[2], a[3], a[4] " (" a[5] "-" a[6] ")", "-"
+				printf "%-5s %-30s %-13s %18s %18s  (in A only)\n", a[1], a[2], a[3], fr(a[4], a[5], a[6]), "-"
 				continue
 			}
 			split(B[k], b, "|")
 			ab = inside(a[4], b[5], b[6]); ba = inside(b[4], a[5], a[6])
-			printf "%-5s %-30s %-13s %18s %18s  %-6s %-6s\n", a[1], a[2], a[3], a[4] " (" a[5] "-" a[6] ")",
-				b[4] " (" b[5] "-" b[6] ")", ab, ba
+			printf "%-5s %-30s %-13s %18s %18s  %-6s %-6s\n", a[1], a[2], a[3], fr(a[4], a[5], a[6]),
+				fr(b[4], b[5], b[6]), ab, ba
+			if (a[7] != b[7]) kept = kept sprintf("  %s, %s, %s: %s in A, %s in B\n", a[1], a[2], a[3], a[7], b[7])
 			if (ab == "-" || ba == "-") continue
 			both++
 			if (ab != "yes" || ba != "yes") bad++
 		}
 		for (i = 1; i <= m; i++) {
 			split(B[border[i]], b, "|")
-			printf "%-5s %-30s %-13s %18s %18s  (in B only)\n", b[1], b[2], b[3], "-", b[4] " (" b[5] "-" b[6] ")"
+			printf "%-5s %-30s %-13s %18s %18s  (in B only)\n", b[1], b[2], b[3], "-", fr(b[4], b[5], b[6])
 		}
+		if (kept != "")
+			printf "\nCPU runs kept (ours / ref) differ:\n%s", kept
 		printf "\n%d of %d rows measured in both agree both ways\n", both - bad, both
 		# a row in one report only was not compared: a CPU row measured at
 		# another rate, a workload the other left out; not an agreement
