@@ -306,7 +306,9 @@ workload() {
 		[ "${S_RECV[k]}" -gt 0 ] || [ "$HUNG" = 1 ] || [ "${ALLOW_EMPTY:-0}" = 1 ] ||
 			fail_run "step $k: the client carried none of ${S_SENT[k]} frames"
 	done
-	if [ "$HUNG" = 1 ]; then
+	# a CPU run (ALLOW_EMPTY) that hangs up in its first step has no step
+	# to fix up: cpu_run counts the run left out
+	if [ "$HUNG" = 1 ] && { [ "$NSTEPS" -gt 0 ] || [ "${ALLOW_EMPTY:-0}" != 1 ]; }; then
 		HUNG_STEP=$((NSTEPS - 1))
 		[ "$NSTEPS" -gt 0 ] || fail_run "the client hung up before the first step"
 		# the step it hung up in ran short: its offered rate is over the
@@ -534,6 +536,14 @@ search() {
 
 # ------------------------------------------------------------------ CPU per frame
 
+# fixed_rate SIZE: the rate CPU_RATES gives for the size ("" when none)
+fixed_rate() {
+	local p r=""
+	for p in $CPU_RATES; do
+		[ "${p%%:*}" = "$1" ] && r=${p#*:}
+	done
+	echo "$r"
+}
 # cpu_rate CELL: the common rate of a cell: the rate CPU_RATES gives for
 # its frame size, the same in every run, so that two reports measure CPU
 # per frame at the same load (it falls as the rate rises: more frames a
@@ -548,14 +558,6 @@ search() {
 # takes that derived rate, marked "*": a row compared only with a report
 # that derived the same rate.  A run that loses frames at the common rate
 # is left out and made up for.
-# fixed_rate SIZE: the rate CPU_RATES gives for the size ("" when none)
-fixed_rate() {
-	local p r=""
-	for p in $CPU_RATES; do
-		[ "${p%%:*}" = "$1" ] && r=${p#*:}
-	done
-	echo "$r"
-}
 cpu_rate() {
 	local cell=$1 size ci back fixed
 	IFS=, read -r _ _ size _ <<<"$cell"
@@ -743,11 +745,14 @@ done
 # so that a change in the load falls on both alike.  A pass measures each
 # workload's capacities and, where the common CPU rate is fixed
 # (CPU_RATES), the CPU per frame at that rate, so that those figures too
-# span the whole bench: two benches whose CPU runs all came after the
-# capacity searches (the later part of each bench) differed in 3 of 16 CPU
-# rows by 0.01 to 0.02 more than either one's range.  The CPU runs at
-# each client's capacity (and at a derived common rate) need every
-# search's capacity, so they come after the passes.
+# span the whole bench: of two benches whose CPU runs all came after the
+# capacity searches (the later part of each bench), the second's ratio lay
+# 0.01 to 0.02 outside the first's range in 3 of 16 CPU rows (the other
+# way they all agreed).  Whether the drift between them happened within
+# each bench, where this puts it in the ranges, is what the next pair of
+# benches tells.  The CPU runs at each client's capacity (and at a derived
+# common rate) need every search's capacity, so they come after the
+# passes, and make-up runs come last.
 # cell_time CELL SINCE: add the seconds since SINCE to the cell's time
 cell_time() { R[secs,$1]=$((${R[secs,$1]:-0} + $(date +%s) - $2)); }
 for c in "${cells[@]}"; do
@@ -793,7 +798,11 @@ for ((rep = 1; rep <= 2 * REPS; rep++)); do
 				[ "${R[cpuvalid,$cell,$who]:-0}" -ge "$REPS" ] && continue
 				steps=common
 			fi
-			note "pass $rep: $(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): CPU per frame, $who ($steps)"
+			if [ "$rep" -gt "$REPS" ]; then
+				note "make-up run $((rep - REPS)): $(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): CPU per frame at the common rate, $who"
+			else
+				note "CPU run $rep of $REPS: $(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): CPU per frame ($steps), $who"
+			fi
 			cpu_run "$link" "$dir" "$size" "$ro" "$rep" "$who" "$steps"
 		done
 		cell_time "$cell" "$t_cell"
@@ -969,9 +978,16 @@ report() {
 	echo "  CPU_RATES=\"$CPU_RATES\" CPU_BACK=$CPU_BACK"
 	echo "  PACE_TOL=$PACE_TOL LOSS_OK=$LOSS_OK CG=$CG$([ "$CG" = 1 ] && echo " CG_FRAMES=$CG_FRAMES")"
 	echo "- method: every figure is the median of $REPS runs, with the lowest and highest in brackets; the runs are"
-	echo "  $REPS passes over all the workloads (each: capacities, then CPU at a fixed common rate; CPU at each one's capacity"
-	echo "  after the passes), so a spread spans the whole bench, and"
-	echo "  within a pass the two clients run in turn, the order swapped every pass.  Capacity: the highest offered rate carried with a loss of at"
+	if [ -n "$CPU_RATES" ]; then
+		echo "  $REPS passes over all the workloads, each measuring the capacities, then CPU per frame at the fixed common rate, so"
+		echo "  those spreads span the whole bench; CPU at each client's capacity (and at a derived rate, \"*\"): $REPS runs after the"
+		echo "  passes; runs left out at the common rate are made up for at the end.  Within a pass"
+	else
+		echo "  $REPS passes over all the workloads measuring the capacities, so those spreads span the whole bench; CPU per frame"
+		echo "  (at the derived common rate and at each client's capacity): $REPS runs after the passes, runs left out at the"
+		echo "  common rate made up for at the end.  Within a pass"
+	fi
+	echo "  the two clients run in turn, the order swapped every pass.  Capacity: the highest offered rate carried with a loss of at"
 	echo "  most $LOSS_OK, found by bisection on one grid of rates for both clients ($(fmt_rate "$GRID_BASE") frames/s times"
 	echo "  powers of $GRID_RATIO, up to the path's ceiling), steps of $STEP_S s; a step counts only if the sender"
 	echo "  managed the rate.  CPU: each process's own CPU time over the window it is measured in (clientmon"

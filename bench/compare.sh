@@ -12,8 +12,9 @@
 # not compared.  Exit status: 0 when every row of both reports was compared
 # and agrees both ways, 1 when one does not or was not compared, 2 on a
 # usage error, a report without the table, or two identical reports.  It
-# also says when the reports come from different machines, commits or
-# reference clients, or were taken with different settings.
+# also says when the reports come from different machines, commits,
+# reference clients or pinning, or were taken with other settings or
+# methods.
 set -u
 
 usage() {
@@ -44,17 +45,19 @@ rows_b=$(rows "$2")
 [ -n "$rows_b" ] || { echo "compare.sh: $2 has no rows in its \"Headline ratios\" table" >&2; exit 2; }
 
 # A report compared with itself (or a copy) agrees by construction.
-if cmp -s "$1" "$2"; then
+# (the report only: the notes below its end line are written by hand)
+report_part() { sed '/^<!-- bench.sh: the report ends here/q' "$1"; }
+if [ "$(report_part "$1")" = "$(report_part "$2")" ]; then
 	echo "compare.sh: $1 and $2 are the same report: they would agree by construction, which says nothing" >&2
 	exit 2
 fi
-# head_line FILE KEY: a line of the report's head ("- machine: ..."); for a
-# client, without its path (each bench runs in a clone of its own)
+# head_line FILE KEY: a line of the report's head ("- machine: ..."); ours
+# without its path (each bench runs in a clone of its own)
 head_line() {
 	awk -v k="- $2:" 'index($0, k) == 1 { sub(/^- [a-z]+: /, ""); print; exit }' "$1" |
-		if [ "$2" = machine ]; then cat; else sed 's/^[^ ]* //'; fi
+		if [ "$2" = ours ]; then sed 's/^[^ ]* //'; else cat; fi
 }
-for k in machine ours reference; do
+for k in machine ours reference pinning; do
 	if [ "$(head_line "$1" "$k")" != "$(head_line "$2" "$k")" ]; then
 		echo "compare.sh: the two reports differ in \"$k\":"
 		echo "A: $(head_line "$1" "$k")"
@@ -63,11 +66,12 @@ for k in machine ours reference; do
 	fi
 done
 
-# settings FILE: the report's settings lines (two reports taken with other
-# settings can differ for that reason alone)
-settings() { awk '/^- settings:/ { on = 1 } on && /^- method:/ { exit } on' "$1"; }
+# settings FILE: the report's settings and method lines (two reports taken
+# with other settings, or by another layout of the runs, can differ for
+# that reason alone)
+settings() { awk '/^- settings:/ { on = 1 } on && (/^- [a-z]+:/ && !/^- (settings|method):/ || /^$/) { exit } on' "$1"; }
 if [ "$(settings "$1")" != "$(settings "$2")" ]; then
-	echo "compare.sh: the two reports were taken with different settings:"
+	echo "compare.sh: the two reports were taken with different settings or methods:"
 	echo "A:"; settings "$1"; echo "B:"; settings "$2"; echo
 fi
 
