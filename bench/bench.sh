@@ -4,10 +4,11 @@
 # /usr/sbin/pptp), both measured by one method in one run: capacity (the
 # highest offered rate carried without loss, found by bisection on a grid of
 # rates common to both), CPU per frame at one fixed rate per frame size
-# (CPU_RATES) and at each one's capacity, instructions per frame under callgrind, memory; upstream
-# (pppd -> GRE), downstream (GRE -> pppd) and echo, 64- and 1400-byte
-# frames, with and without reordering; over a pty (what pppd gives) and
-# over a socket pair (the client alone).  Every figure is the median of
+# (CPU_RATES; echo: half) and at each one's capacity, instructions per
+# frame under callgrind, memory; upstream (pppd -> GRE), downstream
+# (GRE -> pppd) and echo, 64- and 1400-byte frames, with and without
+# reordering; over a pty (what pppd gives) and over a socket pair (the
+# client alone).  Every figure is the median of
 # REPS runs, shown with their spread.
 #
 #   bench/bench.sh              (as root; `make bench` builds what it needs)
@@ -276,7 +277,7 @@ workload() {
 	*) die "unknown workload $dir" ;;
 	esac
 	run_client "$tag" "$who" "$p" "$f" "$@"
-	local k durs rates
+	local k durs rates unlogged=0
 	read -r -a durs <<<"$(echo "$steps" | tr ',' '\n' | cut -d: -f2 | tr '\n' ' ')"
 	read -r -a rates <<<"$(echo "$steps" | tr ',' '\n' | cut -d: -f1 | tr '\n' ' ')"
 	HUNG_STEP=-1
@@ -287,6 +288,9 @@ workload() {
 		sent=$(kv "$RUN.$tx" "$re" sent)
 		if [ "$HUNG" = 1 ] && { [ -z "$sent" ] || [ "$sent" = 0 ]; }; then
 			NSTEPS=$k	# the client had gone before this step began (or as it did)
+			# pacsrv logs a step only when it ends: downstream, the step
+			# the client hung up in is this unlogged one, not the last logged
+			[ "$tx" = pac ] && unlogged=1
 			break
 		fi
 		# shellcheck disable=SC2059
@@ -306,11 +310,15 @@ workload() {
 		[ "${S_RECV[k]}" -gt 0 ] || [ "$HUNG" = 1 ] || [ "${ALLOW_EMPTY:-0}" = 1 ] ||
 			fail_run "step $k: the client carried none of ${S_SENT[k]} frames"
 	done
-	# a CPU run (ALLOW_EMPTY) that hangs up in its first step has no step
-	# to fix up: cpu_run counts the run left out
-	if [ "$HUNG" = 1 ] && { [ "$NSTEPS" -gt 0 ] || [ "${ALLOW_EMPTY:-0}" != 1 ]; }; then
+	# A run that may carry nothing (ALLOW_EMPTY: capacity, ceiling and CPU
+	# runs) may hang up before its first step ends; its callers count the
+	# steps past NSTEPS as not carried.  When the step hung up in is
+	# unlogged there is no short step to fix up either.
+	if [ "$HUNG" = 1 ] && [ "$NSTEPS" = 0 ] && [ "${ALLOW_EMPTY:-0}" != 1 ]; then
+		fail_run "the client hung up before the first step"
+	fi
+	if [ "$HUNG" = 1 ] && [ "$NSTEPS" -gt 0 ] && [ "$unlogged" = 0 ]; then
 		HUNG_STEP=$((NSTEPS - 1))
-		[ "$NSTEPS" -gt 0 ] || fail_run "the client hung up before the first step"
 		# the step it hung up in ran short: its offered rate is over the
 		# time it lasted, not the time planned
 		k=$HUNG_STEP
@@ -448,6 +456,7 @@ ceiling_run() {	# SIZE LINK REP
 pac_ceiling_run() {
 	local size=$1 rep=$2 c f p t1
 	LINK_OPT=--socketpair ALLOW_EMPTY=1 workload "ceil-pac-$size-r$rep" ours down "$size" 0 "0:$CEIL_S"
+	[ "$NSTEPS" -ge 1 ] || fail_run "the client hung up before pacsrv's flat-out step ended"
 	R[ceil_pac,$size]+=" ${S_OFFERED[0]}"
 	t1=$(calc "${S_START[0]} + $CEIL_S * 1e6" "%.0f")
 	read -r c f p <<<"$(win_cpu "$RUN.cpu" "${S_START[0]}" "$t1")"
@@ -549,10 +558,10 @@ fixed_rate() {
 	[ -n "$r" ] && [ "$2" = echo ] && r=$(((r + 1) / 2))
 	echo "$r"
 }
-# cpu_rate CELL: the common rate of a cell: the rate CPU_RATES gives for
-# its frame size, the same in every run, so that two reports measure CPU
-# per frame at the same load (it falls as the rate rises: more frames a
-# wake-up).  Taken below the capacities found, the rate moved from run to
+# cpu_rate CELL: the common rate of a cell: the rate fixed_rate gives
+# (CPU_RATES by frame size, half for echo), the same in every run, so
+# that two reports measure CPU per frame at the same load (it falls as the
+# rate rises: more frames a wake-up).  Taken below the capacities found, the rate moved from run to
 # run with the reference's wide spread at 64 B (97k, then 172k frames/s),
 # and the two reports' CPU rows measured different things.  The fixed rate
 # is kept even where it is above CPU_BACK grid steps (0.75x) below the
@@ -755,14 +764,18 @@ done
 # 0.01 to 0.02 outside the first's range in 3 of 16 CPU rows (the other
 # way they all agreed).  Whether the drift between them happened within
 # each bench, where this puts it in the ranges, is what the next pair of
-# benches tells.  The CPU runs at each client's capacity (and at a derived
-# common rate) need every search's capacity, so they come after the
-# passes, and make-up runs come last.
+# benches tells.  A common-rate run left out (frames lost) is made up for
+# in the same pass, so that the client that loses frames (in practice the
+# reference) also has runs spread over the bench.  The CPU runs at each
+# client's capacity (and at a derived common rate) need every search's
+# capacity, so they come after the passes; make-ups still missing come last.
 # cell_time CELL SINCE: add the seconds since SINCE to the cell's time
 cell_time() { R[secs,$1]=$((${R[secs,$1]:-0} + $(date +%s) - $2)); }
+any_fixed=0
 for c in "${cells[@]}"; do
 	read -r link dir size ro <<<"$c"
 	R[cpu_rate,$link,$dir,$size,$ro]=$(fixed_rate "$size" "$dir")
+	[ -n "${R[cpu_rate,$link,$dir,$size,$ro]}" ] && any_fixed=1
 done
 for ((rep = 1; rep <= REPS; rep++)); do
 	for c in "${cells[@]}"; do
@@ -779,6 +792,14 @@ for ((rep = 1; rep <= REPS; rep++)); do
 			for who in $order; do
 				cpu_run "$link" "$dir" "$size" "$ro" "$rep" "$who" common
 			done
+			# a run left out is made up for at once, in the same pass
+			# (one a pass), so that the figure's runs still span the bench
+			for who in $order; do
+				[ "${R[cpuvalid,$cell,$who]:-0}" -lt "$rep" ] && [ "${R[cpumakeup,$cell,$who]:-0}" -lt "$REPS" ] || continue
+				R[cpumakeup,$cell,$who]=$((${R[cpumakeup,$cell,$who]:-0} + 1))
+				note "pass $rep of $REPS: $(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): make-up run at $(fmt_rate "${R[cpu_rate,$cell]}"), $who"
+				cpu_run "$link" "$dir" "$size" "$ro" "${rep}m" "$who" common
+			done
 		fi
 		cell_time "$cell" "$t_cell"
 	done
@@ -790,7 +811,8 @@ for c in "${cells[@]}"; do
 done
 # CPU at each one's capacity (and at a derived common rate): REPS passes;
 # then a client whose common-rate step was left out (frames lost, or the
-# sender fell short) gets another run at that rate, up to REPS more.
+# sender fell short) and not made up for in its pass gets another run at
+# that rate, up to REPS make-ups in all.
 for ((rep = 1; rep <= 2 * REPS; rep++)); do
 	for c in "${cells[@]}"; do
 		read -r link dir size ro <<<"$c"
@@ -800,7 +822,8 @@ for ((rep = 1; rep <= 2 * REPS; rep++)); do
 			steps=all
 			[ "${R[cpu_rate_mark,$cell]}" = "*" ] || steps=own
 			if [ "$rep" -gt "$REPS" ]; then
-				[ "${R[cpuvalid,$cell,$who]:-0}" -ge "$REPS" ] && continue
+				[ "${R[cpuvalid,$cell,$who]:-0}" -lt "$REPS" ] && [ "${R[cpumakeup,$cell,$who]:-0}" -lt "$REPS" ] || continue
+				R[cpumakeup,$cell,$who]=$((${R[cpumakeup,$cell,$who]:-0} + 1))
 				steps=common
 			fi
 			if [ "$rep" -gt "$REPS" ]; then
@@ -904,11 +927,10 @@ cpu_tables() {
 	local link=$1 c dir size ro cell r l k
 	echo "At the common rate (both clients offered the same rate, the same in every run: CPU_RATES=\"${CPU_RATES:-none}\","
 	echo "frames/s by frame size, half of it for echo, whose frames cross the client twice; \"!\": that rate is above"
-	echo "$CPU_BACK grid step(s) below the lower of the two clients'"
-	echo "median capacities, where loss is likely; \"*\": a size without a rate, which takes that lower rate (it moves"
-	echo "from run to run); \"of capacity\": the rate as a share of each client's median capacity; \"loss\": the"
-	echo "worst of the runs; \"left out\": runs not counted, in which frames were lost or the sender fell short"
-	echo "of the rate):"
+	echo "$CPU_BACK grid step(s) below the lower of the two clients' median capacities, where loss is likely; \"*\": a"
+	echo "size without a rate, which takes that lower rate (it moves from run to run); \"of capacity\": the rate as a"
+	echo "share of each client's median capacity; \"loss\": the worst of the runs; \"left out\": runs not counted, in"
+	echo "which frames were lost or the sender fell short of the rate):"
 	echo
 	echo "| workload | rate | of capacity ours / ref | CPU s/Mframe ours | ref | ours/ref (range) | client CPU% ours / ref | fakeppp CPU% ours / ref | pacsrv CPU% ours / ref | loss ours / ref | left out ours / ref |"
 	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -984,10 +1006,11 @@ report() {
 	echo "  CPU_RATES=\"$CPU_RATES\" CPU_BACK=$CPU_BACK"
 	echo "  PACE_TOL=$PACE_TOL LOSS_OK=$LOSS_OK CG=$CG$([ "$CG" = 1 ] && echo " CG_FRAMES=$CG_FRAMES")"
 	echo "- method: every figure is the median of $REPS runs, with the lowest and highest in brackets; the runs are"
-	if [ -n "$CPU_RATES" ]; then
-		echo "  $REPS passes over all the workloads, each measuring the capacities, then CPU per frame at the fixed common rate, so"
-		echo "  those spreads span the whole bench; CPU at each client's capacity (and at a derived rate, \"*\"): $REPS runs after the"
-		echo "  passes; runs left out at the common rate are made up for at the end.  Within a pass"
+	if [ "$any_fixed" = 1 ]; then
+		echo "  $REPS passes over all the workloads, each measuring the capacities, then CPU per frame at the fixed common rate"
+		echo "  (echo: half that rate, its frames cross the client twice), so those spreads span the whole bench; CPU at each"
+		echo "  client's capacity (and at a derived rate, \"*\"): $REPS runs after the passes; a run left out at the common rate is"
+		echo "  made up for in its pass (one a pass), the rest at the end, at most $REPS in all.  Within a pass"
 	else
 		echo "  $REPS passes over all the workloads measuring the capacities, so those spreads span the whole bench; CPU per frame"
 		echo "  (at the derived common rate and at each client's capacity): $REPS runs after the passes, runs left out at the"

@@ -84,6 +84,8 @@ awk -F'|' -v a_name="$1" -v b_name="$2" '
 	}
 	# fr RATIO LOW HIGH: "RATIO (LOW-HIGH)", or "-" without a figure
 	function fr(r, lo, hi) { return r == "-" || r == "" ? "-" : r " (" lo "-" hi ")" }
+	# a range from 0 to inf holds any ratio: agreement there cannot fail
+	function open_range(lo, hi) { return lo + 0 == 0 && hi == "inf" }
 	FNR == 1 { f++ }
 	{ key = $1 "|" $2 "|" $3 }
 	f == 1 { order[++n] = key; A[key] = $0; next }
@@ -107,6 +109,7 @@ awk -F'|' -v a_name="$1" -v b_name="$2" '
 			if (ab == "-" || ba == "-") continue
 			both++
 			if (ab != "yes" || ba != "yes") bad++
+			else if (open_range(a[5], a[6]) || open_range(b[5], b[6])) loose++
 		}
 		for (i = 1; i <= m; i++) {
 			split(B[border[i]], b, "|")
@@ -115,6 +118,8 @@ awk -F'|' -v a_name="$1" -v b_name="$2" '
 		if (kept != "")
 			printf "\nCPU runs kept (ours / ref) differ:\n%s", kept
 		printf "\n%d of %d rows measured in both agree both ways\n", both - bad, both
+		if (loose > 0)
+			printf "(%d of them with a range of 0 to inf in one report, which holds any ratio)\n", loose
 		# a row in one report only was not compared: a CPU row measured at
 		# another rate, a workload the other left out; not an agreement
 		if (n - both + m > 0)
