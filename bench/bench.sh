@@ -310,10 +310,11 @@ workload() {
 		[ "${S_RECV[k]}" -gt 0 ] || [ "$HUNG" = 1 ] || [ "${ALLOW_EMPTY:-0}" = 1 ] ||
 			fail_run "step $k: the client carried none of ${S_SENT[k]} frames"
 	done
-	# A run that may carry nothing (ALLOW_EMPTY: capacity, ceiling and CPU
-	# runs) may hang up before its first step ends; its callers count the
-	# steps past NSTEPS as not carried.  When the step hung up in is
-	# unlogged there is no short step to fix up either.
+	# A run that may carry nothing (ALLOW_EMPTY: capacity and CPU runs)
+	# may hang up before its first step ends; its callers count the steps
+	# past NSTEPS as not carried (the ceiling run, which needs its one
+	# step, stops the bench).  When the step hung up in is unlogged there
+	# is no short step to fix up either.
 	if [ "$HUNG" = 1 ] && [ "$NSTEPS" = 0 ] && [ "${ALLOW_EMPTY:-0}" != 1 ]; then
 		fail_run "the client hung up before the first step"
 	fi
@@ -792,8 +793,9 @@ for ((rep = 1; rep <= REPS; rep++)); do
 			for who in $order; do
 				cpu_run "$link" "$dir" "$size" "$ro" "$rep" "$who" common
 			done
-			# a run left out is made up for at once, in the same pass
-			# (one a pass), so that the figure's runs still span the bench
+			# a client with fewer runs kept than passes so far (a run left
+			# out, in this pass or an earlier one) gets one make-up run
+			# now, so that the figure's runs still span the bench
 			for who in $order; do
 				[ "${R[cpuvalid,$cell,$who]:-0}" -lt "$rep" ] && [ "${R[cpumakeup,$cell,$who]:-0}" -lt "$REPS" ] || continue
 				R[cpumakeup,$cell,$who]=$((${R[cpumakeup,$cell,$who]:-0} + 1))
@@ -811,8 +813,8 @@ for c in "${cells[@]}"; do
 done
 # CPU at each one's capacity (and at a derived common rate): REPS passes;
 # then a client whose common-rate step was left out (frames lost, or the
-# sender fell short) and not made up for in its pass gets another run at
-# that rate, up to REPS make-ups in all.
+# sender fell short) and not made up for in the passes gets another run
+# at that rate, up to REPS make-ups in all.
 for ((rep = 1; rep <= 2 * REPS; rep++)); do
 	for c in "${cells[@]}"; do
 		read -r link dir size ro <<<"$c"
@@ -1010,7 +1012,8 @@ report() {
 		echo "  $REPS passes over all the workloads, each measuring the capacities, then CPU per frame at the fixed common rate"
 		echo "  (echo: half that rate, its frames cross the client twice), so those spreads span the whole bench; CPU at each"
 		echo "  client's capacity (and at a derived rate, \"*\"): $REPS runs after the passes; a run left out at the common rate is"
-		echo "  made up for in its pass (one a pass), the rest at the end, at most $REPS in all.  Within a pass"
+		echo "  made up for by one run in a later part of the same pass (a client short of runs kept gets one a pass), the rest"
+		echo "  at the end, at most $REPS in all.  Within a pass"
 	else
 		echo "  $REPS passes over all the workloads measuring the capacities, so those spreads span the whole bench; CPU per frame"
 		echo "  (at the derived common rate and at each client's capacity): $REPS runs after the passes, runs left out at the"

@@ -14,7 +14,8 @@
 # usage error, a report without the table, or two identical reports.  It
 # also says when the reports come from different machines, commits,
 # reference clients or pinning, or were taken with other settings or
-# methods.
+# methods; lists the rows whose CPU runs kept differ; and counts the rows
+# that agree where one range is 0 to inf (that direction cannot fail).
 set -u
 
 usage() {
@@ -119,7 +120,7 @@ awk -F'|' -v a_name="$1" -v b_name="$2" '
 			printf "\nCPU runs kept (ours / ref) differ:\n%s", kept
 		printf "\n%d of %d rows measured in both agree both ways\n", both - bad, both
 		if (loose > 0)
-			printf "(%d of them with a range of 0 to inf in one report, which holds any ratio)\n", loose
+			printf "(%d of them with a range of 0 to inf in one report: that direction cannot fail)\n", loose
 		# a row in one report only was not compared: a CPU row measured at
 		# another rate, a workload the other left out; not an agreement
 		if (n - both + m > 0)
