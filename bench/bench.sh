@@ -562,8 +562,9 @@ fixed_rate() {
 # cpu_rate CELL: the common rate of a cell: the rate fixed_rate gives
 # (CPU_RATES by frame size, half for echo), the same in every run, so
 # that two reports measure CPU per frame at the same load (it falls as the
-# rate rises: more frames a wake-up).  Taken below the capacities found, the rate moved from run to
-# run with the reference's wide spread at 64 B (97k, then 172k frames/s),
+# rate rises: more frames a wake-up).  Taken below the capacities found,
+# the rate moved from run to run with the reference's wide spread at 64 B
+# (97k, then 172k frames/s),
 # and the two reports' CPU rows measured different things.  The fixed rate
 # is kept even where it is above CPU_BACK grid steps (0.75x) below the
 # lower of the two clients' median capacities, so that the row stays the
@@ -772,6 +773,12 @@ done
 # capacity, so they come after the passes; make-ups still missing come last.
 # cell_time CELL SINCE: add the seconds since SINCE to the cell's time
 cell_time() { R[secs,$1]=$((${R[secs,$1]:-0} + $(date +%s) - $2)); }
+# makeup_due CELL WHO KEPT: true, and one make-up counted, when WHO has
+# fewer than KEPT common-rate runs kept and REPS make-ups are not used up
+makeup_due() {
+	[ "${R[cpuvalid,$1,$2]:-0}" -lt "$3" ] && [ "${R[cpumakeup,$1,$2]:-0}" -lt "$REPS" ] || return 1
+	R[cpumakeup,$1,$2]=$((${R[cpumakeup,$1,$2]:-0} + 1))
+}
 any_fixed=0
 for c in "${cells[@]}"; do
 	read -r link dir size ro <<<"$c"
@@ -797,8 +804,7 @@ for ((rep = 1; rep <= REPS; rep++)); do
 			# out, in this pass or an earlier one) gets one make-up run
 			# now, so that the figure's runs still span the bench
 			for who in $order; do
-				[ "${R[cpuvalid,$cell,$who]:-0}" -lt "$rep" ] && [ "${R[cpumakeup,$cell,$who]:-0}" -lt "$REPS" ] || continue
-				R[cpumakeup,$cell,$who]=$((${R[cpumakeup,$cell,$who]:-0} + 1))
+				makeup_due "$cell" "$who" "$rep" || continue
 				note "pass $rep of $REPS: $(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): make-up run at $(fmt_rate "${R[cpu_rate,$cell]}"), $who"
 				cpu_run "$link" "$dir" "$size" "$ro" "${rep}m" "$who" common
 			done
@@ -821,16 +827,13 @@ for ((rep = 1; rep <= 2 * REPS; rep++)); do
 		cell="$link,$dir,$size,$ro"
 		t_cell=$(date +%s)
 		for who in $( ((rep % 2)) && echo "ref ours" || echo "ours ref"); do
-			steps=all
-			[ "${R[cpu_rate_mark,$cell]}" = "*" ] || steps=own
 			if [ "$rep" -gt "$REPS" ]; then
-				[ "${R[cpuvalid,$cell,$who]:-0}" -lt "$REPS" ] && [ "${R[cpumakeup,$cell,$who]:-0}" -lt "$REPS" ] || continue
-				R[cpumakeup,$cell,$who]=$((${R[cpumakeup,$cell,$who]:-0} + 1))
+				makeup_due "$cell" "$who" "$REPS" || continue
 				steps=common
-			fi
-			if [ "$rep" -gt "$REPS" ]; then
 				note "make-up run $((rep - REPS)): $(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): CPU per frame at the common rate, $who"
 			else
+				steps=all
+				[ "${R[cpu_rate_mark,$cell]}" = "*" ] || steps=own
 				note "CPU run $rep of $REPS: $(link_name "$link"), $(wl_name "$dir" "$size" "$ro"): CPU per frame ($steps), $who"
 			fi
 			cpu_run "$link" "$dir" "$size" "$ro" "$rep" "$who" "$steps"
