@@ -716,6 +716,9 @@ commit=$(cd "$TOP" && git rev-parse --short HEAD 2>/dev/null)
 dirty=$(cd "$TOP" && git status --porcelain --untracked-files=no 2>/dev/null | grep -vc ' bench/RESULTS.md$')
 
 [ -n "$LINKS" ] || die "no link to measure over (LINKS is empty)"
+for link in $LINKS; do
+	case $link in pty | sp) ;; *) die "LINKS: \"$link\" is not a link (pty or sp)" ;; esac
+done
 HEAD_LINK=${LINKS%% *}
 # The cells: LINK DIR SIZE RO.  Reordered only over the first link (the
 # headline): reordering is the server's doing, the link changes nothing in it.
